@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ("email",)
+    search_fields = ("email", "name")
+    list_display = (
+        "email",
+        "name",
+        "is_active",
+        "needs_reconnect",
+        "is_staff",
+        "last_sync_time",
+        "last_seen_at",
+        "created_at",
+    )
+    list_filter = ("is_active", "needs_reconnect", "is_staff", "is_superuser")
+    readonly_fields = ("created_at", "last_login", "last_sync_time", "last_seen_at")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profile", {"fields": ("name", "picture")}),
+        ("Sync", {"fields": ("needs_reconnect", "last_sync_time", "last_seen_at")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("created_at", "last_login")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
+    )
+    filter_horizontal = ("groups",)

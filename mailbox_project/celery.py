@@ -1,0 +1,32 @@
+"""The Celery application. Its configuration is data in settings.py (the ``CELERY_`` names).
+
+Queues: ``sync`` (mailbox sync), ``analysis`` (email analysis), ``maintenance`` (beat jobs).
+Nothing here reads Django settings at import time: the app is imported by the project package,
+and must not freeze settings before the environment is complete.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from celery import Celery
+from celery.signals import worker_init
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mailbox_project.settings")
+
+QUEUES = ("sync", "analysis", "maintenance")
+
+app = Celery("mailbox_project")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues = [Queue(name) for name in QUEUES]
+app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _refuse_bad_config(**_: Any) -> None:
+    # A worker with a broken environment must not start consuming tasks it would fail.
+    from mailbox_project.checks import fail_fast
+
+    fail_fast()

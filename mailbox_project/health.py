@@ -1,0 +1,86 @@
+"""``GET /healthz``: is each backing service reachable, and how fast does it answer?
+
+Each probe is one cheap round trip on an already-open connection pool (a ping, a ``hello``),
+with a short timeout, so orchestrators can poll it every second. Failures are reported by
+service name and exception class only: no URLs, credentials or stack traces leave the process.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import redis
+from django.conf import settings
+from django.db import connections
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+PROBE_TIMEOUT_SECONDS = 1.0
+
+
+def _probe(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    began = time.perf_counter()
+    try:
+        details = check()
+    except Exception as exc:  # noqa: BLE001 - any failure means "down", reported by class name
+        logger.warning("health probe %s failed: %s", check.__name__, type(exc).__name__)
+        return {"ok": False, "error": type(exc).__name__}
+    elapsed = round((time.perf_counter() - began) * 1000, 2)
+    return {"ok": True, "ms": elapsed, **details}
+
+
+def check_mongodb() -> dict[str, Any]:
+    hello = connections["default"].get_database().command("hello")
+    if not hello.get("isWritablePrimary"):
+        raise RuntimeError("not primary")
+    return {"replica_set": hello.get("setName"), "primary": True}
+
+
+@lru_cache(maxsize=4)
+def _redis_client(url: str) -> redis.Redis:
+    # One pooled client per URL for the life of the process: a new TCP connection per poll
+    # would cost more than the ping it carries.
+    return redis.Redis.from_url(
+        url, socket_timeout=PROBE_TIMEOUT_SECONDS, socket_connect_timeout=PROBE_TIMEOUT_SECONDS
+    )
+
+
+def check_redis() -> dict[str, Any]:
+    _redis_client(settings.REDIS_URL).ping()
+    return {}
+
+
+def check_broker() -> dict[str, Any]:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith(("redis://", "rediss://")):
+        _redis_client(url).ping()
+        return {}
+    from mailbox_project.celery import app
+
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, timeout=PROBE_TIMEOUT_SECONDS)
+    return {}
+
+
+CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
+    "mongodb": check_mongodb,
+    "redis": check_redis,
+    "celery_broker": check_broker,
+}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Return 200 with per-service timings when all are up, else 503 naming what is down."""
+    results = {name: _probe(check) for name, check in CHECKS.items()}
+    down = [name for name, result in results.items() if not result["ok"]]
+    body = {"status": "down" if down else "ok", "down": down, "services": results}
+    return JsonResponse(body, status=503 if down else 200)

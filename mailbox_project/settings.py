@@ -1,0 +1,276 @@
+"""Mailbox settings: one module, every value from the environment (see .env.example).
+
+Malformed or missing required values are collected by ``mailbox_project.env`` and reported by
+the system check ``mailbox.E001`` (and by ``checks.fail_fast`` in wsgi/asgi/celery), naming the
+variable, so a misconfigured process stops at boot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import django_stubs_ext
+from celery.schedules import crontab
+
+from mailbox_project import env
+
+# Lets typed generics such as ModelAdmin[Message] work at run time, not only under mypy.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Core --------------------------------------------------------------------------------------
+
+DEBUG = env.boolean("DEBUG", False)
+# Only debug may run with a throwaway key; production must set SECRET_KEY (or SECRET_KEY_FILE).
+SECRET_KEY = env.required(
+    "SECRET_KEY", unless=DEBUG, dev_default="dev-insecure-key-only-for-debug-" + "x" * 32
+)
+ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", [])
+# The public origin, used for absolute links (push webhook, OAuth redirect) and the demo banner.
+SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "mailbox_project.apps.MongoAdminConfig",
+    "mailbox_project.apps.MongoAuthConfig",
+    "mailbox_project.apps.MongoContentTypesConfig",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "mailbox_project.apps.MongoSocialAuthConfig",
+    "django_mongodb_backend",
+    "mailbox_project.apps.MailboxProjectConfig",
+    "accounts",
+    "mails",
+    "analysis",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "mailbox_project.urls"
+WSGI_APPLICATION = "mailbox_project.wsgi.application"
+ASGI_APPLICATION = "mailbox_project.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "mailbox_project.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- MongoDB (django-mongodb-backend) ------------------------------------------------------------
+
+MONGODB_URI = env.required(
+    "MONGODB_URI", unless=DEBUG, dev_default="mongodb://127.0.0.1:27017/?replicaSet=rs0"
+)
+MONGODB_NAME = env.string("MONGODB_NAME", "mailbox")
+DATABASES: dict[str, dict[str, Any]] = {
+    "default": {
+        "ENGINE": "django_mongodb_backend",
+        "HOST": MONGODB_URI,
+        "NAME": MONGODB_NAME,
+        # Fail fast when MongoDB is down instead of hanging a request for 30 s.
+        "OPTIONS": {"serverSelectionTimeoutMS": env.integer("MONGODB_TIMEOUT_MS", 5000)},
+    },
+}
+DEFAULT_AUTO_FIELD = "django_mongodb_backend.fields.ObjectIdAutoField"
+# Contrib apps need ObjectId primary keys, so their migrations are generated into the project.
+MIGRATION_MODULES = {
+    "admin": "mailbox_project.mongo_migrations.admin",
+    "auth": "mailbox_project.mongo_migrations.auth",
+    "contenttypes": "mailbox_project.mongo_migrations.contenttypes",
+    "social_django": "mailbox_project.mongo_migrations.social_django",
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.GoogleOAuth2",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "/mails"
+
+# --- Redis: cache, sessions, locks -------------------------------------------------------------
+
+REDIS_URL = env.required("REDIS_URL", unless=DEBUG, dev_default="redis://127.0.0.1:6379/0")
+CACHE_KEY_PREFIX = env.string("CACHE_KEY_PREFIX", "mailbox")
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "TIMEOUT": 300,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            # Short timeouts: a dead Redis must turn into a clear error, not a hung worker.
+            "SOCKET_CONNECT_TIMEOUT": 2,
+            "SOCKET_TIMEOUT": 2,
+        },
+    },
+}
+
+# Sessions live in Redis and are written through to MongoDB, so a Redis flush signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+
+# --- HTTPS and headers (production) ------------------------------------------------------------
+
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", not DEBUG)
+# Health checks come from the orchestrator over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", False)
+if env.boolean("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Static files ------------------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Hashed, compressed names need `collectstatic` first: on in production images only.
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env.boolean("STATIC_MANIFEST", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Celery (read by mailbox_project/celery.py with namespace CELERY) ---------------------------
+
+CELERY_BROKER_URL = env.string("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = env.string("CELERY_RESULT_BACKEND", REDIS_URL)
+# One visibility timeout for broker and result backend: a task unacknowledged for longer is
+# redelivered, so every task (one sync page, one analysis batch) must finish well inside it.
+CELERY_VISIBILITY_TIMEOUT = env.integer("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.integer("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
+CELERY_TASK_TIME_LIMIT = env.integer("CELERY_TASK_TIME_LIMIT", 360, minimum=1)
+CELERY_TASK_ALWAYS_EAGER = False
+# JSON only: pickle would let whoever can write to the broker run code in our workers.
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_ACCEPT_CONTENT = ["json"]
+# At-least-once: acknowledge after the task ran, requeue when a worker dies mid-task. Every task
+# is therefore idempotent (upserts by (user, gmail id), checkpointed page tokens).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_TASK_DEFAULT_QUEUE = "maintenance"
+CELERY_TASK_ROUTES = {
+    "mails.tasks.*": {"queue": "sync"},
+    "analysis.tasks.*": {"queue": "analysis"},
+    "accounts.tasks.*": {"queue": "maintenance"},
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "UTC"
+
+def _beat(task: str, schedule: Any, expires: float, queue: str = "maintenance") -> dict[str, Any]:
+    """A beat entry that expires just under its period, so a backlog never piles up."""
+    return {"task": task, "schedule": schedule, "options": {"expires": expires, "queue": queue}}
+
+
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "cleanup-expired-tokens": _beat(
+        "accounts.tasks.cleanup_expired_tokens", crontab(minute=7), expires=3500
+    ),
+}
+
+# --- Google (real, or the emulator) -----------------------------------------------------------
+
+GOOGLE_CLIENT_ID = env.string("GOOGLE_CLIENT_ID")
+GOOGLE_CLIENT_SECRET = env.string("GOOGLE_CLIENT_SECRET")
+# With no Google project configured, a debug run talks to the bundled emulator (the demo).
+GOOGLE_EMULATOR_URL = env.string(
+    "GOOGLE_EMULATOR_URL", "http://127.0.0.1:8765" if DEBUG and not GOOGLE_CLIENT_ID else ""
+).rstrip("/")
+USING_GOOGLE_EMULATOR = bool(GOOGLE_EMULATOR_URL)
+if USING_GOOGLE_EMULATOR:
+    GOOGLE_CLIENT_ID = GOOGLE_CLIENT_ID or "mailbox-demo-client"
+    GOOGLE_CLIENT_SECRET = GOOGLE_CLIENT_SECRET or "mailbox-demo-secret"
+elif not GOOGLE_CLIENT_ID or not GOOGLE_CLIENT_SECRET:
+    env.PROBLEMS.append(
+        ("GOOGLE_CLIENT_ID", "and GOOGLE_CLIENT_SECRET are required (or set GOOGLE_EMULATOR_URL)")
+    )
+_google = GOOGLE_EMULATOR_URL
+GOOGLE_AUTH_URL = env.string(
+    "GOOGLE_AUTH_URL", f"{_google}/o/oauth2/auth" if _google else "https://accounts.google.com/o/oauth2/auth"
+)
+GOOGLE_TOKEN_URL = env.string(
+    "GOOGLE_TOKEN_URL", f"{_google}/token" if _google else "https://oauth2.googleapis.com/token"
+)
+GOOGLE_USERINFO_URL = env.string(
+    "GOOGLE_USERINFO_URL",
+    f"{_google}/oauth2/v3/userinfo" if _google else "https://www.googleapis.com/oauth2/v3/userinfo",
+)
+GOOGLE_REVOKE_URL = env.string(
+    "GOOGLE_REVOKE_URL", f"{_google}/revoke" if _google else "https://oauth2.googleapis.com/revoke"
+)
+GMAIL_API_ROOT = env.string(
+    "GMAIL_API_ROOT", _google or "https://gmail.googleapis.com"
+).rstrip("/")
+
+# --- Token store --------------------------------------------------------------------------------
+
+TOKEN_ENCRYPTION_KEYS = env.string_list("TOKEN_ENCRYPTION_KEYS", [])
+TOKEN_STORE_ALLOW_PLAINTEXT = env.boolean("TOKEN_STORE_ALLOW_PLAINTEXT", False)
+if not TOKEN_ENCRYPTION_KEYS and not TOKEN_STORE_ALLOW_PLAINTEXT and not DEBUG:
+    env.PROBLEMS.append(("TOKEN_ENCRYPTION_KEYS", "is required (comma-separated Fernet keys)"))
+
+# --- Logging ------------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
+    "loggers": {"pymongo": {"level": "WARNING"}, "googleapiclient": {"level": "WARNING"}},
+}

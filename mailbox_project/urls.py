@@ -1,0 +1,20 @@
+"""Top-level URL configuration."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from mailbox_project.health import healthz
+
+admin.site.site_header = "Mailbox administration"
+admin.site.site_title = "Mailbox admin"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("mails.urls")),
+    path("", include("analysis.urls")),
+    path("", include("social_django.urls", namespace="social")),
+]

@@ -1,0 +1,104 @@
+"""A user's synced Gmail messages and the state of their sync."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_mongodb_backend.fields import ArrayField
+
+
+class MessageQuerySet(models.QuerySet["Message"]):
+    def for_user(self, user: Any) -> MessageQuerySet:
+        """Every query of mail starts here: one user's messages, never anyone else's."""
+        return self.filter(user=user)
+
+    def unread(self) -> MessageQuerySet:
+        return self.filter(is_unread=True)
+
+
+class Message(models.Model):
+    """One Gmail message, as parsed from the API. Unique per (user, gmail_id)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    gmail_id = models.CharField(max_length=64)
+    thread_id = models.CharField(max_length=64)
+    history_id = models.BigIntegerField(default=0)
+    internal_date = models.DateTimeField()
+    label_ids = ArrayField(models.CharField(max_length=128), default=list, blank=True)
+    from_name = models.CharField(max_length=500, blank=True)
+    from_address = models.CharField(max_length=500, blank=True)
+    to_addresses = ArrayField(models.CharField(max_length=500), default=list, blank=True)
+    cc_addresses = ArrayField(models.CharField(max_length=500), default=list, blank=True)
+    bcc_addresses = ArrayField(models.CharField(max_length=500), default=list, blank=True)
+    subject = models.TextField(blank=True)
+    date_header = models.DateTimeField(null=True, blank=True)
+    rfc822_message_id = models.CharField(max_length=1000, blank=True)
+    list_id = models.CharField(max_length=1000, blank=True)
+    snippet = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+    # [{"filename": str, "size": int, "mime_type": str}]
+    attachments = models.JSONField(default=list, blank=True)
+    size_estimate = models.BigIntegerField(default=0)
+    is_unread = models.BooleanField(default=False)
+    is_starred = models.BooleanField(default=False)
+    # What could not be parsed (a bad charset, broken MIME): the rest is still stored.
+    parse_error = models.TextField(blank=True)
+    synced_at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[models.Manager[Message]] = MessageQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        db_table = "messages"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "gmail_id"], name="unique_user_gmail_id"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-internal_date"], name="user_newest_first"),
+            models.Index(fields=["user", "thread_id"], name="user_thread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject or '(no subject)'} <{self.gmail_id}>"
+
+    @property
+    def gmail_url(self) -> str:
+        return f"https://mail.google.com/mail/u/0/#all/{self.gmail_id}"
+
+
+class SyncState(models.Model):
+    """Where one user's sync stands: the phase, its checkpoint and its progress."""
+
+    class Phase(models.TextChoices):
+        NEW = "new", "Not synced yet"
+        FULL = "full", "Full sync"
+        PARTIAL = "partial", "Up to date"
+        STOPPED = "stopped", "Stopped"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sync_state"
+    )
+    phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.NEW)
+    # The next messages.list page of a running full sync: the checkpoint a restart resumes from.
+    page_token = models.CharField(max_length=500, blank=True)
+    # History id recorded before a full sync began; becomes history_id when it completes.
+    full_sync_history_id = models.BigIntegerField(null=True, blank=True)
+    # The last history id whose changes are all applied locally.
+    history_id = models.BigIntegerField(null=True, blank=True)
+    messages_done = models.IntegerField(default=0)
+    messages_total = models.IntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    # [{"gmail_id": str, "reason": str}] of messages that could not be fetched or parsed.
+    failed_messages = models.JSONField(default=list, blank=True)
+    watch_expiration = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "sync_states"
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_phase_display()}"
