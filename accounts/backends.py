@@ -33,4 +33,4 @@ class GoogleOAuth2(SocialGoogleOAuth2):  # type: ignore[type-arg]
             settings.GOOGLE_USERINFO_URL, headers={"Authorization": f"Bearer {access_token}"}
         )
         self.validate_email_verified(response)
-        return response  # type: ignore[no-any-return]
+        return response

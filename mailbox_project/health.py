@@ -15,14 +15,15 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from django.db import connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mailbox_project.mongo import get_database
+
 logger = logging.getLogger(__name__)
 
-PROBE_TIMEOUT_SECONDS = 1.0
+PROBE_TIMEOUT_SECONDS = 1
 
 
 def _probe(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -37,7 +38,7 @@ def _probe(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 
 
 def check_mongodb() -> dict[str, Any]:
-    hello = connections["default"].get_database().command("hello")
+    hello = get_database().command("hello")
     if not hello.get("isWritablePrimary"):
         raise RuntimeError("not primary")
     return {"replica_set": hello.get("setName"), "primary": True}

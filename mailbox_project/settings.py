@@ -212,6 +212,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 
+
 def _beat(task: str, schedule: Any, expires: float, queue: str = "maintenance") -> dict[str, Any]:
     """A beat entry that expires just under its period, so a backlog never piles up."""
     return {"task": task, "schedule": schedule, "options": {"expires": expires, "queue": queue}}
@@ -241,7 +242,8 @@ elif not GOOGLE_CLIENT_ID or not GOOGLE_CLIENT_SECRET:
     )
 _google = GOOGLE_EMULATOR_URL
 GOOGLE_AUTH_URL = env.string(
-    "GOOGLE_AUTH_URL", f"{_google}/o/oauth2/auth" if _google else "https://accounts.google.com/o/oauth2/auth"
+    "GOOGLE_AUTH_URL",
+    f"{_google}/o/oauth2/auth" if _google else "https://accounts.google.com/o/oauth2/auth",
 )
 GOOGLE_TOKEN_URL = env.string(
     "GOOGLE_TOKEN_URL", f"{_google}/token" if _google else "https://oauth2.googleapis.com/token"
@@ -253,9 +255,7 @@ GOOGLE_USERINFO_URL = env.string(
 GOOGLE_REVOKE_URL = env.string(
     "GOOGLE_REVOKE_URL", f"{_google}/revoke" if _google else "https://oauth2.googleapis.com/revoke"
 )
-GMAIL_API_ROOT = env.string(
-    "GMAIL_API_ROOT", _google or "https://gmail.googleapis.com"
-).rstrip("/")
+GMAIL_API_ROOT = env.string("GMAIL_API_ROOT", _google or "https://gmail.googleapis.com").rstrip("/")
 
 # --- Token store --------------------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ class Message(models.Model):
     parse_error = models.TextField(blank=True)
     synced_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[models.Manager[Message]] = MessageQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[MessageQuerySet] = MessageQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         db_table = "messages"

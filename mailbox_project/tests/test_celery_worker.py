@@ -1,0 +1,38 @@
+"""A real worker process (not eager mode) runs tasks from the Redis broker."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+from mailbox_project.celery import app
+from mailbox_project.testing import wait_until
+from mailbox_project.tests import celery_tasks
+
+INCLUDE = "mailbox_project.tests.celery_tasks"
+
+
+def test_a_worker_runs_a_task_and_returns_its_result(celery_workers) -> None:
+    celery_workers(include=INCLUDE)
+    result = celery_tasks.record.delay("worker-test:record", "hello")
+    assert result.get(timeout=20) == "hello"
+    assert cache.get("worker-test:record") == "hello"
+
+
+def test_a_task_reschedules_itself_once(celery_workers) -> None:
+    celery_workers(include=INCLUDE)
+    celery_tasks.countdown.delay("worker-test:ticks", 1)
+    wait_until(lambda: cache.get("worker-test:ticks") == [1, 0], 20, "two ticks")
+
+
+def test_the_configuration_guarantees_at_least_once_delivery() -> None:
+    conf = app.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.accept_content == ["json"]
+    visibility = conf.broker_transport_options["visibility_timeout"]
+    assert conf.result_backend_transport_options["visibility_timeout"] == visibility
+    assert conf.task_time_limit < visibility
+    assert {queue.name for queue in conf.task_queues} == {"sync", "analysis", "maintenance"}
+    for entry in conf.beat_schedule.values():
+        assert entry["options"]["expires"] > 0
