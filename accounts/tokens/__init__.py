@@ -1,0 +1,1 @@
+"""The token store: one contract (``base.TokenStore``), two backends, two wrappers."""
