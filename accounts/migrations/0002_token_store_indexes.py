@@ -1,0 +1,20 @@
+"""Create the token store's MongoDB indexes (unique token hashes, TTL on expires_at)."""
+
+from django.db import migrations
+
+
+def create_token_store_indexes(apps, schema_editor):
+    # Imported here: migrations must not import app code at module load.
+    from accounts.tokens.mongo import ensure_indexes
+
+    ensure_indexes(schema_editor.connection.get_database())
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.RunPython(create_token_store_indexes, migrations.RunPython.noop),
+    ]
