@@ -1,0 +1,304 @@
+"""RFC 822 bytes → the Gmail API's view of a message (payload tree, headers, snippet).
+
+Parsing happens once, when a message enters a mailbox, so serving ``format=full`` is a
+dictionary lookup.  It never raises: a message Python's parser cannot handle is served
+as one ``text/plain`` part holding the raw bytes, the way Gmail still shows broken mail.
+
+Choices that mirror Gmail (and that clients must therefore handle):
+
+* header values are unfolded and RFC 2047-decoded; ``partId`` is ``""`` for the top
+  part, then ``"0"``, ``"1"``, ``"0.1"`` ...; multipart nodes have ``body: {"size": 0}``;
+* ``body.data`` is URL-safe base64 *with* padding of the transfer-decoded bytes; text
+  parts are converted to UTF-8;
+* attachment parts (a filename, ``Content-Disposition: attachment`` or a non-text type)
+  larger than :data:`ATTACHMENT_INLINE_LIMIT` get ``body: {"attachmentId", "size"}`` and
+  are fetched with ``messages.attachments.get``; smaller ones are inlined as ``data``;
+* the snippet is the first ~200 characters of the text, whitespace collapsed, and
+  HTML-escaped exactly like Gmail's (``'`` → ``&#39;``, ``&`` → ``&amp;`` ...).
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import compat32
+from typing import Any
+
+ATTACHMENT_INLINE_LIMIT = 4096
+SNIPPET_LENGTH = 200
+SEARCH_TEXT_LIMIT = 64 * 1024
+
+_UNFOLD = re.compile(r"\r?\n(?=[ \t])")
+_WS = re.compile(r"\s+")
+_DROP_BLOCKS = re.compile(r"<(style|script|head|title)\b.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_SNIPPET_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+)
+
+
+def b64url(data: bytes) -> str:
+    """Return URL-safe base64 with padding, as the Gmail API encodes ``data``/``raw``."""
+    return base64.urlsafe_b64encode(data).decode("ascii")
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(slots=True)
+class ParsedMessage:
+    """Everything derived from a message's RFC 822 bytes, computed once."""
+
+    payload: dict[str, Any]
+    headers: list[dict[str, str]]
+    snippet: str
+    subject: str
+    sender: str
+    recipients: str
+    search_text: str
+    filenames: list[str]
+    attachments: dict[str, tuple[str, int]]
+    date_ms: int | None
+    payload_json: bytes = b""
+    _header_index: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.payload_json = _dumps(self.payload)
+        for header in self.headers:
+            self._header_index.setdefault(header["name"].lower(), []).append(header)
+
+    @property
+    def has_attachment(self) -> bool:
+        """Return True if any part is a named attachment."""
+        return bool(self.filenames)
+
+    def headers_named(self, names: list[str]) -> list[dict[str, str]]:
+        """Return the top-level headers whose names are in ``names`` (case-insensitive).
+
+        Gmail returns them in message order, not in the order they were asked for.
+        """
+        wanted = {n.lower() for n in names}
+        return [h for h in self.headers if h["name"].lower() in wanted]
+
+    def header(self, name: str) -> str:
+        """Return the first top-level header value with this name, or ''."""
+        found = self._header_index.get(name.lower())
+        return found[0]["value"] if found else ""
+
+
+def clean_text(value: str) -> str:
+    """Replace undecodable bytes (surrogate escapes) so the text can be JSON-encoded."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def decode_header_value(value: str) -> str:
+    """Return a header value unfolded and with RFC 2047 encoded-words decoded."""
+    value = _UNFOLD.sub("", clean_text(value))
+    if "=?" not in value:
+        return value
+    try:
+        return clean_text(str(make_header(decode_header(value))))
+    except Exception:  # noqa: BLE001 - unknown charset or broken encoded-word: keep as sent
+        return value
+
+
+def html_to_text(markup: str) -> str:
+    """Return the visible text of an HTML body (good enough for snippets and search)."""
+    markup = _COMMENT.sub(" ", _DROP_BLOCKS.sub(" ", markup))
+    return html.unescape(_TAG.sub(" ", markup))
+
+
+def make_snippet(text: str) -> str:
+    """Return Gmail's snippet for a body text: collapsed, cut, HTML-escaped."""
+    collapsed = _WS.sub(" ", text).strip()
+    return collapsed[:SNIPPET_LENGTH].rstrip().translate(_SNIPPET_ESCAPES)
+
+
+class _Walker:
+    """Walks one parsed message, building the payload tree and collecting text."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.digest = hashlib.sha256(raw).hexdigest()
+        self.plain: str | None = None
+        self.html: str | None = None
+        self.filenames: list[str] = []
+        self.attachments: dict[str, tuple[str, int]] = {}
+
+    def part(self, msg: Message, part_id: str) -> dict[str, Any]:
+        headers = [{"name": k, "value": decode_header_value(v)} for k, v in msg.raw_items()]
+        mime_type = msg.get_content_type()
+        filename = _filename(msg)
+        node: dict[str, Any] = {
+            "partId": part_id,
+            "mimeType": mime_type,
+            "filename": filename,
+            "headers": headers,
+        }
+        if msg.is_multipart() and mime_type.startswith("multipart/"):
+            node["body"] = {"size": 0}
+            children = msg.get_payload()
+            assert isinstance(children, list)
+            prefix = f"{part_id}." if part_id else ""
+            node["parts"] = [self.part(c, f"{prefix}{i}") for i, c in enumerate(children)]
+            return node
+        node["body"] = self.body(msg, part_id, mime_type, filename)
+        return node
+
+    def body(self, msg: Message, part_id: str, mime_type: str, filename: str) -> dict[str, Any]:
+        data = _leaf_bytes(msg)
+        disposition = (msg.get("Content-Disposition") or "").split(";")[0].strip().lower()
+        is_attachment = bool(filename) or disposition == "attachment"
+        is_attachment = is_attachment or not mime_type.startswith("text/")
+        if mime_type.startswith("text/") and not filename:
+            data = _to_utf8(data, msg.get_content_charset())
+            text = data.decode("utf-8", "replace")
+            if mime_type == "text/plain" and self.plain is None:
+                self.plain = text
+            elif mime_type == "text/html" and self.html is None:
+                self.html = text
+        if filename:
+            self.filenames.append(filename)
+        size = len(data)
+        if is_attachment and size > ATTACHMENT_INLINE_LIMIT:
+            attachment_id = self.attachment_id(part_id)
+            self.attachments[attachment_id] = (b64url(data), size)
+            return {"attachmentId": attachment_id, "size": size}
+        if not size:
+            return {"size": 0}
+        return {"size": size, "data": b64url(data)}
+
+    def attachment_id(self, part_id: str) -> str:
+        # Gmail's ids are long opaque strings; ours are stable per content and part.
+        seed = hashlib.sha256(f"{self.digest}:{part_id}".encode()).digest()
+        return "ANGjdJ" + base64.urlsafe_b64encode(seed + seed[:12]).decode().rstrip("=")
+
+    def text(self) -> str:
+        if self.plain is not None and self.plain.strip():
+            return self.plain
+        if self.html is not None:
+            return html_to_text(self.html)
+        return self.plain or ""
+
+
+def _filename(msg: Message) -> str:
+    try:
+        name = msg.get_filename()
+    except Exception:  # noqa: BLE001 - broken RFC 2231 parameters: no filename
+        return ""
+    return decode_header_value(name) if name else ""
+
+
+def _leaf_bytes(msg: Message) -> bytes:
+    try:
+        if msg.get_content_type() == "message/rfc822" or msg.is_multipart():
+            inner = msg.get_payload()
+            if isinstance(inner, list):
+                return b"".join(m.as_bytes() for m in inner if isinstance(m, Message))
+        data = msg.get_payload(decode=True)
+    except Exception:  # noqa: BLE001 - broken transfer encoding: keep the raw text
+        data = None
+    if isinstance(data, bytes):
+        return data
+    raw = msg.get_payload()
+    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+
+
+def _to_utf8(data: bytes, charset: str | None) -> bytes:
+    if not charset:
+        return data
+    try:
+        return data.decode(charset, "replace").encode("utf-8")
+    except (LookupError, ValueError):  # unknown or unusable charset: serve the bytes
+        return data
+
+
+def _date_ms(value: str) -> int | None:
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:
+        return None
+    try:
+        return int(parsed.timestamp() * 1000)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    """Return the Gmail view of ``raw``; never raises."""
+    try:
+        return _parse(raw)
+    except Exception:  # noqa: BLE001 - RecursionError, parser bugs: serve the raw bytes
+        return _fallback(raw)
+
+
+def _parse(raw: bytes) -> ParsedMessage:
+    msg = BytesParser(policy=compat32).parsebytes(raw)
+    walker = _Walker(raw)
+    payload = walker.part(msg, "")
+    headers: list[dict[str, str]] = payload["headers"]
+    by_name = {h["name"].lower(): h["value"] for h in reversed(headers)}
+    return _finish(raw, payload, headers, walker.text(), by_name, walker)
+
+
+def _finish(
+    raw: bytes,
+    payload: dict[str, Any],
+    headers: list[dict[str, str]],
+    text: str,
+    by_name: dict[str, str],
+    walker: _Walker,
+) -> ParsedMessage:
+    subject = by_name.get("subject", "")
+    sender = by_name.get("from", "")
+    recipients = " ".join(by_name.get(n, "") for n in ("to", "cc", "bcc", "delivered-to"))
+    search = " ".join([subject, sender, recipients, " ".join(walker.filenames), text])
+    return ParsedMessage(
+        payload=payload,
+        headers=headers,
+        snippet=make_snippet(text),
+        subject=subject,
+        sender=sender,
+        recipients=recipients,
+        search_text=search[:SEARCH_TEXT_LIMIT].lower(),
+        filenames=walker.filenames,
+        attachments=walker.attachments,
+        date_ms=_date_ms(by_name.get("date", "")),
+    )
+
+
+def _fallback(raw: bytes) -> ParsedMessage:
+    head = raw.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
+    headers: list[dict[str, str]] = []
+    for line in head.decode("utf-8", "replace").splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name and not name[0].isspace() and " " not in name:
+            headers.append({"name": name, "value": value.strip()})
+    walker = _Walker(raw)
+    payload: dict[str, Any] = {
+        "partId": "",
+        "mimeType": "text/plain",
+        "filename": "",
+        "headers": headers,
+        "body": {"size": len(raw), "data": b64url(raw)} if raw else {"size": 0},
+    }
+    text = raw.decode("utf-8", "replace")
+    by_name = {h["name"].lower(): h["value"] for h in reversed(headers)}
+    return _finish(raw, payload, headers, text, by_name, walker)

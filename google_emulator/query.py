@@ -1,0 +1,290 @@
+"""The subset of Gmail's search syntax (``q=``) the emulator understands.
+
+Supported (anything else is answered with 400 ``invalidArgument``, so a client never
+silently gets results for a query the emulator did not understand):
+
+* bare words and ``"quoted phrases"`` — whole-word, case-insensitive, over subject,
+  From/To/Cc, attachment names and body text;
+* ``from:`` ``to:`` ``cc:`` ``bcc:`` ``subject:`` ``list:`` ``rfc822msgid:`` ``filename:``
+  — case-insensitive substring of that header / attachment name;
+* ``label:`` (id, name, or name with ``-`` for spaces), ``in:`` (inbox, sent, trash,
+  spam, draft(s), starred, important, anywhere), ``is:`` (unread, read, starred,
+  important), ``category:`` (primary, personal, social, promotions, updates, forums),
+  ``has:attachment``;
+* ``after:`` ``before:`` (``YYYY/MM/DD``, ``YYYY-MM-DD`` or epoch seconds; dates are
+  midnight UTC — Gmail uses the account's time zone), ``newer_than:`` ``older_than:``
+  (``Nd``, ``Nm`` = 30 days, ``Ny`` = 365 days), ``larger:`` ``smaller:`` (``10K``, ``2M``);
+* ``-term`` negation, implicit AND, ``OR``, ``( ... )`` grouping and ``{a b}`` (= a OR b),
+  also as operator values: ``from:(greenhouse.io OR lever.co)``.
+
+Like Gmail, SPAM and TRASH are searched only if the query names them (``in:spam``,
+``label:trash``, ``in:anywhere``) or ``includeSpamTrash=true``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .mailbox import Mailbox, StoredMessage
+
+Predicate = Callable[[StoredMessage], bool]
+
+_TOKEN = re.compile(r'\s*(?:(?P<punct>[(){}])|"(?P<phrase>[^"]*)"?|(?P<word>[^\s(){}"]+))')
+_DAY_MS = 86_400_000
+_UNITS = {"d": 1, "m": 30, "y": 365}
+_SIZES = {"": 1, "k": 1024, "m": 1024 * 1024}
+_IN = {
+    "inbox": "INBOX",
+    "sent": "SENT",
+    "trash": "TRASH",
+    "spam": "SPAM",
+    "draft": "DRAFT",
+    "drafts": "DRAFT",
+    "starred": "STARRED",
+    "important": "IMPORTANT",
+    "chats": "CHAT",
+}
+_CATEGORIES = {
+    "primary": "CATEGORY_PERSONAL",
+    "personal": "CATEGORY_PERSONAL",
+    "social": "CATEGORY_SOCIAL",
+    "promotions": "CATEGORY_PROMOTIONS",
+    "updates": "CATEGORY_UPDATES",
+    "forums": "CATEGORY_FORUMS",
+}
+_HEADER_OPS = {"list": "list-id", "rfc822msgid": "message-id", "cc": "cc", "bcc": "bcc"}
+OPERATORS = frozenset(
+    {"from", "to", "subject", "label", "in", "is", "category", "has", "filename"}
+    | {"after", "before", "newer", "older", "newer_than", "older_than", "larger", "smaller"}
+    | set(_HEADER_OPS)
+)
+
+
+class QueryError(ValueError):
+    """The query uses syntax outside the supported subset."""
+
+
+@dataclass(slots=True)
+class CompiledQuery:
+    """A parsed query bound to one mailbox."""
+
+    match: Predicate
+    includes_spam_trash: bool
+
+
+def compile_query(text: str, mailbox: Mailbox, now_ms: int | None = None) -> CompiledQuery:
+    """Parse ``text`` and return a predicate over the mailbox's messages."""
+    parser = _Parser(_tokenize(text), mailbox, now_ms or int(time.time() * 1000))
+    if not parser.tokens:
+        return CompiledQuery(lambda m: True, False)
+    predicate = parser.or_expr()
+    if parser.pos < len(parser.tokens):
+        raise QueryError(f"Unexpected {parser.tokens[parser.pos][1]!r} in query")
+    return CompiledQuery(predicate, parser.spam_trash)
+
+
+def _tokenize(text: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    for m in _TOKEN.finditer(text):
+        if m.group("punct"):
+            tokens.append(("punct", m.group("punct")))
+        elif m.group("phrase") is not None:
+            tokens.append(("phrase", m.group("phrase")))
+        elif m.group("word"):
+            tokens.append(("word", m.group("word")))
+    return tokens
+
+
+def _words(text: str) -> re.Pattern[str]:
+    body = r"\s+".join(re.escape(w) for w in text.lower().split())
+    return re.compile(rf"(?<!\w){body}(?!\w)")
+
+
+def _all(preds: list[Predicate]) -> Predicate:
+    return preds[0] if len(preds) == 1 else (lambda m: all(p(m) for p in preds))
+
+
+def _any(preds: list[Predicate]) -> Predicate:
+    return preds[0] if len(preds) == 1 else (lambda m: any(p(m) for p in preds))
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]], mailbox: Mailbox, now_ms: int) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.mailbox = mailbox
+        self.now_ms = now_ms
+        self.spam_trash = False
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.peek()
+        if token is None:
+            raise QueryError("Unexpected end of query")
+        self.pos += 1
+        return token
+
+    def or_expr(self, value_of: str | None = None) -> Predicate:
+        branches = [self.and_expr(value_of)]
+        while self.peek() == ("word", "OR"):
+            self.pos += 1
+            branches.append(self.and_expr(value_of))
+        return _any(branches)
+
+    def and_expr(self, value_of: str | None) -> Predicate:
+        items: list[Predicate] = []
+        while (token := self.peek()) is not None and token not in (
+            ("punct", ")"),
+            ("punct", "}"),
+            ("word", "OR"),
+        ):
+            items.append(self.unary(value_of))
+        if not items:
+            raise QueryError("Empty expression in query")
+        return _all(items)
+
+    def unary(self, value_of: str | None) -> Predicate:
+        kind, text = self.take()
+        if kind == "word" and text.startswith("-") and len(text) > 1:
+            self.tokens.insert(self.pos, ("word", text[1:]))
+            inner = self.unary(value_of)
+            return lambda m: not inner(m)
+        if kind == "punct" and text == "(":
+            inner = self.or_expr(value_of)
+            self.expect(")")
+            return inner
+        if kind == "punct" and text == "{":
+            options: list[Predicate] = []
+            while self.peek() not in (("punct", "}"), None):
+                options.append(self.unary(value_of))
+            self.expect("}")
+            if not options:
+                raise QueryError("Empty {} group in query")
+            return _any(options)
+        if kind == "punct":
+            raise QueryError(f"Unexpected {text!r} in query")
+        if value_of is not None:
+            return self.operator(value_of, text)
+        if kind == "word" and ":" in text:
+            return self.operator_term(text)
+        pattern = _words(text)
+        return lambda m: pattern.search(m.content.search_text) is not None
+
+    def expect(self, punct: str) -> None:
+        if self.take() != ("punct", punct):
+            raise QueryError(f"Expected {punct!r} in query")
+
+    def operator_term(self, word: str) -> Predicate:
+        name, _, value = word.partition(":")
+        name = name.lower()
+        if name not in OPERATORS:
+            raise QueryError(f"Unsupported search operator {name + ':'!r}")
+        if value:
+            return self.operator(name, value)
+        token = self.peek()
+        if token is None:
+            raise QueryError(f"Missing value for {name}:")
+        if token[0] == "phrase":
+            self.pos += 1
+            return self.operator(name, token[1])
+        if token[0] == "punct" and token[1] in "({":
+            return self.unary(name)
+        raise QueryError(f"Missing value for {name}:")
+
+    def operator(self, name: str, value: str) -> Predicate:
+        needle = value.lower()
+        if name == "from":
+            return lambda m: needle in m.content.sender.lower()
+        if name == "to":
+            return lambda m: needle in m.content.recipients.lower()
+        if name == "subject":
+            pattern = _words(value)
+            return lambda m: pattern.search(m.content.subject.lower()) is not None
+        if name in _HEADER_OPS:
+            header = _HEADER_OPS[name]
+            return lambda m: needle in m.content.header(header).lower()
+        if name == "filename":
+            return lambda m: any(needle in f.lower() for f in m.content.filenames)
+        if name in ("label", "in", "category", "is"):
+            return self.label_operator(name, needle)
+        if name == "has":
+            if needle != "attachment":
+                raise QueryError(f"Unsupported value has:{value}")
+            return lambda m: m.content.has_attachment
+        if name in ("larger", "smaller"):
+            size = _size(value)
+            if name == "larger":
+                return lambda m: m.size_estimate > size
+            return lambda m: m.size_estimate < size
+        return self.date_operator(name, value)
+
+    def label_operator(self, name: str, value: str) -> Predicate:
+        if name == "is":
+            if value == "read":
+                return lambda m: "UNREAD" not in m.label_ids
+            if value not in ("unread", "starred", "important"):
+                raise QueryError(f"Unsupported value is:{value}")
+            label = value.upper()
+            return lambda m: label in m.label_ids
+        if name == "category":
+            if value not in _CATEGORIES:
+                raise QueryError(f"Unknown category:{value}")
+            label = _CATEGORIES[value]
+            return lambda m: label in m.label_ids
+        if name == "in" and value == "anywhere":
+            self.spam_trash = True
+            return lambda m: True
+        if name == "in":
+            if value not in _IN:
+                raise QueryError(f"Unsupported value in:{value}")
+            label = _IN[value]
+        else:
+            found = self.mailbox.label_id_for(value) or self.mailbox.label_id_for(
+                value.replace("-", " ")
+            )
+            if found is None:
+                return lambda m: False  # Gmail: an unknown label matches nothing
+            label = found
+        if label in ("SPAM", "TRASH"):
+            self.spam_trash = True
+        return lambda m: label in m.label_ids
+
+    def date_operator(self, name: str, value: str) -> Predicate:
+        if name in ("newer_than", "older_than"):
+            m = re.fullmatch(r"(\d+)([dmy])", value.lower())
+            if not m:
+                raise QueryError(f"Invalid {name}:{value}")
+            limit = self.now_ms - int(m.group(1)) * _UNITS[m.group(2)] * _DAY_MS
+            if name == "newer_than":
+                return lambda msg: msg.internal_date > limit
+            return lambda msg: msg.internal_date < limit
+        at = _date_ms(value)
+        if name in ("after", "newer"):
+            return lambda msg: msg.internal_date >= at
+        return lambda msg: msg.internal_date < at
+
+
+def _date_ms(value: str) -> int:
+    if value.isdigit():
+        return int(value) * 1000
+    m = re.fullmatch(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})", value)
+    if not m:
+        raise QueryError(f"Invalid date {value!r} (use YYYY/MM/DD)")
+    try:
+        day = dt.datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=dt.UTC)
+    except ValueError as exc:
+        raise QueryError(f"Invalid date {value!r}") from exc
+    return int(day.timestamp() * 1000)
+
+
+def _size(value: str) -> int:
+    m = re.fullmatch(r"(\d+)([kKmM]?)", value)
+    if not m:
+        raise QueryError(f"Invalid size {value!r}")
+    return int(m.group(1)) * _SIZES[m.group(2).lower()]
