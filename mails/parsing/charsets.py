@@ -1,0 +1,209 @@
+"""Bytes in a declared charset → text, never failing, noting what had to be guessed."""
+
+from __future__ import annotations
+
+import codecs
+import functools
+
+from mails.parsing.notes import Notes
+
+UTF8 = "utf-8"
+# Last resort for bytes that are not UTF-8: every byte maps to something, and in mail the
+# bytes 0x80–0x9F are far more often Windows punctuation than C1 controls (WHATWG does the same).
+FALLBACK = "cp1252"
+
+# Labels seen in mail that Python's codec registry does not know.
+_ALIASES = {
+    "windows-874": "cp874",
+    "x-sjis": "cp932",
+    "sjis": "cp932",
+    "ms_kanji": "cp932",
+    "windows-31j": "cp932",
+    "x-mac-cyrillic": "mac-cyrillic",
+    "x-mac-roman": "mac-roman",
+    "ucs-2": "utf-16",
+    "unicode": "utf-16",
+    "x-gbk": "gbk",
+    "x-euc-jp": "euc_jp",
+    "x-euc-kr": "euc_kr",
+    "iso-8859-8-i": "iso8859-8",
+    "iso-8859-8-e": "iso8859-8",
+    "iso-8859-6-i": "iso8859-6",
+    "iso-8859-6-e": "iso8859-6",
+}
+# Senders label text with a legacy name and use its superset's extra characters; decoding
+# with the superset is what every mail client does (WHATWG Encoding Standard).
+_SUPERSETS = {
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "big5": "big5hkscs",
+}
+# Codecs that are "text encodings" to Python but would turn mail into nonsense or raise
+# exotic errors (IDNA label rules, backslash escapes).
+_REFUSED = frozenset(
+    {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined", "unicode_escape"}
+)
+_STATEFUL_7BIT = ("iso2022", "hz", "utf-7")
+_WIDE = ("utf-16", "utf-32")
+_MULTIBYTE = ("utf", "gb", "big5", "cp932", "cp949", "cp950", "shift_jis", "euc_", "johab")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+# A truncated slice can end inside a multi-byte sequence; an error this close to the cut is
+# the cut's fault, not the data's.
+_CUT_SLACK = 8
+
+
+def normalize_label(label: str | None) -> str:
+    """Return a charset label as written, cleaned of quotes, case and RFC 2231 language."""
+    if not label:
+        return ""
+    label = label.strip().strip("\"'").strip().lower()
+    label = label.split("*", 1)[0]
+    # Quoted-printable damage: "charset=3Dutf-8" is "charset=utf-8" encoded twice.
+    if label.startswith("3d") and codec_for(label[2:]):
+        label = label[2:]
+    return label
+
+
+@functools.lru_cache(maxsize=256)
+def codec_for(label: str) -> str | None:
+    """Return Python's canonical codec name for a charset label, or None if unusable."""
+    label = _ALIASES.get(label, label)
+    if not label or len(label) > 64:
+        return None
+    try:
+        # bytes.decode refuses non-text codecs (base64, zlib, rot13) with LookupError.
+        b"".decode(label)
+        name = codecs.lookup(label).name
+    except (LookupError, ValueError, TypeError):
+        return None
+    return None if name in _REFUSED else name
+
+
+def _candidates(codec: str | None, data: bytes, gmail_normalized: bool) -> list[str]:
+    """Return the codecs to try strictly, in order, for ``data`` labelled ``codec``."""
+    if codec is None or codec == UTF8:
+        return [UTF8]
+    superset = _SUPERSETS.get(codec, codec)
+    declared = list(dict.fromkeys([superset, codec]))
+    if codec.startswith(_WIDE):
+        # Gmail's UTF-8 has no NUL bytes; UTF-16/32 text almost always does.
+        return [UTF8, *declared] if gmail_normalized and b"\x00" not in data else declared
+    if codec.startswith(_STATEFUL_7BIT):
+        # ISO-2022 and HZ need escapes and UTF-7 stays 7-bit; without them the text is
+        # already UTF-8 (Gmail converted it) or plain ASCII, the same in either codec.
+        shifted = b"\x1b" in data or b"~{" in data or (codec == "utf-7" and data.isascii())
+        return [*declared, UTF8] if shifted or not gmail_normalized else [UTF8, *declared]
+    if gmail_normalized or not codec.startswith(_MULTIBYTE):
+        # Valid UTF-8 labelled with a legacy single-byte charset is mislabelled UTF-8:
+        # real Latin-1/KOI8 text is almost never valid UTF-8 by accident.
+        return [UTF8, *declared]
+    return [*declared, UTF8]
+
+
+def _decode_strict(data: bytes, codec: str, truncated: bool) -> str | None:
+    """Return ``data`` decoded strictly, forgiving an error caused by truncation."""
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        if truncated and error.start >= len(data) - _CUT_SLACK:
+            return _decode_strict(data[: error.start], codec, truncated=False)
+        return None
+    except (UnicodeError, LookupError, ValueError):
+        return None
+
+
+def decode_text(
+    data: bytes,
+    label: str | None,
+    notes: Notes,
+    where: str,
+    *,
+    gmail_normalized: bool = False,
+    limit: int | None = None,
+) -> str:
+    """Return ``data`` (in charset ``label``) as text; every failure becomes a note.
+
+    ``gmail_normalized`` says the bytes come from a ``format=full`` payload, where Gmail may
+    already have converted text parts to UTF-8 while keeping the original charset label.
+    ``limit`` decodes only a prefix of that many bytes (the caller keeps a capped text).
+    """
+    truncated = limit is not None and len(data) > limit
+    if limit is not None and truncated:
+        data = data[:limit]
+    name = normalize_label(label)
+    codec = codec_for(name) if name else None
+    if name and codec is None:
+        notes.add(f"{where}: unknown charset {name!r}")
+    candidates = _candidates(codec, data, gmail_normalized)
+    for candidate in candidates:
+        text = _decode_strict(data, candidate, truncated)
+        if text is not None:
+            return text
+    mostly = mostly_utf8(data)
+    if mostly is not None:
+        notes.add(f"{where}: invalid UTF-8 bytes replaced")
+        return mostly
+    fallback = _SUPERSETS.get(codec, codec) if codec and codec != UTF8 else FALLBACK
+    notes.add(f"{where}: bytes invalid in {name or 'undeclared charset'}, decoded as {fallback}")
+    return _decode_lossy(data, fallback)
+
+
+def mostly_utf8(data: bytes) -> str | None:
+    """Return ``data`` as UTF-8 with replacements if only a few of its 8-bit bytes are bad.
+
+    One broken byte in a long UTF-8 text (a cut, a stray Latin-1 character) should cost
+    one character, not turn every other non-ASCII character into mojibake.
+    """
+    text = data.decode(UTF8, "replace")
+    damaged = text.count("\ufffd")
+    eight_bit = len(data) - len(data.translate(None, _HIGH_BYTES))
+    return text if damaged * 20 <= eight_bit else None
+
+
+def _decode_lossy(data: bytes, codec: str) -> str:
+    """Return ``data`` decoded with replacement characters; never raises."""
+    try:
+        return data.decode(codec, "replace")
+    except (UnicodeError, LookupError, ValueError):
+        return data.decode(FALLBACK, "replace")
+
+
+def unescape_header_bytes(value: str, hint: str | None = None) -> str:
+    """Return a header string with 8-bit bytes (kept as surrogate escapes) decoded.
+
+    Python's parser keeps non-ASCII header bytes as lone surrogates. RFC 6532 says they are
+    UTF-8; older mailers used the charset of the body (``hint``) or Windows-1252.
+    """
+    try:
+        value.encode(UTF8)
+        return value
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = value.encode(UTF8, "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        return value.encode(UTF8, "replace").decode(UTF8)
+    codec = codec_for(normalize_label(hint)) if hint else None
+    if codec and codec.startswith(_WIDE + _STATEFUL_7BIT):  # never 8-bit header bytes
+        codec = None
+    for candidate in dict.fromkeys([UTF8, *([_SUPERSETS.get(codec, codec)] if codec else [])]):
+        text = _decode_strict(raw, candidate, truncated=False)
+        if text is not None:
+            return text
+    return mostly_utf8(raw) or raw.decode(FALLBACK, "replace")
+
+
+def clean_str(value: str) -> str:
+    """Return ``value`` safe to store: no lone surrogates (BSON rejects them), no NULs."""
+    try:
+        value.encode(UTF8)
+    except UnicodeEncodeError:
+        value = value.encode(UTF8, "replace").decode(UTF8)
+    return value.replace("\x00", "")

@@ -1,0 +1,114 @@
+"""Top-level headers + a MIME tree → :class:`ParsedContent`, one field failing at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TypeVar
+
+from mails.parsing.headers import (
+    decode_unstructured,
+    parse_addresses,
+    parse_date,
+    parse_list_id,
+    parse_message_id,
+)
+from mails.parsing.notes import Notes
+from mails.parsing.parts import Part, body_and_attachments
+from mails.parsing.result import Attachment, ParsedContent
+
+T = TypeVar("T")
+
+
+def guarded(notes: Notes, what: str, default: T, compute: Callable[[], T]) -> T:
+    """Return ``compute()``, or ``default`` and a note if it raised: one field never sinks all."""
+    try:
+        return compute()
+    except Exception as error:  # noqa: BLE001 -- the whole point: degrade, note, go on
+        notes.add(f"{what}: {type(error).__name__}")
+        return default
+
+
+class _Headers:
+    """Top-level headers by lower-case name, in message order."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.values: dict[str, list[str]] = {}
+        for name, value in pairs:
+            if isinstance(name, str) and isinstance(value, str):
+                self.values.setdefault(name.strip().lower(), []).append(value)
+
+    def first(self, name: str) -> str:
+        found = self.values.get(name)
+        return found[0] if found else ""
+
+    def joined(self, name: str) -> str:
+        # Some mailers send To twice; every copy counts.
+        return ", ".join(self.values.get(name, []))
+
+
+def _to(headers: _Headers, notes: Notes) -> list[str]:
+    return _addresses(headers, "to", notes)
+
+
+def _cc(headers: _Headers, notes: Notes) -> list[str]:
+    return _addresses(headers, "cc", notes)
+
+
+def _bcc(headers: _Headers, notes: Notes) -> list[str]:
+    return _addresses(headers, "bcc", notes)
+
+
+def _addresses(headers: _Headers, name: str, notes: Notes) -> list[str]:
+    """Return the unique addresses of every ``name`` header, in order."""
+    pairs = parse_addresses(headers.joined(name), notes, name.capitalize())
+    return list(dict.fromkeys(address for _, address in pairs))
+
+
+def _sender(headers: _Headers, notes: Notes) -> tuple[str, str]:
+    pairs = parse_addresses(headers.first("from"), notes, "From")
+    return (pairs[0][0][:500], pairs[0][1]) if pairs else ("", "")
+
+
+def _subject(headers: _Headers, notes: Notes) -> str:
+    return decode_unstructured(headers.first("subject"), notes, "Subject")
+
+
+def _date(headers: _Headers, notes: Notes) -> datetime | None:
+    return parse_date(headers.first("date"), notes)
+
+
+def _message_id(headers: _Headers, notes: Notes) -> str:
+    return parse_message_id(headers.first("message-id"))
+
+
+def _list_id(headers: _Headers, notes: Notes) -> str:
+    return parse_list_id(headers.first("list-id"), notes)
+
+
+def build_content(pairs: Iterable[tuple[str, str]], root: Part, notes: Notes) -> ParsedContent:
+    """Return the stored fields of a message from its top-level headers and MIME tree."""
+    headers = guarded(notes, "headers", _Headers([]), lambda: _Headers(pairs))
+
+    def field(what: str, default: T, compute: Callable[[_Headers, Notes], T]) -> T:
+        return guarded(notes, what, default, lambda: compute(headers, notes))
+
+    from_name, from_address = field("From", ("", ""), _sender)
+    no_body: tuple[str, list[Attachment]] = ("", [])
+    body_text, attachments = guarded(
+        notes, "body", no_body, lambda: body_and_attachments(root, notes)
+    )
+    return ParsedContent(
+        from_name=from_name,
+        from_address=from_address,
+        to_addresses=field("To", [], _to),
+        cc_addresses=field("Cc", [], _cc),
+        bcc_addresses=field("Bcc", [], _bcc),
+        subject=field("Subject", "", _subject),
+        date_header=field("Date", None, _date),
+        rfc822_message_id=field("Message-ID", "", _message_id),
+        list_id=field("List-Id", "", _list_id),
+        body_text=body_text,
+        attachments=attachments,
+        parse_error=str(notes),
+    )

@@ -1,0 +1,182 @@
+"""Header values → decoded text, addresses and dates, tolerating what real mail sends.
+
+Values arrive either from Python's parser (``raw_items()``: folded, RFC 2047 still encoded,
+8-bit bytes as surrogate escapes) or from a Gmail ``full`` payload (usually decoded by
+Gmail already). Both go through the same functions, so both formats give the same fields.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email.utils
+import re
+from datetime import UTC, datetime
+
+from mails.parsing.charsets import clean_str, decode_text, unescape_header_bytes
+from mails.parsing.notes import Notes
+
+# Encoded-text may not hold "?" or whitespace by RFC 2047; real mailers put spaces in it,
+# so only "?" ends a word. Bounded classes keep the scan linear.
+_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,80})\?([bBqQ])\?([^?]*)\?=")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_WS = re.compile(r"\s+")
+_ANGLE = re.compile(r"<([^<>]*)>")
+# Sane bounds for a Date header; anything outside is a sender's clock or a parser's guess.
+_MIN_YEAR, _MAX_YEAR = 1900, 2200
+
+
+def unfold(value: str) -> str:
+    """Return a header value on one line, 8-bit bytes decoded."""
+    value = _FOLD.sub("", unescape_header_bytes(value))
+    return value.replace("\r", " ").replace("\n", " ")
+
+
+def _decode_word_bytes(encoding: str, text: str, notes: Notes, where: str) -> bytes | None:
+    """Return the bytes of one encoded-word's text, or None if it is not decodable."""
+    if encoding in "qQ":
+        return binascii.a2b_qp(text.encode("ascii", "replace"), header=True)
+    text = text.strip()
+    padded = text + "=" * (-len(text) % 4)
+    try:
+        return base64.b64decode(padded, validate=True)
+    except (binascii.Error, ValueError):
+        notes.add(f"{where}: bad base64 in an encoded-word")
+    if len(text) % 4 == 1:  # one stray character can never be base64 data
+        text = text[:-1]
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def decode_words(value: str, notes: Notes, where: str) -> str:
+    """Return ``value`` with RFC 2047 encoded-words decoded, leniently.
+
+    Adjacent words in one charset are joined before decoding, because mailers split a
+    multi-byte character across two words; whitespace between words is dropped (RFC 2047
+    §6.2). A word that cannot be decoded is kept as written and noted.
+    """
+    if "=?" not in value:
+        return value
+    out: list[str] = []
+    label, pending = "", bytearray()
+    after_word = False  # the previous token was a decoded word
+    position = 0
+    for match in _ENCODED_WORD.finditer(value):
+        gap = value[position : match.start()]
+        position = match.end()
+        data = _decode_word_bytes(match.group(2), match.group(3), notes, where)
+        word_label = match.group(1).lower()
+        if pending and (gap.strip() or data is None or word_label != label):
+            out.append(decode_text(bytes(pending), label, notes, where))
+            pending = bytearray()
+        if gap.strip() or not after_word:
+            out.append(gap)
+        if data is None:
+            notes.add(f"{where}: undecodable encoded-word")
+            out.append(match.group(0))
+            after_word = False
+            continue
+        label, after_word = word_label, True
+        pending += data
+    if pending:
+        out.append(decode_text(bytes(pending), label, notes, where))
+    out.append(value[position:])
+    return "".join(out)
+
+
+def decode_unstructured(value: str, notes: Notes, where: str) -> str:
+    """Return a free-text header (Subject) decoded, on one line, whitespace collapsed."""
+    text = decode_words(unfold(value), notes, where)
+    return clean_str(_WS.sub(" ", text).strip())
+
+
+def _merge_split_names(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return address pairs with display names that were cut at a comma put back together.
+
+    Gmail hands ``full`` headers over decoded, so ``=?utf-8?q?Doe=2C_Jane?= <j@x>`` arrives
+    as ``Doe, Jane <j@x>``, which splits into a bare "Doe" and "Jane <j@x>".
+    """
+    merged: list[tuple[str, str]] = []
+    carry = ""
+    for name, address in pairs:
+        if not name and address and "@" not in address and " " not in address.strip():
+            carry = f"{carry}, {address}" if carry else address
+            continue
+        if carry and name:
+            name = f"{carry}, {name}"
+        elif carry:
+            merged.append(("", carry))
+        carry = ""
+        merged.append((name, address))
+    if carry:
+        merged.append(("", carry))
+    return merged
+
+
+def _clean_address(address: str, notes: Notes, where: str) -> str:
+    """Return one address decoded, unquoted, lower-cased; '' if nothing usable is left."""
+    address = decode_words(address, notes, where).strip().strip("<>\"' ")
+    if not address or any(c.isspace() for c in address):
+        return ""
+    return clean_str(address.lower())[:500]
+
+
+def parse_addresses(value: str, notes: Notes, where: str) -> list[tuple[str, str]]:
+    """Return (display name, lower-cased address) pairs of an address header.
+
+    Addresses are split before encoded-words are decoded, so a comma inside an encoded
+    display name cannot split it. ``;`` is accepted as a separator, as Outlook users type it.
+    """
+    value = unfold(value)
+    if not value.strip():
+        return []
+    try:
+        pairs = email.utils.getaddresses([value.replace(";", ",")])
+    except Exception:  # noqa: BLE001 -- the stdlib parser has raised on odd input before
+        notes.add(f"{where}: unparseable addresses")
+        return []
+    result: list[tuple[str, str]] = []
+    for name, address in _merge_split_names(pairs):
+        cleaned = _clean_address(address, notes, where)
+        if cleaned:
+            result.append((decode_unstructured(name, notes, where), cleaned))
+    return result
+
+
+def parse_date(value: str, notes: Notes) -> datetime | None:
+    """Return the Date header as an aware UTC datetime; None (and a note) if unusable."""
+    value = _WS.sub(" ", unfold(value)).strip()
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        parsed = None
+    if parsed is None or not _MIN_YEAR <= parsed.year <= _MAX_YEAR:
+        notes.add(f"bad Date header {clean_str(value)[:60]!r}")
+        return None
+    if parsed.tzinfo is None:  # "-0000": UTC, with the sender's zone unknown (RFC 5322)
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        notes.add(f"bad Date header {clean_str(value)[:60]!r}")
+        return None
+
+
+def parse_message_id(value: str) -> str:
+    """Return the first ``<id>`` of a Message-ID header, or the trimmed value."""
+    value = unfold(value).strip()
+    match = _ANGLE.search(value)
+    found = f"<{match.group(1).strip()}>" if match else value.split(" ", 1)[0]
+    return clean_str(found)[:1000]
+
+
+def parse_list_id(value: str, notes: Notes) -> str:
+    """Return the identifier of a List-Id header (RFC 2919: ``Name <list.example.com>``)."""
+    value = unfold(value).strip()
+    match = _ANGLE.search(value)
+    found = match.group(1).strip() if match else decode_words(value, notes, "List-Id")
+    return clean_str(found.lower())[:1000]

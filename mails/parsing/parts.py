@@ -1,0 +1,198 @@
+"""One walk over a MIME tree, whichever format it came in: body text and attachments.
+
+``format=raw`` parts (Python ``email`` messages) and ``format=full`` parts (Gmail payload
+dicts) are both seen through :class:`Part`, so the two formats choose the same body and
+list the same attachments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from mails.parsing.charsets import clean_str, decode_text
+from mails.parsing.notes import Notes, part_label
+from mails.parsing.result import Attachment
+from mails.parsing.text import BODY_TEXT_LIMIT, cap_utf8, html_to_text, tidy_text
+
+# Deeper or wider trees are attacks or loops (a bounce of a bounce of ...): stop, keep the rest.
+MAX_DEPTH = 30
+MAX_PARTS = 500
+# Bytes of one text part worth decoding: enough for the 100 KB cap in any charset.
+PLAIN_BYTES_LIMIT = 4 * BODY_TEXT_LIMIT
+HTML_BYTES_LIMIT = 40 * BODY_TEXT_LIMIT
+BODY_TYPES = ("text/plain", "text/html")
+SPARE_TYPES = ("message/delivery-status", "text/enriched", "text/richtext", "text/x-vcard")
+
+
+class Part(Protocol):
+    """A MIME part, read defensively: no method raises."""
+
+    @property
+    def path(self) -> str:
+        """Return the part's position ("1.2"), for notes."""
+        ...
+
+    @property
+    def mime_type(self) -> str:
+        """Return the lower-case content type, ``text/plain`` when missing."""
+        ...
+
+    @property
+    def filename(self) -> str:
+        """Return the decoded file name, '' when none."""
+        ...
+
+    @property
+    def disposition(self) -> str:
+        """Return ``attachment``, ``inline`` or ''."""
+        ...
+
+    @property
+    def charset(self) -> str | None:
+        """Return the declared charset label, if any."""
+        ...
+
+    @property
+    def gmail_normalized(self) -> bool:
+        """Return True when text bytes may have been converted to UTF-8 by Gmail."""
+        ...
+
+    def children(self) -> list[Part]:
+        """Return the sub-parts of a multipart, [] when none could be parsed."""
+        ...
+
+    def payload(self) -> bytes:
+        """Return the transfer-decoded bytes of a leaf."""
+        ...
+
+    def size(self) -> int:
+        """Return the decoded size in bytes, as Gmail reports ``body.size``."""
+        ...
+
+
+@dataclass
+class _Walk:
+    notes: Notes
+    texts: list[str] = field(default_factory=list)
+    text_chars: int = 0
+    attachments: list[Attachment] = field(default_factory=list)
+    parts_seen: int = 0
+    # Text-like parts that are not body text, read only if the message has no body at all
+    # (a bounce made only of delivery-status, a body sent as a named inline file).
+    spare: list[Part] = field(default_factory=list)
+
+
+def is_attachment(part: Part) -> bool:
+    """Return True for a part Gmail lists as an attachment (named, or not text)."""
+    mime_type = part.mime_type
+    if part.filename or part.disposition == "attachment":
+        return True
+    return mime_type.split("/", 1)[0] not in ("text", "multipart", "message") or (
+        mime_type in ("message/rfc822", "message/global")
+    )
+
+
+def body_and_attachments(root: Part, notes: Notes) -> tuple[str, list[Attachment]]:
+    """Return the body text (capped) and the attachments of a MIME tree."""
+    walk = _Walk(notes)
+    _visit(root, 0, walk)
+    for part in walk.spare:
+        if walk.texts:
+            break
+        _add_text(part, "text/html" if part.mime_type == "text/html" else "text/plain", walk)
+    return cap_utf8("\n\n".join(walk.texts)), walk.attachments
+
+
+def _visit(part: Part, depth: int, walk: _Walk) -> None:
+    try:
+        _visit_part(part, depth, walk)
+    except Exception as error:  # noqa: BLE001 -- one bad part must not lose the others
+        walk.notes.add(f"{part_label(part.path)}: unreadable ({type(error).__name__})")
+
+
+def _visit_part(part: Part, depth: int, walk: _Walk) -> None:
+    walk.parts_seen += 1
+    if depth > MAX_DEPTH or walk.parts_seen > MAX_PARTS:
+        walk.notes.add(f"MIME tree deeper than {MAX_DEPTH} or wider than {MAX_PARTS}: cut")
+        return
+    mime_type = part.mime_type
+    if mime_type.startswith("multipart/"):
+        _visit_multipart(part, depth, walk)
+    elif is_attachment(part):
+        walk.attachments.append(_attachment(part))
+        if mime_type in BODY_TYPES and part.disposition != "attachment":
+            walk.spare.append(part)
+    elif mime_type in BODY_TYPES:
+        _add_text(part, mime_type, walk)
+    elif mime_type in SPARE_TYPES:
+        walk.spare.append(part)
+    # Anything else inline (text/rfc822-headers, text/calendar) is machine-readable.
+
+
+def _visit_multipart(part: Part, depth: int, walk: _Walk) -> None:
+    children = part.children()
+    if not children:
+        # No boundary, or none found: Gmail shows such a body as text, so do we.
+        walk.notes.add(f"{part_label(part.path)}: multipart without parts, read as text")
+        _add_text(part, "text/plain", walk)
+    elif part.mime_type == "multipart/alternative":
+        _visit_alternative(children, depth, walk)
+    else:
+        for child in children:
+            _visit(child, depth + 1, walk)
+
+
+def _visit_alternative(children: list[Part], depth: int, walk: _Walk) -> None:
+    """Visit the plain-text alternative; if it yields no text, the HTML one, then the last."""
+    plain = [c for c in children if _offers(c, "text/plain")]
+    html = [c for c in children if _offers(c, "text/html")]
+    tried: list[Part] = []
+    for child in [*plain[:1], *html[-1:], children[-1]]:
+        if any(child is seen for seen in tried):
+            continue
+        tried.append(child)
+        before = len(walk.texts)
+        _visit(child, depth + 1, walk)
+        if len(walk.texts) > before:
+            return
+
+
+def _offers(part: Part, mime_type: str) -> bool:
+    """Return True if ``part`` is, or directly holds, a body part of ``mime_type``."""
+    if part.mime_type == mime_type:
+        return not is_attachment(part)
+    if not part.mime_type.startswith("multipart/"):
+        return False
+    return any(c.mime_type == mime_type and not is_attachment(c) for c in part.children())
+
+
+def _add_text(part: Part, mime_type: str, walk: _Walk) -> None:
+    """Decode one body part and keep its text, unless the body is already full."""
+    if walk.text_chars >= BODY_TEXT_LIMIT:
+        return
+    where = part_label(part.path)
+    is_html = mime_type == "text/html"
+    limit = HTML_BYTES_LIMIT if is_html else PLAIN_BYTES_LIMIT
+    raw = decode_text(
+        part.payload(), part.charset, walk.notes, where,
+        gmail_normalized=part.gmail_normalized, limit=limit,
+    )  # fmt: skip
+    if is_html:
+        text, parsed = html_to_text(raw)
+        if not parsed:
+            walk.notes.add(f"{where}: HTML unparseable, tags stripped")
+    else:
+        text = tidy_text(raw[: 2 * BODY_TEXT_LIMIT])
+    text = clean_str(text)
+    if text:
+        walk.texts.append(text)
+        walk.text_chars += len(text)
+
+
+def _attachment(part: Part) -> Attachment:
+    return {
+        "filename": clean_str(part.filename)[:500],
+        "size": part.size(),
+        "mime_type": part.mime_type,
+    }

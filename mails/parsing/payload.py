@@ -1,0 +1,122 @@
+"""Gmail's ``format=full`` payload tree seen as :class:`~mails.parsing.parts.Part` objects.
+
+Docs: https://developers.google.com/gmail/api/reference/rest/v1/users.messages#MessagePart
+Gmail has already undone transfer encodings, and (observed, not documented) usually
+converts text parts to UTF-8 while keeping the original ``charset`` label; the charset
+module reads both cases (``gmail_normalized``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from email.message import Message
+from email.policy import compat32
+from typing import Any
+
+from mails.parsing.charsets import clean_str
+from mails.parsing.headers import decode_words, unfold
+from mails.parsing.notes import Notes, part_label
+from mails.parsing.parts import Part
+
+
+def b64url_decode(data: str, notes: Notes, where: str) -> bytes:
+    """Return the bytes of Gmail's URL-safe base64 (padded or not); damage is noted."""
+    text = "".join(data.split())
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        notes.add(f"{where}: damaged base64url data")
+    # Standard alphabet, stray characters, a dangling last character: keep what decodes.
+    text = text.replace("+", "-").replace("/", "_").rstrip("=")
+    if len(text) % 4 == 1:
+        text = text[:-1]
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def header_pairs(node: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Return a payload's ``headers`` as (name, value) pairs, skipping malformed entries."""
+    headers = node.get("headers")
+    if not isinstance(headers, list):
+        return []
+    return [
+        (header["name"], header["value"])
+        for header in headers
+        if isinstance(header, Mapping)
+        and isinstance(header.get("name"), str)
+        and isinstance(header.get("value"), str)
+    ]
+
+
+class PayloadPart:
+    """A :class:`Part` over one ``MessagePart`` dict of a ``full`` payload."""
+
+    gmail_normalized = True
+
+    def __init__(self, node: Any, path: str, notes: Notes) -> None:
+        self.node: Mapping[str, Any] = node if isinstance(node, Mapping) else {}
+        self.path = path
+        self.notes = notes
+        # Parameters (charset, filename, disposition) are read the tolerant compat32 way.
+        self.mime_headers = Message(policy=compat32)
+        for name, value in header_pairs(self.node):
+            if name.lower() in ("content-type", "content-disposition"):
+                self.mime_headers[name] = value
+
+    def _body(self) -> Mapping[str, Any]:
+        body = self.node.get("body")
+        return body if isinstance(body, Mapping) else {}
+
+    @property
+    def mime_type(self) -> str:
+        mime_type = self.node.get("mimeType")
+        if isinstance(mime_type, str) and "/" in mime_type:
+            return mime_type.strip().lower()
+        return self.mime_headers.get_content_type()
+
+    @property
+    def filename(self) -> str:
+        name = self.node.get("filename")
+        if not isinstance(name, str) or not name:
+            try:
+                name = self.mime_headers.get_filename()
+            except Exception:  # noqa: BLE001 -- broken RFC 2231 parameters: no name
+                name = None
+        if not isinstance(name, str):
+            return ""
+        where = f"{part_label(self.path)} filename"
+        return clean_str(decode_words(unfold(name), self.notes, where).strip())
+
+    @property
+    def disposition(self) -> str:
+        return self.mime_headers.get_content_disposition() or ""
+
+    @property
+    def charset(self) -> str | None:
+        charset = self.mime_headers.get_content_charset()
+        return charset if isinstance(charset, str) else None
+
+    def children(self) -> list[Part]:
+        parts = self.node.get("parts")
+        if not isinstance(parts, list):
+            return []
+        prefix = f"{self.path}." if self.path else ""
+        return [
+            PayloadPart(child, f"{prefix}{index}", self.notes) for index, child in enumerate(parts)
+        ]
+
+    def payload(self) -> bytes:
+        data = self._body().get("data")
+        if not isinstance(data, str):
+            return b""
+        return b64url_decode(data, self.notes, part_label(self.path))
+
+    def size(self) -> int:
+        size = self._body().get("size")
+        if isinstance(size, int) and not isinstance(size, bool) and size >= 0:
+            return size
+        return len(self.payload())

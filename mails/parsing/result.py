@@ -1,0 +1,75 @@
+"""What parsing produces: the content of an RFC 822 message, and a whole stored message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, TypedDict
+
+
+class MessageParseError(ValueError):
+    """The input is not a Gmail message at all (not a mapping, or no message id)."""
+
+
+class Attachment(TypedDict):
+    """One attached file, as ``Message.attachments`` stores it."""
+
+    filename: str
+    size: int
+    mime_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedContent:
+    """The fields Mailbox keeps from an email's headers and MIME body."""
+
+    from_name: str = ""
+    from_address: str = ""
+    to_addresses: list[str] = field(default_factory=list)
+    cc_addresses: list[str] = field(default_factory=list)
+    bcc_addresses: list[str] = field(default_factory=list)
+    subject: str = ""
+    date_header: datetime | None = None
+    rfc822_message_id: str = ""
+    list_id: str = ""
+    body_text: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    # A short note of everything that went wrong; '' when nothing did.
+    parse_error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedMessage:
+    """One Gmail message as ``mails.models.Message`` stores it (without user and synced_at)."""
+
+    gmail_id: str
+    thread_id: str
+    history_id: int
+    internal_date: datetime
+    label_ids: list[str]
+    from_name: str
+    from_address: str
+    to_addresses: list[str]
+    cc_addresses: list[str]
+    bcc_addresses: list[str]
+    subject: str
+    date_header: datetime | None
+    rfc822_message_id: str
+    list_id: str
+    snippet: str
+    body_text: str
+    attachments: list[Attachment]
+    size_estimate: int
+    is_unread: bool
+    is_starred: bool
+    parse_error: str
+
+    def as_model_fields(self) -> dict[str, Any]:
+        """Return the fields as keyword arguments for ``Message`` (fresh lists, safe to keep)."""
+        result: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, list):
+                value = [dict(v) if isinstance(v, dict) else v for v in value]
+            result[item.name] = value
+        return result
