@@ -3,8 +3,8 @@
 ``get_token_store()`` is the read store of the hot path (``CachingTokenStore`` over the
 backend); ``get_buffered_token_store()`` buffers session writes, above all ``touch_session``,
 over the same backend; ``get_uncached_token_store()`` is that backend itself, for a read that
-must see what another process just wrote. All are created lazily and again after a fork: a flusher thread does
-not survive ``fork()``, and gunicorn and Celery's prefork pool fork after import.
+must see what another process just wrote. All are created lazily, and again after a fork: a
+flusher thread does not survive ``fork()``, and gunicorn and Celery's prefork pool fork late.
 
 Settings (all read with ``getattr`` and a default):
 ``TOKEN_STORE_BACKEND`` ("mongo" | "sqlite"), ``TOKEN_STORE_SQLITE_PATH``,
