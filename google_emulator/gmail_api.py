@@ -22,6 +22,7 @@ from .fields import FieldsError, apply_fields, parse_fields
 from .httpmsg import JSON_TYPE, Request, Response, error_response, json_response
 from .mailbox import UNSETTABLE_LABELS, Mailbox
 from .query import QueryError, compile_query
+from .quota import AccountGate
 from .state import Emulator
 from .tokens import AccessToken
 
@@ -60,6 +61,13 @@ class Route:
     handler: Handler
     scopes: frozenset[str]
     params: frozenset[str] = frozenset()
+
+
+def _raw_token(req: Request) -> str:
+    """Return the bearer token from the Authorization header or the query string."""
+    scheme, _, value = req.headers.get("authorization", "").partition(" ")
+    raw = value.strip() if scheme.lower() == "bearer" else ""
+    return raw or req.param("access_token") or req.param("oauth_token") or ""
 
 
 def _int_param(req: Request, name: str, default: int, maximum: int) -> int:
@@ -105,9 +113,16 @@ class GmailApi:
                     gate.release()
         except ApiError as exc:
             response = error_response(exc)
+            if gate is None and exc.code == 401:
+                gate = self._owner_gate(req)
         if gate is not None:
             gate.record_status(response.status)
         return response
+
+    def _owner_gate(self, req: Request) -> AccountGate | None:
+        """Return the gate of the account an expired or revoked token belongs to."""
+        known = self.emulator.tokens.access_tokens.get(_raw_token(req))
+        return self.emulator.gate(known.email) if known is not None else None
 
     def _invoke(
         self,
@@ -174,10 +189,7 @@ class GmailApi:
         return route, parts[4], args
 
     def _authenticate(self, req: Request) -> AccessToken:
-        header = req.headers.get("authorization", "")
-        scheme, _, value = header.partition(" ")
-        raw = value.strip() if scheme.lower() == "bearer" else ""
-        raw = raw or req.param("access_token") or req.param("oauth_token") or ""
+        raw = _raw_token(req)
         token = self.emulator.tokens.access(raw) if raw else None
         if token is None:
             raise errors.unauthenticated()
