@@ -78,12 +78,13 @@ def codec_for(label: str) -> str | None:
     if not label or len(label) > 64:
         return None
     try:
-        # bytes.decode refuses non-text codecs (base64, zlib, rot13) with LookupError.
-        b"".decode(label)
-        name = codecs.lookup(label).name
+        info = codecs.lookup(label)
     except (LookupError, ValueError, TypeError):
         return None
-    return None if name in _REFUSED else name
+    # base64, zlib, rot13 ... are codecs too, but bytes-to-bytes: not a charset.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED:
+        return None
+    return info.name
 
 
 def _candidates(codec: str | None, data: bytes, gmail_normalized: bool) -> list[str]:
@@ -164,7 +165,8 @@ def mostly_utf8(data: bytes) -> str | None:
     text = data.decode(UTF8, "replace")
     damaged = text.count("\ufffd")
     eight_bit = len(data) - len(data.translate(None, _HIGH_BYTES))
-    return text if damaged * 20 <= eight_bit else None
+    # Each bad byte costs one replacement; valid characters use 2-4 bytes each.
+    return text if damaged * 5 <= eight_bit else None
 
 
 def _decode_lossy(data: bytes, codec: str) -> str:

@@ -8,13 +8,12 @@ module reads both cases (``gmail_normalized``).
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping
 from email.message import Message
 from email.policy import compat32
 from typing import Any
 
+from mails.parsing.b64 import b64decode_lenient
 from mails.parsing.charsets import clean_str
 from mails.parsing.headers import decode_words, unfold
 from mails.parsing.notes import Notes, part_label
@@ -23,19 +22,10 @@ from mails.parsing.parts import Part
 
 def b64url_decode(data: str, notes: Notes, where: str) -> bytes:
     """Return the bytes of Gmail's URL-safe base64 (padded or not); damage is noted."""
-    text = "".join(data.split())
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError):
+    decoded, damaged = b64decode_lenient(data.encode("ascii", "replace"), urlsafe=True)
+    if damaged:
         notes.add(f"{where}: damaged base64url data")
-    # Standard alphabet, stray characters, a dangling last character: keep what decodes.
-    text = text.replace("+", "-").replace("/", "_").rstrip("=")
-    if len(text) % 4 == 1:
-        text = text[:-1]
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError):
-        return b""
+    return decoded
 
 
 def header_pairs(node: Mapping[str, Any]) -> list[tuple[str, str]]:

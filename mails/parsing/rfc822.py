@@ -15,6 +15,7 @@ from email import errors, policy
 from email.message import Message
 from typing import TypeVar
 
+from mails.parsing.b64 import b64decode_lenient
 from mails.parsing.charsets import clean_str, decode_text, unescape_header_bytes
 from mails.parsing.content import build_content
 from mails.parsing.headers import decode_words, unfold
@@ -151,9 +152,15 @@ class EmailPart:
         except Exception:  # noqa: BLE001 -- a broken encoding loses this part's bytes only
             self.notes.add(f"{part_label(self.path)}: undecodable content")
             data = None
+        added = list(self.message.defects)[before:]
         self._note_defects(before)
-        if isinstance(data, bytes):
-            return data
+        if any(isinstance(d, errors.InvalidBase64LengthDefect) for d in added):
+            # Python hands back the still-encoded text here; decode what can be decoded.
+            return b64decode_lenient(self._raw_payload())[0]
+        return data if isinstance(data, bytes) else self._raw_payload()
+
+    def _raw_payload(self) -> bytes:
+        """Return the part's body as it was sent (8-bit bytes restored)."""
         raw = self.message.get_payload()
         return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
 
