@@ -98,13 +98,17 @@ def build_content(pairs: Iterable[tuple[str, str]], root: Part, notes: Notes) ->
     body_text, attachments = guarded(
         notes, "body", no_body, lambda: body_and_attachments(root, notes)
     )
+    subject = field("Subject", "", _subject)
+    if not (subject or body_text):
+        # Not always an error (an attachment sent alone), but worth telling the reader.
+        notes.add("no subject or text found")
     return ParsedContent(
         from_name=from_name,
         from_address=from_address,
         to_addresses=field("To", [], _to),
         cc_addresses=field("Cc", [], _cc),
         bcc_addresses=field("Bcc", [], _bcc),
-        subject=field("Subject", "", _subject),
+        subject=subject,
         date_header=field("Date", None, _date),
         rfc822_message_id=field("Message-ID", "", _message_id),
         list_id=field("List-Id", "", _list_id),

@@ -22,7 +22,9 @@ MAX_PARTS = 500
 PLAIN_BYTES_LIMIT = 4 * BODY_TEXT_LIMIT
 HTML_BYTES_LIMIT = 40 * BODY_TEXT_LIMIT
 BODY_TYPES = ("text/plain", "text/html")
-SPARE_TYPES = ("message/delivery-status", "text/enriched", "text/richtext", "text/x-vcard")
+MESSAGE_TYPES = ("message/rfc822", "message/global")
+# Text for programs, not readers: never a body, even when there is nothing else.
+MACHINE_TEXT_TYPES = ("text/rfc822-headers", "text/calendar", "text/css", "text/javascript")
 
 
 class Part(Protocol):
@@ -78,8 +80,8 @@ class _Walk:
     text_chars: int = 0
     attachments: list[Attachment] = field(default_factory=list)
     parts_seen: int = 0
-    # Text-like parts that are not body text, read only if the message has no body at all
-    # (a bounce made only of delivery-status, a body sent as a named inline file).
+    # Parts read only if the message has no body at all: a bounce made only of
+    # delivery-status, a body sent as a named inline file, a digest of attached messages.
     spare: list[Part] = field(default_factory=list)
 
 
@@ -88,9 +90,8 @@ def is_attachment(part: Part) -> bool:
     mime_type = part.mime_type
     if part.filename or part.disposition == "attachment":
         return True
-    return mime_type.split("/", 1)[0] not in ("text", "multipart", "message") or (
-        mime_type in ("message/rfc822", "message/global")
-    )
+    main_type = mime_type.split("/", 1)[0]
+    return main_type not in ("text", "multipart", "message") or mime_type in MESSAGE_TYPES
 
 
 def body_and_attachments(root: Part, notes: Notes) -> tuple[str, list[Attachment]]:
@@ -100,8 +101,19 @@ def body_and_attachments(root: Part, notes: Notes) -> tuple[str, list[Attachment
     for part in walk.spare:
         if walk.texts:
             break
-        _add_text(part, "text/html" if part.mime_type == "text/html" else "text/plain", walk)
+        _add_spare_text(part, walk)
     return cap_utf8("\n\n".join(walk.texts)), walk.attachments
+
+
+def _add_spare_text(part: Part, walk: _Walk) -> None:
+    """Read a spare part as the body: an attached message's own body, or the part's text."""
+    if part.mime_type not in MESSAGE_TYPES:
+        _add_text(part, "text/html" if part.mime_type == "text/html" else "text/plain", walk)
+        return
+    inner = _Walk(walk.notes, parts_seen=walk.parts_seen)
+    for child in part.children():  # the attached message; its attachments stay its own
+        _visit(child, 1, inner)
+    walk.texts.extend(inner.texts)
 
 
 def _visit(part: Part, depth: int, walk: _Walk) -> None:
@@ -121,13 +133,16 @@ def _visit_part(part: Part, depth: int, walk: _Walk) -> None:
         _visit_multipart(part, depth, walk)
     elif is_attachment(part):
         walk.attachments.append(_attachment(part))
-        if mime_type in BODY_TYPES and part.disposition != "attachment":
+        if mime_type in MESSAGE_TYPES or (
+            mime_type in BODY_TYPES and part.disposition != "attachment"
+        ):
             walk.spare.append(part)
     elif mime_type in BODY_TYPES:
         _add_text(part, mime_type, walk)
-    elif mime_type in SPARE_TYPES:
+    elif mime_type == "message/delivery-status" or (
+        mime_type.startswith("text/") and mime_type not in MACHINE_TEXT_TYPES
+    ):
         walk.spare.append(part)
-    # Anything else inline (text/rfc822-headers, text/calendar) is machine-readable.
 
 
 def _visit_multipart(part: Part, depth: int, walk: _Walk) -> None:
