@@ -61,6 +61,8 @@ class SqliteTokenStore:
             self._conn.execute("PRAGMA journal_mode=WAL")
             # NORMAL is durable across application crashes in WAL mode, and much faster.
             self._conn.execute("PRAGMA synchronous=NORMAL")
+            # Overwrite deleted content, so replaced or deleted tokens do not linger in free pages.
+            self._conn.execute("PRAGMA secure_delete=ON")
             self._conn.executescript(SCHEMA)
 
     @contextmanager
@@ -241,6 +243,9 @@ class SqliteTokenStore:
                         {**changes, "user_id": user_id, "provider": provider},
                     )
                     rotated += 1
+        # Old page images stay in the write-ahead log until it is reset: empty it (best effort;
+        # a concurrent reader can postpone it to a later checkpoint).
+        self._execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return RotationCounts(rotated=rotated, skipped=skipped, missing=missing)
 
     # --- Maintenance ---
