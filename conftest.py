@@ -9,13 +9,77 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import User
+from accounts.tokens.factory import reset_token_stores
+from google_emulator.config import DEFAULT_REDIRECT_URIS, EmulatorConfig
+from google_emulator.testing import EmulatorServer
+from mailbox_project.mongo import get_database
 from mailbox_project.testing import WorkerProcess, start_worker
+
+pytest_plugins = ["google_emulator.pytest_plugin"]
+
+# The Django test client's host, and the fixed address of pytest-django's live server.
+LIVE_SERVER = "127.0.0.1:8089"
+TEST_REDIRECT_URIS = (
+    "http://testserver/complete/google-oauth2/",
+    f"http://{LIVE_SERVER}/complete/google-oauth2/",
+)
+TOKEN_COLLECTIONS = ("token_states", "token_auth_codes", "token_sessions", "token_clients",
+                     "token_provider_credentials")
 
 
 @pytest.fixture(autouse=True)
 def _clean_cache() -> None:
     # The test Redis database is the suite's own (see mailbox_project/testenv.py).
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_token_stores(request: pytest.FixtureRequest) -> Iterator[None]:
+    # Token collections are not Django models, so Django's flush does not empty them, and the
+    # per-process caches would carry records from one test into the next.
+    yield
+    reset_token_stores()
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if uses_db or request.node.get_closest_marker("django_db"):
+        for name in TOKEN_COLLECTIONS:
+            get_database()[name].delete_many({})
+
+
+@pytest.fixture(scope="session")
+def google_emulator_config() -> EmulatorConfig:
+    """The emulator every test talks to: two accounts of 60 generated messages, quota off."""
+    return EmulatorConfig(
+        accounts=2,
+        messages=60,
+        seed=7,
+        quota_units_per_second=None,
+        redirect_uris=(*DEFAULT_REDIRECT_URIS, *TEST_REDIRECT_URIS),
+        push_token="test-push-token",
+    )
+
+
+@pytest.fixture
+def google(settings: Any, google_emulator: EmulatorServer) -> EmulatorServer:
+    """Point every Google endpoint of the app at the (reset) in-process emulator."""
+    url = google_emulator.url
+    settings.GOOGLE_AUTH_URL = f"{url}/o/oauth2/auth"
+    settings.GOOGLE_TOKEN_URL = f"{url}/token"
+    settings.GOOGLE_USERINFO_URL = f"{url}/oauth2/v3/userinfo"
+    settings.GOOGLE_REVOKE_URL = f"{url}/revoke"
+    settings.GMAIL_API_ROOT = url
+    settings.GOOGLE_EMULATOR_URL = url
+    return google_emulator
+
+
+@pytest.fixture
+def mailbox_owner(db: None, google: EmulatorServer) -> User:
+    """A signed-up user whose Gmail is the emulator's first account, with tokens stored."""
+    from accounts import google as google_oauth
+
+    email = google.emails[0]
+    user = User.objects.create_user(email=email, name="Mailbox Owner")
+    google_oauth.store_tokens(user, google.emulator.issue_tokens(email))
+    return user
 
 
 @pytest.fixture

@@ -1,12 +1,22 @@
-"""Sign-in, sign-out and the landing redirect."""
+"""Sign-in, sign-out, the landing redirect and the account pages."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import api_tokens, google
+from accounts.forms import ApiTokenForm
+from accounts.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
 
 
 @require_GET
@@ -17,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponseRedirect:
 
 @require_GET
 def sign_in(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and not _user(request).needs_reconnect:
         return redirect("/mails")
     return render(request, "accounts/sign_in.html")
 
@@ -25,10 +35,47 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponseRedirect:
     logout(request)
+    messages.info(request, "You are signed out.")
     return redirect("accounts:sign_in")
 
 
 @require_GET
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html")
+    connected = google.has_credentials(_user(request))
+    return render(request, "accounts/account.html", {"google_connected": connected})
+
+
+@require_POST
+@login_required
+def disconnect_google(request: HttpRequest) -> HttpResponseRedirect:
+    google.disconnect(_user(request))
+    messages.info(request, "Google is disconnected: Mailbox no longer reads your Gmail.")
+    return redirect("accounts:account")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def api_tokens_page(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ApiTokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        issued = api_tokens.create(
+            user, form.cleaned_data["name"], form.cleaned_data["expires_in_days"]
+        )
+        form = ApiTokenForm()
+    context = {"form": form, "issued": issued, "tokens": api_tokens.list_for(user)}
+    response = render(request, "accounts/api_tokens.html", context)
+    # The page may show a token once: it must never be cached anywhere.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def revoke_api_token(request: HttpRequest, session_id: str) -> HttpResponseRedirect:
+    if not api_tokens.revoke(_user(request), session_id):
+        raise Http404("No such token.")
+    messages.info(request, "The token is revoked.")
+    return redirect("accounts:api_tokens")

@@ -12,5 +12,9 @@ from pymongo.database import Database
 
 
 def get_database(alias: str = "default") -> Database[dict[str, Any]]:
-    """Return the pymongo ``Database`` of a django-mongodb-backend connection."""
-    return cast(Database[dict[str, Any]], connections[alias].get_database())  # type: ignore[attr-defined]
+    """Return the pymongo ``Database`` of a django-mongodb-backend connection.
+
+    Not ``connection.get_database()``: with query logging on (DEBUG) that returns a logging
+    wrapper that is not a ``Database`` and cannot be indexed by collection name.
+    """
+    return cast(Database[dict[str, Any]], connections[alias].database)  # type: ignore[attr-defined]

@@ -15,6 +15,8 @@ TEST_ENVIRONMENT = {
     "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "false",
     "STATIC_MANIFEST": "false",
+    # The test client and live server speak plain HTTP.
+    "SOCIAL_AUTH_REDIRECT_IS_HTTPS": "false",
     "MONGODB_URI": "mongodb://127.0.0.1:27018/?replicaSet=rs0",
     "MONGODB_NAME": "mailbox",
     # Separate Redis databases for cache (flushed between tests) and the Celery broker.
@@ -26,6 +28,7 @@ TEST_ENVIRONMENT = {
     "TOKEN_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q=",
     # Tests point the app at an in-process emulator; the URLs are set per test.
     "GOOGLE_EMULATOR_URL": "http://127.0.0.1:9",
+    "PUSH_WEBHOOK_TOKEN": "test-push-token",
 }
 
 for _name, _value in TEST_ENVIRONMENT.items():

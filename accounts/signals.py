@@ -1,0 +1,10 @@
+"""Signals that let other apps react to account events without ``accounts`` importing them."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent (sender=User, user=...) after a person granted Gmail access and their tokens are stored.
+google_connected = Signal()
+# Sent (sender=User, user=...) after a person disconnected Google or their consent was revoked.
+google_disconnected = Signal()
