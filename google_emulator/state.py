@@ -176,6 +176,7 @@ class Emulator:
             self.tokens.clear()
             self.counters = {"http_requests": 0, "batch_requests": 0}
             self.push.reset(PushTarget(self.config.push_url, self.config.push_token))
+            self.push.sent = self.push.failed = 0
         if self.config.demo_new_mail_every:
             self.start_demo(self.config.demo_new_mail_every)
 
