@@ -5,6 +5,8 @@ from __future__ import annotations
 # parse_error is shown to people and stored per message: a few clauses, not a log.
 MAX_NOTES = 12
 MAX_NOTE_LENGTH = 200
+# Notes quote what senders wrote (charset names, dates): no control characters in the store.
+_CONTROLS = dict.fromkeys([*range(32), 127], "?")
 
 
 class Notes:
@@ -16,7 +18,8 @@ class Notes:
 
     def add(self, note: str) -> None:
         """Record ``note`` once; past :data:`MAX_NOTES` only count the extras."""
-        note = note[:MAX_NOTE_LENGTH]
+        note = note[:MAX_NOTE_LENGTH].translate(_CONTROLS)
+        note = note.encode("utf-8", "replace").decode("utf-8")  # lone surrogates, too
         if not note or note in self._notes:
             return
         if len(self._notes) >= MAX_NOTES:

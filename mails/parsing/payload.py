@@ -8,7 +8,7 @@ module reads both cases (``gmail_normalized``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from email.message import Message
 from email.policy import compat32
 from typing import Any
@@ -66,29 +66,33 @@ class PayloadPart:
         mime_type = self.node.get("mimeType")
         if isinstance(mime_type, str) and "/" in mime_type:
             return mime_type.strip().lower()
-        return self.mime_headers.get_content_type()
+        return self._param(lambda m: m.get_content_type()) or "text/plain"
 
     @property
     def filename(self) -> str:
         name = self.node.get("filename")
         if not isinstance(name, str) or not name:
-            try:
-                name = self.mime_headers.get_filename()
-            except Exception:  # noqa: BLE001 -- broken RFC 2231 parameters: no name
-                name = None
-        if not isinstance(name, str):
+            name = self._param(lambda m: m.get_filename())
+        if not name:
             return ""
         where = f"{part_label(self.path)} filename"
         return clean_str(decode_words(unfold(name), self.notes, where).strip())
 
     @property
     def disposition(self) -> str:
-        return self.mime_headers.get_content_disposition() or ""
+        return self._param(lambda m: m.get_content_disposition()) or ""
 
     @property
     def charset(self) -> str | None:
-        charset = self.mime_headers.get_content_charset()
-        return charset if isinstance(charset, str) else None
+        return self._param(lambda m: m.get_content_charset())
+
+    def _param(self, read: Callable[[Message], object]) -> str | None:
+        """Return a parameter read from the part's MIME headers; None if they are broken."""
+        try:
+            value = read(self.mime_headers)
+        except Exception:  # noqa: BLE001 -- RFC 2231 values can name absurd charsets
+            return None
+        return value if isinstance(value, str) else None
 
     def children(self) -> list[Part]:
         parts = self.node.get("parts")

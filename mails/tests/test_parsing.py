@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 from datetime import UTC, datetime
-from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
@@ -25,6 +24,7 @@ from mails.parsing import (
     parse_message,
     parse_raw_message,
 )
+from mails.parsing.text import BODY_TEXT_LIMIT
 
 INLINE_LIMIT = 4096  # Gmail serves bigger attachment bodies by attachmentId only
 
@@ -62,8 +62,22 @@ def gmail_raw(raw: bytes, **overrides: Any) -> dict[str, Any]:
 def _header_value(value: str) -> str:
     try:
         return str(make_header(decode_header(value)))
-    except (LookupError, UnicodeError, HeaderParseError):  # odd headers stay as sent
+    except Exception:  # noqa: BLE001 -- a test stand-in for Gmail: odd headers stay as sent
         return value
+
+
+def _filename(part: Message) -> str:
+    try:
+        return _header_value(str(part.get_filename("")))
+    except Exception:  # noqa: BLE001 -- broken RFC 2231 parameters: no name
+        return ""
+
+
+def _text_bytes(data: bytes, charset: str | None) -> bytes:
+    try:
+        return data.decode(charset or "ascii", "replace").encode("utf-8")
+    except (LookupError, ValueError):  # unknown charset: Gmail serves the bytes as they are
+        return data
 
 
 def _render(part: Message, part_id: str, to_utf8: bool) -> dict[str, Any]:
@@ -71,7 +85,7 @@ def _render(part: Message, part_id: str, to_utf8: bool) -> dict[str, Any]:
     node: dict[str, Any] = {
         "partId": part_id,
         "mimeType": mime_type,
-        "filename": _header_value(part.get_filename() or ""),
+        "filename": _filename(part),
         "headers": [{"name": k, "value": _header_value(str(v))} for k, v in part.items()],
     }
     if mime_type.startswith("multipart/") and part.is_multipart():
@@ -90,7 +104,7 @@ def _render(part: Message, part_id: str, to_utf8: bool) -> dict[str, Any]:
         data = payload if isinstance(payload, bytes) else b""
     charset = part.get_content_charset()
     if to_utf8 and mime_type.startswith("text/") and charset:
-        data = data.decode(charset, "replace").encode("utf-8")
+        data = _text_bytes(data, charset)
     named = bool(node["filename"]) or not mime_type.startswith("text/")
     if named and len(data) > INLINE_LIMIT:
         node["body"] = {"attachmentId": f"ANGjdJ-{part_id}", "size": len(data)}
@@ -114,6 +128,19 @@ def emulator_full(raw: bytes, **overrides: Any) -> dict[str, Any]:
     """Return the format=full response google_emulator would serve for ``raw``."""
     mime = pytest.importorskip("google_emulator.mime", reason="google_emulator is absent")
     return {**gmail_meta(**overrides), "payload": mime.parse_message(raw).payload}
+
+
+def assert_storable(parsed: ParsedMessage) -> None:
+    """Every text field is valid UTF-8 without NULs: MongoDB would refuse it otherwise."""
+    texts = [parsed.subject, parsed.from_name, parsed.from_address, parsed.body_text]
+    texts += [parsed.snippet, parsed.parse_error, parsed.rfc822_message_id, parsed.list_id]
+    texts += parsed.to_addresses + parsed.cc_addresses + parsed.bcc_addresses
+    texts += [attachment["filename"] for attachment in parsed.attachments]
+    for text in texts:
+        text.encode("utf-8")
+        assert "\x00" not in text
+    assert len(parsed.body_text.encode("utf-8")) <= BODY_TEXT_LIMIT
+    assert parsed.internal_date.utcoffset() is not None
 
 
 ALTERNATIVE = email_bytes(

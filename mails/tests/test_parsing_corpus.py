@@ -12,7 +12,7 @@ import pytest
 
 from mails.parsing import ParsedMessage, parse_full_message, parse_raw_message
 from mails.parsing.text import BODY_TEXT_LIMIT
-from mails.tests.test_parsing import gmail_raw
+from mails.tests.test_parsing import assert_storable, gmail_raw
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "email-corpus"
 ABSENT = "../shared/data/email-corpus is absent (fresh clone)"
@@ -32,18 +32,6 @@ def parse_file(relative: str) -> ParsedMessage:
     if not path.is_file():
         pytest.skip(ABSENT)
     return parse_raw_message(gmail_raw(path.read_bytes(), id=path.name))
-
-
-def assert_storable(parsed: ParsedMessage) -> None:
-    """Every text field is valid UTF-8 without NULs: MongoDB would refuse it otherwise."""
-    texts = [parsed.subject, parsed.from_name, parsed.from_address, parsed.body_text]
-    texts += [parsed.snippet, parsed.parse_error, parsed.rfc822_message_id, parsed.list_id]
-    texts += parsed.to_addresses + parsed.cc_addresses + parsed.bcc_addresses
-    texts += [attachment["filename"] for attachment in parsed.attachments]
-    for text in texts:
-        text.encode("utf-8")
-        assert "\x00" not in text
-    assert len(parsed.body_text.encode("utf-8")) <= BODY_TEXT_LIMIT
 
 
 @pytest.mark.parametrize(
