@@ -180,6 +180,9 @@ class MailboxGenerator:
         """Add one received job email."""
         when = _human_date(at_ms + int(self.rng.uniform(3, 10) * DAY_MS))
         mail = jobmail.compose(app, status, self.account.first, self.account.name, when, self.rng)
+        parent = next((d for d in reversed(self.drafts) if d.thread_key == thread), None)
+        if parent is not None:  # a follow-up in the same conversation keeps its subject
+            mail.subject = "Re: " + parent.subject.removeprefix("Re: ")
         personal = not any(
             d in mail.sender_address for d in ("greenhouse", "lever", "workday", "ashby")
         )
@@ -199,7 +202,7 @@ class MailboxGenerator:
         """Add the candidate's reply and (for interviews) the recruiter's confirmation."""
         t += int(self.rng.uniform(0.05, 1.5) * DAY_MS)
         text = self.rng.choice(_REPLIES)
-        self.sent(f"Re: {self.drafts[-1].subject}", text, t, thread)
+        self.sent("Re: " + self.drafts[-1].subject.removeprefix("Re: "), text, t, thread)
         if status == "interview_invitation":
             t += int(self.rng.uniform(0.05, 1) * DAY_MS)
             self.job_mail(app, "interview_invitation", t, thread)

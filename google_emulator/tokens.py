@@ -381,10 +381,11 @@ class TokenStore:
             if refresh.email == email and not refresh.revoked:
                 refresh.revoked = True
                 count += 1
+        now = time.time()
         for access in self.access_tokens.values():
             if access.email == email and not access.revoked:
+                count += access.valid(now)
                 access.revoked = True
-                count += 1
         return count
 
     def expire_access(self, token_or_email: str) -> int:

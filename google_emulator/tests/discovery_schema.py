@@ -42,7 +42,7 @@ def validate(value: Any, schema: dict[str, Any] | str, path: str = "$") -> list[
     """Return every way ``value`` violates ``schema`` (a schema or a schema name)."""
     schemas = gmail_discovery()["schemas"]
     if isinstance(schema, str):
-        schema = schemas[schema]
+        return validate(value, dict(schemas[schema]), path)
     if "$ref" in schema:
         return validate(value, schemas[schema["$ref"]], path)
     kind = schema.get("type", "any")
