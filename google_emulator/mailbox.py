@@ -298,3 +298,40 @@ class Mailbox:
             "threadsTotal": len(threads),
             "threadsUnread": len(unread_threads),
         }
+
+    # -- reports -----------------------------------------------------------------
+
+    def truth_rows(self) -> list[dict[str, Any]]:
+        """Return the generator's ground truth joined with message facts, oldest first."""
+        rows = []
+        for message_id, truth in self.truth.items():
+            message = self.messages.get(message_id)
+            if message is not None:
+                rows.append(
+                    {
+                        "id": message_id,
+                        "threadId": message.thread_id,
+                        "internalDate": str(message.internal_date),
+                        "subject": message.content.subject,
+                        "from": message.content.sender,
+                        **truth,
+                    }
+                )
+        return sorted(rows, key=lambda r: (int(r["internalDate"]), r["id"]))
+
+    def summary(self) -> dict[str, Any]:
+        """Return a JSON-friendly overview of the mailbox."""
+        watch = self.watch
+        return {
+            "email": self.email,
+            "name": self.name,
+            "sub": self.sub,
+            "messages": len(self.messages),
+            "threads": len(self.threads),
+            "historyId": str(self.history_id),
+            "oldestValidStartHistoryId": str(self.history_floor),
+            "userLabels": dict(self.user_labels),
+            "watch": None
+            if watch is None
+            else {"topicName": watch.topic_name, "expiration": watch.expiration_ms},
+        }

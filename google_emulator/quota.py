@@ -49,6 +49,17 @@ class Limits:
     fault_statuses: tuple[int, ...] = (500, 503)
     latency_ms: float = 0.0
 
+    def as_dict(self) -> dict[str, Any]:
+        """Return the limits as JSON-friendly data."""
+        return {
+            "unitsPerSecond": self.units_per_second,
+            "concurrentLimit": self.concurrent_limit,
+            "exceededStatus": self.exceeded_status,
+            "faultRate": self.fault_rate,
+            "faultStatuses": list(self.fault_statuses),
+            "latencyMs": self.latency_ms,
+        }
+
 
 @dataclass(slots=True)
 class Stats:

@@ -473,60 +473,18 @@ class Emulator:
     def truth(self, email: str) -> list[dict[str, Any]]:
         """Return the generator's ground truth for received messages, oldest first."""
         with self.lock:
-            mailbox = self.mailbox(email)
-            rows = []
-            for message_id, truth in mailbox.truth.items():
-                message = mailbox.messages.get(message_id)
-                if message is None:
-                    continue
-                rows.append(
-                    {
-                        "id": message_id,
-                        "threadId": message.thread_id,
-                        "internalDate": str(message.internal_date),
-                        "subject": message.content.subject,
-                        "from": message.content.sender,
-                        **truth,
-                    }
-                )
-            return sorted(rows, key=lambda r: (int(r["internalDate"]), r["id"]))
+            return self.mailbox(email).truth_rows()
 
     def summary(self) -> dict[str, Any]:
         """Return a JSON-friendly overview of every account."""
         with self.lock:
-            accounts = []
-            for mailbox in self.mailboxes.values():
-                watch = mailbox.watch
-                accounts.append(
-                    {
-                        "email": mailbox.email,
-                        "name": mailbox.name,
-                        "sub": mailbox.sub,
-                        "messages": len(mailbox.messages),
-                        "threads": len(mailbox.threads),
-                        "historyId": str(mailbox.history_id),
-                        "oldestValidStartHistoryId": str(mailbox.history_floor),
-                        "userLabels": dict(mailbox.user_labels),
-                        "watch": None
-                        if watch is None
-                        else {"topicName": watch.topic_name, "expiration": watch.expiration_ms},
-                        "limits": _limits_dict(self.gates[mailbox.email].limits),
-                    }
-                )
+            accounts = [
+                {**m.summary(), "limits": self.gates[m.email].limits.as_dict()}
+                for m in self.mailboxes.values()
+            ]
             return {
                 "accounts": accounts,
                 "clientId": self.config.client_id,
                 "redirectUris": list(self.config.redirect_uris),
                 "pushUrl": self.config.push_url,
             }
-
-
-def _limits_dict(limits: Limits) -> dict[str, Any]:
-    return {
-        "unitsPerSecond": limits.units_per_second,
-        "concurrentLimit": limits.concurrent_limit,
-        "exceededStatus": limits.exceeded_status,
-        "faultRate": limits.fault_rate,
-        "faultStatuses": list(limits.fault_statuses),
-        "latencyMs": limits.latency_ms,
-    }
