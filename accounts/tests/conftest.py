@@ -135,23 +135,26 @@ _indexed_databases: set[str] = set()
 
 
 @pytest.fixture
-def token_db(db: None) -> Iterator[Any]:
+def token_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
     """The test MongoDB database with empty, indexed token collections.
 
-    The collections are dropped and indexed once per test database, then emptied between
-    tests: recreating ten indexes for every test would cost most of the suite's time.
+    Not pytest-django's ``db``: this backend has no transactions to roll back, so ``db`` flushes
+    every collection after each test, which would cost most of this suite's time; the token
+    tests touch only their own collections and empty them here. They are dropped and indexed
+    once per test database (recreating ten indexes per test would be the next biggest cost).
     """
-    database = connection.get_database()
-    if database.name not in _indexed_databases:
+    with django_db_blocker.unblock():
+        database = connection.get_database()
+        if database.name not in _indexed_databases:
+            for name in COLLECTIONS:
+                database.drop_collection(name)
+            ensure_indexes(database)
+            _indexed_databases.add(database.name)
         for name in COLLECTIONS:
-            database.drop_collection(name)
-        ensure_indexes(database)
-        _indexed_databases.add(database.name)
-    for name in COLLECTIONS:
-        database[name].delete_many({})
-    yield database
-    for name in COLLECTIONS:
-        database[name].delete_many({})
+            database[name].delete_many({})
+        yield database
+        for name in COLLECTIONS:
+            database[name].delete_many({})
 
 
 @pytest.fixture(params=["mongo", "sqlite"])

@@ -281,3 +281,13 @@ def test_cleanup_removes_and_counts_only_expired_records(store, clock) -> None:
     assert store.cleanup_expired() == {"states": 0, "auth_codes": 0, "sessions": 0}
     assert store.load_auth_code(live_code_value) == live_code
     assert {s.name for s in store.list_sessions_for_user("u1")} == {"live", "refreshable"}
+
+
+def test_the_sqlite_backend_also_runs_in_memory(cipher, clock) -> None:
+    from accounts.tokens.sqlite import SqliteTokenStore
+
+    store = SqliteTokenStore(":memory:", cipher, clock=clock)
+    issued = new_session("u1", "embedded", now=clock())
+    store.store_session(issued.record)
+    assert store.load_session_by_token(issued.access_token) == issued.record
+    store.close()

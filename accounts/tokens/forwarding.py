@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from accounts.tokens.base import RotationCounts, TokenStore
 from accounts.tokens.records import (
@@ -112,3 +113,8 @@ class ForwardingTokenStore:
     def close(self) -> None:
         if self._owns_delegate:
             self._delegate.close()
+
+
+if TYPE_CHECKING:
+    # mypy proves here that the wrappers keep the whole contract as it grows.
+    _wrapper_keeps_the_contract: type[TokenStore] = ForwardingTokenStore
