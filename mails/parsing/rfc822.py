@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import email
+import functools
 import re
 from collections.abc import Callable
 from email import errors, policy
@@ -59,7 +60,10 @@ def _text_or_none(value: object) -> str | None:
 
 
 class EmailPart:
-    """A :class:`Part` over one ``email.message.Message`` of the parsed tree."""
+    """A :class:`Part` over one ``email.message.Message`` of the parsed tree.
+
+    Header-derived properties are cached: policy.default re-parses a header on every access.
+    """
 
     gmail_normalized = False
 
@@ -68,6 +72,7 @@ class EmailPart:
         self.path = path
         self.notes = notes
         self._compat_copy: Message | None = None
+        self._children: list[Part] | None = None
         self._note_defects(0)
 
     def _note_defects(self, start: int) -> None:
@@ -95,11 +100,11 @@ class EmailPart:
             self.notes.add(f"{part_label(self.path)}: unreadable MIME headers")
             return default
 
-    @property
+    @functools.cached_property
     def mime_type(self) -> str:
         return self._read(lambda m: m.get_content_type(), "text/plain")
 
-    @property
+    @functools.cached_property
     def filename(self) -> str:
         name = _text_or_none(self._read(lambda m: m.get_filename(), None))
         with contextlib.suppress(Exception):
@@ -112,16 +117,22 @@ class EmailPart:
         where = f"{part_label(self.path)} filename"
         return clean_str(decode_words(unfold(name), self.notes, where).strip())
 
-    @property
+    @functools.cached_property
     def disposition(self) -> str:
         return self._read(lambda m: m.get_content_disposition(), None) or ""
 
-    @property
+    @functools.cached_property
     def charset(self) -> str | None:
         charset = self._read(lambda m: m.get_content_charset(), None)
         return charset if isinstance(charset, str) else None
 
     def children(self) -> list[Part]:
+        # Cached: the alternative chooser looks at children before the walk visits them.
+        if self._children is None:
+            self._children = self._make_children()
+        return self._children
+
+    def _make_children(self) -> list[Part]:
         inner = self.message.get_payload()
         if not isinstance(inner, list):
             inner = self._guess_children()
