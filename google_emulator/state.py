@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import generator
+from . import generator, jobmail
 from .config import EmulatorConfig
 from .live import LiveMail
 from .loader import read_messages
@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 WATCH_LIFETIME_MS = 7 * 86_400_000
 DEMO_KINDS = ("job", "job", "newsletter", "personal", "promotion", "update", "job_alert")
+MAIL_KINDS = frozenset(
+    {"job", *jobmail.STATUSES, "job_alert", "newsletter", "promotion", "personal"}
+    | {"update", "social", "forum", "spam"}
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -233,6 +237,8 @@ class Emulator:
             mailbox = self.mailbox(email)
             if thread_id is not None and thread_id not in mailbox.threads:
                 raise KeyError(f"unknown thread {thread_id!r}")
+            if raw is None and kind is not None and kind not in MAIL_KINDS:
+                raise ValueError(f"unknown kind {kind!r}; one of {sorted(MAIL_KINDS)}")
             truth: dict[str, Any] | None = None
             if raw is None:
                 draft = self._generate(mailbox, kind or "job", thread_id)
@@ -357,7 +363,6 @@ class Emulator:
 
     def configure_push(self, url: str | None, token: str | None = None) -> None:
         """Set where pushes are POSTed and the bearer token they carry."""
-        self.config.push_url, self.config.push_token = url, token
         self.push.reset(PushTarget(url, token))
 
     # -- tokens -----------------------------------------------------------------------
@@ -486,5 +491,5 @@ class Emulator:
                 "accounts": accounts,
                 "clientId": self.config.client_id,
                 "redirectUris": list(self.config.redirect_uris),
-                "pushUrl": self.config.push_url,
+                "pushUrl": self.push.target.url,
             }

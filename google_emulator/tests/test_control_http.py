@@ -6,7 +6,7 @@ import base64
 
 from google_emulator.testing import EmulatorServer
 
-from .helpers import call, token_for
+from .helpers import call, token_for, wait_for
 
 
 def post(server: EmulatorServer, name: str, body: dict[str, object]) -> tuple[int, object]:
@@ -85,14 +85,31 @@ def test_tokens_quota_faults_push_and_reset(google_emulator: EmulatorServer) -> 
     assert google_emulator.emulator.gate(email).limits.fault_statuses == (503,)
     assert post(google_emulator, "faults", {"error_rate": 7})[0] == 400
     assert post(google_emulator, "push", {"url": "http://127.0.0.1:1/hook", "token": "t"})[0] == 200
-    assert google_emulator.emulator.config.push_url == "http://127.0.0.1:1/hook"
+    state = call(google_emulator, "GET", "/_emulator/state").json()
+    assert state["pushUrl"] == "http://127.0.0.1:1/hook"
     assert post(google_emulator, "reset", {}) == (200, {})
+    assert call(google_emulator, "GET", "/_emulator/state").json()["pushUrl"] is None
     assert google_emulator.emulator.gate(email).limits.fault_rate == 0
 
 
 def test_bad_control_requests(google_emulator: EmulatorServer) -> None:
     assert post(google_emulator, "deliver", {"email": "nobody@example.com"})[0] == 404
     assert post(google_emulator, "deliver", {})[0] == 400
+    assert (
+        post(google_emulator, "deliver", {"email": google_emulator.emails[0], "kind": "telegram"})[
+            0
+        ]
+        == 400
+    )
     assert post(google_emulator, "frobnicate", {})[0] == 404
     assert call(google_emulator, "POST", "/_emulator/reset", body=b"[1]").status == 400
     assert call(google_emulator, "GET", "/_emulator/truth/nobody@example.com").status == 404
+
+
+def test_demo_mode_delivers_until_stopped(google_emulator: EmulatorServer) -> None:
+    emulator = google_emulator.emulator
+    before = sum(len(emulator.mailbox(e).messages) for e in emulator.emails)
+    assert post(google_emulator, "demo", {"every_seconds": 0.02}) == (200, {})
+    wait_for(lambda: sum(len(emulator.mailbox(e).messages) for e in emulator.emails) >= before + 3)
+    assert post(google_emulator, "demo", {"every_seconds": 0}) == (200, {})
+    assert emulator._demo_stop is None
