@@ -23,8 +23,13 @@ TEST_REDIRECT_URIS = (
     "http://testserver/complete/google-oauth2/",
     f"http://{LIVE_SERVER}/complete/google-oauth2/",
 )
-TOKEN_COLLECTIONS = ("token_states", "token_auth_codes", "token_sessions", "token_clients",
-                     "token_provider_credentials")
+TOKEN_COLLECTIONS = (
+    "token_states",
+    "token_auth_codes",
+    "token_sessions",
+    "token_clients",
+    "token_provider_credentials",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -318,12 +318,18 @@ LOGGING = {
 GMAIL_QUOTA_UNITS_PER_SECOND = env.integer("GMAIL_QUOTA_UNITS_PER_SECOND", 250, minimum=0)
 # Share of the quota the throttle aims for, leaving room for request bunching.
 GMAIL_QUOTA_HEADROOM = env.floating("GMAIL_QUOTA_HEADROOM", 0.95, minimum=0.1)
+# Message ids per messages.list page, i.e. per full-sync task (Gmail allows at most 500).
+SYNC_PAGE_SIZE = min(500, env.integer("SYNC_PAGE_SIZE", 500, minimum=1))
+# Slack for queueing delays before a silent sync chain counts as dead and beat restarts it.
+SYNC_CHAIN_GRACE = env.integer("SYNC_CHAIN_GRACE", 30, minimum=1)
 # Seconds between syncs of an active person's mailbox (well under the visibility timeout).
 SYNC_INTERVAL = env.integer("SYNC_INTERVAL", 60, minimum=1)
 # Keep syncing while the person was seen within this many seconds (from last_seen_at).
 SYNC_ACTIVE_WINDOW = env.integer("SYNC_ACTIVE_WINDOW", 30 * 60, minimum=60)
 if SYNC_INTERVAL + CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
-    env.PROBLEMS.append(("SYNC_INTERVAL", "plus CELERY_TASK_TIME_LIMIT must stay under the visibility timeout"))
+    env.PROBLEMS.append(
+        ("SYNC_INTERVAL", "plus CELERY_TASK_TIME_LIMIT must stay under the visibility timeout")
+    )
 
 # Push notifications: the Pub/Sub topic Gmail publishes to (empty = no push, polling only) and
 # how POST /mails/push/ authenticates Pub/Sub: a shared bearer token, and/or Google's OIDC JWT.
@@ -341,6 +347,8 @@ if GMAIL_PUSH_TOPIC and not (PUSH_WEBHOOK_TOKEN or PUSH_OIDC_AUDIENCE) and not D
 CELERY_BEAT_SCHEDULE.update(
     {
         "dispatch-syncs": _beat("mails.tasks.dispatch_syncs", 60.0, expires=55),
-        "renew-watches": _beat("mails.tasks.renew_watches", crontab(minute=17, hour=3), expires=3500),
+        "renew-watches": _beat(
+            "mails.tasks.renew_watches", crontab(minute=17, hour=3), expires=3500
+        ),
     }
 )

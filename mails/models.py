@@ -47,6 +47,8 @@ class Message(models.Model):
     # What could not be parsed (a bad charset, broken MIME): the rest is still stored.
     parse_error = models.TextField(blank=True)
     synced_at = models.DateTimeField(default=timezone.now)
+    # The full sync that last saw this message in Gmail; a full resync deletes older ones.
+    sync_generation = models.IntegerField(default=0)
 
     objects: ClassVar[MessageQuerySet] = MessageQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -75,12 +77,13 @@ class SyncState(models.Model):
         NEW = "new", "Not synced yet"
         FULL = "full", "Full sync"
         PARTIAL = "partial", "Up to date"
-        STOPPED = "stopped", "Stopped"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sync_state"
     )
     phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.NEW)
+    # Incremented by every full sync; see Message.sync_generation.
+    generation = models.IntegerField(default=0)
     # The next messages.list page of a running full sync: the checkpoint a restart resumes from.
     page_token = models.CharField(max_length=500, blank=True)
     # History id recorded before a full sync began; becomes history_id when it completes.

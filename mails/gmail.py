@@ -1,0 +1,334 @@
+"""The one seam for Gmail API calls: google-api-python-client, quota, retries, domain errors.
+
+Every call goes through ``GmailClient``; HTTP failures become the domain exceptions below, so
+the sync engine never sees an ``HttpError``. The API root comes from settings (Google or the
+emulator) and the discovery document is the one bundled with the client library.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import google.auth.credentials
+import httplib2
+from django.conf import settings
+from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
+from googleapiclient.http import BatchHttpRequest
+
+from accounts import google as google_oauth
+from accounts.errors import GoogleError, TransientError, UnrecoverableError
+from mails.quota import COSTS, QuotaBucket
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "GmailClient",
+    "HistoryExpired",
+    "MessageGone",
+    "RateLimited",
+    "TransientError",
+    "UnrecoverableError",
+]
+
+T = TypeVar("T")
+
+LIST_FIELDS = "messages(id,threadId),nextPageToken,resultSizeEstimate"
+GET_FIELDS = "id,threadId,labelIds,snippet,historyId,internalDate,sizeEstimate,raw"
+MAX_ATTEMPTS = 5
+BACKOFF_BASE_SECONDS = 0.5
+BACKOFF_CAP_SECONDS = 32.0
+HTTP_TIMEOUT_SECONDS = 60
+RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+GONE_USER_REASONS = {"failedPrecondition", "accountDisabled", "domainPolicy"}
+
+
+class RateLimited(TransientError):
+    """Gmail answered 429 / 403 rateLimitExceeded; ``retry_after`` seconds if Google said."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class HistoryExpired(GoogleError):
+    """history.list answered 404: the start history id is too old; a full sync is needed."""
+
+
+class MessageGone(GoogleError):
+    """messages.get answered 404: the message was deleted since it was listed."""
+
+
+@dataclass(frozen=True)
+class ListPage:
+    ids: list[tuple[str, str]]  # (message id, thread id), newest first
+    next_page_token: str | None
+    result_size_estimate: int
+
+
+@dataclass
+class FetchResult:
+    """What a batched fetch produced: messages by id, and ids that failed for good."""
+
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gone: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+class UserCredentials(google.auth.credentials.Credentials):  # type: ignore[misc]
+    """google-auth credentials backed by ``accounts.google`` for one user.
+
+    googleapiclient calls ``refresh`` when the token has expired and once after a 401, so the
+    library's own retry does "refresh once, then try again"; the refresh itself happens under
+    the per-user lock in ``accounts.google``.
+    """
+
+    def __init__(self, user: User) -> None:
+        super().__init__()
+        self._user = user
+        self._use(*google_oauth.access_credentials(user))
+
+    def _use(self, token: str, expires_at: datetime) -> None:
+        self.token = token
+        # google-auth compares expiry with a naive UTC "now".
+        self.expiry = expires_at.astimezone(UTC).replace(tzinfo=None)
+
+    def refresh(self, request: Any) -> None:
+        self._use(*google_oauth.access_credentials(self._user, rejected=self.token))
+
+
+def _error_details(error: HttpError) -> tuple[int, str, str]:
+    """Return (status, first reason, message) of a Google error response."""
+    status = int(error.resp.status)
+    reason, message = "", ""
+    try:
+        body = json.loads(error.content or b"{}")
+        details = body.get("error", {})
+        message = str(details.get("message", ""))
+        errors = details.get("errors") or [{}]
+        reason = str(errors[0].get("reason", ""))
+    except (ValueError, AttributeError, TypeError):
+        pass
+    return status, reason, message
+
+
+def _retry_after(error: HttpError) -> float | None:
+    value = error.resp.get("retry-after")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def translate(error: HttpError, *, on_404: Callable[[], GoogleError] | None = None) -> Exception:
+    """Return the domain exception for a Gmail ``HttpError``."""
+    status, reason, message = _error_details(error)
+    if status == 429 or (status == 403 and reason in RATE_LIMIT_REASONS):
+        return RateLimited(f"{status} {reason}", _retry_after(error))
+    if status >= 500:
+        return TransientError(f"Gmail answered {status}")
+    if status == 404 and on_404 is not None:
+        return on_404()
+    if status == 401:
+        # The refreshed token was refused too: access is gone.
+        return UnrecoverableError("Gmail refused a freshly refreshed token", needs_reconnect=True)
+    if status == 403 and (
+        reason in {"insufficientPermissions", "forbidden"} or "scope" in message.lower()
+    ):
+        return UnrecoverableError(f"Gmail access denied ({reason})", needs_reconnect=True)
+    if status == 403 or (status == 400 and reason in GONE_USER_REASONS):
+        return UnrecoverableError(f"Gmail refused the mailbox ({status} {reason}): {message}")
+    return UnrecoverableError(f"Gmail answered {status} {reason}: {message}")
+
+
+def backoff_delay(attempt: int, retry_after: float | None = None) -> float:
+    """Return the wait before retry ``attempt`` (1-based): Retry-After, else capped + jittered."""
+    if retry_after is not None:
+        return min(retry_after, BACKOFF_CAP_SECONDS)
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempt - 1))
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
+
+
+class GmailClient:
+    """Gmail API v1 for one user."""
+
+    def __init__(self, user: User, *, quota: QuotaBucket | None = None) -> None:
+        self.user = user
+        self.quota = quota or QuotaBucket(user.pk)
+        self._credentials = UserCredentials(user)
+        self._service = build(
+            "gmail",
+            "v1",
+            credentials=self._credentials,
+            static_discovery=True,
+            cache_discovery=False,
+            client_options={"api_endpoint": settings.GMAIL_API_ROOT},
+            num_retries=0,
+        )
+        self._batch_uri = f"{settings.GMAIL_API_ROOT}/batch/gmail/v1"
+
+    # --- single calls -------------------------------------------------------------------
+
+    def _call(
+        self, method: str, request: Any, on_404: Callable[[], GoogleError] | None = None
+    ) -> Any:
+        """Execute one request with quota, retrying rate limits and transient failures."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            self.quota.spend(COSTS[method])
+            try:
+                return request.execute(num_retries=0)
+            except HttpError as exc:
+                error = translate(exc, on_404=on_404)
+            except (TimeoutError, OSError, httplib2.HttpLib2Error) as exc:
+                error = TransientError(f"{method}: {type(exc).__name__}")
+            if not isinstance(error, TransientError) or attempt == MAX_ATTEMPTS:
+                raise error
+            retry_after = error.retry_after if isinstance(error, RateLimited) else None
+            time.sleep(backoff_delay(attempt, retry_after))
+        raise AssertionError("unreachable")
+
+    def get_profile(self) -> dict[str, Any]:
+        """Return the profile: emailAddress, messagesTotal, threadsTotal, historyId."""
+        # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users/getProfile
+        return dict(self._call("getProfile", self._service.users().getProfile(userId="me")))
+
+    def list_messages(self, page_token: str | None, max_results: int = 500) -> ListPage:
+        """Return one page of message ids, newest first, spam and trash included."""
+        # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.messages/list
+        request = (
+            self._service.users()
+            .messages()
+            .list(
+                userId="me",
+                maxResults=max_results,
+                pageToken=page_token or None,
+                includeSpamTrash=True,
+                fields=LIST_FIELDS,
+            )
+        )
+        body = self._call("messages.list", request)
+        ids = [(m["id"], m.get("threadId", "")) for m in body.get("messages", [])]
+        return ListPage(ids, body.get("nextPageToken"), int(body.get("resultSizeEstimate", 0)))
+
+    def iter_history(self, start_history_id: int) -> Iterator[dict[str, Any]]:
+        """Yield history.list pages from ``start_history_id``, oldest first.
+
+        Raises ``HistoryExpired`` when Gmail no longer has history that old.
+        """
+        # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.history/list
+        page_token: str | None = None
+        while True:
+            request = (
+                self._service.users()
+                .history()
+                .list(
+                    userId="me",
+                    startHistoryId=str(start_history_id),
+                    maxResults=500,
+                    pageToken=page_token,
+                    historyTypes=["messageAdded", "messageDeleted", "labelAdded", "labelRemoved"],
+                )
+            )
+            page = self._call("history.list", request, on_404=lambda: HistoryExpired())
+            yield page
+            page_token = page.get("nextPageToken")
+            if not page_token:
+                return
+
+    def watch(self, topic: str) -> dict[str, Any]:
+        """Start push notifications to ``topic``; return {historyId, expiration}."""
+        # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users/watch
+        request = self._service.users().watch(userId="me", body={"topicName": topic})
+        return dict(self._call("watch", request))
+
+    def stop_watch(self) -> None:
+        """Stop push notifications for this mailbox."""
+        self._call("stop", self._service.users().stop(userId="me"))
+
+    # --- batched messages.get -----------------------------------------------------------
+
+    def get_messages(self, ids: Sequence[str]) -> FetchResult:
+        """Fetch messages in ``format=raw``, at most 50 per batch, retrying only failed parts.
+
+        Deleted messages (404) are listed in ``gone``; messages that keep failing with a
+        permanent error are in ``failed`` with the reason. Rate limits and transient errors of
+        parts are retried with backoff; when they persist, ``RateLimited``/``TransientError``
+        is raised so the task retries later.
+        """
+        # https://developers.google.com/workspace/gmail/api/guides/batch
+        result = FetchResult()
+        pending = list(dict.fromkeys(ids))
+        size = self.quota.max_batch(COSTS["messages.get"])
+        for start in range(0, len(pending), size):
+            self._fetch_chunk(pending[start : start + size], result)
+        return result
+
+    def _fetch_chunk(self, ids: list[str], result: FetchResult) -> None:
+        pending = ids
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            retry: list[str] = []
+            retry_after: float | None = None
+            last_error: TransientError | None = None
+            self.quota.spend(COSTS["messages.get"] * len(pending))
+            for message_id, outcome in self._execute_batch(pending).items():
+                if isinstance(outcome, dict):
+                    result.messages[message_id] = outcome
+                elif isinstance(outcome, MessageGone):
+                    result.gone.append(message_id)
+                elif isinstance(outcome, TransientError):
+                    retry.append(message_id)
+                    last_error = outcome
+                    if isinstance(outcome, RateLimited) and outcome.retry_after is not None:
+                        retry_after = max(retry_after or 0.0, outcome.retry_after)
+                elif isinstance(outcome, UnrecoverableError) and outcome.needs_reconnect:
+                    raise outcome
+                else:
+                    result.failed[message_id] = str(outcome)
+            if not retry:
+                return
+            if attempt == MAX_ATTEMPTS:
+                assert last_error is not None
+                raise last_error
+            logger.info("retrying %d of %d batch parts", len(retry), len(pending))
+            time.sleep(backoff_delay(attempt, retry_after))
+            pending = retry
+
+    def _execute_batch(self, ids: list[str]) -> dict[str, dict[str, Any] | Exception]:
+        outcomes: dict[str, dict[str, Any] | Exception] = {}
+
+        def on_response(request_id: str, response: Any, exception: Exception | None) -> None:
+            if exception is None:
+                outcomes[request_id] = response
+            elif isinstance(exception, HttpError):
+                outcomes[request_id] = translate(exception, on_404=lambda: MessageGone())
+            else:
+                outcomes[request_id] = TransientError(type(exception).__name__)
+
+        batch = BatchHttpRequest(callback=on_response, batch_uri=self._batch_uri)
+        messages = self._service.users().messages()
+        for message_id in ids:
+            batch.add(
+                messages.get(userId="me", id=message_id, format="raw", fields=GET_FIELDS),
+                request_id=message_id,
+            )
+        try:
+            batch.execute()
+        except HttpError as exc:
+            error = translate(exc)
+            return dict.fromkeys(ids, error)
+        except (TimeoutError, OSError, httplib2.HttpLib2Error) as exc:
+            return dict.fromkeys(ids, TransientError(f"batch: {type(exc).__name__}"))
+        # A part missing from the response is retried like a transient failure.
+        for message_id in ids:
+            outcomes.setdefault(message_id, TransientError("missing from batch response"))
+        return outcomes

@@ -1,0 +1,169 @@
+"""Celery tasks of the sync: thin wrappers that load by id, call the services, map errors.
+
+``UnrecoverableError`` ends the chain (and asks the person to reconnect where consent is the
+problem); ``TransientError``/``RateLimited`` retry with capped, jittered backoff; anything else
+is a bug and is recorded on the sync state before Celery records the failure.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from celery import Task
+from django.conf import settings
+from django.utils import timezone
+from redis.exceptions import LockError
+
+from accounts import google as google_oauth
+from accounts.errors import TransientError, UnrecoverableError
+from accounts.models import User
+from mailbox_project.celery import app
+from mails import scheduling, sync, watching
+from mails.gmail import RateLimited
+from mails.models import SyncState
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 8
+RETRY_BACKOFF_CAP = 600
+
+
+def start_sync(user_id: Any) -> bool:
+    """Start the user's sync chain unless one is live; return whether one was started."""
+    chain_id = scheduling.claim_chain(user_id)
+    if chain_id is None:
+        return False
+    sync_mailbox.apply_async((str(user_id), chain_id))
+    return True
+
+
+def wake(user_id: Any) -> None:
+    """Sync the user's mailbox soon: start a chain, or have the live one run again at once."""
+    scheduling.mark_dirty(user_id)
+    if not start_sync(user_id):
+        sync_mailbox.apply_async((str(user_id), None))
+
+
+def _active(user: User) -> bool:
+    window = timedelta(seconds=settings.SYNC_ACTIVE_WINDOW)
+    return user.last_seen_at is not None and timezone.now() - user.last_seen_at <= window
+
+
+def _record_error(user_id: Any, message: str) -> None:
+    SyncState.objects.filter(user_id=user_id).update(
+        last_error=message[:1000], last_error_at=timezone.now()
+    )
+
+
+@app.task(
+    bind=True,
+    name="mails.tasks.sync_mailbox",
+    autoretry_for=(TransientError,),
+    retry_backoff=5,
+    retry_backoff_max=RETRY_BACKOFF_CAP,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
+def sync_mailbox(
+    self: Task[Any, Any], user_id: str, chain_id: str | None, full: bool = False
+) -> str:
+    """Run one sync step for a user; a chain task (``chain_id``) then reschedules itself."""
+    if chain_id is not None and not scheduling.keep_chain_alive(user_id, chain_id):
+        return "stale chain: exit"
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.needs_reconnect:
+        if chain_id:
+            scheduling.end_chain(user_id, chain_id)
+        return "user gone or disconnected: chain ended"
+    lock = scheduling.step_lock(user_id)
+    if not lock.acquire():
+        # Another step runs; it sees the dirty mark. A chain must not vanish here, so it
+        # comes back shortly; a one-off wake-up has nothing more to do.
+        if chain_id:
+            sync_mailbox.apply_async((user_id, chain_id), countdown=2)
+        return "busy"
+    try:
+        result = _run_step(self, user, chain_id, full)
+    finally:
+        _release(lock)
+    logger.info(
+        "sync step user=%s chain=%s: %s", user_id, chain_id, result.summary() if result else "ended"
+    )
+    if chain_id is not None:
+        _reschedule(user, chain_id, result)
+    return result.summary() if result else "ended"
+
+
+def _release(lock: Any) -> None:
+    try:
+        lock.release()
+    except LockError:
+        # It expired while the step ran (a step longer than the task time limit + grace).
+        logger.warning("sync lock expired before release")
+
+
+def _run_step(
+    task: Task[Any, Any], user: User, chain_id: str | None, full: bool
+) -> sync.StepResult | None:
+    scheduling.take_dirty(user.pk)
+    try:
+        result = sync.sync_step(user, full=full)
+    except UnrecoverableError as exc:
+        logger.warning("sync of user %s stopped: %s", user.pk, exc.reason)
+        _record_error(user.pk, exc.reason)
+        if exc.needs_reconnect and not user.needs_reconnect:
+            google_oauth.mark_needs_reconnect(user)
+        if chain_id:
+            scheduling.end_chain(user.pk, chain_id)
+        return None
+    except TransientError as exc:
+        _record_error(user.pk, f"temporary: {exc}")
+        if isinstance(exc, RateLimited) and exc.retry_after:
+            raise task.retry(exc=exc, countdown=exc.retry_after) from exc
+        raise
+    User.objects.filter(pk=user.pk).update(last_sync_time=timezone.now())
+    SyncState.objects.filter(user=user).update(last_error="")
+    return result
+
+
+def _reschedule(user: User, chain_id: str, result: sync.StepResult | None) -> None:
+    if result is None:
+        return
+    if result.more or scheduling.take_dirty(user.pk):
+        sync_mailbox.apply_async((str(user.pk), chain_id))
+    elif _active(user):
+        sync_mailbox.apply_async((str(user.pk), chain_id), countdown=settings.SYNC_INTERVAL)
+    else:
+        # The person has not been seen for a while: stop until they come back.
+        scheduling.end_chain(user.pk, chain_id)
+
+
+@app.task(name="mails.tasks.dispatch_syncs", ignore_result=True)
+def dispatch_syncs() -> int:
+    """Restart the chains of active users whose chain died; return how many were started."""
+    window = timedelta(seconds=settings.SYNC_ACTIVE_WINDOW)
+    users = User.objects.active_since(window).filter(needs_reconnect=False)
+    return sum(start_sync(pk) for pk in users.values_list("pk", flat=True))
+
+
+@app.task(
+    name="mails.tasks.renew_watches",
+    ignore_result=True,
+    autoretry_for=(TransientError,),
+    retry_backoff=30,
+    max_retries=3,
+)
+def renew_watches() -> int:
+    """Renew push notifications (Gmail's watch lasts 7 days) for connected users."""
+    return watching.renew_all()
+
+
+@app.task(name="mails.tasks.watch_mailbox", ignore_result=True)
+def watch_mailbox(user_id: str) -> str:
+    """Start push notifications for one user (after sign-in)."""
+    user = User.objects.filter(pk=user_id, is_active=True, needs_reconnect=False).first()
+    if user is None:
+        return "no such user"
+    return watching.watch(user)
