@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 STATUSES = (
@@ -209,7 +210,6 @@ CORES: dict[str, tuple[str, ...]] = {
         "Thanks for letting us know you're interested in joining our team.",
         "Great news - we've received your application for {position}. We're thrilled you took "
         "the time to explore a career with us.",
-        "Your application was sent to {company}. You applied for {position}.",
     ),
     "rejection": (
         "After careful consideration, we have decided to move forward with other candidates "
@@ -329,6 +329,12 @@ DETAILS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+LINKEDIN_CONFIRMATIONS = (
+    "Your application was sent to {company}. You applied for {position}.",
+    "{company} received your application for {position}. Applied with your LinkedIn profile.",
+    "Your application for {position} at {company} was sent. Good luck!",
+)
+
 SIGNOFFS = (
     "Best regards,\n{company} Talent Acquisition",
     "Thanks,\n{recruiter}\n{company} Recruiting",
@@ -388,8 +394,8 @@ def _sender(app: Application, status: str, rng: random.Random) -> tuple[str, str
     """Return (display name, address) as the application's ATS would send it."""
     personal = status in ("interview_invitation", "information_request") and rng.random() < 0.6
     if personal or (status == "offer" and rng.random() < 0.5):
-        first, last = app.recruiter.split(" ", 1)
-        local = re.sub(r"[^a-z.]", "", f"{first}.{last}".lower().replace(" ", "."))
+        ascii_name = unicodedata.normalize("NFKD", app.recruiter).encode("ascii", "ignore")
+        local = re.sub(r"[^a-z.]", "", ascii_name.decode().lower().replace(" ", "."))
         return app.recruiter, f"{local}@{app.slug}.com"
     if status == "offer":
         return f"{app.recruiter} via DocuSign", "dse_na3@docusign.net"
@@ -443,7 +449,10 @@ def compose(
         )
     else:
         subject = rng.choice(SUBJECTS[status])
-    paragraphs = [rng.choice(OPENERS), rng.choice(CORES[status])]
+    cores = CORES[status]
+    if address == "jobs-noreply@linkedin.com":
+        cores = LINKEDIN_CONFIRMATIONS
+    paragraphs = [rng.choice(OPENERS), rng.choice(cores)]
     if rng.random() < 0.7:
         paragraphs.append(rng.choice(DETAILS[status]))
     paragraphs.append(rng.choice(SIGNOFFS))
