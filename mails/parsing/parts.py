@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from mails.parsing.charsets import clean_str, decode_text
+from mails.parsing.htmltext import html_to_text
 from mails.parsing.notes import Notes, part_label
 from mails.parsing.result import Attachment
-from mails.parsing.text import BODY_TEXT_LIMIT, cap_utf8, html_to_text, tidy_text
+from mails.parsing.text import BODY_TEXT_LIMIT, cap_utf8, tidy_text
 
 # Deeper or wider trees are attacks or loops (a bounce of a bounce of ...): stop, keep the rest.
 MAX_DEPTH = 30
@@ -193,13 +194,7 @@ def _add_text(part: Part, mime_type: str, walk: _Walk) -> None:
         part.payload(), part.charset, walk.notes, where,
         gmail_normalized=part.gmail_normalized, limit=limit,
     )  # fmt: skip
-    if is_html:
-        text, parsed = html_to_text(raw)
-        if not parsed:
-            walk.notes.add(f"{where}: HTML unparseable, tags stripped")
-    else:
-        text = tidy_text(raw[: 2 * BODY_TEXT_LIMIT])
-    text = clean_str(text)
+    text = clean_str(html_to_text(raw) if is_html else tidy_text(raw[: 2 * BODY_TEXT_LIMIT]))
     if text:
         walk.texts.append(text)
         walk.text_chars += len(text)

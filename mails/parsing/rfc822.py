@@ -1,6 +1,7 @@
 """RFC 822 bytes (Gmail's ``format=raw``) → :class:`ParsedContent`.
 
-Python's parser does the MIME work with ``policy.default``; every call into a part is
+Python's parser does the MIME work with ``policy.default`` (bounded, see :data:`POLICY`);
+every call into a part is
 guarded, and when the modern header parser raises on a malformed header, the same header
 is read again the ``compat32`` way (plain parameter parsing, no header objects).
 """
@@ -14,7 +15,8 @@ import re
 from collections.abc import Callable
 from email import errors, policy
 from email.message import Message
-from typing import TypeVar
+from email.policy import EmailPolicy
+from typing import Any, TypeVar
 
 from mails.parsing.b64 import b64decode_lenient
 from mails.parsing.charsets import clean_str, decode_text, unescape_header_bytes
@@ -44,9 +46,47 @@ def guess_parts(body: bytes) -> list[Message]:
     if body.count(b"--" + boundary) < 2 and not _HEADER_LINE.match(body, match.end() + 1):
         return []
     head = b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\r\n\r\n'
-    reparsed = email.message_from_bytes(head + body, policy=policy.default)
+    reparsed = email.message_from_bytes(head + body, policy=POLICY)
     inner = reparsed.get_payload()
     return [m for m in inner if isinstance(m, Message)] if isinstance(inner, list) else []
+
+
+# Longer Content-Type or Content-Disposition values are garbage, and the stdlib's parameter
+# parsing is quadratic in their length (25 KB of "a=b;" took seconds): they are cut first.
+MAX_MIME_HEADER = 2000
+_MIME_HEADERS = frozenset({"content-type", "content-disposition", "content-transfer-encoding"})
+
+
+def bound_mime_header(name: str, value: str) -> str:
+    """Return a MIME parameter header cut to :data:`MAX_MIME_HEADER` at a parameter end."""
+    if len(value) <= MAX_MIME_HEADER or name.lower() not in _MIME_HEADERS:
+        return value
+    cut = value[:MAX_MIME_HEADER]
+    return cut[: cut.rfind(";")] if ";" in cut else cut
+
+
+class _BoundedPolicy(EmailPolicy):
+    """``policy.default``, except that MIME headers are cut to a sane length and their
+    parses are remembered: the parser itself re-reads Content-Type five times per part."""
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        try:
+            if name.lower() in _MIME_HEADERS:
+                return _parse_mime_header(name, bound_mime_header(name, value))
+            return super().header_fetch_parse(name, value)
+        except Exception:  # noqa: BLE001 -- e.g. RecursionError on nested comments
+            # compat32's view of the header, the plain string, which Message's
+            # get_content_type() and get_param() read just as well.
+            return bound_mime_header(name, value)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_mime_header(name: str, value: str) -> Any:
+    # Header objects are immutable str subclasses: sharing one between parts is safe.
+    return policy.default.header_fetch_parse(name, value)
+
+
+POLICY = _BoundedPolicy()
 
 
 def _defect_phrase(defect: object) -> str:
@@ -86,7 +126,7 @@ class EmailPart:
         if self._compat_copy is None:
             copy = Message(policy=policy.compat32)
             for name, value in self.message.raw_items():
-                copy[name] = value
+                copy[name] = bound_mime_header(name, value)
             self._compat_copy = copy
         return self._compat_copy
 
@@ -246,7 +286,7 @@ def content_from_rfc822(raw: bytes, notes: Notes) -> ParsedContent:
         notes.add("empty message")
         return ParsedContent(parse_error=str(notes))
     try:
-        message = email.message_from_bytes(raw, policy=policy.default)
+        message = email.message_from_bytes(raw, policy=POLICY)
         hint = _charset_hint(message)
         pairs = [(name, unescape_header_bytes(value, hint)) for name, value in message.raw_items()]
         root: Part = EmailPart(message, "", notes)

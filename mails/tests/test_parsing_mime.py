@@ -208,3 +208,46 @@ def test_deep_nesting_is_cut_not_crashed() -> None:
     assert parsed.subject == "deep"
     assert parsed.body_text == ""
     assert "deeper than 30" in parsed.parse_error
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<p>5 < 6 &amp;&amp; 7 > 3</p>", "5 < 6 && 7 > 3"),
+        ("<a title=\"a>b\" href='x'>link</a> after", "link after"),
+        ("<title>Only a title</title><img src=cid:banner>", "Only a title"),
+        (
+            "<title>Unclosed title swallows nothing<p>body",
+            "Unclosed title swallows nothing\n\nbody",
+        ),
+        ("<p>before</p><script>hidden(); <p>never shown", "before"),
+        ("<p>before</p><!-- unclosed comment <p>hidden", "before"),
+        ("<![CDATA[x]]><!DOCTYPE html><?xml version='1.0'?>text", "text"),
+        ("<pre>  two  spaces\n  kept lines</pre>", "two spaces\nkept lines"),
+        ("<p>caf&eacute; &#233; &#xE9; &bogus; &</p>", "café é é &bogus; &"),
+    ],
+)
+def test_html_edge_cases(markup: str, expected: str) -> None:
+    raw = email_bytes("Content-Type: text/html; charset=utf-8", body=markup)
+
+    assert parse_rfc822(raw).body_text == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # html.parser needs minutes for this on Python 3.11 (CVE-2025-6069).
+        email_bytes("Content-Type: text/html", body="<p>kept</p>" + "<a href='" * 40000),
+        # The stdlib's parameter parsing is quadratic in the header's length.
+        email_bytes("Content-Type: text/plain; charset=utf-8; " + "a=b; " * 40000, body="kept"),
+        # Nested comments make policy.default recurse past the limit.
+        email_bytes("Content-Type: text/plain (" + "(" * 5000, body="kept"),
+        # 20,000 parts: the walk stops at 500, the stdlib parser must not crawl.
+        multipart("mixed", *["Content-Type: text/plain\r\n\r\nkept"] * 20000),
+    ],
+    ids=["unclosed-tags", "content-type-params", "nested-comments", "many-parts"],
+)
+def test_pathological_inputs_are_read_in_linear_time(raw: bytes) -> None:
+    parsed = parse_raw_message(gmail_raw(raw))
+
+    assert parsed.body_text.startswith("kept")

@@ -1,0 +1,167 @@
+"""HTML → the text a reader sees, in linear time whatever the markup.
+
+Not ``html.parser``: on Python 3.11 it takes quadratic time on unclosed tags
+(CVE-2025-6069; 360 KB of ``<a href='`` took minutes). This scanner only ever moves
+forward with ``str.find`` and regexes bounded to one tag, so spam cannot stall a sync.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from mails.parsing.text import BODY_TEXT_LIMIT, tidy_text
+
+# One tag: name, then attributes where quoted values may hold ">". Each character has one
+# way to match, so a failed match costs at most the bounded span it was given.
+_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_MAX_TAG = 8192
+_TAG_START = re.compile(r"</?[a-zA-Z]")
+_WS = re.compile(r"\s+")
+
+# Their content is code or metadata, never text a reader sees.
+_SKIPPED = frozenset({"script", "style", "title", "template", "xml", "noscript"})
+_PARAGRAPH = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "pre", "hr"}
+)
+_LINE = frozenset(
+    {
+        "br", "div", "li", "tr", "dd", "dt", "dl", "section", "article", "header", "footer",
+        "address", "aside", "nav", "main", "figure", "figcaption", "form", "fieldset",
+        "center", "caption", "tbody", "thead", "tfoot", "option",
+    }
+)  # fmt: skip
+_CELL = frozenset({"td", "th"})
+
+
+class _Text:
+    """Visible text collected so far, with line breaks that never pile up."""
+
+    def __init__(self, max_chars: int) -> None:
+        self.pieces: list[str] = []
+        self.length = 0
+        self.max_chars = max_chars
+        self.newlines = 0  # line breaks at the end of the text so far
+        self.pre_depth = 0
+
+    @property
+    def full(self) -> bool:
+        return self.length >= self.max_chars
+
+    def text(self, raw: str) -> None:
+        if not raw or self.full:
+            return
+        text = html.unescape(raw if self.pre_depth else _WS.sub(" ", raw))
+        self.pieces.append(text)
+        self.length += len(text)
+        if text.strip(" "):
+            self.newlines = len(text) - len(text.rstrip("\n"))
+
+    def breaks(self, count: int) -> None:
+        # Nested blocks (<div><p>) close together: one break, not a column of blank lines.
+        if self.newlines < count and self.pieces and not self.full:
+            self.pieces.append("\n" * (count - self.newlines))
+            self.newlines = count
+
+    def tag(self, name: str, closing: bool) -> None:
+        if name == "pre":
+            self.pre_depth = max(0, self.pre_depth + (-1 if closing else 1))
+        if name in _PARAGRAPH:
+            self.breaks(2)
+        elif name == "br" and not closing:
+            self.pieces.append("\n")
+            self.newlines += 1
+        elif name in _LINE:
+            self.breaks(1)
+        elif name in _CELL:
+            self.text(" ")
+
+
+class _Closers:
+    """Finds closing tags; a name never closed after one point is never searched again
+    (a thousand unclosed <title>s would otherwise make the scan quadratic)."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+        self.lower = markup.lower()
+        self.unclosed: set[str] = set()
+
+    def find(self, name: str, start: int) -> int:
+        """Return where ``</name`` starts at or after ``start``, or -1."""
+        if name in self.unclosed:
+            return -1
+        found = self.lower.find(f"</{name}", start)
+        if found < 0:
+            self.unclosed.add(name)
+        return found
+
+    def element_end(self, name: str, start: int) -> int | None:
+        """Return where the element opened before ``start`` ends, or None if it never does."""
+        close = self.find(name, start)
+        if close < 0:
+            return None
+        end = self.markup.find(">", close)
+        return len(self.markup) if end < 0 else end + 1
+
+
+def _special(markup: str, at: int) -> int | None:
+    """Return the end of a comment, declaration or processing instruction at ``at``."""
+    if markup.startswith("<!--", at):
+        end = markup.find("-->", at + 4)
+        return len(markup) if end < 0 else end + 3
+    if markup.startswith(("<!", "<?"), at):
+        end = markup.find(">", at)
+        return len(markup) if end < 0 else end + 1
+    return None
+
+
+def _scan(markup: str, out: _Text) -> str:
+    """Feed the text and tags of ``markup`` to ``out``; return the title if there is one."""
+    closers = _Closers(markup)
+    position, title = 0, ""
+    while position < len(markup) and not out.full:
+        at = markup.find("<", position)
+        if at < 0:
+            out.text(markup[position:])
+            break
+        out.text(markup[position:at])
+        special = _special(markup, at)
+        if special is not None:
+            position = special
+            continue
+        match = _TAG.match(markup, at, min(len(markup), at + _MAX_TAG))
+        if match is None:
+            if not _TAG_START.match(markup, at):
+                out.text("<")  # "5 < 6" is text
+                position = at + 1
+                continue
+            # A tag whose quotes never close: it ends at the next ">", or swallows the rest.
+            end = markup.find(">", at)
+            position = len(markup) if end < 0 else end + 1
+            continue
+        name, closing = match.group(2).lower(), bool(match.group(1))
+        position = match.end()
+        if name in _SKIPPED and not closing and not match.group(3).rstrip().endswith("/"):
+            element_end = closers.element_end(name, position)
+            if element_end is not None:
+                if name == "title":
+                    title = markup[position : closers.find("title", position)]
+                position = element_end
+                continue
+            if name != "title":  # an unclosed script or style hides the rest, as in browsers
+                break
+        out.tag(name, closing)
+    return title
+
+
+def html_to_text(markup: str, max_chars: int = BODY_TEXT_LIMIT) -> str:
+    """Return the visible text of HTML, about ``max_chars`` of it.
+
+    Scripts, styles and comments are dropped, entities decoded, whitespace collapsed, with
+    line breaks kept for block elements. A document with no visible text but a title (a
+    newsletter made only of images) gives its title.
+    """
+    out = _Text(max_chars)
+    title = _scan(markup, out)
+    text = tidy_text("".join(out.pieces))
+    return text or tidy_text(html.unescape(_WS.sub(" ", title)))[:max_chars]
