@@ -12,9 +12,12 @@ import re
 
 from mails.parsing.text import BODY_TEXT_LIMIT, tidy_text
 
-# One tag: name, then attributes where quoted values may hold ">". Each character has one
-# way to match, so a failed match costs at most the bounded span it was given.
-_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+# One tag: name, then attributes; a quote opens a value only right after "=" (as in HTML),
+# and a quoted value may hold ">". Atomic groups never backtrack, so a failed match costs
+# at most the bounded span it was given.
+_TAG = re.compile(
+    r"""<(/?)([a-zA-Z][a-zA-Z0-9:-]*)((?>[^>="']+|["']|=\s*(?>"[^"]*"|'[^']*'|[^\s>]*))*)>"""
+)
 _MAX_TAG = 8192
 _TAG_START = re.compile(r"</?[a-zA-Z]")
 _WS = re.compile(r"\s+")

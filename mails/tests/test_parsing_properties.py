@@ -155,3 +155,41 @@ def test_arbitrary_full_payloads_and_metadata_always_give_a_message(
 
     assert parsed.gmail_id == "x1"
     assert_storable(parsed)
+
+
+HTML_TOKENS = [
+    "<p>", "</p>", "<br>", "<br/>", "<div>", "</div>", "<script>", "</script>", "<style>",
+    "</style>", "<title>", "</title>", "<pre>", "</pre>", "<!--", "-->", "<td>", " ", "\n",
+    "&amp;", "&#x", "&#1114112;", "&", ";", ">", "<", "<a href=x>", "</a>",
+]  # fmt: skip
+# Unclosed quotes and "<!" or "<?" (bogus comments) end a tag at the next ">", even one in
+# "<script>": these may show a script's text, so only the robustness test uses them.
+UNSAFE_TOKENS = ["<!", "<?", "<a href='", '<a title="', "'", '"', "="]
+HTML_TEXT = st.text(st.characters(blacklist_characters="<!?='\""), max_size=6)
+
+
+def html_documents(tokens: list[str]) -> st.SearchStrategy[str]:
+    """Return markup with a script in the middle of random tags and text."""
+    parts = st.lists(st.sampled_from(tokens) | HTML_TEXT, max_size=60)
+    return parts.map(
+        lambda p: "".join([*p[: len(p) // 2], "<script>SECRET()</script>", *p[len(p) // 2 :]])
+    )
+
+
+def parse_html(markup: str) -> str:
+    body = markup.encode("utf-8", "replace")
+    parsed = parse_raw_message(gmail_raw(email_bytes("Content-Type: text/html", body=body)))
+    assert_storable(parsed)
+    return parsed.body_text
+
+
+@FAST
+@given(html_documents(HTML_TOKENS))
+def test_html_never_shows_a_script(markup: str) -> None:
+    assert "SECRET" not in parse_html(markup)
+
+
+@FAST
+@given(html_documents(HTML_TOKENS + UNSAFE_TOKENS))
+def test_broken_html_always_gives_text(markup: str) -> None:
+    parse_html(markup)
