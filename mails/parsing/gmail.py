@@ -26,10 +26,14 @@ def _int(value: Any, notes: Notes, name: str) -> int | None:
         notes.add(f"missing {name}")
         return None
     try:
-        return int(str(value).strip())
+        number = int(str(value).strip())
     except ValueError:
+        number = None
+    # MongoDB stores int64: anything outside it could not be written, let alone be right.
+    if number is None or not -(2**63) <= number < 2**63:
         notes.add(f"bad {name} {str(value)[:30]!r}")
         return None
+    return number
 
 
 def _internal_date(value: Any, notes: Notes) -> datetime | None:
@@ -103,7 +107,18 @@ def _finish(
         raise
     except Exception as error:  # noqa: BLE001 -- never lose a message to our own bug
         notes.add(f"assembling failed ({type(error).__name__})")
-        return _assemble(api_message, ParsedContent(), notes, size)
+        return _bare(_gmail_id(api_message), notes)
+
+
+def _bare(gmail_id: str, notes: Notes) -> ParsedMessage:
+    """Return a message that is only its id: still stored, so the failure shows."""
+    return ParsedMessage(
+        gmail_id=gmail_id, thread_id="", history_id=0, internal_date=EPOCH, label_ids=[],
+        from_name="", from_address="", to_addresses=[], cc_addresses=[], bcc_addresses=[],
+        subject="", date_header=None, rfc822_message_id="", list_id="", snippet="",
+        body_text="", attachments=[], size_estimate=0, is_unread=False, is_starred=False,
+        parse_error=str(notes),
+    )  # fmt: skip
 
 
 def parse_raw_message(api_message: Mapping[str, Any]) -> ParsedMessage:

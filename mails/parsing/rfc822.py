@@ -1,9 +1,10 @@
 """RFC 822 bytes (Gmail's ``format=raw``) → :class:`ParsedContent`.
 
-Python's parser does the MIME work with ``policy.default`` (bounded, see :data:`POLICY`);
-every call into a part is
-guarded, and when the modern header parser raises on a malformed header, the same header
-is read again the ``compat32`` way (plain parameter parsing, no header objects).
+Python's parser does the MIME work with ``policy.default`` (bounded, see :data:`POLICY`).
+Every call into a part is guarded: when the modern header parser raises on a malformed
+header, the same header is read again the ``compat32`` way (plain parameter parsing, no
+header objects). Top-level headers are decoded by :mod:`mails.parsing.headers`, the same
+code that reads ``format=full`` headers.
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 # "--boundary" alone on a line; "-- " (a signature) and "--" are not boundaries.
 _BOUNDARY_LINE = re.compile(rb"^--([^\s\"][^\r\n\"]{0,200}?)[ \t]*\r?$", re.MULTILINE)
-
-
 _HEADER_LINE = re.compile(rb"[A-Za-z][A-Za-z0-9-]{0,76}:")
 
 

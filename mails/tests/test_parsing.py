@@ -334,3 +334,28 @@ def test_model_fields_match_the_message_model() -> None:
     assert set(fields) <= model_fields
     assert model_fields - set(fields) <= {"id", "user", "synced_at", "sync_generation"}
     assert MessageModel(**fields).subject == "Interview — next steps"
+
+
+def test_even_a_failure_of_our_own_keeps_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("mails.parsing.gmail._labels", broken)
+    parsed = parse_raw_message(gmail_raw(ALTERNATIVE))
+
+    assert parsed.gmail_id == "18c0ffee"
+    assert "assembling failed (RuntimeError)" in parsed.parse_error
+
+    monkeypatch.undo()
+    monkeypatch.setattr("mails.parsing.parts._visit_part", broken)
+    parsed = parse_raw_message(gmail_raw(ALTERNATIVE))
+    assert parsed.subject == "Interview — next steps"
+    assert "message: unreadable (RuntimeError)" in parsed.parse_error
+
+
+@pytest.mark.parametrize("value", [str(2**63), "-1e3", True, [1]])
+def test_integers_mongodb_cannot_store_are_noted(value: Any) -> None:
+    parsed = parse_raw_message(gmail_raw(ALTERNATIVE, historyId=value))
+
+    assert parsed.history_id == 0
+    assert "bad historyId" in parsed.parse_error
