@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from accounts.models import User
+from accounts.signals import sync_requested
 
 
 @admin.register(User)
@@ -31,3 +34,16 @@ class UserAdmin(BaseUserAdmin[User]):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ("groups",)
+    actions = ("sync_now", "full_resync")
+
+    @admin.action(description="Sync now")
+    def sync_now(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            sync_requested.send(sender=User, user=user, full=False)
+        messages.info(request, f"Sync requested for {queryset.count()} user(s).")
+
+    @admin.action(description="Full resync (keeps stored mail)")
+    def full_resync(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            sync_requested.send(sender=User, user=user, full=True)
+        messages.info(request, f"Full resync requested for {queryset.count()} user(s).")

@@ -73,7 +73,8 @@ def access_credentials(user: User, *, rejected: str | None = None) -> tuple[str,
     """
     credentials = get_token_store().load_provider_credentials(str(user.pk), PROVIDER)
     if _usable(credentials, rejected):
-        assert credentials is not None and credentials.expires_at is not None
+        assert credentials is not None
+        assert credentials.expires_at is not None
         return credentials.access_token, credentials.expires_at
     lock = get_redis_connection("default").lock(
         f"{settings.CACHE_KEY_PREFIX}:google-refresh:{user.pk}",

@@ -14,7 +14,6 @@ from social_core.exceptions import (
     AuthProviderError,
     AuthResponseError,
     AuthSessionError,
-    SocialAuthBaseException,
 )
 from social_django.middleware import SocialAuthExceptionMiddleware
 
@@ -48,7 +47,7 @@ class FriendlySocialAuthErrors(SocialAuthExceptionMiddleware):
     def get_redirect_uri(self, request: HttpRequest, exception: Exception) -> str:
         return "/sign_in"
 
-    def get_message(self, request: HttpRequest, exception: SocialAuthBaseException) -> str:
+    def get_message(self, request: HttpRequest, exception: Exception) -> str:
         if isinstance(exception, AuthResponseError) and exception.claim == "email_verified":
             return UNVERIFIED_EMAIL
         for kind, message in FRIENDLY_MESSAGES:

@@ -8,3 +8,5 @@ from django.dispatch import Signal
 google_connected = Signal()
 # Sent (sender=User, user=...) after a person disconnected Google or their consent was revoked.
 google_disconnected = Signal()
+# Sent (sender=User, user=..., full=bool) when staff ask for a sync from the admin.
+sync_requested = Signal()

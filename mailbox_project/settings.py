@@ -299,6 +299,19 @@ TOKEN_ENCRYPTION_KEYS = env.string_list("TOKEN_ENCRYPTION_KEYS", [])
 TOKEN_STORE_ALLOW_PLAINTEXT = env.boolean("TOKEN_STORE_ALLOW_PLAINTEXT", False)
 if not TOKEN_ENCRYPTION_KEYS and not TOKEN_STORE_ALLOW_PLAINTEXT and not DEBUG:
     env.PROBLEMS.append(("TOKEN_ENCRYPTION_KEYS", "is required (comma-separated Fernet keys)"))
+TOKEN_STORE_BACKEND = env.string("TOKEN_STORE_BACKEND", "mongo")
+if TOKEN_STORE_BACKEND not in {"mongo", "sqlite"}:
+    env.PROBLEMS.append(
+        ("TOKEN_STORE_BACKEND", f"must be mongo or sqlite, got {TOKEN_STORE_BACKEND!r}")
+    )
+TOKEN_STORE_SQLITE_PATH = env.string("TOKEN_STORE_SQLITE_PATH", str(BASE_DIR / "tokens.sqlite3"))
+# Seconds a process may serve a token record from memory; also how long a token revoked in one
+# process can still be accepted by another.
+TOKEN_STORE_CACHE_TTL = env.floating("TOKEN_STORE_CACHE_TTL", 30.0, minimum=0)
+TOKEN_STORE_CACHE_NEGATIVE_TTL = env.floating("TOKEN_STORE_CACHE_NEGATIVE_TTL", 5.0, minimum=0)
+TOKEN_STORE_CACHE_MAXSIZE = env.integer("TOKEN_STORE_CACHE_MAXSIZE", 10_000, minimum=1)
+TOKEN_STORE_BUFFER_BATCH_SIZE = env.integer("TOKEN_STORE_BUFFER_BATCH_SIZE", 500, minimum=1)
+TOKEN_STORE_BUFFER_MAX_DELAY = env.floating("TOKEN_STORE_BUFFER_MAX_DELAY", 1.0, minimum=0.01)
 
 # --- Logging ------------------------------------------------------------------------------------
 

@@ -85,7 +85,7 @@ class FetchResult:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-class UserCredentials(google.auth.credentials.Credentials):  # type: ignore[misc]
+class UserCredentials(google.auth.credentials.Credentials):
     """google-auth credentials backed by ``accounts.google`` for one user.
 
     googleapiclient calls ``refresh`` when the token has expired and once after a 401, so the
@@ -94,7 +94,7 @@ class UserCredentials(google.auth.credentials.Credentials):  # type: ignore[misc
     """
 
     def __init__(self, user: User) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._user = user
         self._use(*google_oauth.access_credentials(user))
 

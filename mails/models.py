@@ -81,6 +81,7 @@ class SyncState(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sync_state"
     )
+    user_id: Any  # the ObjectId behind ``user``; declared for type checkers
     phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.NEW)
     # Incremented by every full sync; see Message.sync_generation.
     generation = models.IntegerField(default=0)

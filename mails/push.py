@@ -50,7 +50,9 @@ def _valid_google_jwt(token: str) -> bool:
     from google.oauth2 import id_token
 
     try:
-        claims = id_token.verify_oauth2_token(token, Request(), settings.PUSH_OIDC_AUDIENCE)
+        claims = id_token.verify_oauth2_token(  # type: ignore[no-untyped-call]
+            token, Request(), settings.PUSH_OIDC_AUDIENCE
+        )
     except (GoogleAuthError, ValueError) as exc:
         logger.info("push JWT rejected: %s", type(exc).__name__)
         return False

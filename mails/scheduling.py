@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django_redis import get_redis_connection
@@ -30,7 +30,7 @@ return 0
 
 
 def _redis() -> Redis:
-    return get_redis_connection("default")
+    return cast(Redis, get_redis_connection("default"))
 
 
 def _key(kind: str, user_id: Any) -> str:
@@ -68,10 +68,13 @@ def end_chain(user_id: Any, chain_id: str) -> None:
 
 def step_lock(user_id: Any) -> Lock:
     """Return the per-user lock one sync step holds; it expires with the task's time limit."""
-    return _redis().lock(
-        _key("lock", user_id),
-        timeout=settings.CELERY_TASK_TIME_LIMIT + settings.SYNC_CHAIN_GRACE,
-        blocking=False,
+    return cast(
+        Lock,
+        _redis().lock(
+            _key("lock", user_id),
+            timeout=settings.CELERY_TASK_TIME_LIMIT + settings.SYNC_CHAIN_GRACE,
+            blocking=False,
+        ),
     )
 
 

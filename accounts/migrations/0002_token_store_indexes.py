@@ -7,7 +7,8 @@ def create_token_store_indexes(apps, schema_editor):
     # Imported here: migrations must not import app code at module load.
     from accounts.tokens.mongo import ensure_indexes
 
-    ensure_indexes(schema_editor.connection.get_database())
+    # .database, not get_database(): under DEBUG the latter is a query-logging wrapper.
+    ensure_indexes(schema_editor.connection.database)
 
 
 class Migration(migrations.Migration):

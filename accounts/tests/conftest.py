@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from accounts.tokens.buffered import BufferedTokenStore
 from accounts.tokens.caching import CachingTokenStore
@@ -26,6 +25,7 @@ from accounts.tokens.forwarding import ForwardingTokenStore
 from accounts.tokens.mongo import COLLECTIONS, MongoTokenStore, ensure_indexes
 from accounts.tokens.records import normalise_datetime, utcnow
 from accounts.tokens.sqlite import SqliteTokenStore
+from mailbox_project.mongo import get_database
 
 
 class FakeClock:
@@ -144,7 +144,7 @@ def token_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
     once per test database (recreating ten indexes per test would be the next biggest cost).
     """
     with django_db_blocker.unblock():
-        database = connection.get_database()
+        database = get_database()
         if database.name not in _indexed_databases:
             for name in COLLECTIONS:
                 database.drop_collection(name)

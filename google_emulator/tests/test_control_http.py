@@ -40,7 +40,7 @@ def test_deliver_modify_delete_and_history(google_emulator: EmulatorServer) -> N
         google_emulator, "deliver", {"email": email, "raw_base64": base64.b64encode(raw).decode()}
     )
     assert status == 200
-    message_id = body["id"]  # type: ignore[index]
+    message_id = body["id"]
     assert google_emulator.emulator.mailbox(email).messages[message_id].raw == raw
     status, body = post(google_emulator, "deliver", {"email": email, "kind": "offer"})
     assert status == 200
@@ -60,7 +60,7 @@ def test_tokens_quota_faults_push_and_reset(google_emulator: EmulatorServer) -> 
     email = google_emulator.emails[1]
     status, grant = post(google_emulator, "issue-tokens", {"email": email})
     assert status == 200
-    token = grant["access_token"]  # type: ignore[index]
+    token = grant["access_token"]
     path = "/gmail/v1/users/me/profile"
     assert call(google_emulator, "GET", path, token=token).status == 200
     assert post(google_emulator, "expire-access-token", {"token": token}) == (200, {"expired": 1})

@@ -50,7 +50,8 @@ def test_pages_are_checkpointed_and_a_restart_fetches_nothing_twice(
 ) -> None:
     settings.SYNC_PAGE_SIZE = 25
     first = sync.sync_step(mailbox_owner)
-    assert first.kind == "full_page" and first.more
+    assert first.kind == "full_page"
+    assert first.more
     state = SyncState.objects.get(user=mailbox_owner)
     assert state.page_token
     gets_before = google.emulator.stats(mailbox_owner.email)

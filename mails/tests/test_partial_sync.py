@@ -38,7 +38,8 @@ def test_deliveries_deletions_and_label_changes_are_applied(synced, google) -> N
     assert duplicates(synced) == 0
     assert not Message.objects.filter(gmail_id=first).exists()
     starred = Message.objects.get(user=synced, gmail_id=second)
-    assert starred.is_starred and not starred.is_unread
+    assert starred.is_starred
+    assert not starred.is_unread
     after = SyncState.objects.get(user=synced).history_id
     assert after > before
     assert after == int(google.emulator.mailbox(email).history_id)

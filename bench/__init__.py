@@ -1,0 +1,1 @@
+"""Benchmarks: each script prints measured figures and ratios against a reference."""

@@ -1,0 +1,266 @@
+"""Sync benchmark against the Google emulator (run in its own process, with its own GIL).
+
+    .venv/bin/python bench/sync.py [--quota-messages 3000] [--unbounded-messages 10000]
+
+Needs the test services (`python scripts/devservices.py start --data-dir .data/test
+--mongo-port 27018`). Prints, measured in this run:
+  (a) quota-bound: a full sync at Gmail's 250 units/s; messages/s and the ratio to the quota's
+      ceiling of 50 messages/s (messages.get costs 5 units); goal >= 0.9;
+  (b) unbounded: quota off everywhere; messages/s end to end (fetch + parse + store);
+      goal >= 1,000/s on a 2-core machine;
+  (c) push to stored: web server, Celery worker and webhook running; p50/p95 latency from a
+      delivery at the emulator to the message in MongoDB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mailbox_project.settings")
+os.environ["MONGODB_NAME"] = "mailbox_bench_sync"
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/8")
+os.environ.setdefault("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/8")
+import mailbox_project.testenv  # noqa: E402,F401  (test defaults for the rest of the environment)
+
+QUOTA_CEILING_MESSAGES = 250 / 5
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def post(url: str, body: dict[str, Any]) -> Any:
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def wait_for(predicate: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise SystemExit(f"timed out waiting for {what}")
+
+
+@contextmanager
+def process(command: list[str], env: dict[str, str] | None = None) -> Any:
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@contextmanager
+def emulator(messages: int, quota: int, push_url: str = "", push_token: str = "") -> Any:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "google_emulator", "--port", str(port), "--accounts", "1",
+        "--messages", str(messages), "--seed", "11", "--quota-units-per-second", str(quota),
+    ]  # fmt: skip
+    if push_url:
+        command += ["--push-url", push_url, "--push-token", push_token]
+    with process(command):
+        url = f"http://127.0.0.1:{port}"
+
+        def up() -> bool:
+            try:
+                return bool(get(f"{url}/_emulator/state"))
+            except OSError:
+                return False
+
+        wait_for(up, 120, "the emulator")
+        yield url
+
+
+def setup_django(emulator_url: str, quota: int) -> Any:
+    import django
+
+    os.environ["GOOGLE_EMULATOR_URL"] = emulator_url
+    os.environ["GMAIL_QUOTA_UNITS_PER_SECOND"] = str(quota)
+    django.setup()
+    from django.conf import settings
+
+    settings.GOOGLE_EMULATOR_URL = emulator_url
+    settings.GMAIL_API_ROOT = emulator_url
+    settings.GOOGLE_TOKEN_URL = f"{emulator_url}/token"
+    settings.GMAIL_QUOTA_UNITS_PER_SECOND = quota
+    from django.core.management import call_command
+
+    from mailbox_project.mongo import get_database
+
+    get_database().client.drop_database(settings.DATABASES["default"]["NAME"])
+    call_command("migrate", verbosity=0)
+    return settings
+
+
+def signed_up_user(emulator_url: str) -> Any:
+    from accounts import google as google_oauth
+    from accounts.models import User
+
+    state = get(f"{emulator_url}/_emulator/state")
+    email = state["accounts"][0]["email"]
+    user = User.objects.create_user(email=email)
+    google_oauth.store_tokens(
+        user, post(f"{emulator_url}/_emulator/issue-tokens", {"email": email})
+    )
+    return user
+
+
+def full_sync(user: Any) -> tuple[int, float]:
+    from mails import sync
+    from mails.models import Message
+
+    began = time.perf_counter()
+    result = sync.sync_step(user)
+    while result.more:
+        result = sync.sync_step(user)
+    return Message.objects.filter(user=user).count(), time.perf_counter() - began
+
+
+def switch_emulator(settings: Any, url: str, quota: int) -> None:
+    settings.GOOGLE_EMULATOR_URL = settings.GMAIL_API_ROOT = url
+    settings.GOOGLE_TOKEN_URL = f"{url}/token"
+    settings.GMAIL_QUOTA_UNITS_PER_SECOND = quota
+
+
+def bench_quota(settings: Any, count: int) -> None:
+    with emulator(count, 250) as url:
+        switch_emulator(settings, url, 250)
+        user = signed_up_user(url)
+        stored, seconds = full_sync(user)
+        stats = get(f"{url}/_emulator/stats")
+    account = next(iter(stats["accounts"].values()))
+    calls = sum(account["calls"].values())
+    rate = stored / seconds
+    print(
+        f"(a) quota-bound: {stored} messages in {seconds:.1f}s = {rate:.1f} msg/s; "
+        f"ratio to the 50 msg/s ceiling {rate / QUOTA_CEILING_MESSAGES:.3f} (goal >= 0.9); "
+        f"429s {account['rate_limited']} of {calls} calls "
+        f"({100 * account['rate_limited'] / max(1, calls):.2f}%, goal <= 1%)"
+    )
+
+
+def bench_unbounded(settings: Any, count: int) -> None:
+    with emulator(count, 0) as url:
+        switch_emulator(settings, url, 0)
+        user = signed_up_user(url)
+        stored, seconds = full_sync(user)
+    print(
+        f"(b) unbounded: {stored} messages in {seconds:.1f}s = {stored / seconds:.0f} msg/s "
+        f"end to end (goal >= 1,000/s); ratio to goal {stored / seconds / 1000:.2f}"
+    )
+
+
+def bench_push(settings: Any, deliveries: int = 20) -> None:
+    from django.utils import timezone
+
+    from accounts.models import User
+    from mails import tasks, watching
+    from mails.models import Message, SyncState
+
+    web_port = free_port()
+    token = "bench-push-token"
+    with emulator(50, 250, f"http://127.0.0.1:{web_port}/mails/push/", token) as url:
+        switch_emulator(settings, url, 250)
+        settings.PUSH_WEBHOOK_TOKEN = token
+        child_env = {
+            "GOOGLE_EMULATOR_URL": url,
+            "PUSH_WEBHOOK_TOKEN": token,
+            "SYNC_INTERVAL": "300",
+            "MONGODB_NAME": settings.DATABASES["default"]["NAME"],
+        }
+        web = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{web_port}", "--noreload"]
+        worker = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mailbox_project",
+            "worker",
+            "-Q",
+            "sync,analysis,maintenance",
+            "-c",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        with process(web, child_env), process(worker, child_env):
+            user = signed_up_user(url)
+            User.objects.filter(pk=user.pk).update(last_seen_at=timezone.now())
+            tasks.start_sync(user.pk)
+            wait_for(
+                lambda: SyncState.objects.filter(user=user, phase="partial").exists(),
+                120,
+                "first sync",
+            )
+            watching.watch(user)
+            latencies = []
+            for _ in range(deliveries):
+                began = time.monotonic()
+                body = {"email": user.email, "kind": "job"}
+                message_id = post(f"{url}/_emulator/deliver", body)["id"]
+                arrived = Message.objects.filter(user=user, gmail_id=message_id)
+                wait_for(
+                    arrived.exists,
+                    30,
+                    "push",
+                )
+                latencies.append(time.monotonic() - began)
+    p95 = statistics.quantiles(latencies, n=20)[-1]
+    print(
+        f"(c) push to stored over {deliveries} deliveries: "
+        f"p50 {statistics.median(latencies):.3f}s, "
+        f"p95 {p95:.3f}s (goal p95 <= 2s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quota-messages", type=int, default=3000)
+    parser.add_argument("--unbounded-messages", type=int, default=10000)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["quota", "unbounded", "push"])
+    args = parser.parse_args()
+    settings = setup_django("http://127.0.0.1:9", 250)
+    if "unbounded" not in args.skip:
+        bench_unbounded(settings, args.unbounded_messages)
+    if "quota" not in args.skip:
+        bench_quota(settings, args.quota_messages)
+    if "push" not in args.skip:
+        bench_push(settings)
+    from mailbox_project.mongo import get_database
+
+    get_database().client.drop_database(settings.DATABASES["default"]["NAME"])
+
+
+if __name__ == "__main__":
+    main()
