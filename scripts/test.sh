@@ -5,13 +5,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 
+# Browser tests drive Debian's chromium (Playwright's own browser download is not used).
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian's chromium for the browser tests"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
 data_dir=.data/test
 mongo_port=${TEST_MONGO_PORT:-27018}
-export MONGODB_URI="mongodb://127.0.0.1:${mongo_port}/?replicaSet=rs0"
 export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+port_busy() { .venv/bin/python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $1)) != 0)"; }
 
 already_running=false
-.venv/bin/python scripts/devservices.py status --data-dir "$data_dir" >/dev/null 2>&1 && already_running=true
+if .venv/bin/python scripts/devservices.py status --data-dir "$data_dir" >/dev/null 2>&1; then
+  already_running=true
+  mongo_port=$(.venv/bin/python scripts/devservices.py env --data-dir "$data_dir" | sed -n 's/^MONGODB_URI=mongodb:\/\/127.0.0.1:\([0-9]*\).*/\1/p')
+elif port_busy "$mongo_port"; then
+  # Held by something this checkout did not start (another clone's mongod): take a free port.
+  mongo_port=$(.venv/bin/python -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+  echo "port ${TEST_MONGO_PORT:-27018} is busy; the test MongoDB uses ${mongo_port}"
+fi
+export MONGODB_URI="mongodb://127.0.0.1:${mongo_port}/?replicaSet=rs0"
+
 cleanup() {
   if [ "$already_running" = false ]; then
     .venv/bin/python scripts/devservices.py stop --data-dir "$data_dir" || true
