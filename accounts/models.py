@@ -69,6 +69,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         db_table = "users"
         ordering = ("email",)
+        indexes = [
+            # django-mongodb-backend builds unique constraints as *partial* indexes, which MongoDB's
+            # planner will not use for plain equality lookups: each unique lookup gets a plain index.
+            models.Index(fields=["email"], name="user_email"),
+            models.Index(fields=["last_seen_at"], name="user_last_seen"),
+        ]
 
     def __str__(self) -> str:
         return self.email

@@ -14,7 +14,7 @@ class EmailAnalysis(models.Model):
     are recomputed on demand.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
     message_id = models.CharField(max_length=64)
     cached_at = models.DateTimeField(default=timezone.now)
     classifier_version = models.CharField(max_length=32)
@@ -27,6 +27,11 @@ class EmailAnalysis(models.Model):
         verbose_name_plural = "email analysis cache"
         constraints = [
             models.UniqueConstraint(fields=["user", "message_id"], name="unique_user_message"),
+        ]
+        indexes = [
+            # django-mongodb-backend builds unique constraints as *partial* indexes, which MongoDB's
+            # planner will not use for plain equality lookups: each unique lookup gets a plain index.
+            models.Index(fields=["user", "message_id"], name="user_message"),
         ]
 
     def __str__(self) -> str:

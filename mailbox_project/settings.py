@@ -329,6 +329,8 @@ LOGGING = {
 # Gmail quota per user (units/s): 250 for classic projects, 100 for projects created after
 # 2026-05-01. 0 turns our own throttle off (the emulator's benchmarks).
 GMAIL_QUOTA_UNITS_PER_SECOND = env.integer("GMAIL_QUOTA_UNITS_PER_SECOND", 250, minimum=0)
+# Batches of messages.get in flight at once per sync (overlaps network waits with parsing).
+GMAIL_FETCH_THREADS = env.integer("GMAIL_FETCH_THREADS", 4, minimum=1)
 # Share of the quota the throttle aims for, leaving room for request bunching.
 GMAIL_QUOTA_HEADROOM = env.floating("GMAIL_QUOTA_HEADROOM", 0.95, minimum=0.1)
 # Message ids per messages.list page, i.e. per full-sync task (Gmail allows at most 500).

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -44,7 +46,10 @@ __all__ = [
 T = TypeVar("T")
 
 LIST_FIELDS = "messages(id,threadId),nextPageToken,resultSizeEstimate"
-GET_FIELDS = "id,threadId,labelIds,snippet,historyId,internalDate,sizeEstimate,raw"
+# format=full, measured against raw by bench/parse.py: 5-12x faster to parse (Gmail has
+# already split the MIME tree) and a fraction of the bytes (attachments come by id, not inline).
+GET_FORMAT = "full"
+GET_FIELDS = "id,threadId,labelIds,snippet,historyId,internalDate,sizeEstimate,payload"
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 32.0
@@ -166,16 +171,24 @@ class GmailClient:
         self.user = user
         self.quota = quota or QuotaBucket(user.pk)
         self._credentials = UserCredentials(user)
-        self._service = build(
-            "gmail",
-            "v1",
-            credentials=self._credentials,
-            static_discovery=True,
-            cache_discovery=False,
-            client_options={"api_endpoint": settings.GMAIL_API_ROOT},
-            num_retries=0,
-        )
+        self._local = threading.local()
         self._batch_uri = f"{settings.GMAIL_API_ROOT}/batch/gmail/v1"
+
+    @property
+    def _service(self) -> Any:
+        """This thread's service: httplib2 connections must not be shared between threads."""
+        service = getattr(self._local, "service", None)
+        if service is None:
+            service = self._local.service = build(
+                "gmail",
+                "v1",
+                credentials=self._credentials,
+                static_discovery=True,
+                cache_discovery=False,
+                client_options={"api_endpoint": settings.GMAIL_API_ROOT},
+                num_retries=0,
+            )
+        return service
 
     # --- single calls -------------------------------------------------------------------
 
@@ -258,22 +271,43 @@ class GmailClient:
     # --- batched messages.get -----------------------------------------------------------
 
     def get_messages(self, ids: Sequence[str]) -> FetchResult:
-        """Fetch messages in ``format=raw``, at most 50 per batch, retrying only failed parts.
+        """Fetch messages; see ``iter_messages``. Return all batches' results merged."""
+        merged = FetchResult()
+        for chunk in self.iter_messages(ids):
+            merged.messages.update(chunk.messages)
+            merged.gone.extend(chunk.gone)
+            merged.failed.update(chunk.failed)
+        return merged
 
-        Deleted messages (404) are listed in ``gone``; messages that keep failing with a
-        permanent error are in ``failed`` with the reason. Rate limits and transient errors of
-        parts are retried with backoff; when they persist, ``RateLimited``/``TransientError``
-        is raised so the task retries later.
+    def iter_messages(self, ids: Sequence[str]) -> Iterator[FetchResult]:
+        """Yield batches of messages in ``format=full`` as they arrive, retrying failed parts.
+
+        Batches hold at most 50 gets (fewer when the quota's burst is smaller) and run on
+        ``GMAIL_FETCH_THREADS`` threads, so parsing and storing one batch overlaps waiting for
+        the next; the shared quota bucket still paces them all. Deleted messages (404) are in
+        ``gone``; messages that keep failing with a permanent error are in ``failed`` with the
+        reason. Rate limits and transient errors of parts are retried with backoff; when they
+        persist, ``RateLimited``/``TransientError`` is raised so the task retries later.
         """
         # https://developers.google.com/workspace/gmail/api/guides/batch
-        result = FetchResult()
         pending = list(dict.fromkeys(ids))
         size = self.quota.max_batch(COSTS["messages.get"])
-        for start in range(0, len(pending), size):
-            self._fetch_chunk(pending[start : start + size], result)
-        return result
+        chunks = [pending[start : start + size] for start in range(0, len(pending), size)]
+        if len(chunks) <= 1 or settings.GMAIL_FETCH_THREADS <= 1:
+            for chunk in chunks:
+                yield self._fetch_chunk(chunk)
+            return
+        with ThreadPoolExecutor(settings.GMAIL_FETCH_THREADS, "gmail-fetch") as pool:
+            futures = [pool.submit(self._fetch_chunk, chunk) for chunk in chunks]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
 
-    def _fetch_chunk(self, ids: list[str], result: FetchResult) -> None:
+    def _fetch_chunk(self, ids: list[str]) -> FetchResult:
+        result = FetchResult()
         pending = ids
         for attempt in range(1, MAX_ATTEMPTS + 1):
             retry: list[str] = []
@@ -295,13 +329,14 @@ class GmailClient:
                 else:
                     result.failed[message_id] = str(outcome)
             if not retry:
-                return
+                return result
             if attempt == MAX_ATTEMPTS:
                 assert last_error is not None
                 raise last_error
             logger.info("retrying %d of %d batch parts", len(retry), len(pending))
             time.sleep(backoff_delay(attempt, retry_after))
             pending = retry
+        return result
 
     def _execute_batch(self, ids: list[str]) -> dict[str, dict[str, Any] | Exception]:
         outcomes: dict[str, dict[str, Any] | Exception] = {}
@@ -318,7 +353,7 @@ class GmailClient:
         messages = self._service.users().messages()
         for message_id in ids:
             batch.add(
-                messages.get(userId="me", id=message_id, format="raw", fields=GET_FIELDS),
+                messages.get(userId="me", id=message_id, format=GET_FORMAT, fields=GET_FIELDS),
                 request_id=message_id,
             )
         try:

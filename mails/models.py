@@ -22,7 +22,8 @@ class MessageQuerySet(models.QuerySet["Message"]):
 class Message(models.Model):
     """One Gmail message, as parsed from the API. Unique per (user, gmail_id)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    # No single-field index: every compound index below starts with the user.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
     gmail_id = models.CharField(max_length=64)
     thread_id = models.CharField(max_length=64)
     history_id = models.BigIntegerField(default=0)
@@ -58,6 +59,9 @@ class Message(models.Model):
             models.UniqueConstraint(fields=["user", "gmail_id"], name="unique_user_gmail_id"),
         ]
         indexes = [
+            # django-mongodb-backend builds unique constraints as *partial* indexes, which MongoDB's
+            # planner will not use for plain equality lookups: each unique lookup gets a plain index.
+            models.Index(fields=["user", "gmail_id"], name="user_gmail_id"),
             models.Index(fields=["user", "-internal_date"], name="user_newest_first"),
             models.Index(fields=["user", "thread_id"], name="user_thread"),
         ]
@@ -103,6 +107,11 @@ class SyncState(models.Model):
 
     class Meta:
         db_table = "sync_states"
+        indexes = [
+            # django-mongodb-backend builds unique constraints as *partial* indexes, which MongoDB's
+            # planner will not use for plain equality lookups: each unique lookup gets a plain index.
+            models.Index(fields=["user"], name="sync_state_user"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_phase_display()}"

@@ -23,7 +23,7 @@ from mailbox_project.mongo import get_database
 from mails import versions
 from mails.gmail import FetchResult, GmailClient, HistoryExpired
 from mails.models import Message, SyncState
-from mails.parsing import MessageParseError, parse_raw_message
+from mails.parsing import MessageParseError, parse_message
 from mails.signals import messages_deleted, messages_stored
 
 if TYPE_CHECKING:
@@ -109,8 +109,8 @@ def full_sync_page(state: SyncState, client: GmailClient) -> StepResult:
     page = client.list_messages(state.page_token or None, settings.SYNC_PAGE_SIZE)
     ids = [message_id for message_id, _ in page.ids]
     known = _mark_seen(state, ids)
-    fetched = client.get_messages([i for i in ids if i not in known])
-    stored = store_fetched(state, fetched)
+    missing = [i for i in ids if i not in known]
+    stored = sum(store_fetched(state, batch) for batch in client.iter_messages(missing))
     state.messages_done += len(ids)
     state.messages_total = max(state.messages_total, state.messages_done)
     if page.next_page_token:
@@ -193,7 +193,7 @@ def partial_sync(state: SyncState, client: GmailClient) -> StepResult:
         latest = max(latest, int(page.get("historyId", latest)))
     changes = HistoryChanges.collect(records)
     added = [i for i in changes.added if i not in changes.deleted]
-    stored = store_fetched(state, client.get_messages(added)) if added else 0
+    stored = sum(store_fetched(state, batch) for batch in client.iter_messages(added))
     relabelled = _apply_label_ops(state.user_id, changes.label_ops, skip=set(added))
     deleted = delete_messages(state.user_id, list(changes.deleted))
     # Only after everything above is stored does the checkpoint move — and only forwards.
@@ -242,7 +242,7 @@ def store_fetched(state: SyncState, fetched: FetchResult) -> int:
     now = timezone.now()
     for message_id, api_message in fetched.messages.items():
         try:
-            parsed = parse_raw_message(api_message)
+            parsed = parse_message(api_message)
         except MessageParseError as exc:
             failures[message_id] = f"unparseable: {exc}"
             continue
