@@ -70,8 +70,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         db_table = "users"
         ordering = ("email",)
         indexes = [
-            # django-mongodb-backend builds unique constraints as *partial* indexes, which MongoDB's
-            # planner will not use for plain equality lookups: each unique lookup gets a plain index.
+            # django-mongodb-backend builds unique constraints as *partial* indexes, which
+            # MongoDB's planner will not use for plain equality lookups: each unique lookup
+            # gets a plain index too.
             models.Index(fields=["email"], name="user_email"),
             models.Index(fields=["last_seen_at"], name="user_last_seen"),
         ]

@@ -29,8 +29,9 @@ class EmailAnalysis(models.Model):
             models.UniqueConstraint(fields=["user", "message_id"], name="unique_user_message"),
         ]
         indexes = [
-            # django-mongodb-backend builds unique constraints as *partial* indexes, which MongoDB's
-            # planner will not use for plain equality lookups: each unique lookup gets a plain index.
+            # django-mongodb-backend builds unique constraints as *partial* indexes, which
+            # MongoDB's planner will not use for plain equality lookups: each unique lookup
+            # gets a plain index too.
             models.Index(fields=["user", "message_id"], name="user_message"),
         ]
 

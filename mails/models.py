@@ -59,8 +59,9 @@ class Message(models.Model):
             models.UniqueConstraint(fields=["user", "gmail_id"], name="unique_user_gmail_id"),
         ]
         indexes = [
-            # django-mongodb-backend builds unique constraints as *partial* indexes, which MongoDB's
-            # planner will not use for plain equality lookups: each unique lookup gets a plain index.
+            # django-mongodb-backend builds unique constraints as *partial* indexes, which
+            # MongoDB's planner will not use for plain equality lookups: each unique lookup
+            # gets a plain index too.
             models.Index(fields=["user", "gmail_id"], name="user_gmail_id"),
             models.Index(fields=["user", "-internal_date"], name="user_newest_first"),
             models.Index(fields=["user", "thread_id"], name="user_thread"),
@@ -108,8 +109,9 @@ class SyncState(models.Model):
     class Meta:
         db_table = "sync_states"
         indexes = [
-            # django-mongodb-backend builds unique constraints as *partial* indexes, which MongoDB's
-            # planner will not use for plain equality lookups: each unique lookup gets a plain index.
+            # django-mongodb-backend builds unique constraints as *partial* indexes, which
+            # MongoDB's planner will not use for plain equality lookups: each unique lookup
+            # gets a plain index too.
             models.Index(fields=["user"], name="sync_state_user"),
         ]
 

@@ -167,4 +167,9 @@ def html_to_text(markup: str, max_chars: int = BODY_TEXT_LIMIT) -> str:
     out = _Text(max_chars)
     title = _scan(markup, out)
     text = tidy_text("".join(out.pieces))
-    return text or tidy_text(html.unescape(_WS.sub(" ", title)))[:max_chars]
+    if text or not title:
+        return text
+    # Browsers show a title's markup literally; as a body it is read like any markup.
+    out = _Text(max_chars)
+    _scan(title, out)
+    return tidy_text("".join(out.pieces))
