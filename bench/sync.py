@@ -37,6 +37,8 @@ os.environ.setdefault("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/8")
 import mailbox_project.testenv  # noqa: E402,F401  (test defaults for the rest of the environment)
 
 QUOTA_CEILING_MESSAGES = 250 / 5
+# Child processes (emulator, web server, worker) log here, for when a run goes wrong.
+LOG = open(os.environ.get("BENCH_LOG", os.devnull), "ab")  # noqa: SIM115
 
 
 def free_port() -> int:
@@ -71,7 +73,7 @@ def wait_for(predicate: Any, timeout: float, what: str) -> None:
 def process(command: list[str], env: dict[str, str] | None = None) -> Any:
     proc = subprocess.Popen(
         command, cwd=ROOT, env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        stdout=LOG, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:
         yield proc
@@ -129,6 +131,8 @@ def signed_up_user(emulator_url: str) -> Any:
 
     state = get(f"{emulator_url}/_emulator/state")
     email = state["accounts"][0]["email"]
+    # Each section's emulator has the same first account: start from a clean slate.
+    User.objects.filter(email=email).delete()
     user = User.objects.create_user(email=email)
     google_oauth.store_tokens(
         user, post(f"{emulator_url}/_emulator/issue-tokens", {"email": email})

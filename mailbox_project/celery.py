@@ -12,7 +12,7 @@ from typing import Any
 
 from celery import Celery
 from celery.signals import worker_init
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mailbox_project.settings")
 
@@ -20,7 +20,9 @@ QUEUES = ("sync", "analysis", "maintenance")
 
 app = Celery("mailbox_project")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = [Queue(name) for name in QUEUES]
+# Each queue bound to its own exchange and key: a bare Queue(name) inherits the default
+# exchange and routing key, which would copy every task into all three queues.
+app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
 app.autodiscover_tasks()
 
 

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any, cast
 
 from django.conf import settings
@@ -88,7 +87,14 @@ def take_dirty(user_id: Any) -> bool:
     return bool(_redis().getdel(_key("dirty", user_id)))
 
 
-def debounce(user_id: Any, window: timedelta) -> bool:
-    """Return True for the first call in each ``window`` per user (push storms collapse)."""
-    seconds = max(1, int(window.total_seconds()))
-    return bool(_redis().set(_key("debounce", user_id), 1, nx=True, ex=seconds))
+def claim_pending(user_id: Any) -> bool:
+    """Return True if no wake-up task is queued for the user yet (and now one is).
+
+    Push storms collapse into one queued task; the mark is released when that task starts, so a
+    change arriving while it runs queues the next one and nothing waits for the next interval.
+    """
+    return bool(_redis().set(_key("pending", user_id), 1, nx=True, ex=chain_ttl()))
+
+
+def release_pending(user_id: Any) -> None:
+    _redis().delete(_key("pending", user_id))

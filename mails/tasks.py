@@ -40,9 +40,15 @@ def start_sync(user_id: Any) -> bool:
 
 
 def wake(user_id: Any) -> None:
-    """Sync the user's mailbox soon: start a chain, or have the live one run again at once."""
+    """Sync the user's mailbox soon: start a chain, or queue one extra step.
+
+    The mailbox is marked dirty first, so a step already running runs again when it ends; at
+    most one extra step is queued per user, so a storm of pushes costs one task.
+    """
     scheduling.mark_dirty(user_id)
-    if not start_sync(user_id):
+    if start_sync(user_id):
+        return
+    if scheduling.claim_pending(user_id):
         sync_mailbox.apply_async((str(user_id), None))
 
 
@@ -70,7 +76,10 @@ def sync_mailbox(
     self: Task[Any, Any], user_id: str, chain_id: str | None, full: bool = False
 ) -> str:
     """Run one sync step for a user; a chain task (``chain_id``) then reschedules itself."""
-    if chain_id is not None and not scheduling.keep_chain_alive(user_id, chain_id):
+    if chain_id is None:
+        # Changes from now on need another wake-up task; this one may already be too late.
+        scheduling.release_pending(user_id)
+    elif not scheduling.keep_chain_alive(user_id, chain_id):
         return "stale chain: exit"
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.needs_reconnect:
@@ -93,6 +102,8 @@ def sync_mailbox(
     )
     if chain_id is not None:
         _reschedule(user, chain_id, result)
+    elif result is not None and scheduling.take_dirty(user.pk):
+        wake(user.pk)  # a push arrived while this step ran
     return result.summary() if result else "ended"
 
 

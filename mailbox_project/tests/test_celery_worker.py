@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.cache import cache
 
 from mailbox_project.celery import app
@@ -34,5 +36,23 @@ def test_the_configuration_guarantees_at_least_once_delivery() -> None:
     assert conf.result_backend_transport_options["visibility_timeout"] == visibility
     assert conf.task_time_limit < visibility
     assert {queue.name for queue in conf.task_queues} == {"sync", "analysis", "maintenance"}
+    for queue in conf.task_queues:
+        assert queue.exchange.name == queue.routing_key == queue.name
     for entry in conf.beat_schedule.values():
         assert entry["options"]["expires"] > 0
+
+
+def test_a_task_is_delivered_to_its_own_queue_only() -> None:
+    from mails.tasks import dispatch_syncs
+
+    app.control.purge()
+    with app.connection_for_write() as connection:
+        # Bind the queues as a starting worker does: routing follows these bindings.
+        for queue in app.conf.task_queues:
+            queue(connection.default_channel).declare()
+    dispatch_syncs.apply_async(queue="sync")
+    with app.connection_for_read() as connection:
+        client = cast(Any, connection.default_channel).client
+        lengths = {name: client.llen(name) for name in ("sync", "analysis", "maintenance")}
+    app.control.purge()
+    assert lengths == {"sync": 1, "analysis": 0, "maintenance": 0}

@@ -65,3 +65,33 @@ def test_pages_are_checkpointed_and_a_restart_fetches_nothing_twice(
         "users.messages.get", 0
     )
     assert fetched == len(emulator_view(google, mailbox_owner.email)) - 25
+
+
+@pytest.fixture(scope="module")
+def big_mailbox(google_emulator_config):
+    """An emulator of its own holding one generated 2,000-message mailbox."""
+    import dataclasses
+
+    from google_emulator.testing import EmulatorServer
+
+    config = dataclasses.replace(google_emulator_config, accounts=1, messages=2000, seed=21)
+    with EmulatorServer(config) as server:
+        yield server
+
+
+def test_a_2000_message_mailbox_syncs_exactly_once(big_mailbox, settings, db) -> None:
+    from accounts import google as google_oauth
+    from accounts.models import User
+
+    url = big_mailbox.url
+    settings.GMAIL_API_ROOT = url
+    settings.GOOGLE_TOKEN_URL = f"{url}/token"
+    email = big_mailbox.emails[0]
+    user = User.objects.create_user(email=email)
+    google_oauth.store_tokens(user, big_mailbox.emulator.issue_tokens(email))
+    run_until_partial(user)
+    expected = emulator_view(big_mailbox, email)
+    assert len(expected) == 2000
+    assert local_view(user) == expected
+    assert duplicates(user) == 0
+    assert SyncState.objects.get(user=user).messages_done == 2000

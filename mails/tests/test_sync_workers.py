@@ -146,3 +146,19 @@ def test_a_pushed_message_is_stored_within_two_seconds(
     print(f"push to stored: p50 {statistics.median(latencies):.3f}s p95 {p95:.3f}s")
     assert p95 <= 2.0
     assert local_view(user) == emulator_view(google, user.email)
+
+
+def test_back_to_back_pushes_each_arrive_without_waiting_for_the_interval(
+    mailbox_owner, google, fast_sync, celery_workers, live_server, settings
+) -> None:
+    settings.SYNC_INTERVAL = 300
+    celery_workers("bursty", env={**fast_sync, "SYNC_INTERVAL": "300"})
+    user = active(mailbox_owner)
+    tasks.start_sync(user.pk)
+    wait_until(lambda: phase(user) == SyncState.Phase.PARTIAL, 60, "the first sync")
+    google.emulator.configure_push(f"{live_server.url}/mails/push/", settings.PUSH_WEBHOOK_TOKEN)
+    watching.watch(user)
+    # Deliveries well inside one push window: pushes coalesce, yet every message must arrive.
+    delivered = [google.emulator.deliver(user.email, kind="job") for _ in range(5)]
+    stored = Message.objects.filter(user=user, gmail_id__in=delivered)
+    wait_until(lambda: stored.count() == len(delivered), 10, "all five messages")
