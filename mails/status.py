@@ -18,6 +18,9 @@ def for_user(user: User) -> dict[str, Any]:
         "messages_done": state.messages_done if state else 0,
         "messages_total": state.messages_total if state else 0,
         "last_synced": user.last_sync_time.isoformat() if user.last_sync_time else None,
+        "last_synced_display": (
+            f"{user.last_sync_time:%Y-%m-%d %H:%M} UTC" if user.last_sync_time else ""
+        ),
         "last_error": state.last_error if state else "",
         "failed_messages": len(state.failed_messages) if state else 0,
         "needs_reconnect": user.needs_reconnect,

@@ -27,6 +27,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# Google's tokens are always encrypted at rest: the demo gets its own key, made once and kept
+# beside its data (never in the repository), so stored tokens survive restarts.
+if [ -z "${TOKEN_ENCRYPTION_KEYS:-}" ]; then
+  key_file=$data_dir/token-encryption.key
+  if [ ! -s "$key_file" ]; then
+    (umask 077; .venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > "$key_file")
+  fi
+  export TOKEN_ENCRYPTION_KEYS_FILE=$key_file
+fi
+
 .venv/bin/python scripts/devservices.py start --data-dir "$data_dir" --redis-url "$REDIS_URL"
 eval "$(.venv/bin/python scripts/devservices.py env --data-dir "$data_dir" | sed 's/^/export /')"
 
