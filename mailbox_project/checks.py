@@ -36,3 +36,22 @@ def fail_fast() -> None:
     if env.PROBLEMS:
         details = "; ".join(_describe(name, message) for name, message in env.PROBLEMS)
         raise ImproperlyConfigured(f"Mailbox is misconfigured: {details}")
+
+
+@checks.register(checks.Tags.security)
+def check_token_encryption(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Warn in debug that Google sign-in cannot store tokens without an encryption key.
+
+    Production already fails on this (mailbox.E001); `make run` generates a key for the demo.
+    """
+    from django.conf import settings
+
+    if settings.TOKEN_ENCRYPTION_KEYS or settings.TOKEN_STORE_ALLOW_PLAINTEXT:
+        return []
+    return [
+        checks.Warning(
+            "TOKEN_ENCRYPTION_KEYS is not set: signing in with Google will fail to store tokens.",
+            hint="Set TOKEN_ENCRYPTION_KEYS (see .env.example), or run through `make run`.",
+            id="mailbox.W001",
+        )
+    ]
