@@ -183,3 +183,17 @@ def test_disconnect_revokes_at_google_and_forgets_the_tokens(client, google) -> 
     )
     assert response.json()["error"] == "invalid_grant"
     assert b"Reconnect Gmail" in client.get("/account").content
+
+
+def test_an_unverified_google_email_gets_its_own_message(rf) -> None:
+    from social_core.exceptions import AuthResponseError
+
+    from accounts.backends import GoogleOAuth2
+    from accounts.middleware import UNVERIFIED_EMAIL, FriendlySocialAuthErrors
+
+    backend = GoogleOAuth2()
+    with pytest.raises(AuthResponseError) as raised:
+        backend.validate_email_verified({"email": "x@example.com", "email_verified": False})
+    middleware = FriendlySocialAuthErrors(lambda request: None)
+    assert middleware.get_message(rf.get("/"), raised.value) == UNVERIFIED_EMAIL
+    assert middleware.get_redirect_uri(rf.get("/"), raised.value) == "/sign_in"
