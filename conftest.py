@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from accounts.models import User
 from accounts.tokens.factory import reset_token_stores
+from accounts.tokens.mongo import COLLECTIONS as TOKEN_COLLECTIONS
 from google_emulator.config import DEFAULT_REDIRECT_URIS, EmulatorConfig
 from google_emulator.testing import EmulatorServer
 from mailbox_project.mongo import get_database
@@ -22,13 +23,6 @@ LIVE_SERVER = "127.0.0.1:8089"
 TEST_REDIRECT_URIS = (
     "http://testserver/complete/google-oauth2/",
     f"http://{LIVE_SERVER}/complete/google-oauth2/",
-)
-TOKEN_COLLECTIONS = (
-    "token_states",
-    "token_auth_codes",
-    "token_sessions",
-    "token_clients",
-    "token_provider_credentials",
 )
 
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -46,7 +46,6 @@ class WorkerProcess:
     process: subprocess.Popen[bytes]
     name: str
     log_path: Path
-    extra: dict[str, str] = field(default_factory=dict)
 
     def alive(self) -> bool:
         return self.process.poll() is None

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import google.auth.credentials
 import httplib2
@@ -43,7 +43,6 @@ __all__ = [
     "UnrecoverableError",
 ]
 
-T = TypeVar("T")
 
 LIST_FIELDS = "messages(id,threadId),nextPageToken,resultSizeEstimate"
 # format=full, measured against raw by bench/parse.py: 5-12x faster to parse (Gmail has

@@ -63,14 +63,8 @@ def sync_step(user: User, *, client: GmailClient | None = None, full: bool = Fal
     """
     state, _ = SyncState.objects.get_or_create(user=user)
     client = client or GmailClient(user)
-    if (
-        full
-        or state.phase == SyncState.Phase.NEW
-        or (
-            state.history_id is None
-            and not (state.phase == SyncState.Phase.FULL and state.full_sync_history_id is not None)
-        )
-    ):
+    # A full sync in progress resumes from its checkpoint; a partial one always has a history id.
+    if full or state.phase == SyncState.Phase.NEW:
         begin_full_sync(state, client)
     if state.phase == SyncState.Phase.FULL:
         return full_sync_page(state, client)

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.http import HttpResponse
 from social_django.models import UserSocialAuth
 
 from accounts import google as google_oauth
@@ -194,6 +195,6 @@ def test_an_unverified_google_email_gets_its_own_message(rf) -> None:
     backend = GoogleOAuth2()
     with pytest.raises(AuthResponseError) as raised:
         backend.validate_email_verified({"email": "x@example.com", "email_verified": False})
-    middleware = FriendlySocialAuthErrors(lambda request: None)
+    middleware = FriendlySocialAuthErrors(lambda request: HttpResponse())
     assert middleware.get_message(rf.get("/"), raised.value) == UNVERIFIED_EMAIL
     assert middleware.get_redirect_uri(rf.get("/"), raised.value) == "/sign_in"

@@ -30,10 +30,14 @@ def test_each_user_gets_exactly_their_own_mailbox(mailbox_owner, google) -> None
     assert Message.objects.for_user(mailbox_owner).count() == len(mine)
 
 
-def test_a_sync_with_another_users_token_cannot_read_their_mail(mailbox_owner, google) -> None:
-    # Credentials are looked up by our user id only: storing the other account's tokens under
-    # my user would be a bug, and Gmail's "me" always resolves to the token's own account.
-    other_email = google.emails[1]
+def test_another_user_sees_none_of_my_mail_or_sync_state(
+    mailbox_owner, other_user, google, client
+) -> None:
     run_until_partial(mailbox_owner)
-    assert set(local_view(mailbox_owner)) == set(emulator_view(google, mailbox_owner.email))
-    assert not set(local_view(mailbox_owner)) & set(emulator_view(google, other_email))
+    subjects = set(Message.objects.for_user(mailbox_owner).values_list("subject", flat=True))
+    client.force_login(other_user)
+    page = client.get("/mails").content.decode()
+    assert not [s for s in subjects if s and s in page]
+    status = client.get("/mails/sync-status").json()
+    assert status["phase"] == "new"
+    assert status["messages_done"] == 0

@@ -94,8 +94,13 @@ def test_two_workers_and_two_sign_ins_run_exactly_one_chain(
     oauth_flow.sign_in(Client(), google, email)
     user = active(User.objects.get(email=email))
     wait_until(lambda: phase(user) == SyncState.Phase.PARTIAL, 60, "the first sync")
-    # Let the chain run a few more rounds on both workers.
-    time.sleep(4)
+
+    # Let the chain run a few more rounds (its interval is one second), on either worker.
+    def rounds() -> int:
+        logs = first.log() + second.log()
+        return len(re.findall(rf"sync step user={user.pk} chain=[0-9a-f]+:", logs))
+
+    wait_until(lambda: rounds() >= 4, 30, "four chain steps")
     chains = chain_ids_in(first.log() + second.log(), user)
     assert len(chains) == 1, chains
     assert scheduling.live_chain(user.pk) in chains
