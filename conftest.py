@@ -20,7 +20,6 @@ pytest_plugins = ["google_emulator.pytest_plugin"]
 
 # The Django test client's host, and the fixed addresses pytest-django's live server may take:
 # 8089 by default (pyproject's addopts); parallel runs pass `--liveserver 127.0.0.1:809N`.
-LIVE_SERVER = "127.0.0.1:8089"
 LIVE_SERVER_PORTS = range(8089, 8096)
 TEST_REDIRECT_URIS = (
     "http://testserver/complete/google-oauth2/",
