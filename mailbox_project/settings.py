@@ -367,3 +367,29 @@ CELERY_BEAT_SCHEDULE.update(
         ),
     }
 )
+
+# --- Search -------------------------------------------------------------------------------------
+
+SEARCH_PAGE_SIZE = 50
+SEARCH_MAX_PAGE_SIZE = 100
+# Seconds a query's first page stays in Redis. Staleness is not what this bounds: every sync
+# write bumps the mailbox version the key includes. It only bounds the memory of old queries.
+SEARCH_CACHE_TTL = env.integer("SEARCH_CACHE_TTL", 600, minimum=0)
+
+# --- Analysis -----------------------------------------------------------------------------------
+
+# Optional LLM engine: any OpenAI-compatible chat-completions endpoint (empty = rules only).
+ANALYSIS_LLM_URL = env.string("ANALYSIS_LLM_URL")
+ANALYSIS_LLM_MODEL = env.string("ANALYSIS_LLM_MODEL")
+ANALYSIS_LLM_API_KEY = env.string("ANALYSIS_LLM_API_KEY")
+ANALYSIS_LLM_TIMEOUT = env.floating("ANALYSIS_LLM_TIMEOUT", 20.0, minimum=0.1)
+if ANALYSIS_LLM_URL and not ANALYSIS_LLM_MODEL:
+    env.PROBLEMS.append(("ANALYSIS_LLM_MODEL", "is required when ANALYSIS_LLM_URL is set"))
+# Message ids per analysis task.
+ANALYSIS_BATCH_SIZE = env.integer("ANALYSIS_BATCH_SIZE", 200, minimum=1)
+# The three cache tiers: L1 in each process, L2 in Redis, L3 in MongoDB (TTL index, 360 days).
+ANALYSIS_L1_MAXSIZE = env.integer("ANALYSIS_L1_MAXSIZE", 1000, minimum=1)
+ANALYSIS_L1_TTL = env.integer("ANALYSIS_L1_TTL", 7 * 24 * 3600, minimum=1)
+ANALYSIS_L2_TTL = env.integer("ANALYSIS_L2_TTL", 7 * 24 * 3600, minimum=1)
+# A failed analysis is remembered this long (L1 and L2 only), then tried again.
+ANALYSIS_FAILED_TTL = env.integer("ANALYSIS_FAILED_TTL", 300, minimum=1)
