@@ -1,0 +1,1 @@
+"""Reactions to mailbox events: analyse new messages, forget deleted ones."""

@@ -1,0 +1,1 @@
+"""Reactions to analysis events: keep job applications in step with their emails."""
