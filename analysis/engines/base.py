@@ -1,0 +1,115 @@
+"""The classifier's vocabulary: statuses, the email it reads and the analysis it returns.
+
+Engines import these from here; everyone else imports them from ``analysis.classify``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mails.models import Message
+
+# Long enough for a company or a job title with its qualifiers; longer is noise.
+MAX_FIELD_CHARS = 120
+MAX_DETAILS_CHARS = 200
+
+
+class Status(StrEnum):
+    """What a job-application email says happened."""
+
+    APPLICATION_CONFIRMATION = "application_confirmation"
+    REJECTION = "rejection"
+    INTERVIEW_INVITATION = "interview_invitation"
+    ASSESSMENT = "assessment"
+    OFFER = "offer"
+    INFORMATION_REQUEST = "information_request"
+    ACTION_REQUIRED = "action_required"
+    WITHDRAWAL = "withdrawal"
+    NOT_JOB_RELATED = "not_job_related"
+
+
+@dataclass(frozen=True)
+class EmailInput:
+    """The parts of one email the classifier reads."""
+
+    message_id: str
+    subject: str
+    sender_name: str
+    sender_address: str
+    date: datetime | None
+    body_text: str
+    snippet: str = ""
+    to: tuple[str, ...] = ()
+    list_id: str = ""
+
+    @classmethod
+    def from_message(cls, message: Message) -> EmailInput:
+        """Return the classifier's view of a stored message."""
+        return cls(
+            message_id=message.gmail_id,
+            subject=message.subject or "",
+            sender_name=message.from_name or "",
+            sender_address=message.from_address or "",
+            date=message.date_header or message.internal_date,
+            body_text=message.body_text or "",
+            snippet=message.snippet or "",
+            to=tuple(message.to_addresses or ()),
+            list_id=message.list_id or "",
+        )
+
+    @property
+    def sender(self) -> str:
+        """Return the sender as a mail client shows it: ``Name <address>``."""
+        if self.sender_name and self.sender_address:
+            return f"{self.sender_name} <{self.sender_address}>"
+        return self.sender_name or self.sender_address
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What one email says about a job application."""
+
+    status: Status
+    company: str
+    position: str
+    details: str
+    confidence: float
+
+    @property
+    def is_job(self) -> bool:
+        """Return whether the email is about a job application."""
+        return self.status is not Status.NOT_JOB_RELATED
+
+    def result(self, email: EmailInput) -> dict[str, Any]:
+        """Return the stored result document of this analysis of ``email``."""
+        return {
+            "subject": email.subject,
+            "sender": email.sender,
+            "date": email.date.isoformat() if email.date else None,
+            "status": self.status.value,
+            "company": self.company,
+            "position": self.position,
+            "details": self.details,
+            "confidence": self.confidence,
+            "message_id": email.message_id,
+        }
+
+
+def clamp_confidence(value: float) -> float:
+    """Return ``value`` within [0, 1] (NaN counts as no confidence), rounded for storage."""
+    if math.isnan(value):
+        return 0.0
+    return round(min(1.0, max(0.0, value)), 3)
+
+
+def cap(text: str, limit: int = MAX_FIELD_CHARS) -> str:
+    """Return ``text`` on one line, trimmed to ``limit`` characters."""
+    one_line = " ".join(text.split())
+    if len(one_line) <= limit:
+        return one_line
+    return one_line[: limit - 1].rstrip() + "…"

@@ -1,0 +1,59 @@
+"""The classifier's public interface: types, result document and version."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from analysis.classify import Analysis, EmailInput, Status, classifier_version, classify
+
+
+def _email(**overrides: object) -> EmailInput:
+    values: dict[str, object] = {
+        "message_id": "18abc",
+        "subject": "Thank you for applying to Globex",
+        "sender_name": "Globex Recruiting",
+        "sender_address": "no-reply@greenhouse.io",
+        "date": dt.datetime(2025, 3, 4, 9, 30, tzinfo=dt.UTC),
+        "body_text": "Thank you for applying for the Data Engineer position at Globex.",
+    }
+    values.update(overrides)
+    return EmailInput(**values)  # type: ignore[arg-type]
+
+
+def test_status_values_are_the_lower_case_names():
+    assert [s.value for s in Status] == [s.name.lower() for s in Status]
+    assert len(Status) == 9
+
+
+def test_result_has_the_documented_keys_and_iso_date():
+    email = _email()
+    result = classify(email).result(email)
+    assert set(result) == {
+        "subject",
+        "sender",
+        "date",
+        "status",
+        "company",
+        "position",
+        "details",
+        "confidence",
+        "message_id",
+    }
+    assert result["date"] == "2025-03-04T09:30:00+00:00"
+    assert result["sender"] == "Globex Recruiting <no-reply@greenhouse.io>"
+    assert result["message_id"] == "18abc"
+    assert result["status"] == "application_confirmation"
+
+
+def test_result_date_is_none_without_a_date():
+    email = _email(date=None)
+    assert classify(email).result(email)["date"] is None
+
+
+def test_is_job_is_false_only_for_not_job_related():
+    assert not Analysis(Status.NOT_JOB_RELATED, "", "", "", 0.9).is_job
+    assert Analysis(Status.OFFER, "Globex", "", "", 0.9).is_job
+
+
+def test_classifier_version_names_the_engine():
+    assert classifier_version().startswith("rules-")
