@@ -1,0 +1,55 @@
+"""Template filters of the mail pages: dates like Gmail's, label chips, marked and linked text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from mails import highlight as highlighting
+
+register = template.Library()
+
+# Labels every message list already shows another way (bold for unread, a star) or that only
+# add noise to a row: Gmail's own search results hide them too.
+_HIDDEN_LABELS = frozenset({"UNREAD", "STARRED", "IMPORTANT", "CHAT"})
+_HIDDEN_PREFIXES = ("CATEGORY_",)
+
+
+@register.filter
+def mail_date(value: datetime | None) -> str:
+    """Return the time for today's mail, "Mar 3" for this year's, "2023-03-03" for older."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    today = timezone.localdate()
+    if local.date() == today:
+        return f"{local:%H:%M}"
+    if local.year == today.year:
+        return f"{local:%b} {local.day}"
+    return f"{local:%Y-%m-%d}"
+
+
+@register.filter
+def label_chips(label_ids: Sequence[str], names: Mapping[str, str]) -> list[str]:
+    """Return the display names of the labels worth a chip, in the message's order."""
+    return [
+        names.get(label_id, label_id)
+        for label_id in label_ids
+        if label_id not in _HIDDEN_LABELS and not label_id.startswith(_HIDDEN_PREFIXES)
+    ]
+
+
+@register.filter
+def highlight(text: str, terms: Sequence[str]) -> SafeString:
+    """Escape ``text`` and mark the searched words in it."""
+    return highlighting.highlight(text or "", terms or ())
+
+
+@register.filter
+def linkify(text: str, terms: Sequence[str]) -> SafeString:
+    """Escape ``text``, mark the searched words, and link plain http(s) addresses."""
+    return highlighting.linkify(text or "", terms or ())
