@@ -1,0 +1,379 @@
+"""The three-tier cache of email analyses: L1 in this process, L2 in Redis, L3 in MongoDB.
+
+Reads fall through L1 → L2 → L3 and fill the tiers above; writes go through all three. Every
+key holds the user id and the classifier version, so a new classifier re-analyses lazily and
+one user's entry can never answer another's (Gmail ids are only unique per mailbox).
+
+Entries are result dicts ``{subject, sender, date, status, company, position, details,
+confidence, message_id}``, or *failed markers* ``{"failed": True, "reason": str,
+"message_id": str}`` (see ``is_failed``): a failed analysis lives ``ANALYSIS_FAILED_TTL``
+seconds in L1 and L2 only, then the message is analysed again.
+
+Invalidation across processes: L1 keys also hold a per-user *generation*, a random token in
+Redis that ``delete`` and ``purge_user`` replace. Each process re-reads a user's token at most
+every ``GENERATION_RECHECK`` seconds, so a deleted entry outlives its deletion in another
+process's L1 by at most that long, while an L1 hit costs no network round trip. A random token
+rather than a counter: after a Redis flush a counter would restart at 0 and revive old keys.
+
+Hits, misses and evictions per tier are counted in one Redis hash, flushed from each process at
+most once a second (``metrics``), never per key.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from cachetools import TTLCache
+from django.conf import settings
+from django.utils import timezone
+from django_redis import get_redis_connection
+from pymongo import UpdateOne
+from pymongo.collection import Collection
+from pymongo.errors import BulkWriteError
+from redis import Redis
+
+from analysis import cache_metrics as metrics
+from analysis.classify import classifier_version
+from analysis.models import EmailAnalysis
+from mailbox_project.mongo import get_database
+
+# Seconds a process trusts its copy of a user's generation (the cross-process staleness bound).
+GENERATION_RECHECK = 2.0
+# The L3 lifetime, as the TTL index on cached_at enforces it (migration 0002). Reads apply it
+# too: MongoDB's TTL monitor deletes expired documents only once a minute.
+L3_TTL = timedelta(days=360)
+SCAN_BATCH = 500
+
+Entry = dict[str, Any]
+
+
+def prefix() -> str:
+    """Return the Redis key prefix of everything the analysis cache stores."""
+    return f"{settings.CACHE_KEY_PREFIX}:analysis"
+
+
+def is_failed(entry: Mapping[str, Any] | None) -> bool:
+    """Return whether a cache entry is a failed marker rather than a result."""
+    return bool(entry and entry.get("failed"))
+
+
+# --- L1: this process --------------------------------------------------------------------------
+
+
+class _CountingTTLCache(TTLCache[tuple[str, str, str, str], tuple[Entry, float | None]]):
+    """A TTLCache that counts what it drops on its own: the least recently used when full, and
+    the expired. Removals we ask for (invalidation) are not evictions."""
+
+    def popitem(self) -> tuple[tuple[str, str, str, str], tuple[Entry, float | None]]:
+        item = super().popitem()
+        metrics.add({"l1_evictions": 1})
+        return item
+
+    def expire(self, time: float | None = None) -> Any:
+        expired = super().expire(time)
+        if expired:
+            metrics.add({"l1_evictions": len(expired)})
+        return expired
+
+
+class _Local:
+    """L1 entries keyed (user, generation, version, message id) -> (entry, deadline or None),
+    and each user's generation token as last read from Redis. Guarded by one lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.entries = _CountingTTLCache(
+            maxsize=settings.ANALYSIS_L1_MAXSIZE, ttl=settings.ANALYSIS_L1_TTL
+        )
+        self.generations: dict[str, tuple[str, float]] = {}
+
+
+_local = _Local()
+
+
+def clear_local() -> None:
+    """Empty this process's L1 (for tests and benchmarks; other processes are untouched)."""
+    global _local
+    _local = _Local()
+
+
+def _l1_get(keys: Mapping[str, tuple[str, str, str, str]]) -> dict[str, Entry]:
+    found: dict[str, Entry] = {}
+    now = time.monotonic()
+    with _local.lock:
+        for message_id, key in keys.items():
+            item = _local.entries.get(key)
+            if item is None:
+                continue
+            entry, deadline = item
+            if deadline is not None and deadline <= now:
+                del _local.entries[key]  # a failed marker past its short life
+                continue
+            found[message_id] = dict(entry)
+    return found
+
+
+def _l1_put(keys: Mapping[str, tuple[str, str, str, str]], entries: Mapping[str, Entry]) -> None:
+    now = time.monotonic()
+    with _local.lock:
+        for message_id, entry in entries.items():
+            deadline = now + settings.ANALYSIS_FAILED_TTL if is_failed(entry) else None
+            _local.entries[keys[message_id]] = (dict(entry), deadline)
+
+
+def _l1_drop(keys: Iterable[tuple[str, str, str, str]]) -> None:
+    with _local.lock:
+        for key in keys:
+            _local.entries.pop(key, None)
+
+
+# --- Generations ---------------------------------------------------------------------------
+
+
+def _generation_key(user: str) -> str:
+    return f"{prefix()}:gen:{user}"
+
+
+def _generation(redis: Redis, user: str) -> str:
+    now = time.monotonic()
+    with _local.lock:
+        known = _local.generations.get(user)
+    if known is not None and now - known[1] < GENERATION_RECHECK:
+        return known[0]
+    key = _generation_key(user)
+    # NX: the first reader after a flush (or ever) picks a fresh token for everyone.
+    redis.set(key, secrets.token_hex(8), nx=True)
+    raw = redis.get(key)
+    token = raw.decode() if isinstance(raw, bytes) else str(raw)
+    with _local.lock:
+        _local.generations[user] = (token, now)
+    return token
+
+
+def _new_generation(redis: Redis, user: str) -> None:
+    token = secrets.token_hex(8)
+    redis.set(_generation_key(user), token)
+    with _local.lock:
+        _local.generations[user] = (token, time.monotonic())
+
+
+# --- L2: Redis -------------------------------------------------------------------------------
+
+
+def _redis() -> Redis:
+    return get_redis_connection("default")  # type: ignore[no-any-return]
+
+
+def _l2_key(user: str, version: str, message_id: str) -> str:
+    return f"{prefix()}:r:{user}:{version}:{message_id}"
+
+
+def _l2_get(redis: Redis, user: str, version: str, message_ids: list[str]) -> dict[str, Entry]:
+    values = redis.mget([_l2_key(user, version, m) for m in message_ids])
+    return {m: json.loads(v) for m, v in zip(message_ids, values, strict=True) if v is not None}
+
+
+def _l2_put(redis: Redis, user: str, version: str, entries: Mapping[str, Entry]) -> None:
+    pipe = redis.pipeline(transaction=False)
+    for message_id, entry in entries.items():
+        ttl = settings.ANALYSIS_FAILED_TTL if is_failed(entry) else settings.ANALYSIS_L2_TTL
+        pipe.set(_l2_key(user, version, message_id), json.dumps(entry), ex=ttl)
+    pipe.execute()
+
+
+def _l2_user_keys(redis: Redis, user: str) -> list[bytes]:
+    return list(redis.scan_iter(match=f"{prefix()}:r:{user}:*", count=SCAN_BATCH))
+
+
+# --- L3: MongoDB -----------------------------------------------------------------------------
+
+
+def _collection() -> Collection[dict[str, Any]]:
+    return get_database()[EmailAnalysis._meta.db_table]
+
+
+def _l3_query(user_oid: ObjectId, version: str, message_ids: list[str]) -> dict[str, Any]:
+    return {
+        "user_id": user_oid,
+        "message_id": {"$in": message_ids},
+        "classifier_version": version,
+        "cached_at": {"$gt": timezone.now() - L3_TTL},
+    }
+
+
+def _l3_get(user_oid: ObjectId, version: str, message_ids: list[str]) -> dict[str, Entry]:
+    documents = _collection().find(
+        _l3_query(user_oid, version, message_ids), {"_id": 0, "message_id": 1, "result": 1}
+    )
+    return {doc["message_id"]: doc["result"] for doc in documents}
+
+
+def _l3_put(user_oid: ObjectId, version: str, results: Mapping[str, Entry]) -> None:
+    now = timezone.now()
+    writes = [
+        UpdateOne(
+            {"user_id": user_oid, "message_id": message_id},
+            {"$set": {"cached_at": now, "classifier_version": version, "result": result}},
+            upsert=True,
+        )
+        for message_id, result in results.items()
+    ]
+    try:
+        _collection().bulk_write(writes, ordered=False)
+    except BulkWriteError as exc:
+        # Two workers upserting the same new (user, message) race on the unique index; the
+        # loser's retry finds the winner's document and updates it.
+        if any(error.get("code") != 11000 for error in exc.details.get("writeErrors", [])):
+            raise
+        _collection().bulk_write(writes, ordered=False)
+
+
+# --- Public interface ------------------------------------------------------------------------
+
+
+class _Scope:
+    """One call's user (as key text and ObjectId), classifier version and Redis client."""
+
+    def __init__(self, user_id: Any) -> None:
+        self.user = str(user_id)
+        try:
+            self.user_oid = ObjectId(self.user)
+        except (InvalidId, TypeError) as exc:
+            raise ValueError(f"not a user id: {user_id!r}") from exc
+        self.version = classifier_version()
+        self.redis = _redis()
+
+    def l1_keys(self, message_ids: Iterable[str]) -> dict[str, tuple[str, str, str, str]]:
+        generation = _generation(self.redis, self.user)
+        return {m: (self.user, generation, self.version, m) for m in message_ids}
+
+
+def _unique(message_ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(str(m) for m in message_ids))
+
+
+def get(user_id: Any, message_id: str) -> Entry | None:
+    """Return the user's cached entry for one message (result or failed marker), or None."""
+    return get_many(user_id, [message_id]).get(str(message_id))
+
+
+def get_many(user_id: Any, message_ids: Iterable[str]) -> dict[str, Entry]:
+    """Return {message id: entry} of the user's cached analyses under the current classifier.
+
+    One lookup per tier for what the tier above missed: L1 dict reads, one Redis MGET, one
+    MongoDB ``$in`` query; what a lower tier finds is copied into the tiers above.
+    """
+    ids = _unique(message_ids)
+    if not ids:
+        return {}
+    scope = _Scope(user_id)
+    keys = scope.l1_keys(ids)
+    found = _l1_get(keys)
+    missing = [m for m in ids if m not in found]
+    counts = {"l1_hits": len(found), "l1_misses": len(missing)}
+    if missing:
+        from_l2 = _l2_get(scope.redis, scope.user, scope.version, missing)
+        _l1_put(keys, from_l2)
+        found.update(from_l2)
+        missing = [m for m in missing if m not in from_l2]
+        counts.update(l2_hits=len(from_l2), l2_misses=len(missing))
+    if missing:
+        from_l3 = _l3_get(scope.user_oid, scope.version, missing)
+        if from_l3:
+            _l2_put(scope.redis, scope.user, scope.version, from_l3)
+            _l1_put(keys, from_l3)
+        found.update(from_l3)
+        counts.update(l3_hits=len(from_l3), l3_misses=len(missing) - len(from_l3))
+    metrics.add(counts)
+    return found
+
+
+def put(user_id: Any, message_id: str, result: Entry) -> None:
+    """Store one analysis result in all three tiers."""
+    put_many(user_id, {str(message_id): result})
+
+
+def put_many(user_id: Any, results: Mapping[str, Entry]) -> None:
+    """Store the user's analysis results {message id: result} in all three tiers.
+
+    L3 first: if MongoDB fails, no faster tier holds a result the persistent one lacks.
+    """
+    if not results:
+        return
+    for message_id, result in results.items():
+        if is_failed(result):
+            raise ValueError(f"a failed marker for {message_id} goes through put_failed")
+    scope = _Scope(user_id)
+    _l3_put(scope.user_oid, scope.version, results)
+    _l2_put(scope.redis, scope.user, scope.version, results)
+    _l1_put(scope.l1_keys(results), results)
+
+
+def put_failed(user_id: Any, message_id: str, reason: str) -> None:
+    """Remember briefly (L1 and L2, ``ANALYSIS_FAILED_TTL``) that analysing a message failed."""
+    message_id = str(message_id)
+    marker = {"failed": True, "reason": reason[:300], "message_id": message_id}
+    scope = _Scope(user_id)
+    _l2_put(scope.redis, scope.user, scope.version, {message_id: marker})
+    _l1_put(scope.l1_keys([message_id]), {message_id: marker})
+
+
+def delete(user_id: Any, message_ids: Iterable[str]) -> None:
+    """Remove the user's analyses of these messages from every tier (and other processes' L1)."""
+    ids = _unique(message_ids)
+    if not ids:
+        return
+    scope = _Scope(user_id)
+    _collection().delete_many({"user_id": scope.user_oid, "message_id": {"$in": ids}})
+    scope.redis.delete(*[_l2_key(scope.user, scope.version, m) for m in ids])
+    _l1_drop(scope.l1_keys(ids).values())
+    _new_generation(scope.redis, scope.user)
+
+
+def purge_user(user_id: Any) -> int:
+    """Remove all of the user's analyses from every tier; return how many L3 held."""
+    scope = _Scope(user_id)
+    deleted = _collection().delete_many({"user_id": scope.user_oid}).deleted_count
+    keys = _l2_user_keys(scope.redis, scope.user)
+    for start in range(0, len(keys), SCAN_BATCH):
+        scope.redis.delete(*keys[start : start + SCAN_BATCH])
+    with _local.lock:
+        mine = [key for key in list(_local.entries.keys()) if key[0] == scope.user]
+    _l1_drop(mine)
+    _new_generation(scope.redis, scope.user)
+    return int(deleted)
+
+
+def stored_ids(user_id: Any, message_ids: Iterable[str] | None = None) -> list[str]:
+    """Return the message ids the user has in L3 (all, or those among ``message_ids``)."""
+    scope = _Scope(user_id)
+    query: dict[str, Any] = {"user_id": scope.user_oid}
+    if message_ids is not None:
+        query["message_id"] = {"$in": _unique(message_ids)}
+    return [doc["message_id"] for doc in _collection().find(query, {"_id": 0, "message_id": 1})]
+
+
+def current_ids(user_id: Any, message_ids: Iterable[str]) -> list[str]:
+    """Return which of these messages have an analysis in L3 under the current classifier."""
+    scope = _Scope(user_id)
+    query = _l3_query(scope.user_oid, scope.version, _unique(message_ids))
+    return [doc["message_id"] for doc in _collection().find(query, {"_id": 0, "message_id": 1})]
+
+
+def stats() -> dict[str, dict[str, float]]:
+    """Return hits, misses, evictions and hit ratio per tier, summed over all processes."""
+    return metrics.totals()
+
+
+def redis_usage() -> dict[str, Any]:
+    """Return the key count and memory of the analysis prefix, and the Redis instance's own
+    eviction and expiry counters (instance-wide: Redis does not count them per prefix)."""
+    return metrics.redis_usage(_redis(), f"{prefix()}:*")
