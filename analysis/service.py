@@ -1,0 +1,197 @@
+"""The analysis pipeline: classify a user's stored messages and keep the results in the cache.
+
+``analyze`` is what the workers run for new mail and what re-analysis runs; ``results_for`` is
+what every reader (tracker, badges, API) uses: the cache first, and on a full miss — the entry
+aged out of MongoDB, or the classifier changed — the message is analysed on demand.
+Tasks, the ``analyze_mailbox`` command and the admin's actions are thin wrappers around this.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from analysis import cache
+from analysis.classify import EmailInput, classify
+from analysis.models import EmailAnalysis
+from analysis.signals import analysis_removed, analysis_stored
+from mails.models import Message
+
+logger = logging.getLogger(__name__)
+
+Result = dict[str, Any]
+# Messages classified between two writes: what an interrupted task loses at most.
+STORE_CHUNK = 50
+
+
+@dataclass
+class Outcome:
+    """What one ``analyze`` call did: results by message id, and what it could not analyse."""
+
+    results: dict[str, Result] = field(default_factory=dict)
+    analysed: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"{self.analysed} analysed, {len(self.failed)} failed"
+
+
+def _message_ids(gmail_ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(str(m) for m in gmail_ids))
+
+
+def analyze(user_id: Any, gmail_ids: Iterable[str], *, force: bool = False) -> dict[str, Result]:
+    """Return {gmail id: result} for the user's messages, classifying those not yet cached.
+
+    With ``force`` every message is classified again. Results go through all cache tiers, and
+    ``analysis_stored`` announces the fresh ones. Ids of messages the user does not have are
+    ignored; a message whose classification fails is cached briefly as failed and left out.
+    """
+    return run(user_id, gmail_ids, force=force).results
+
+
+def run(
+    user_id: Any, gmail_ids: Iterable[str], *, force: bool = False, outcome: Outcome | None = None
+) -> Outcome:
+    """``analyze``, returning the whole ``Outcome`` (counts for tasks and commands).
+
+    Results are stored every ``STORE_CHUNK`` messages, and a caller-supplied ``outcome`` shows
+    what was stored so far if the call is interrupted (a task's soft time limit).
+    """
+    ids = _message_ids(gmail_ids)
+    outcome = outcome if outcome is not None else Outcome()
+    if not ids:
+        return outcome
+    if not force:
+        cached = cache.get_many(user_id, ids)
+        outcome.results.update({m: r for m, r in cached.items() if not cache.is_failed(r)})
+        # A failed marker means "tried moments ago": wait until it expires.
+        ids = [m for m in ids if m not in cached]
+    for start in range(0, len(ids), STORE_CHUNK):
+        fresh = _classify(user_id, _load(user_id, ids[start : start + STORE_CHUNK]), outcome)
+        _store(user_id, fresh)
+        outcome.results.update(fresh)
+        outcome.analysed += len(fresh)
+    return outcome
+
+
+def unfinished(outcome: Outcome, gmail_ids: Iterable[str]) -> list[str]:
+    """Return the ids an interrupted ``run`` neither stored nor marked failed."""
+    done = set(outcome.results) | set(outcome.failed)
+    return [m for m in _message_ids(gmail_ids) if m not in done]
+
+
+def _load(user_id: Any, gmail_ids: list[str]) -> list[Message]:
+    if not gmail_ids:
+        return []
+    fields = (
+        "gmail_id", "subject", "from_name", "from_address", "date_header", "internal_date",
+        "body_text", "snippet", "to_addresses", "list_id",
+    )  # fmt: skip
+    return list(Message.objects.filter(user_id=user_id, gmail_id__in=gmail_ids).only(*fields))
+
+
+def _classify(user_id: Any, messages: list[Message], outcome: Outcome) -> dict[str, Result]:
+    fresh: dict[str, Result] = {}
+    for message in messages:
+        try:
+            email = EmailInput.from_message(message)
+            fresh[message.gmail_id] = classify(email).result(email)
+        except Exception as exc:  # noqa: BLE001 - one bad email must not fail its batch
+            # The type only: the message text may be personal mail.
+            reason = f"{type(exc).__name__} while classifying"
+            logger.warning(
+                "analysis of message %s of user %s failed: %s", message.gmail_id, user_id, reason
+            )
+            cache.put_failed(user_id, message.gmail_id, reason)
+            outcome.failed.append(message.gmail_id)
+    return fresh
+
+
+def _store(user_id: Any, fresh: dict[str, Result]) -> None:
+    if not fresh:
+        return
+    cache.put_many(user_id, fresh)
+    # A message deleted while it was being classified must not come back as an analysis.
+    kept = set(
+        Message.objects.filter(user_id=user_id, gmail_id__in=list(fresh)).values_list(
+            "gmail_id", flat=True
+        )
+    )
+    vanished = [m for m in fresh if m not in kept]
+    if vanished:
+        cache.delete(user_id, vanished)
+        for message_id in vanished:
+            del fresh[message_id]
+    if fresh:
+        analysis_stored.send(sender=EmailAnalysis, user_id=user_id, results=list(fresh.values()))
+
+
+def results_for(
+    user_id: Any,
+    gmail_ids: Iterable[str],
+    *,
+    compute_missing: bool = True,
+    include_failed: bool = False,
+) -> dict[str, Result]:
+    """Return {gmail id: result} of the user's messages from the cache.
+
+    Messages found in no tier are analysed now when ``compute_missing`` (they aged out, or the
+    classifier changed since). Failed markers (``cache.is_failed``) are left out unless
+    ``include_failed``.
+    """
+    ids = _message_ids(gmail_ids)
+    found = cache.get_many(user_id, ids)
+    missing = [m for m in ids if m not in found]
+    if compute_missing and missing:
+        found.update(analyze(user_id, missing, force=True))
+    if include_failed:
+        return found
+    return {m: r for m, r in found.items() if not cache.is_failed(r)}
+
+
+def forget(user_id: Any, gmail_ids: Iterable[str]) -> None:
+    """Remove the analyses of these messages from every tier and announce it."""
+    ids = _message_ids(gmail_ids)
+    if not ids:
+        return
+    cache.delete(user_id, ids)
+    analysis_removed.send(sender=EmailAnalysis, user_id=user_id, message_ids=ids)
+
+
+def purge_user(user_id: Any) -> int:
+    """Remove all of the user's analyses from every tier, announce it; return how many."""
+    ids = cache.stored_ids(user_id)
+    count = cache.purge_user(user_id)
+    if ids:
+        analysis_removed.send(sender=EmailAnalysis, user_id=user_id, message_ids=ids)
+    return count
+
+
+def mailbox_batches(user_id: Any, *, force: bool = False) -> Iterator[list[str]]:
+    """Yield the user's message ids, newest first, in batches of ``ANALYSIS_BATCH_SIZE``.
+
+    Without ``force``, only messages with no analysis in MongoDB under the current classifier.
+    """
+    size = settings.ANALYSIS_BATCH_SIZE
+    ids = Message.objects.filter(user_id=user_id).order_by("-internal_date")
+    batch: list[str] = []
+    for gmail_id in ids.values_list("gmail_id", flat=True).iterator(chunk_size=2000):
+        batch.append(gmail_id)
+        if len(batch) == size:
+            yield from _unanalysed(user_id, batch, force)
+            batch = []
+    if batch:
+        yield from _unanalysed(user_id, batch, force)
+
+
+def _unanalysed(user_id: Any, batch: list[str], force: bool) -> Iterator[list[str]]:
+    if not force:
+        done = set(cache.current_ids(user_id, batch))
+        batch = [m for m in batch if m not in done]
+    if batch:
+        yield batch
