@@ -1,10 +1,17 @@
-"""Analysis results of emails, cached persistently (the third cache tier)."""
+"""Email analyses (the cache's third tier) and the job applications grouped from them."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from analysis.classify import Status
 
 
 class EmailAnalysis(models.Model):
@@ -37,3 +44,273 @@ class EmailAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id}: {self.result.get('status', '?')}"
+
+
+# --- The applications tracker ------------------------------------------------------------------
+# Analyses are grouped into job applications per user. Three collections hold the grouping and
+# one holds the person's corrections; everything but the corrections (and the merges and renames
+# recorded as aliases) can be rebuilt from the analyses by ``analysis.applications.rebuild``.
+
+# The statuses an application's timeline can hold: every status but "not job related".
+TRACKED_STATUSES = tuple(status.value for status in Status if status != Status.NOT_JOB_RELATED)
+STATUS_LABELS: dict[str, str] = {
+    Status.APPLICATION_CONFIRMATION: "Applied",
+    Status.INFORMATION_REQUEST: "Information requested",
+    Status.ACTION_REQUIRED: "Action required",
+    Status.ASSESSMENT: "Assessment",
+    Status.INTERVIEW_INVITATION: "Interview",
+    Status.OFFER: "Offer",
+    Status.REJECTION: "Rejected",
+    Status.WITHDRAWAL: "Withdrawn",
+}
+STATUS_CHOICES = [(str(status), label) for status, label in STATUS_LABELS.items()]
+# How far along the funnel a non-terminal status is; the status never moves back.
+_STAGE_RANK: dict[str, int] = {
+    Status.APPLICATION_CONFIRMATION: 1,
+    Status.INFORMATION_REQUEST: 2,
+    Status.ACTION_REQUIRED: 2,
+    Status.ASSESSMENT: 3,
+    Status.INTERVIEW_INVITATION: 4,
+}
+TERMINAL_STATUSES: frozenset[str] = frozenset({Status.OFFER, Status.REJECTION, Status.WITHDRAWAL})
+# What counts as the employer answering an application (a withdrawal is the applicant's act).
+RESPONSE_STATUSES: frozenset[str] = frozenset(TRACKED_STATUSES) - {
+    Status.APPLICATION_CONFIRMATION,
+    Status.WITHDRAWAL,
+}
+
+
+def current_status(statuses: Iterable[str]) -> str:
+    """Return an application's status from its emails' statuses in date order.
+
+    The furthest stage reached wins; offer, rejection and withdrawal are terminal, and only a
+    later terminal status replaces a terminal one.
+    """
+    current: str | None = None
+    for status in statuses:
+        if current in TERMINAL_STATUSES:
+            if status in TERMINAL_STATUSES:
+                current = status
+        elif (
+            status in TERMINAL_STATUSES
+            or current is None
+            or _STAGE_RANK.get(status, 0) >= _STAGE_RANK.get(current, 0)
+        ):
+            current = status
+    return current or Status.APPLICATION_CONFIRMATION
+
+
+@dataclass(frozen=True)
+class TimelineSummary:
+    """What an application's emails say: its status and its dates."""
+
+    status: str
+    applied_at: datetime | None
+    first_email_at: datetime | None
+    first_response_at: datetime | None
+    last_activity_at: datetime | None
+    email_count: int
+
+
+def summarise(timeline: Sequence[tuple[str, datetime]]) -> TimelineSummary:
+    """Return the summary of a timeline of (status, date), in any order.
+
+    ``applied_at`` is the first application confirmation (None when there is none);
+    ``first_response_at`` the first employer response at or after it.
+    """
+    ordered = sorted(timeline, key=lambda item: item[1])
+    applied = [date for status, date in ordered if status == Status.APPLICATION_CONFIRMATION]
+    applied_at = applied[0] if applied else None
+    responses = [
+        date
+        for status, date in ordered
+        if status in RESPONSE_STATUSES and (applied_at is None or date >= applied_at)
+    ]
+    return TimelineSummary(
+        status=current_status(status for status, _ in ordered),
+        applied_at=applied_at,
+        first_email_at=ordered[0][1] if ordered else None,
+        first_response_at=responses[0] if responses else None,
+        last_activity_at=ordered[-1][1] if ordered else None,
+        email_count=len(ordered),
+    )
+
+
+class JobApplicationQuerySet(models.QuerySet["JobApplication"]):
+    def for_user(self, user: Any) -> JobApplicationQuerySet:
+        """Every query of applications starts here: one user's, never anyone else's."""
+        return self.filter(user=user)
+
+
+class JobApplication(models.Model):
+    """One application: a (company, position) a person applied to, with its current status.
+
+    The timeline is the application's ``ApplicationEmail`` documents; the summary fields here
+    (status, dates, email count) are recomputed from them after every change.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    user_id: Any  # the ObjectId behind ``user``; declared for type checkers
+    company = models.CharField(max_length=300, blank=True)
+    company_key = models.CharField(max_length=300, blank=True)
+    position = models.CharField(max_length=300, blank=True)
+    position_key = models.CharField(max_length=300, blank=True)
+    # The status the timeline implies, or the person's override while it holds.
+    status = models.CharField(max_length=32)
+    # A status the person set; it holds until an email newer than ``status_override_at`` arrives.
+    status_override = models.CharField(max_length=32, blank=True)
+    status_override_at = models.DateTimeField(null=True, blank=True)
+    # First application confirmation; unknown (null) when the first email was already a response.
+    applied_at = models.DateTimeField(null=True, blank=True)
+    first_email_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    email_count = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[JobApplicationQuerySet] = JobApplicationQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        db_table = "job_applications"
+        indexes = [
+            models.Index(fields=["user", "company_key", "position_key"], name="app_user_keys"),
+            models.Index(fields=["user", "-last_activity_at"], name="app_user_recent"),
+            models.Index(fields=["user", "status"], name="app_user_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_label} — {self.position_label} ({self.status})"
+
+    @property
+    def company_label(self) -> str:
+        return self.company or "(company unknown)"
+
+    @property
+    def position_label(self) -> str:
+        return self.position or "(position unknown)"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    def apply_summary(self, summary: TimelineSummary) -> None:
+        """Take the status and dates of the timeline's summary.
+
+        A status the person set holds until an email newer than their correction arrives;
+        then the timeline decides again.
+        """
+        self.status = summary.status
+        if self.status_override:
+            assert self.status_override_at is not None
+            last = summary.last_activity_at
+            if last is not None and last > self.status_override_at:
+                self.status_override, self.status_override_at = "", None
+            else:
+                self.status = self.status_override
+        self.applied_at = summary.applied_at
+        self.first_email_at = summary.first_email_at
+        self.first_response_at = summary.first_response_at
+        self.last_activity_at = summary.last_activity_at
+        self.email_count = summary.email_count
+        self.updated_at = timezone.now()
+
+
+class ApplicationAlias(models.Model):
+    """A (company key, position key) that leads to an application.
+
+    Every application has its own keys as an alias; renaming an application or merging another
+    into it adds aliases, so emails under the old names keep joining it after re-analysis.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    company_key = models.CharField(max_length=300, blank=True)
+    position_key = models.CharField(max_length=300, blank=True)
+    application = models.ForeignKey(
+        JobApplication, on_delete=models.CASCADE, related_name="aliases"
+    )
+    application_id: Any
+    # Made by a person (a merge or rename) rather than by grouping.
+    manual = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "job_application_aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "company_key", "position_key"], name="unique_user_alias"
+            ),
+        ]
+        indexes = [
+            # The unique constraint is a partial index the planner will not use for lookups.
+            models.Index(fields=["user", "company_key", "position_key"], name="alias_user_keys"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_key}/{self.position_key} → {self.application_id}"
+
+
+class ApplicationEmail(models.Model):
+    """One email on an application's timeline: a snapshot of its (corrected) analysis.
+
+    Unique per (user, message id): an email belongs to one application at most, and placing it
+    again moves it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    application = models.ForeignKey(
+        JobApplication, on_delete=models.CASCADE, related_name="emails", db_index=False
+    )
+    application_id: Any
+    message_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=32)
+    date = models.DateTimeField()
+    subject = models.TextField(blank=True)
+    sender = models.CharField(max_length=500, blank=True)
+    company = models.CharField(max_length=300, blank=True)
+    position = models.CharField(max_length=300, blank=True)
+    details = models.TextField(blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    # A person's correction changed this email's status, company or position.
+    corrected = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "job_application_emails"
+        ordering = ("date", "message_id")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "message_id"], name="unique_user_app_email"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "message_id"], name="app_email_user_message"),
+            models.Index(fields=["application", "date"], name="app_email_timeline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}: {self.status}"
+
+
+class Correction(models.Model):
+    """A person's correction of one email's analysis, applied on top of every re-analysis.
+
+    Blank fields leave the analysis as it is; ``not_job`` takes the email out of the tracker.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    message_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=32, blank=True)
+    company = models.CharField(max_length=300, blank=True)
+    position = models.CharField(max_length=300, blank=True)
+    not_job = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "application_corrections"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "message_id"], name="unique_user_correction"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "message_id"], name="correction_user_message"),
+        ]
+
+    def __str__(self) -> str:
+        return f"correction of {self.message_id}"
