@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from mails.search.text import fold, words
+from mails.search import fold, words
 
 # A plain web address; what ends it is whitespace, a quote, an angle bracket or a control.
 _URL = re.compile(r"""\bhttps?://[^\s<>"'\x00-\x1f\x7f]+""", re.IGNORECASE)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mails import views
+from mails import api, views
 
 app_name = "mails"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("mails/sync-status", views.sync_status, name="sync_status"),
     path("mails/sync-now", views.sync_now, name="sync_now"),
     path("mails/push/", views.push_notification, name="push"),
+    # After the fixed paths above: a Gmail id never spells "sync-status", but the URL could.
+    path("mails/<str:gmail_id>", views.mail_detail, name="detail"),
+    path("api/mails", api.mail_list, name="api_list"),
+    path("api/mails/<str:gmail_id>", api.mail_detail, name="api_detail"),
 ]

@@ -1,21 +1,31 @@
-"""The mailbox pages, sync controls and the push webhook."""
+"""The mail search page, a message's page, sync controls and the push webhook."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from mails import push, status, tasks
+from mails.annotations import badges_for
+from mails.api import BadParameter, parse_search_params
+from mails.labels import names_for
 from mails.models import Message, SyncState
+from mails.search import SearchError, highlight_terms, parse
+from mails.search.service import InvalidRequest, search
 
 logger = logging.getLogger(__name__)
+
+# The parameters that make a search page; a message's page links back with them.
+SEARCH_KEYS = ("q", "cursor", "page_size")
 
 
 def _user(request: HttpRequest) -> User:
@@ -26,10 +36,88 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 @login_required
 def mail_list(request: HttpRequest) -> HttpResponse:
+    """Search the user's mail (the product's main page); a bad request renders with a 400."""
     user = _user(request)
-    recent = Message.objects.for_user(user).order_by("-internal_date")[:50]
-    context = {"messages_page": recent, "sync": status.for_user(user)}
+    query = request.GET.get("q", "")
+    context: dict[str, Any] = {
+        "query": query,
+        "sync": status.for_user(user),
+        "search_params": _search_params(request),
+    }
+    try:
+        params = parse_search_params(request.GET)
+        page = search(user, params.query, cursor=params.cursor, page_size=params.page_size)
+    except (BadParameter, InvalidRequest) as exc:
+        context["error"] = _error_context(query, exc)
+        return render(request, "mails/list.html", context, status=400)
+    first_page = params.cursor is None
+    context.update(
+        page=page,
+        rows=_rows(user, page.messages),
+        label_names=names_for(user.pk),
+        first_page=first_page,
+        older_url=_page_url(request, page.next_cursor) if page.next_cursor else None,
+        # A later page always has a newer one: the first page has no cursor at all.
+        newer_url=None if first_page else _page_url(request, page.prev_cursor),
+    )
     return render(request, "mails/list.html", context)
+
+
+@require_GET
+@login_required
+def mail_detail(request: HttpRequest, gmail_id: str) -> HttpResponse:
+    """One message of the user's (404 for anyone else's), with the search it was opened from."""
+    user = _user(request)
+    message = get_object_or_404(Message.objects.for_user(user), gmail_id=gmail_id)
+    context = {
+        "message": message,
+        "badges": badges_for(user.pk, [gmail_id]).get(gmail_id, []),
+        "label_names": names_for(user.pk),
+        "highlights": _highlights(request.GET.get("q", "")),
+        "search_params": _search_params(request),
+    }
+    return render(request, "mails/detail.html", context)
+
+
+def _search_params(request: HttpRequest) -> str:
+    """The query string of the search page (query, page, size) to link back to it."""
+    kept = {key: request.GET[key] for key in SEARCH_KEYS if request.GET.get(key)}
+    return urlencode(kept)
+
+
+def _page_url(request: HttpRequest, cursor: str | None) -> str:
+    """The search page's URL with another cursor (none: the first page)."""
+    values = {
+        "q": request.GET.get("q"),
+        "cursor": cursor,
+        "page_size": request.GET.get("page_size"),
+    }
+    kept = {key: value for key, value in values.items() if value}
+    return f"{request.path}?{urlencode(kept)}" if kept else request.path
+
+
+def _rows(user: User, messages: list[Message]) -> list[dict[str, Any]]:
+    badges = badges_for(user.pk, [message.gmail_id for message in messages])
+    return [{"message": m, "badges": badges.get(m.gmail_id, [])} for m in messages]
+
+
+def _highlights(query: str) -> list[str]:
+    # The detail page marks what the search was for; a query it cannot read marks nothing.
+    try:
+        return highlight_terms(parse(query))
+    except SearchError:
+        return []
+
+
+def _error_context(query: str, exc: BadParameter | InvalidRequest) -> dict[str, Any]:
+    """The message, and the query split around the position the error names."""
+    position = getattr(exc, "position", None)
+    context: dict[str, Any] = {"message": exc.message, "code": exc.code, "marked": False}
+    # Positions are 1-based; one past the end is where a query stopped too early.
+    if position is not None and 1 <= position <= len(query) + 1:
+        at = position - 1
+        context.update(marked=True, before=query[:at], at=query[at : at + 1], after=query[at + 1 :])
+    return context
 
 
 @require_GET
