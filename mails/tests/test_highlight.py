@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mails.highlight import highlight, is_plain_web_url, linkify
-from mails.search.text import words
+from mails.search import words
 
 OUR_TAGS = re.compile(
     r'</?mark>|<a href="[^"]*" rel="noopener noreferrer nofollow" target="_blank">|</a>'
