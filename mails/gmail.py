@@ -257,6 +257,12 @@ class GmailClient:
             if not page_token:
                 return
 
+    def list_labels(self) -> list[dict[str, Any]]:
+        """Return the mailbox's labels: [{id, name, type ("system" | "user")}, ...]."""
+        # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.labels/list
+        request = self._service.users().labels().list(userId="me")
+        return list(self._call("labels.list", request).get("labels", []))
+
     def watch(self, topic: str) -> dict[str, Any]:
         """Start push notifications to ``topic``; return {historyId, expiration}."""
         # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users/watch

@@ -50,6 +50,9 @@ class Message(models.Model):
     synced_at = models.DateTimeField(default=timezone.now)
     # The full sync that last saw this message in Gmail; a full resync deletes older ones.
     sync_generation = models.IntegerField(default=0)
+    # Derived from the fields above by mails.search.index; see there for what they hold.
+    search_terms = ArrayField(models.TextField(), default=list, blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
 
     objects: ClassVar[MessageQuerySet] = MessageQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -65,14 +68,60 @@ class Message(models.Model):
             models.Index(fields=["user", "gmail_id"], name="user_gmail_id"),
             models.Index(fields=["user", "-internal_date"], name="user_newest_first"),
             models.Index(fields=["user", "thread_id"], name="user_thread"),
+            # Search: all mail newest first, and one term's mail newest first; both end
+            # with the id so keyset pages on (internal_date, id) walk the index in order.
+            models.Index(fields=["user", "-internal_date", "-id"], name="user_newest_id"),
+            models.Index(
+                fields=["user", "search_terms", "-internal_date", "-id"], name="user_term_newest"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.subject or '(no subject)'} <{self.gmail_id}>"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Messages written through the ORM stay searchable like those the sync stores.
+        self.refresh_search_fields()
+        super().save(*args, **kwargs)
+
     @property
     def gmail_url(self) -> str:
         return f"https://mail.google.com/mail/u/0/#all/{self.gmail_id}"
+
+    def refresh_search_fields(self) -> None:
+        """Recompute ``search_terms`` and ``search_text`` from the message's fields."""
+        from mails.search.index import search_fields
+
+        source = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        for name, value in search_fields(source).items():
+            setattr(self, name, value)
+
+
+class Label(models.Model):
+    """One of a user's Gmail labels, from labels.list: its id and display name."""
+
+    class Kind(models.TextChoices):
+        SYSTEM = "system", "System"
+        USER = "user", "User"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    user_id: Any
+    label_id = models.CharField(max_length=256)
+    name = models.CharField(max_length=500)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.USER)
+
+    class Meta:
+        db_table = "labels"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "label_id"], name="unique_user_label_id"),
+        ]
+        indexes = [
+            # The unique constraint is a partial index the planner skips for equality.
+            models.Index(fields=["user", "label_id"], name="user_label_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class SyncState(models.Model):

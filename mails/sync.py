@@ -20,10 +20,11 @@ from django.utils import timezone
 from pymongo import UpdateOne
 
 from mailbox_project.mongo import get_database
-from mails import versions
+from mails import labels, versions
 from mails.gmail import FetchResult, GmailClient, HistoryExpired
 from mails.models import Message, SyncState
 from mails.parsing import MessageParseError, parse_message
+from mails.search.index import label_term, search_fields
 from mails.signals import messages_deleted, messages_stored
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ def begin_full_sync(state: SyncState, client: GmailClient) -> None:
     replayed by the first partial sync.
     """
     profile = client.get_profile()
+    # Label names are what label: searches by; a full sync is when they are re-read.
+    labels.refresh(state.user_id, client)
     now = timezone.now()
     state.phase = SyncState.Phase.FULL
     state.generation += 1
@@ -104,7 +107,9 @@ def full_sync_page(state: SyncState, client: GmailClient) -> StepResult:
     ids = [message_id for message_id, _ in page.ids]
     known = _mark_seen(state, ids)
     missing = [i for i in ids if i not in known]
-    stored = sum(store_fetched(state, batch) for batch in client.iter_messages(missing))
+    stored = sum(
+        store_fetched(state, batch, client=client) for batch in client.iter_messages(missing)
+    )
     state.messages_done += len(ids)
     state.messages_total = max(state.messages_total, state.messages_done)
     if page.next_page_token:
@@ -187,7 +192,11 @@ def partial_sync(state: SyncState, client: GmailClient) -> StepResult:
         latest = max(latest, int(page.get("historyId", latest)))
     changes = HistoryChanges.collect(records)
     added = [i for i in changes.added if i not in changes.deleted]
-    stored = sum(store_fetched(state, batch) for batch in client.iter_messages(added))
+    stored = sum(
+        store_fetched(state, batch, client=client) for batch in client.iter_messages(added)
+    )
+    new_labels = {label for _, op, ids in changes.label_ops if op == "add" for label in ids}
+    labels.refresh_if_unknown(state.user_id, new_labels, client)
     relabelled = _apply_label_ops(state.user_id, changes.label_ops, skip=set(added))
     deleted = delete_messages(state.user_id, list(changes.deleted))
     # Only after everything above is stored does the checkpoint move — and only forwards.
@@ -198,15 +207,20 @@ def partial_sync(state: SyncState, client: GmailClient) -> StepResult:
 
 
 def _apply_label_ops(user_id: Any, ops: list[tuple[str, str, list[str]]], *, skip: set[str]) -> int:
-    """Apply label changes in order; messages fetched just now already have current labels."""
+    """Apply label changes in order; messages fetched just now already have current labels.
+
+    Each label is also a search term (``label:<id>``), changed in the same update so search
+    never sees a message's labels and its terms disagree.
+    """
     requests = []
-    for message_id, op, labels in ops:
+    for message_id, op, label_ids in ops:
         if message_id in skip:
             continue
+        terms = [label_term(label) for label in label_ids]
         update: dict[str, Any] = (
-            {"$addToSet": {"label_ids": {"$each": labels}}}
+            {"$addToSet": {"label_ids": {"$each": label_ids}, "search_terms": {"$each": terms}}}
             if op == "add"
-            else {"$pull": {"label_ids": {"$in": labels}}}
+            else {"$pull": {"label_ids": {"$in": label_ids}, "search_terms": {"$in": terms}}}
         )
         requests.append(UpdateOne({"user_id": user_id, "gmail_id": message_id}, update))
     if not requests:
@@ -229,8 +243,13 @@ def _refresh_flags(user_id: Any, gmail_ids: list[str]) -> None:
 # --- Storage ------------------------------------------------------------------------------
 
 
-def store_fetched(state: SyncState, fetched: FetchResult) -> int:
-    """Parse and upsert fetched messages; record failures; return how many were stored."""
+def store_fetched(
+    state: SyncState, fetched: FetchResult, *, client: GmailClient | None = None
+) -> int:
+    """Parse and upsert fetched messages; record failures; return how many were stored.
+
+    With a ``client``, label ids not seen before make the labels be re-read first.
+    """
     failures = dict(fetched.failed)
     documents = []
     now = timezone.now()
@@ -241,11 +260,15 @@ def store_fetched(state: SyncState, fetched: FetchResult) -> int:
             failures[message_id] = f"unparseable: {exc}"
             continue
         fields = parsed.as_model_fields()
+        fields.update(search_fields(fields))
         fields.update(user_id=state.user_id, synced_at=now, sync_generation=state.generation)
         documents.append(fields)
     _record_failures(state, failures)
     if not documents:
         return 0
+    if client is not None:
+        seen = {label for doc in documents for label in doc["label_ids"]}
+        labels.refresh_if_unknown(state.user_id, seen, client)
     result = _messages().bulk_write(
         [
             UpdateOne(

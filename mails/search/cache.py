@@ -1,0 +1,41 @@
+"""The first page of a query, cached in Redis under the user's mailbox version.
+
+Every sync write bumps the version (``mails.versions``), so an entry written before a change
+is never read after it; the TTL only bounds memory. Entries hold ids and the next cursor,
+not messages: the page is re-read by id, which is cheap, and bodies stay out of Redis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from mails import versions
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    ids: list[str]
+    next_cursor: str | None
+
+
+def key(user_id: Any, query: str, page_size: int, include_body: bool) -> str:
+    """Return the cache key of a first page; it includes the current mailbox version."""
+    digest = hashlib.sha256(f"{query}\x00{page_size}\x00{int(include_body)}".encode()).hexdigest()
+    return f"search:{user_id}:{versions.current(user_id)}:{digest[:32]}"
+
+
+def get(cache_key: str) -> CachedPage | None:
+    value = cache.get(cache_key)
+    if not isinstance(value, dict):
+        return None
+    return CachedPage(list(value["ids"]), value["next"])
+
+
+def put(cache_key: str, page: CachedPage) -> None:
+    value = {"ids": page.ids, "next": page.next_cursor}
+    cache.set(cache_key, value, timeout=settings.SEARCH_CACHE_TTL)

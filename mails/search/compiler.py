@@ -1,0 +1,208 @@
+"""Compile a query AST into a MongoDB filter on ``messages``, always scoped to one user.
+
+Words, phrases and every operator but dates and sizes become equalities on the indexed
+``search_terms`` array (see ``mails.search.index``); phrases add a regex over
+``search_text`` that MongoDB evaluates only on documents the words already selected.
+Regexes are built from folded words passed through ``re.escape``, never from raw input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from mails.search.index import HAS_ATTACHMENT, label_term, message_id_term
+from mails.search.nodes import And, Field, Node, Not, Or, Text
+from mails.search.text import fold, words
+from mails.search.values import CATEGORIES, WORD_OPERATORS
+
+Filter = dict[str, Any]
+# in:<value> names that are not label names.
+IN_LABELS = {
+    "inbox": "INBOX",
+    "sent": "SENT",
+    "trash": "TRASH",
+    "spam": "SPAM",
+    "draft": "DRAFT",
+    "drafts": "DRAFT",
+    "starred": "STARRED",
+    "important": "IMPORTANT",
+    "unread": "UNREAD",
+    "chats": "CHAT",
+}
+IS_LABELS = {"unread": "UNREAD", "starred": "STARRED", "important": "IMPORTANT"}
+HIDDEN = ("TRASH", "SPAM")
+MATCH_NOTHING: Filter = {"search_terms": {"$in": []}}
+_ADDRESS = re.compile(r"[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+")
+_DOTTED = re.compile(r"@?[^\s@.]+(?:\.[^\s@.]+)+")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What compiling needs besides the query: whose mail, when, and their label names."""
+
+    user_id: Any
+    me: str  # the user's own address, folded: from:me
+    now: dt.datetime
+    # Folded query name of a label ("work-projects", "inbox") → its Gmail label ids.
+    labels: Mapping[str, tuple[str, ...]]
+
+
+def compile_query(
+    node: Node | None,
+    user: Any,
+    *,
+    now: dt.datetime | None = None,
+    labels: Mapping[str, tuple[str, ...]] | None = None,
+) -> Filter:
+    """Return the MongoDB filter of ``node`` for ``user``'s messages.
+
+    Trash and spam are left out unless the query names them (``in:trash``, ``label:spam``)
+    or says ``in:anywhere``. ``labels`` defaults to the user's stored labels.
+    """
+    if labels is None:
+        from mails.labels import query_names
+
+        labels = query_names(user.pk)
+    context = Context(
+        user.pk, fold(getattr(user, "email", "") or ""), now or timezone.now(), labels
+    )
+    clauses: list[Filter] = [{"user_id": user.pk}]
+    hidden = _hidden_labels(node, context)
+    if hidden:
+        clauses.append({"search_terms": {"$nin": [label_term(label) for label in hidden]}})
+    if node is not None:
+        clauses.append(_compile(node, context))
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _hidden_labels(node: Node | None, context: Context) -> list[str]:
+    """Return which of trash and spam stay excluded: those the query does not name."""
+    named: set[str] = set()
+    for field in _fields(node):
+        if field.name == "in" and field.value == "anywhere":
+            return []
+        if field.name in {"in", "label"}:
+            named.update(_label_ids(field, context))
+    return [label for label in HIDDEN if label not in named]
+
+
+def _fields(node: Node | None) -> list[Field]:
+    if isinstance(node, Field):
+        return [node]
+    if isinstance(node, Not):
+        return _fields(node.child)
+    if isinstance(node, (And, Or)):
+        return [field for child in node.children for field in _fields(child)]
+    return []
+
+
+def _compile(node: Node, context: Context) -> Filter:
+    if isinstance(node, Text):
+        return _phrase(node.words, None)
+    if isinstance(node, Field):
+        return _field(node, context)
+    if isinstance(node, Not):
+        return {"$nor": [_compile(node.child, context)]}
+    key = "$and" if isinstance(node, And) else "$or"
+    return {key: [_compile(child, context) for child in node.children]}
+
+
+def _phrase(found: tuple[str, ...] | list[str], field: str | None) -> Filter:
+    """Words (adjacent, in order, when several) anywhere or in one field's values."""
+    prefix = f"{field}:" if field else ""
+    terms = [{"search_terms": prefix + word} for word in dict.fromkeys(found)]
+    if len(found) == 1:
+        return terms[0]
+    sequence = " ".join(re.escape(word) for word in found)
+    line = rf"^{re.escape(field)}:[^\n]*" if field else ""
+    pattern = rf"{line} {sequence}(?: |$)"
+    return {"$and": [*terms, {"search_text": {"$regex": pattern, "$options": "m"}}]}
+
+
+def _field(node: Field, context: Context) -> Filter:
+    name, value = node.name, node.value
+    if name in {"subject", "filename"}:
+        return _phrase(words(value), name)
+    if name in WORD_OPERATORS:
+        return _address_field(name, value, context)
+    if name in {"label", "in"}:
+        if name == "in" and value == "anywhere":
+            return {}
+        ids = _label_ids(node, context)
+        return {"search_terms": {"$in": [label_term(i) for i in ids]}} if ids else MATCH_NOTHING
+    if name == "is":
+        if value == "read":
+            return {"search_terms": {"$ne": label_term("UNREAD")}}
+        return {"search_terms": label_term(IS_LABELS[value])}
+    if name == "category":
+        return {"search_terms": label_term(CATEGORIES[value])}
+    if name == "has":
+        return {"search_terms": HAS_ATTACHMENT}
+    if name == "rfc822msgid":
+        return {"search_terms": message_id_term(value)}
+    return _range(name, value, context)
+
+
+def _address_field(name: str, value: str, context: Context) -> Filter:
+    if name in {"from", "to", "cc", "bcc"} and value == "me" and context.me:
+        value = context.me
+    if name == "list":
+        value = value.replace("@", ".")  # list:info@example.com is the list id info.example.com
+    # A whole address, a domain or a dotted local part is one exact term (see index.py).
+    if _ADDRESS.fullmatch(value) or _DOTTED.fullmatch(value):
+        return {"search_terms": f"{name}:{value.lstrip('@')}"}
+    return _phrase(words(value), name)
+
+
+def _label_ids(field: Field, context: Context) -> tuple[str, ...]:
+    if field.name == "in" and field.value in IN_LABELS:
+        return (IN_LABELS[field.value],)
+    return tuple(context.labels.get(field.value, ()))
+
+
+def _range(name: str, value: str, context: Context) -> Filter:
+    if name in {"larger", "smaller"}:
+        return {"size_estimate": {"$gt" if name == "larger" else "$lt": int(value)}}
+    if name in {"after", "before"}:
+        instant = _instant(value)
+        # Gmail: after: includes its day, before: excludes its day.
+        return {"internal_date": {"$gte" if name == "after" else "$lt": instant}}
+    cutoff = _ago(context.now, value)
+    return {"internal_date": {"$gt" if name == "newer_than" else "$lte": cutoff}}
+
+
+def _instant(value: str) -> dt.datetime:
+    """Return midnight of a ``YYYY/MM/DD`` day in the site's time zone, or an epoch instant."""
+    if value.isdigit():
+        return dt.datetime.fromtimestamp(int(value), dt.UTC)
+    year, month, day = (int(part) for part in value.split("/"))
+    return dt.datetime(year, month, day, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _ago(now: dt.datetime, value: str) -> dt.datetime:
+    """Return ``now`` minus ``Nd``, ``Nm`` (calendar months) or ``Ny`` (calendar years)."""
+    amount, unit = int(value[:-1]), value[-1]
+    if unit == "d":
+        return now - dt.timedelta(days=amount)
+    months = amount * (12 if unit == "y" else 1)
+    index = now.year * 12 + (now.month - 1) - months
+    year, month = divmod(index, 12)
+    return _clamped(now, year, month + 1)
+
+
+def _clamped(now: dt.datetime, year: int, month: int) -> dt.datetime:
+    """``now`` moved to ``year``/``month``, the day clamped to that month's length."""
+    for day in range(now.day, 27, -1):
+        try:
+            return now.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    return now.replace(year=year, month=month, day=min(now.day, 28))

@@ -1,0 +1,105 @@
+"""What a message stores so that search can find it: ``search_terms`` and ``search_text``.
+
+``search_terms`` (one multikey index: user, term, newest first) holds, deduplicated:
+
+* every folded word of the subject, sender, recipients, attachment names, snippet and body;
+* the same words prefixed by their field: ``from:alice``, ``subject:invoice``,
+  ``filename:pdf``, ``to:``, ``cc:``, ``bcc:``, ``list:``;
+* whole addresses and their domains: ``from:alice@mail.example.com``,
+  ``from:mail.example.com``, ``from:example.com`` (same for to/cc/bcc/list);
+* ``label:<id>`` per label, ``has:attachment``, ``rfc822msgid:<id>``.
+
+So every operator but dates and sizes is an equality on one indexed array: a query with one
+term walks the index already in date order and stops after a page.
+
+``search_text`` holds one line per field value, ``<field>: <folded words>``, so a phrase
+is a regex over it (``" w1 w2"`` followed by a space or the line end), run only on the
+messages the phrase's words already selected through the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from mails.search.text import fold, words
+
+# Bodies beyond this are searched by their beginning only: it bounds index entries and the
+# stored text of one message (Gmail too indexes only part of very large messages).
+MAX_BODY_CHARS = 100_000
+ADDRESS_FIELDS = ("from", "to", "cc", "bcc", "list")
+HAS_ATTACHMENT = "has:attachment"
+
+
+def label_term(label_id: str) -> str:
+    return f"label:{label_id}"
+
+
+def domain_suffixes(domain: str) -> list[str]:
+    """Return ``domain`` and each parent with at least two labels (a.b.c → a.b.c, b.c)."""
+    parts = domain.split(".")
+    return [".".join(parts[start:]) for start in range(len(parts) - 1) if all(parts[start:])]
+
+
+def address_terms(field: str, address: str) -> list[str]:
+    """Return the whole-address and domain terms of one address (or list id) in ``field``."""
+    folded = fold(address).strip()
+    if not folded:
+        return []
+    local, at, domain = folded.rpartition("@")
+    terms = [f"{field}:{folded}"]
+    if at and local:
+        terms.append(f"{field}:{local}")  # from:alice.smith finds alice.smith@example.com
+    terms.extend(f"{field}:{suffix}" for suffix in domain_suffixes(domain if at else folded))
+    return terms
+
+
+def message_id_term(message_id: str) -> str:
+    return "rfc822msgid:" + fold(message_id).strip().strip("<>")
+
+
+def _field_values(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Return (field, text) for every searchable value of the message."""
+    values = [("subject", doc.get("subject") or ""), ("from", doc.get("from_name") or "")]
+    values.append(("from", doc.get("from_address") or ""))
+    for field in ("to", "cc", "bcc"):
+        values.extend((field, address) for address in doc.get(f"{field}_addresses") or [])
+    values.append(("list", doc.get("list_id") or ""))
+    values.extend(("filename", a.get("filename") or "") for a in doc.get("attachments") or [])
+    values.append(("snippet", doc.get("snippet") or ""))
+    values.append(("body", (doc.get("body_text") or "")[:MAX_BODY_CHARS]))
+    return [(field, text) for field, text in values if text]
+
+
+def search_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``{"search_terms": [...], "search_text": "..."}`` for a message's fields."""
+    terms: dict[str, None] = {}
+    lines = []
+    for field, value in _field_values(doc):
+        found = words(value)
+        if not found:
+            continue
+        lines.append(f"{field}: {' '.join(found)}")
+        _add(terms, found)
+        if field not in {"snippet", "body"}:
+            _add(terms, (f"{field}:{word}" for word in found))
+    for field, value in _address_values(doc):
+        _add(terms, address_terms(field, value))
+    _add(terms, (label_term(label) for label in doc.get("label_ids") or []))
+    if doc.get("attachments"):
+        terms[HAS_ATTACHMENT] = None
+    if doc.get("rfc822_message_id"):
+        terms[message_id_term(doc["rfc822_message_id"])] = None
+    return {"search_terms": list(terms), "search_text": "\n".join(lines)}
+
+
+def _address_values(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    values = [("from", doc.get("from_address") or ""), ("list", doc.get("list_id") or "")]
+    for field in ("to", "cc", "bcc"):
+        values.extend((field, address) for address in doc.get(f"{field}_addresses") or [])
+    return [(field, value) for field, value in values if value]
+
+
+def _add(terms: dict[str, None], new: Iterable[str]) -> None:
+    for term in new:
+        terms[term] = None

@@ -1,0 +1,91 @@
+"""Split a Gmail query into tokens, each with its 1-based position for error messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mails.search.errors import SearchError
+
+# Operator names Gmail knows and we search by; anything else before a colon is text.
+OPERATORS = frozenset(
+    {
+        "from", "to", "cc", "bcc", "subject", "label", "in", "is", "has", "filename",
+        "after", "before", "older", "newer", "newer_than", "older_than", "larger", "smaller",
+        "size", "rfc822msgid", "list", "category",
+    }
+)  # fmt: skip
+# Characters that end a bare word (whitespace ends it too).
+_BREAKS = frozenset('(){}"')
+PUNCTUATION = frozenset("(){}")
+
+
+@dataclass(frozen=True)
+class Token:
+    """``kind`` is one of ( ) { } OR AND - word phrase op."""
+
+    kind: str
+    text: str
+    position: int
+    # For "op": the operator name; ``text`` is then the inline value ("" if a group follows).
+    name: str = ""
+    # True when the next token starts right after this one (``from:(`` or ``-"a b"``).
+    glued: bool = False
+
+
+def tokenize(query: str) -> list[Token]:
+    """Return the tokens of ``query``; raise ``SearchError`` for an unclosed quote."""
+    tokens: list[Token] = []
+    index = 0
+    while index < len(query):
+        char = query[index]
+        if char.isspace():
+            index += 1
+            continue
+        start = index
+        if char in PUNCTUATION:
+            token, index = Token(char, char, start + 1), index + 1
+        elif char == '"':
+            token, index = _phrase(query, index)
+        elif char == "-" and index + 1 < len(query) and not query[index + 1].isspace():
+            token, index = Token("-", "-", start + 1), index + 1
+        else:
+            token, index = _word(query, index)
+        glued = index < len(query) and not query[index].isspace()
+        tokens.append(_glue(token, glued))
+    return tokens
+
+
+def _glue(token: Token, glued: bool) -> Token:
+    if not glued:
+        return token
+    return Token(token.kind, token.text, token.position, token.name, glued=True)
+
+
+def _phrase(query: str, index: int) -> tuple[Token, int]:
+    """Read a quoted phrase starting at ``index``; ``\\"`` and ``\\\\`` are escapes."""
+    chars: list[str] = []
+    cursor = index + 1
+    while cursor < len(query):
+        char = query[cursor]
+        if char == "\\" and cursor + 1 < len(query) and query[cursor + 1] in '"\\':
+            chars.append(query[cursor + 1])
+            cursor += 2
+        elif char == '"':
+            return Token("phrase", "".join(chars), index + 1), cursor + 1
+        else:
+            chars.append(char)
+            cursor += 1
+    raise SearchError("unclosed quote", index + 1)
+
+
+def _word(query: str, index: int) -> tuple[Token, int]:
+    end = index
+    while end < len(query) and not query[end].isspace() and query[end] not in _BREAKS:
+        end += 1
+    text = query[index:end]
+    if text in {"OR", "AND"}:
+        return Token(text, text, index + 1), end
+    name, colon, value = text.partition(":")
+    if colon and name.lower() in OPERATORS:
+        return Token("op", value, index + 1, name=name.lower()), end
+    return Token("word", text, index + 1), end

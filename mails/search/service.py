@@ -1,0 +1,162 @@
+"""Run a search: parse, compile, read one keyset page newest first, cache the first page.
+
+Pages are ordered by (internal date, id), both descending, and read with pymongo (exact
+control of sort and limit; the indexes ``user_newest_id`` and ``user_term_newest`` serve
+that order directly). Only the ids are read from the query; the messages are then loaded
+by id through the ORM, with the body deferred unless asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from bson import ObjectId
+from django.conf import settings
+
+from mailbox_project.mongo import get_database
+from mails.models import Message
+from mails.search import cache, cursor
+from mails.search.compiler import Filter, compile_query
+from mails.search.cursor import Position
+from mails.search.errors import InvalidRequest, SearchError
+from mails.search.highlights import highlight_terms
+from mails.search.parser import parse
+from mails.search.render import render
+
+__all__ = ["InvalidRequest", "SearchError", "SearchPage", "search"]
+
+# Fields the result list never needs; the body only when ``include_body``.
+_DEFERRED = ("search_terms", "search_text")
+
+
+@dataclass
+class SearchPage:
+    """One page of results, newest first, and cursors to its neighbours (None at the ends)."""
+
+    messages: list[Message]
+    next_cursor: str | None
+    prev_cursor: str | None
+    highlights: list[str] = field(default_factory=list)
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class _Ids:
+    ids: list[ObjectId]
+    next_position: Position | None
+    prev_position: Position | None
+
+
+def search(
+    user: Any,
+    query: str = "",
+    *,
+    cursor: str | None = None,
+    page_size: int | None = None,
+    include_body: bool = False,
+    now: dt.datetime | None = None,
+) -> SearchPage:
+    """Return one page of ``user``'s messages matching the Gmail ``query``.
+
+    Raises ``InvalidRequest`` (``SearchError`` for the query) for anything malformed: a query
+    that does not parse, a bad or foreign cursor, a page size outside 1..SEARCH_MAX_PAGE_SIZE.
+    ``now`` fixes the clock of ``newer_than:``/``older_than:`` (tests).
+    """
+    size = _page_size(page_size)
+    node = parse(query)
+    canonical = render(node)
+    position = cursor_position = None
+    if cursor:
+        cursor_position = position = _load_cursor(cursor, user.pk, canonical)
+    cache_key = None if position else cache.key(user.pk, canonical, size, include_body)
+    cached = cache.get(cache_key) if cache_key else None
+    if cached is not None:
+        messages = _load_messages(user, [ObjectId(i) for i in cached.ids], include_body)
+        if len(messages) == len(cached.ids):
+            return SearchPage(messages, cached.next_cursor, None, highlight_terms(node), canonical)
+    found = _find_ids(compile_query(node, user, now=now), cursor_position, size)
+    next_cursor = _dump(found.next_position, user.pk, canonical)
+    prev_cursor = _dump(found.prev_position, user.pk, canonical)
+    if cache_key:
+        cache.put(cache_key, cache.CachedPage([str(i) for i in found.ids], next_cursor))
+    messages = _load_messages(user, found.ids, include_body)
+    return SearchPage(messages, next_cursor, prev_cursor, highlight_terms(node), canonical)
+
+
+def _page_size(page_size: int | None) -> int:
+    if page_size is None:
+        return int(settings.SEARCH_PAGE_SIZE)
+    limit = int(settings.SEARCH_MAX_PAGE_SIZE)
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= limit:
+        raise InvalidRequest("bad_page_size", f"page size must be between 1 and {limit}")
+    return page_size
+
+
+def _load_cursor(value: str, user_id: Any, query: str) -> Position:
+    if not isinstance(value, str):
+        raise InvalidRequest("bad_cursor", "the cursor is not valid")
+    return cursor.load(value, user_id, query)
+
+
+def _dump(position: Position | None, user_id: Any, query: str) -> str | None:
+    return cursor.dump(position, user_id, query) if position is not None else None
+
+
+def _find_ids(query_filter: Filter, position: Position | None, size: int) -> _Ids:
+    """Read one page of ids after (or before) ``position`` and where its neighbours start."""
+    forward = position is None or position.forward
+    order = -1 if forward else 1
+    if position is not None:
+        query_filter = {"$and": [query_filter, _beyond(position)]}
+    documents = list(
+        get_database()[Message._meta.db_table]
+        .find(query_filter, {"_id": 1, "internal_date": 1})
+        .sort([("internal_date", order), ("_id", order)])
+        .limit(size + 1)
+    )
+    more = len(documents) > size
+    documents = documents[:size]
+    if not forward:
+        documents.reverse()
+    ids = [doc["_id"] for doc in documents]
+    first = _position(documents[0], False) if documents else None
+    last = _position(documents[-1], True) if documents else None
+    if position is None:
+        return _Ids(ids, last if more else None, None)
+    anchor = Position(position.internal_date, position.message_id, not position.forward)
+    if forward:
+        return _Ids(ids, last if more else None, first or anchor)
+    return _Ids(ids, last or anchor, first if more else None)
+
+
+def _beyond(position: Position) -> Filter:
+    """The messages strictly after (or before) ``position`` in newest-first order."""
+    date, message_id = position.internal_date, position.message_id
+    if position.forward:
+        return {
+            "internal_date": {"$lte": date},
+            "$or": [{"internal_date": {"$lt": date}}, {"_id": {"$lt": message_id}}],
+        }
+    return {
+        "internal_date": {"$gte": date},
+        "$or": [{"internal_date": {"$gt": date}}, {"_id": {"$gt": message_id}}],
+    }
+
+
+def _position(document: dict[str, Any], forward: bool) -> Position:
+    date = document["internal_date"]
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=dt.UTC)  # pymongo returns naive UTC datetimes
+    return Position(date, document["_id"], forward)
+
+
+def _load_messages(user: Any, ids: list[ObjectId], include_body: bool) -> list[Message]:
+    """Return the user's messages with these ids, in the order of ``ids``."""
+    if not ids:
+        return []
+    deferred = _DEFERRED if include_body else (*_DEFERRED, "body_text")
+    rows = Message.objects.for_user(user).filter(pk__in=ids).defer(*deferred)
+    by_id = {row.pk: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
