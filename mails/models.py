@@ -24,6 +24,7 @@ class Message(models.Model):
 
     # No single-field index: every compound index below starts with the user.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    user_id: Any  # the ObjectId behind ``user``; declared for type checkers
     gmail_id = models.CharField(max_length=64)
     thread_id = models.CharField(max_length=64)
     history_id = models.BigIntegerField(default=0)

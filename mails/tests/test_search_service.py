@@ -24,15 +24,21 @@ def spec(minutes: int, **fields) -> Spec:
     return Spec(internal_date=START + dt.timedelta(minutes=minutes), **fields)
 
 
-@pytest.fixture
-def synced(mailbox_owner, google):
-    def add(*specs: Spec) -> list[str]:
-        ids = [deliver(google.emulator, mailbox_owner.email, s) for s in specs]
-        run_until_partial(mailbox_owner)
+class Synced:
+    """The owner's mailbox: ``add`` delivers specs and syncs them; returns their ids."""
+
+    def __init__(self, user, google) -> None:
+        self.user, self.google = user, google
+
+    def __call__(self, *specs: Spec) -> list[str]:
+        ids = [deliver(self.google.emulator, self.user.email, s) for s in specs]
+        run_until_partial(self.user)
         return ids
 
-    add.user = mailbox_owner
-    return add
+
+@pytest.fixture
+def synced(mailbox_owner, google) -> Synced:
+    return Synced(mailbox_owner, google)
 
 
 def gmail_ids(page) -> list[str]:

@@ -1,0 +1,311 @@
+"""Each operator's results equal the set an independent Python reference computes.
+
+The mailbox is the emulator's generated mail plus seeded messages (accents, cases,
+addresses, lists, attachments, labels, equal timestamps), all stored by the real sync. The
+reference below reads the stored Message rows and implements Gmail's rules on its own (it
+never imports the index or the compiler); every query's pages are walked to the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pytest
+
+from mails.models import Label, Message
+from mails.search.service import search
+from mails.search.testing import Spec, deliver, random_specs
+from mails.tests.test_full_sync import run_until_partial
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+START = dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.UTC)
+NOW = dt.datetime(2024, 3, 9, 12, 0, tzinfo=dt.UTC)
+
+
+def ref_fold(text: str) -> str:
+    # Character by character: decompose, keep what is not a combining mark, casefold.
+    out = []
+    for char in text:
+        for part in unicodedata.normalize("NFKD", char.casefold()):
+            if not unicodedata.combining(part):
+                out.append(part)
+    return unicodedata.normalize("NFKD", "".join(out)).casefold()
+
+
+def ref_words(text: str) -> list[str]:
+    folded = ref_fold(text)
+    return [w for w in re.split(r"[^0-9a-zß-ÿĀ-ɏ\u0370-\u03ff\u0400-\u04ff]+", folded) if w]
+
+
+@dataclass
+class Ref:
+    """A stored message as the reference sees it."""
+
+    message: Message
+    units: dict[str, list[list[str]]]  # field -> word lists, one per value
+    labels: set[str]
+    label_names: set[str]
+
+    def words(self, field: str | None = None) -> set[str]:
+        return {
+            w for f, values in self.units.items() if field in (None, f) for v in values for w in v
+        }
+
+    def phrase(self, text: str, field: str | None = None) -> bool:
+        wanted = ref_words(text)
+        for f, values in self.units.items():
+            if field not in (None, f):
+                continue
+            for value in values:
+                for start in range(len(value) - len(wanted) + 1):
+                    if value[start : start + len(wanted)] == wanted:
+                        return True
+        return False
+
+    def addresses(self, field: str) -> list[str]:
+        m = self.message
+        raw = {
+            "from": [m.from_address],
+            "to": m.to_addresses,
+            "cc": m.cc_addresses,
+            "bcc": m.bcc_addresses,
+            "list": [m.list_id],
+        }[field]
+        return [a.lower() for a in raw if a]
+
+    def domain_of(self, field: str, domain: str) -> bool:
+        domains = [a.rpartition("@")[2] for a in self.addresses(field)]
+        return any(d == domain or d.endswith("." + domain) for d in domains)
+
+    def local_is(self, field: str, local: str) -> bool:
+        return any(a.partition("@")[0] == local for a in self.addresses(field))
+
+    @property
+    def visible(self) -> bool:
+        return not self.labels & {"TRASH", "SPAM"}
+
+
+def reference(user) -> list[Ref]:
+    names = {
+        label.label_id: re.sub(r"[\s/]+", "-", ref_fold(label.name))
+        for label in Label.objects.filter(user=user)
+    }
+    refs = []
+    for m in Message.objects.for_user(user):
+        units = {
+            "subject": [ref_words(m.subject)],
+            "from": [ref_words(m.from_name), ref_words(m.from_address)],
+            "to": [ref_words(a) for a in m.to_addresses],
+            "cc": [ref_words(a) for a in m.cc_addresses],
+            "bcc": [ref_words(a) for a in m.bcc_addresses],
+            "list": [ref_words(m.list_id)],
+            "filename": [ref_words(a["filename"]) for a in m.attachments],
+            "snippet": [ref_words(m.snippet)],
+            "body": [ref_words(m.body_text)],
+        }
+        labels = set(m.label_ids)
+        label_names = {names.get(i, i.lower()) for i in labels} | {i.lower() for i in labels}
+        refs.append(Ref(m, units, labels, label_names))
+    return refs
+
+
+# Phrases and rare values the random specs are unlikely to produce.
+PLANTED = [
+    Spec(
+        subject="Quarterly Review: Q3",
+        from_name="Zoë Brown",
+        from_address="zoe@corp.example.org",
+        internal_date=START + dt.timedelta(hours=5, minutes=30),
+        to=["team@example.com"],
+        bcc=["dan@lever.co"],
+        body="Here is the weekly digest of Résumé Café events.",
+        filenames=["Invoice-2024.pdf"],
+        list_id="dev.lists.example.org",
+        labels=["INBOX", "UNREAD"],
+    ),
+    Spec(
+        subject="e-mail update",
+        from_name="Ana López",
+        from_address="ana@example.com",
+        internal_date=START + dt.timedelta(hours=5, minutes=30),
+        to=["bob.stone@greenhouse.io"],
+        body="UNKNOWNOP: invoice, then the weekly-digest again",
+        labels=["INBOX"],
+    ),
+    Spec(
+        subject="Last winter's invoice",
+        from_name="Eve Adams",
+        from_address="eve@lever.co",
+        internal_date=dt.datetime(2023, 12, 15, 10, tzinfo=dt.UTC),
+        labels=["INBOX"],
+    ),
+    Spec(
+        subject="An old invoice",
+        from_name="Eve Adams",
+        from_address="eve@lever.co",
+        internal_date=dt.datetime(2022, 6, 1, 10, tzinfo=dt.UTC),
+        labels=["INBOX"],
+    ),
+]
+
+
+@pytest.fixture
+def stored(mailbox_owner, google):
+    for spec in [*random_specs(11, 120, START), *PLANTED]:
+        deliver(google.emulator, mailbox_owner.email, spec)
+    run_until_partial(mailbox_owner)
+    return mailbox_owner, reference(mailbox_owner)
+
+
+def walk(user, query: str) -> list[Message]:
+    found, cursor = [], None
+    while True:
+        page = search(user, query, cursor=cursor, page_size=17, now=NOW)
+        found.extend(page.messages)
+        cursor = page.next_cursor
+        if cursor is None:
+            return found
+
+
+def day(y: int, m: int, d: int) -> dt.datetime:
+    return dt.datetime(y, m, d, tzinfo=dt.UTC)
+
+
+def size(r: Ref) -> int:
+    return r.message.size_estimate
+
+
+def date(r: Ref) -> dt.datetime:
+    return r.message.internal_date
+
+
+# (query, predicate, honours the default trash/spam exclusion)
+CASES = [
+    ("invoice", lambda r: "invoice" in r.words()),
+    ("INVOICE", lambda r: "invoice" in r.words()),
+    ("café", lambda r: "cafe" in r.words()),
+    ("STRASSE", lambda r: "strasse" in r.words()),
+    ("zurich", lambda r: "zurich" in r.words()),
+    ("angstrom", lambda r: "angstrom" in r.words()),
+    ("invoice meeting", lambda r: {"invoice", "meeting"} <= r.words()),
+    ("invoice OR meeting", lambda r: bool({"invoice", "meeting"} & r.words())),
+    ("{invoice meeting}", lambda r: bool({"invoice", "meeting"} & r.words())),
+    ("invoice -meeting", lambda r: "invoice" in r.words() and "meeting" not in r.words()),
+    (
+        "invoice offer OR budget",
+        lambda r: {"invoice", "offer"} <= r.words() or "budget" in r.words(),
+    ),
+    (
+        "invoice (offer OR budget)",
+        lambda r: "invoice" in r.words() and bool({"offer", "budget"} & r.words()),
+    ),
+    ("-(invoice OR meeting)", lambda r: not {"invoice", "meeting"} & r.words()),
+    ('"weekly digest"', lambda r: r.phrase("weekly digest")),
+    ('"Résumé café"', lambda r: r.phrase("resume cafe")),
+    ('-"weekly digest"', lambda r: not r.phrase("weekly digest")),
+    ("subject:invoice", lambda r: "invoice" in r.words("subject")),
+    ("subject:(invoice meeting)", lambda r: {"invoice", "meeting"} <= r.words("subject")),
+    ('subject:"quarterly review"', lambda r: r.phrase("quarterly review", "subject")),
+    ("from:ana", lambda r: "ana" in r.words("from")),
+    ("from:lópez", lambda r: "lopez" in r.words("from")),
+    ("from:ana@example.com", lambda r: "ana@example.com" in r.addresses("from")),
+    ("from:example.com", lambda r: r.domain_of("from", "example.com")),
+    ("from:@mail.example.com", lambda r: r.domain_of("from", "mail.example.com")),
+    ("from:bob.stone", lambda r: r.local_is("from", "bob.stone")),
+    ("from:(ana OR eve)", lambda r: bool({"ana", "eve"} & r.words("from"))),
+    ('from:"zoë brown"', lambda r: r.phrase("zoe brown", "from")),
+    ("-from:lever.co", lambda r: not r.domain_of("from", "lever.co")),
+    ("to:team", lambda r: "team" in r.words("to")),
+    ("to:greenhouse.io", lambda r: r.domain_of("to", "greenhouse.io")),
+    ("cc:example.org", lambda r: r.domain_of("cc", "example.org")),
+    ("bcc:dan", lambda r: "dan" in r.words("bcc")),
+    ("list:news.example.com", lambda r: r.domain_of("list", "news.example.com")),
+    ("list:dev", lambda r: "dev" in r.words("list")),
+    ("filename:pdf", lambda r: "pdf" in r.words("filename")),
+    ("has:attachment", lambda r: bool(r.message.attachments)),
+    ("-has:attachment", lambda r: not r.message.attachments),
+    ("is:unread", lambda r: "UNREAD" in r.labels),
+    ("is:read", lambda r: "UNREAD" not in r.labels),
+    ("is:starred", lambda r: "STARRED" in r.labels),
+    ("is:important", lambda r: "IMPORTANT" in r.labels),
+    ("in:inbox", lambda r: "INBOX" in r.labels),
+    ("in:sent", lambda r: "SENT" in r.labels),
+    ("category:social", lambda r: "CATEGORY_SOCIAL" in r.labels),
+    ("label:job-search", lambda r: "job-search" in r.label_names),
+    ('label:"Job search"', lambda r: "job-search" in r.label_names),
+    ("label:work-projects", lambda r: "work-projects" in r.label_names),
+    ("label:Work/Projects", lambda r: "work-projects" in r.label_names),
+    ("label:recus", lambda r: "recus" in r.label_names),
+    ("label:no-such-label", lambda r: False),
+    ("label:inbox", lambda r: "INBOX" in r.labels),
+    ("after:2024/03/03", lambda r: date(r) >= day(2024, 3, 3)),
+    ("before:2024-03-03", lambda r: date(r) < day(2024, 3, 3)),
+    (
+        "after:2024/03/02 before:2024/03/04",
+        lambda r: day(2024, 3, 2) <= date(r) < day(2024, 3, 4),
+    ),
+    (f"after:{int(day(2024, 3, 4).timestamp())}", lambda r: date(r) >= day(2024, 3, 4)),
+    ("newer_than:5d", lambda r: date(r) > NOW - dt.timedelta(days=5)),
+    ("older_than:6d", lambda r: date(r) <= NOW - dt.timedelta(days=6)),
+    ("older_than:1m", lambda r: date(r) <= dt.datetime(2024, 2, 9, 12, tzinfo=dt.UTC)),
+    ("newer_than:1y", lambda r: date(r) > dt.datetime(2023, 3, 9, 12, tzinfo=dt.UTC)),
+    ("larger:10K", lambda r: size(r) > 10 * 1024),
+    ("smaller:2000", lambda r: size(r) < 2000),
+    ("size:20000", lambda r: size(r) > 20000),
+    ("unknownop:invoice", lambda r: r.phrase("unknownop invoice")),
+    (
+        "invoice from:ana is:unread",
+        lambda r: "invoice" in r.words() and "ana" in r.words("from") and "UNREAD" in r.labels,
+    ),
+    ("", lambda r: True),
+]
+UNFILTERED = [
+    ("in:trash", lambda r: "TRASH" in r.labels),
+    ("in:spam", lambda r: "SPAM" in r.labels),
+    ("in:anywhere", lambda r: True),
+    ("in:anywhere invoice", lambda r: "invoice" in r.words()),
+    ("label:trash OR label:spam", lambda r: bool(r.labels & {"TRASH", "SPAM"})),
+]
+
+
+def test_every_operator_matches_the_reference(stored) -> None:
+    user, refs = stored
+    failures = []
+    empty = []
+    for query, predicate in CASES + [(q, p) for q, p in UNFILTERED]:
+        keep_hidden = (query, predicate) in UNFILTERED
+        expected = {r.message.gmail_id for r in refs if (keep_hidden or r.visible) and predicate(r)}
+        found = walk(user, query)
+        got = [m.gmail_id for m in found]
+        if not expected:
+            empty.append(query)
+        if set(got) != expected or len(got) != len(expected):
+            failures.append((query, sorted(set(got) - expected), sorted(expected - set(got))))
+        keys = [(m.internal_date, m.pk) for m in found]
+        assert keys == sorted(keys, reverse=True), query
+    assert not failures, failures
+    # The mailbox is rich enough that every case but the deliberate one selects something.
+    assert empty == ["label:no-such-label"], empty
+
+
+def test_one_user_never_sees_another_users_mail(stored, google) -> None:
+    user, _ = stored
+    from accounts import google as google_oauth
+    from accounts.models import User
+
+    other_email = google.emails[1]
+    other = User.objects.create_user(email=other_email, name="Other")
+    google_oauth.store_tokens(other, google.emulator.issue_tokens(other_email))
+    for spec in random_specs(11, 40, START):
+        deliver(google.emulator, other_email, spec)
+    run_until_partial(other)
+    mine = set(Message.objects.for_user(user).values_list("pk", flat=True))
+    for query in ["", "invoice", "in:anywhere", "from:example.com", "label:job-search", "-x"]:
+        for found in (walk(other, query), walk(user, query)):
+            owners = {m.user_id for m in found}
+            assert len(owners) <= 1
+        assert not {m.pk for m in walk(other, query)} & mine
