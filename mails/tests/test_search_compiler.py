@@ -1,0 +1,130 @@
+"""The compiler: user scope, trash/spam rules, dates, sizes, labels, regex safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+import pytest
+from bson import ObjectId
+
+from mails.search import compile_query, parse
+
+USER = SimpleNamespace(pk=ObjectId(), email="Me.Myself@Example.com")
+NOW = dt.datetime(2024, 3, 31, 15, 30, tzinfo=dt.UTC)
+LABELS = {
+    "inbox": ("INBOX",),
+    "trash": ("TRASH",),
+    "spam": ("SPAM",),
+    "work": ("Label_1", "Label_7"),
+}
+
+
+def compiled(query: str) -> dict:
+    return compile_query(parse(query), USER, now=NOW, labels=LABELS)
+
+
+def body(query: str) -> dict:
+    """The part of the filter that comes from the query itself."""
+    return compiled(query)["$and"][-1]
+
+
+def hidden(query: str) -> list[str]:
+    clauses = compiled(query).get("$and", [])
+    return [t for c in clauses if "search_terms" in c and "$nin" in c["search_terms"]
+            for t in c["search_terms"]["$nin"]]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", ["", "a", "in:anywhere", "-from:x OR y", "in:trash"])
+def test_every_filter_is_scoped_to_the_user_first(query) -> None:
+    result = compiled(query)
+    first = result["$and"][0] if "$and" in result else result
+    assert first == {"user_id": USER.pk}
+
+
+def test_trash_and_spam_are_hidden_unless_named() -> None:
+    assert hidden("invoice") == ["label:TRASH", "label:SPAM"]
+    assert hidden("in:trash") == ["label:SPAM"]
+    assert hidden("label:spam") == ["label:TRASH"]
+    assert hidden("-in:trash") == ["label:SPAM"]
+    assert hidden("in:anywhere") == []
+    assert compiled("in:anywhere") == {"$and": [{"user_id": USER.pk}, {}]}
+
+
+def test_words_and_operators_are_terms() -> None:
+    assert body("invoice") == {"search_terms": "invoice"}
+    assert body("subject:Café") == {"search_terms": "subject:cafe"}
+    assert body("from:Alice@Example.COM") == {"search_terms": "from:alice@example.com"}
+    assert body("from:@example.com") == {"search_terms": "from:example.com"}
+    assert body("list:info@example.com") == {"search_terms": "list:info.example.com"}
+    assert body("has:attachment") == {"search_terms": "has:attachment"}
+    assert body("is:unread") == {"search_terms": "label:UNREAD"}
+    assert body("is:read") == {"search_terms": {"$ne": "label:UNREAD"}}
+    assert body("category:primary") == {"search_terms": "label:CATEGORY_PERSONAL"}
+    assert body("rfc822msgid:<AbC@x.com>") == {"search_terms": "rfc822msgid:abc@x.com"}
+
+
+def test_from_me_is_the_users_own_address() -> None:
+    assert body("from:me") == {"search_terms": "from:me.myself@example.com"}
+    assert body("to:me") == {"search_terms": "to:me.myself@example.com"}
+
+
+def test_labels_resolve_by_name_and_an_unknown_one_matches_nothing() -> None:
+    assert body("label:work") == {"search_terms": {"$in": ["label:Label_1", "label:Label_7"]}}
+    assert body("in:inbox") == {"search_terms": {"$in": ["label:INBOX"]}}
+    assert body("label:nothing") == {"search_terms": {"$in": []}}
+
+
+def test_a_phrase_needs_its_words_and_their_order() -> None:
+    result = body('"Weekly Digest"')
+    assert result["$and"][:2] == [{"search_terms": "weekly"}, {"search_terms": "digest"}]
+    regex = result["$and"][2]["search_text"]
+    assert regex == {"$regex": " weekly digest(?: |$)", "$options": "m"}
+    line = body('subject:"weekly digest"')["$and"][2]["search_text"]["$regex"]
+    assert re.search(line, "subject: the weekly digest", re.M)
+    assert not re.search(line, "body: the weekly digest", re.M)
+
+
+def test_regex_characters_of_a_query_never_reach_the_regex() -> None:
+    pattern = body('"(x+y)* [z] .^$|"')["$and"][-1]["search_text"]["$regex"]
+    assert pattern == " x y z(?: |$)"
+
+
+def test_dates_are_midnight_in_the_site_time_zone(settings) -> None:
+    assert body("after:2024/03/05") == {
+        "internal_date": {"$gte": dt.datetime(2024, 3, 5, tzinfo=dt.UTC)}
+    }
+    assert body("before:2024/03/05") == {
+        "internal_date": {"$lt": dt.datetime(2024, 3, 5, tzinfo=dt.UTC)}
+    }
+    settings.TIME_ZONE = "Europe/Paris"
+    instant = body("after:2024/03/05")["internal_date"]["$gte"]
+    assert instant.astimezone(dt.UTC) == dt.datetime(2024, 3, 4, 23, tzinfo=dt.UTC)
+    assert body("after:1709596800") == {
+        "internal_date": {"$gte": dt.datetime(2024, 3, 5, tzinfo=dt.UTC)}
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "cutoff"),
+    [
+        ("newer_than:2d", dt.datetime(2024, 3, 29, 15, 30, tzinfo=dt.UTC)),
+        ("newer_than:1m", dt.datetime(2024, 2, 29, 15, 30, tzinfo=dt.UTC)),
+        ("newer_than:13m", dt.datetime(2023, 2, 28, 15, 30, tzinfo=dt.UTC)),
+        ("newer_than:1y", dt.datetime(2023, 3, 31, 15, 30, tzinfo=dt.UTC)),
+    ],
+)
+def test_relative_dates_count_back_from_now(query, cutoff) -> None:
+    assert body(query) == {"internal_date": {"$gt": cutoff}}
+    assert body(query.replace("newer", "older")) == {"internal_date": {"$lte": cutoff}}
+
+
+def test_sizes_are_bytes() -> None:
+    assert body("larger:2M") == {"size_estimate": {"$gt": 2 * 1024 * 1024}}
+    assert body("smaller:10k") == {"size_estimate": {"$lt": 10240}}
+
+
+def test_boolean_structure_maps_to_and_or_nor() -> None:
+    assert body("a OR -b") == {"$or": [{"search_terms": "a"}, {"$nor": [{"search_terms": "b"}]}]}
+    assert body("a b") == {"$and": [{"search_terms": "a"}, {"search_terms": "b"}]}

@@ -1,0 +1,257 @@
+"""The query language: a table of queries and the trees they parse to, and of errors.
+
+Trees are written as s-expressions: ``w`` a word, ``"a b"`` a phrase, ``op:value`` an
+operator, ``(and ...)``, ``(or ...)``, ``(not ...)``. Reference: Gmail's search help
+(https://support.google.com/mail/answer/7190), with implicit AND binding tighter than OR.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mails.search import SearchError, normalize_query, parse, render
+from mails.search.nodes import And, Field, Not, Or, Text
+
+
+def sexpr(node) -> str:
+    if node is None:
+        return "()"
+    if isinstance(node, Text):
+        return node.words[0] if len(node.words) == 1 else '"' + " ".join(node.words) + '"'
+    if isinstance(node, Field):
+        return f"{node.name}:{node.value}"
+    if isinstance(node, Not):
+        return f"(not {sexpr(node.child)})"
+    kind = "and" if isinstance(node, And) else "or"
+    assert isinstance(node, (And, Or))
+    return f"({kind} " + " ".join(sexpr(c) for c in node.children) + ")"
+
+
+PARSES = [
+    # words, case and accent folding
+    ("invoice", "invoice"),
+    ("Invoice", "invoice"),
+    ("INVOICE", "invoice"),
+    ("Café", "cafe"),
+    ("naïve", "naive"),
+    ("Straße", "strasse"),
+    ("Ångström", "angstrom"),
+    ("ﬁle", "file"),
+    ("İstanbul", "istanbul"),
+    ("ΣΊΣΥΦΟΣ", "σισυφοσ"),
+    ("日本語", "日本語"),
+    ("2024", "2024"),
+    ("under_score", '"under score"'),
+    # punctuation splits a bare token into an adjacent phrase; lone punctuation is ignored
+    ("e-mail", '"e mail"'),
+    ("foo.bar", '"foo bar"'),
+    ("...", "()"),
+    ("-", "()"),
+    ("a - b", "(and a b)"),
+    ("   ", "()"),
+    ("", "()"),
+    # implicit AND, explicit AND
+    ("a b", "(and a b)"),
+    ("a b c", "(and a b c)"),
+    ("a AND b", "(and a b)"),
+    ("a and b", "(and a and b)"),
+    # OR, and precedence: implicit AND binds tighter than OR
+    ("a OR b", "(or a b)"),
+    ("a or b", "(and a or b)"),
+    ("a OR b OR c", "(or a b c)"),
+    ("a b OR c", "(or (and a b) c)"),
+    ("a OR b c", "(or a (and b c))"),
+    ("a b OR c d", "(or (and a b) (and c d))"),
+    ("a (b OR c)", "(and a (or b c))"),
+    ("(a OR b) c", "(and (or a b) c)"),
+    ("a AND b OR c", "(or (and a b) c)"),
+    ("-a OR b", "(or (not a) b)"),
+    # braces: any of
+    ("{a b}", "(or a b)"),
+    ("{a b c}", "(or a b c)"),
+    ("{a}", "a"),
+    ("{a OR b}", "(or a b)"),
+    ("{a b} c", "(and (or a b) c)"),
+    ("{a -b}", "(or a (not b))"),
+    ("{(a b) c}", "(or (and a b) c)"),
+    ("-{a b}", "(not (or a b))"),
+    ("{}", "()"),
+    # parentheses
+    ("(a)", "a"),
+    ("((a))", "a"),
+    ("(a b)", "(and a b)"),
+    ("((a OR b) (c OR d))", "(and (or a b) (or c d))"),
+    ("()", "()"),
+    ("a () b", "(and a b)"),
+    # negation
+    ("-a", "(not a)"),
+    ("--a", "a"),
+    ("-(-a)", "a"),
+    ("-(a b)", "(not (and a b))"),
+    ("-(a OR b)", "(not (or a b))"),
+    ('-"a b"', '(not "a b")'),
+    ("-from:x", "(not from:x)"),
+    ("a -b -c", "(and a (not b) (not c))"),
+    ("-OR", "(not or)"),
+    ("a-b", '"a b"'),
+    # phrases, quoting and escaping
+    ('"a b"', '"a b"'),
+    ('"A  B"', '"a b"'),
+    ('"a"', "a"),
+    ('""', "()"),
+    ('"a OR b"', '"a or b"'),
+    ('"from:alice"', '"from alice"'),
+    ('"(a b)"', '"a b"'),
+    ('"a \\"b\\" c"', '"a b c"'),
+    ('"back\\\\slash"', '"back slash"'),
+    ('x"a b"y', '(and x "a b" y)'),
+    # operators
+    ("from:alice", "from:alice"),
+    ("FROM:Alice", "from:alice"),
+    ("from:alice@example.com", "from:alice@example.com"),
+    ("from:@example.com", "from:@example.com"),
+    ("to:bob", "to:bob"),
+    ("cc:carol", "cc:carol"),
+    ("bcc:dave", "bcc:dave"),
+    ("subject:dinner", "subject:dinner"),
+    ('subject:"dinner plans"', "subject:dinner plans"),
+    ("subject:(dinner plans)", "(and subject:dinner subject:plans)"),
+    ("subject:(dinner OR lunch)", "(or subject:dinner subject:lunch)"),
+    ("subject:(dinner -lunch)", "(and subject:dinner (not subject:lunch))"),
+    ("subject:{dinner lunch}", "(or subject:dinner subject:lunch)"),
+    ('subject:("a b" c)', "(and subject:a b subject:c)"),
+    ("from:(amy OR bob)", "(or from:amy from:bob)"),
+    ("-subject:(a b)", "(not (and subject:a subject:b))"),
+    ("label:work", "label:work"),
+    ("label:Job search", "(and label:job search)"),
+    ('label:"Job search"', "label:job-search"),
+    ("label:Work/Projects", "label:work-projects"),
+    ("in:inbox", "in:inbox"),
+    ("in:anywhere", "in:anywhere"),
+    ("in:trash", "in:trash"),
+    ("is:unread", "is:unread"),
+    ("is:READ", "is:read"),
+    ("is:starred", "is:starred"),
+    ("is:important", "is:important"),
+    ("has:attachment", "has:attachment"),
+    ("filename:pdf", "filename:pdf"),
+    ("filename:report.pdf", "filename:report.pdf"),
+    ("category:social", "category:social"),
+    ("rfc822msgid:<abc@x.com>", "rfc822msgid:<abc@x.com>"),
+    ("list:info@example.com", "list:info@example.com"),
+    ("unknown:value", '"unknown value"'),
+    ("http://example.com/x", '"http example com x"'),
+    ("a:", "a"),
+    # dates
+    ("after:2024/02/29", "after:2024/02/29"),
+    ("after:2024-2-3", "after:2024/02/03"),
+    ("before:2004/04/18", "before:2004/04/18"),
+    ("after:1388552400", "after:1388552400"),
+    ("newer:2024/01/01", "after:2024/01/01"),
+    ("older:2024/01/01", "before:2024/01/01"),
+    ("newer_than:2d", "newer_than:2d"),
+    ("older_than:3M", "older_than:3m"),
+    ("newer_than:1y", "newer_than:1y"),
+    # sizes
+    ("larger:10M", "larger:10485760"),
+    ("larger:10mb", "larger:10485760"),
+    ("smaller:5K", "smaller:5120"),
+    ("smaller:1000", "smaller:1000"),
+    ("size:2048", "larger:2048"),
+    # combined
+    (
+        "from:amy OR from:david subject:dinner",
+        "(or from:amy (and from:david subject:dinner))",
+    ),
+    (
+        "in:anywhere -in:trash is:unread {has:attachment larger:1M}",
+        "(and in:anywhere (not in:trash) is:unread (or has:attachment larger:1048576))",
+    ),
+]
+
+ERRORS = [
+    # (query, 1-based position, words the message contains)
+    ("(a", 1, "unclosed '('"),
+    ("a (b (c)", 3, "unclosed '('"),
+    ("a)", 2, "unexpected ')'"),
+    ("a }", 3, "unexpected '}'"),
+    ("{a", 1, "unclosed '{'"),
+    ("(a}", 1, "unclosed '('"),
+    ('"abc', 1, "unclosed quote"),
+    ('a "b', 3, "unclosed quote"),
+    ('a "b\\"', 3, "unclosed quote"),
+    ("OR a", 1, "OR needs a search term before it"),
+    ("a OR", 3, "OR needs a search term after it"),
+    ("a OR OR b", 3, "OR needs a search term after it"),
+    ("(OR a)", 2, "OR needs a search term before it"),
+    ("(a OR)", 4, "OR needs a search term after it"),
+    ("-)", 1, "'-' needs a search term"),
+    ("from:", 1, "from: needs a value"),
+    ("from: alice", 1, "from: needs a value"),
+    ("x subject:", 3, "subject: needs a value"),
+    ('from:""', 1, "from: needs a value"),
+    ("from:!!!", 1, "needs a word"),
+    ("from:(to:x)", 7, "to: cannot be used inside from:"),
+    ("is:foo", 1, "is:foo is not supported"),
+    ("has:drive", 1, "has:drive is not supported"),
+    ("category:bogus", 1, "category:bogus is not supported"),
+    ("after:2024/02/30", 1, "impossible date"),
+    ("a before:2023/13/01", 3, "impossible date"),
+    ("after:2024/00/10", 1, "impossible date"),
+    ("after:yesterday", 1, "after: takes a date"),
+    ("after:2024/1", 1, "after: takes a date"),
+    ("after:99999999999999", 1, "after: takes a date"),
+    ("newer_than:2w", 1, "newer_than: takes a number"),
+    ("older_than:d", 1, "older_than: takes a number"),
+    ("newer_than:99999999y", 1, "newer_than: takes a number"),
+    ("newer_than:500y", 1, "too far back"),
+    ("larger:ten", 1, "larger: takes a size"),
+    ("smaller:10G", 1, "smaller: takes a size"),
+    ("larger:9999999999999M", 1, "larger: takes a size"),
+    ("(" * 41 + "a" + ")" * 41, 41, "nested groups"),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), PARSES)
+def test_a_query_parses_to_its_tree(query, expected) -> None:
+    assert sexpr(parse(query)) == expected
+
+
+@pytest.mark.parametrize(("query", "expected"), PARSES)
+def test_the_canonical_form_parses_back_to_the_same_tree(query, expected) -> None:
+    tree = parse(query)
+    assert parse(render(tree)) == tree
+    assert normalize_query(query) == render(tree)
+
+
+@pytest.mark.parametrize(("query", "position", "message"), ERRORS)
+def test_a_malformed_query_names_the_position(query, position, message) -> None:
+    with pytest.raises(SearchError) as error:
+        parse(query)
+    assert error.value.position == position
+    assert message in error.value.message
+    assert error.value.message.endswith(f"at position {position}")
+    assert error.value.code == "bad_query"
+
+
+def test_a_query_too_long_is_refused_without_a_position() -> None:
+    with pytest.raises(SearchError) as error:
+        parse("a " * 1001)
+    assert error.value.position is None
+    assert "longer than 2000" in error.value.message
+
+
+def test_the_table_is_large() -> None:
+    assert len(PARSES) + len(ERRORS) >= 150
+
+
+def test_equivalent_queries_have_one_canonical_form() -> None:
+    same = ["From:Alice  Café", "from:alice cafe", "from:ALICE (CAFÉ)", "from:alice AND cafe"]
+    assert {normalize_query(q) for q in same} == {"from:alice cafe"}
+
+
+def test_normalize_query_folds_text_that_does_not_parse() -> None:
+    # The highlighter folds single characters with it, "(" and '"' included.
+    assert normalize_query("(") == "("
+    assert normalize_query('"') == '"'
+    assert normalize_query("É") == "e"
