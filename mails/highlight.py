@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from django.utils.html import escape
@@ -46,7 +46,8 @@ def _normalized_with_origins(text: str) -> tuple[str, Sequence[int]]:
     return "".join(pieces), origins
 
 
-def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+@functools.lru_cache(maxsize=256)
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     """One regex matching any term as whole words, as the search core splits words
     (letters and digits); a phrase's words may be apart by any run of other characters,
     as "next steps" finds "next, steps" and "next\\nsteps"."""
@@ -90,7 +91,7 @@ def _highlight_with(text: str, pattern: re.Pattern[str] | None) -> str:
 
 def highlight(text: str, terms: Sequence[str]) -> SafeString:
     """Return ``text`` escaped, with every whole-word match of ``terms`` in ``<mark>``."""
-    return mark_safe(_highlight_with(text, _term_pattern(terms)))  # noqa: S308 - escaped above
+    return mark_safe(_highlight_with(text, _term_pattern(tuple(terms))))  # noqa: S308 - escaped above
 
 
 def _split_trailing(url: str) -> tuple[str, str]:
@@ -130,7 +131,7 @@ def linkify(text: str, terms: Sequence[str] = ()) -> SafeString:
     Anything else that looks like a link (javascript:, data:, mailto:, an address with user
     info) stays plain text.
     """
-    pattern = _term_pattern(terms)
+    pattern = _term_pattern(tuple(terms))
     parts: list[str] = []
     done = 0
     for match in _URL.finditer(text):
