@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.test_api_tokens import create_token
 from mails.models import Message
@@ -194,3 +196,17 @@ def test_only_get_is_allowed(signed_in) -> None:
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
     assert signed_in.delete("/api/mails/abc").status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/api/mails", "/mails"])
+def test_a_bigger_page_costs_no_more_database_queries(signed_in, mailbox, path) -> None:
+    # Touching a deferred field (the body) or a relation per row would add a query per message.
+    mailbox.sync()
+    signed_in.get(path, {"page_size": "1"})  # once-per-session work (last seen) out of the way
+    counts = []
+    for size in ("2", "40"):
+        with CaptureQueriesContext(connection) as queries:
+            response = signed_in.get(path, {"page_size": size})
+        assert response.status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], [q["sql"][:80] for q in queries.captured_queries]
