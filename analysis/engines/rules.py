@@ -1,34 +1,116 @@
-"""The default engine: deterministic, offline rules over sender, subject and body."""
+"""The default engine: deterministic, offline rules over sender, subject and body.
+
+1. Find the cues of each status (strong: states it; weak: leans to it), the signs of a job
+   alert or account notice, the job-search context words, and who sent the email.
+2. An email with no strong cue needs context (an ATS sender or job words) and weak cues to be
+   job-related at all; alerts and notices are not, unless a strong cue says otherwise.
+3. The highest-priority status with a strong cue wins (see ``cues.PRIORITY``), else the one
+   with the most weak cues. Confidence grows with the evidence and shrinks with rivals.
+4. Company, position and a one-line description are extracted for job-related emails.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from analysis.engines.base import Analysis, EmailInput, Status
+from analysis.engines import cues, details, extract, vocab
+from analysis.engines.base import Analysis, EmailInput, Status, clamp_confidence
+from analysis.engines.text import Text, prepare
+from analysis.engines.triggers import Triggered
 
-VERSION = "rules-0"
+# Bump whenever a change to the rules could change any result: cached analyses carry it.
+VERSION = "rules-1"
 
-_PHRASES: dict[Status, re.Pattern[str]] = {
-    Status.REJECTION: re.compile(
-        r"not (?:be )?moving forward|other candidates|regret to inform|not to (?:advance|proceed)",
-        re.I,
-    ),
-    Status.OFFER: re.compile(r"offer letter|pleased to offer|extend an offer", re.I),
-    Status.INTERVIEW_INVITATION: re.compile(r"interview|phone screen", re.I),
-    Status.ASSESSMENT: re.compile(r"assessment|coding challenge|take-home", re.I),
-    Status.WITHDRAWAL: re.compile(r"withdrawn|withdrawal", re.I),
-    Status.INFORMATION_REQUEST: re.compile(r"your availability|references", re.I),
-    Status.ACTION_REQUIRED: re.compile(r"action required|complete your", re.I),
-    Status.APPLICATION_CONFIRMATION: re.compile(
-        r"thank you for applying|application (?:was )?received|received your application", re.I
-    ),
-}
+_STRONG = cues.compile_cues(cues.STRONG)
+_WEAK = cues.compile_cues(cues.WEAK)
+_NOT_APPLICATION = Triggered(cues.NOT_APPLICATION, re.IGNORECASE)
+_CONTEXT = Triggered(cues.CONTEXT, re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the rules found in one email."""
+
+    strong: dict[Status, float]  # status → weight of its strong cues (subject counts more)
+    weak: dict[Status, int]  # status → number of places with weak cues
+    alert: bool  # reads like a job alert, digest or account notice
+    context: bool  # job-search words appear
+    ats: bool  # sent by an applicant-tracking system or recruiting platform
+    personal_sender: bool  # sent from a free-mail address
 
 
 def analyse(email: EmailInput) -> Analysis:
     """Return the rules' analysis of ``email``."""
-    text = f"{email.subject}\n{email.body_text[:4000]}"
-    for status, pattern in _PHRASES.items():
-        if pattern.search(text):
-            return Analysis(status, email.sender_name, "", f"{status.value}.", 0.5)
-    return Analysis(Status.NOT_JOB_RELATED, "", "", "Not about a job application.", 0.5)
+    text = prepare(email)
+    evidence = gather(email, text)
+    status, confidence = decide(evidence)
+    if status is Status.NOT_JOB_RELATED:
+        sentence = details.describe(status, "", "", text, evidence.alert)
+        return Analysis(status, "", "", sentence, clamp_confidence(confidence))
+    company = extract.company(email, text)
+    position = extract.position(email, text, company)
+    sentence = details.describe(status, company, position, text, evidence.alert)
+    return Analysis(status, company, position, sentence, clamp_confidence(confidence))
+
+
+def gather(email: EmailInput, text: Text) -> Evidence:
+    """Return the evidence of ``email``'s prepared text and sender."""
+    strong: dict[Status, float] = {}
+    # A reply's subject describes the message it answers, so only a fresh subject counts.
+    fresh = not text.is_reply and bool(text.subject)
+    subject, body = text.subject_scan, text.body_scan
+    for status, pattern in _STRONG:
+        weight = (1.5 if fresh and pattern.exists(subject) else 0.0) + (
+            1.0 if pattern.exists(body) else 0.0
+        )
+        if weight:
+            strong[status] = weight
+    weak: dict[Status, int] = {}
+    for status, pattern in _WEAK:
+        count = (fresh and pattern.exists(subject)) + pattern.exists(body)
+        if count:
+            weak[status] = count
+    domain = vocab.domain_of(email.sender_address)
+    local = email.sender_address.partition("@")[0].lower()
+    return Evidence(
+        strong=strong,
+        weak=weak,
+        alert=_NOT_APPLICATION.exists(subject) or _NOT_APPLICATION.exists(body),
+        context=_CONTEXT.exists(subject) or _CONTEXT.exists(body),
+        ats=vocab.is_ats_domain(domain) or local == "workday",
+        personal_sender=vocab.is_free_mail_domain(domain),
+    )
+
+
+def decide(evidence: Evidence) -> tuple[Status, float]:
+    """Return the status the evidence supports and the confidence in it."""
+    if evidence.personal_sender and not evidence.context:
+        return Status.NOT_JOB_RELATED, 0.9
+    if evidence.strong:
+        status = next(s for s in cues.PRIORITY if s in evidence.strong)
+        return status, _strong_confidence(status, evidence)
+    if evidence.alert:
+        return Status.NOT_JOB_RELATED, 0.85
+    if evidence.weak and (evidence.context or evidence.ats):
+        status = max(cues.PRIORITY, key=lambda s: (evidence.weak.get(s, 0), -_rank(s)))
+        return status, 0.45 + 0.05 * min(evidence.weak[status], 2) + 0.1 * evidence.ats
+    if evidence.ats:
+        return Status.APPLICATION_CONFIRMATION, 0.35
+    return Status.NOT_JOB_RELATED, 0.6 if evidence.context else 0.9
+
+
+def _rank(status: Status) -> int:
+    return cues.PRIORITY.index(status)
+
+
+def _strong_confidence(status: Status, evidence: Evidence) -> float:
+    weight = evidence.strong[status]
+    # Rivals with strong cues of their own make the choice less certain; the polite
+    # confirmation wording found in nearly every job email is no rival.
+    rivals = [s for s in evidence.strong if s not in (status, Status.APPLICATION_CONFIRMATION)]
+    confidence = 0.7 + 0.08 * weight + 0.05 * (evidence.ats or evidence.context)
+    confidence -= 0.12 * len(rivals)
+    if evidence.alert:
+        confidence -= 0.15
+    return min(confidence, 0.97)

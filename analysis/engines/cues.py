@@ -1,0 +1,256 @@
+"""Phrases that say what a job-application email is about, by status and strength.
+
+A *strong* cue states the status on its own ("we regret to inform you", "offer letter");
+a *weak* cue only leans towards it ("interview", "congratulations"). Patterns run on the
+normalised, lower-cased text (straight quotes, single spaces; see ``text.normalise``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from analysis.engines.base import Status
+from analysis.engines.triggers import Triggered
+
+S = Status
+
+# Status of the strongest cue wins in this order when several are present: an explicit
+# withdrawal or rejection outweighs the polite confirmation wording around it, and a request
+# for availability outweighs the interview or test it is about.
+PRIORITY: tuple[Status, ...] = (
+    S.WITHDRAWAL,
+    S.REJECTION,
+    S.OFFER,
+    S.INFORMATION_REQUEST,
+    S.ASSESSMENT,
+    S.INTERVIEW_INVITATION,
+    S.ACTION_REQUIRED,
+    S.APPLICATION_CONFIRMATION,
+)
+
+_WE = r"(?:we(?:'ve| have|'re| are|'ll| will|'d| would)?|i(?:'ve| have|'m| am|'d| would)?)"
+_MOVE_ON = (
+    r"(?:move|moving|go|going|proceed|proceeding|progress|progressing|advance|advancing|continue"
+    r"|continuing|take|taking)"
+)
+_OTHERS = (
+    r"(?:other|another|a different|different|others|someone else|a candidate|the candidate"
+    r"|candidates|applicants|a more)"
+)
+
+STRONG: dict[Status, tuple[str, ...]] = {
+    S.WITHDRAWAL: (
+        r"(?:application|candidacy|candidature)(?: for [^.]{1,80})? (?:has been|was|is|were)"
+        r" (?:successfully )?withdrawn",
+        r"withdr[ae]wn? (?:your|you from|from consideration|as you requested|per your request)",
+        r"withdrawal (?:request|confirmation|confirmed|of your application)",
+        r"(?:request|decision|wish) to withdraw",
+        r"have withdrawn you",
+    ),
+    S.REJECTION: (
+        r"regret to (?:inform|let you know|advise|share)",
+        r"(?:not|won't|wouldn't|can't|cannot|unable to|decided not to|chosen not to|no longer)"
+        r" (?:be )?" + _MOVE_ON + r" (?:forward |further |ahead )?(?:with )?(?:your|you\b|in the)",
+        r"(?:decided|chosen|opted|elected|made the decision|going|decision) (?:not )?to (?:move|go|"
+        r"proceed|continue|pursue|keep moving|move ahead|progress)(?: forward| ahead)?"
+        r" (?:with |in )?" + _OTHERS,
+        r"(?:move|moving|go|going) (?:forward|ahead) with (?:other|another|a different|others"
+        r"|someone else|candidates whose|applicants whose)",
+        r"(?:pursue|pursuing|proceed with|proceeding with|select|selected|chosen|chose|hired|"
+        r"identified|offered the (?:position|role) to) (?:an?other|other|a different|different"
+        r"|a more|someone else)",
+        r"(?:filled|cancelled|canceled|closed) (?:the|this) (?:role|position|opening)",
+        r"(?:position|role|opening|requisition|job) (?:you applied (?:for|to) )?(?:has been|was"
+        r"|is|have been) (?:filled|cancell?ed|closed|put on hold|no longer (?:available|open))",
+        r"no longer (?:being )?(?:under )?consider|no longer (?:recruiting|reviewing|hiring) for",
+        r"ending (?:your )?consideration|not (?:been )?selected (?:for|to)",
+        r"(?:do not|does not|don't|doesn't|didn't|did not) see a (?:fit|match)",
+        r"not (?:a |the right )?(?:fit|match) (?:at this time|for (?:this|the) (?:role|position))",
+        r"(?:unable|not able) to (?:offer you|move forward|proceed|progress|advance)",
+        r"(?:not|won't) (?:be )?(?:advancing|progressing|proceeding with) your"
+        r" (?:candidacy|application)",
+        r"not to (?:advance|progress|proceed with) your",
+        r"(?:in|to) a different direction",
+        r"(?:unfortunately|regrettably|sadly)\b,? (?:we|you|the (?:team|hiring)|after|at this time"
+        r"|[a-z][a-z &.'-]{1,40} has decided)[^.]{0,120}(?:not|another|other|no longer|unable"
+        r"|won't)",
+        r"not (?:be )?(?:scheduling|considering you|offering you|taking your application)",
+        r"(?:decided|decision) not to (?:take|invite|interview|offer|extend)",
+        r"will not be (?:able to )?(?:offer|invit)",
+    ),
+    S.OFFER: (
+        r"offer letter|offer of employment|employment offer|formal offer|written offer",
+        r"offer (?:package|details|paperwork)|job offer|verbal offer",
+        r"(?:pleased|happy|delighted|excited|thrilled|glad|pleasure|honored|honoured)"
+        r" (?:to|that we can) (?:formally |officially )?(?:offer|extend"
+        r"|present you with an? offer)",
+        r"(?:extend|extending|present you with|presenting you with) (?:you )?(?:an?|the|our|this)"
+        r" (?:formal |official |verbal |conditional )?offer",
+        r"(?:like|love|want) to (?:formally |officially )?(?:offer you|extend (?:you )?an? offer)",
+        r"(?:we're|we are) (?:formally )?offering you",
+        r"selected as (?:our|the) (?:new|successful)|welcome aboard|your offer (?:for|from|of)",
+        r"to accept(?: the offer)?,? please sign|sign (?:and return )?(?:the|your) offer",
+        r"offer (?:is valid|expires|for the [^.]{1,60} (?:role|position) has been accepted)",
+    ),
+    S.INFORMATION_REQUEST: (
+        r"(?:share|send|provide|let (?:us|me) know|confirm|tell (?:us|me)|give (?:us|me)|reply with"
+        r"|know) (?:us |me )?(?:with )?(?:your|some|a few|two|three|\d) ?(?:general )?"
+        r"(?:availability|available times|time ?slots|times that work|salary expectations"
+        r"|expected salary|compensation expectations|notice period|earliest (?:possible )?start"
+        r"|start date|references|work authori[sz]ation|visa status|desired salary)",
+        r"your (?:availability|salary expectations|compensation expectations|earliest start date)",
+        r"when (?:are|would|will) you (?:be )?(?:free|available)",
+        r"(?:would|will|are|do) you (?:be )?(?:available|free|have time|open to"
+        r"|able to (?:meet|chat|talk|join|hop on)) (?:for|to|this|next|on|tomorrow|today|a)",
+        r"(?:two|three|four|five|2|3|4|5|a few|some|several) (?:time ?slots|times|windows) that"
+        r" (?:work|suit)",
+        r"(?:names|contact (?:details|information)) (?:and contact details |of )?(?:of )?"
+        r"(?:two|three|\d|your)? ?(?:professional )?references",
+        r"references requested|(?:request|requesting) (?:your |some )?references",
+        r"a few (?:quick |more |additional )?questions (?:before|about|regarding|for you)",
+        r"(?:could|can) you (?:please )?(?:reply|respond) (?:to confirm|with|and let)",
+        r"(?:are you|would you be) (?:open|willing) to (?:work|relocat|commut)",
+    ),
+    S.ASSESSMENT: (
+        r"(?:online|coding|skills?|cognitive|personality|psychometric|aptitude|situational"
+        r" judge?ment|numerical|verbal|logical|technical) (?:assessment|test|challenge|exercise"
+        r"|evaluation) (?:link|invitation|portal|platform|here)",
+        r"(?:complete|take|start|begin|finish|submit) (?:the|an|your|our|a|this|these|both)"
+        r"(?: [\w-]+){0,4} (?:assessments?|challenges?|tests?|exercises?|questionnaire)\b",
+        r"(?:invite|invited|inviting) you to (?:complete|take|participate in) (?:an?|the|our)"
+        r"(?: [\w-]+){0,3} (?:assessment|test|challenge|exercise)",
+        r"online assessment|coding challenge|coding exercise|take-home|take home|skill tests?"
+        r"|skills tests?",
+        r"assessment (?:invitation|link|portal)|(?:start|begin) (?:the )?assessment",
+        r"(?:hackerrank|codesignal|codility|testgorilla|hirevue|coderpad|karat|pymetrics)\b",
+        r"one-way video|one way video|record (?:your )?(?:answers|responses|video)"
+        r"|video (?:assessment|screen)",
+        r"assessment (?:type|deadline|duration)|(?:assessment|challenge|exercise) (?:takes|will"
+        r" take|should take)",
+    ),
+    S.INTERVIEW_INVITATION: (
+        r"(?:invite|inviting|invitation for) you (?:to|for) (?:an?|the|our|your)?(?: [\w-]+){0,3}"
+        r" ?(?:interview|phone screen|screening|call|chat|conversation|meeting|onsite|on-site"
+        r"|next round|round|discussion)",
+        r"(?:like|love|want|happy|excited|pleased) to (?:schedule|set up|arrange|book|invite you"
+        r" to|move forward with)(?: an?| the| your| some)?(?: [\w-]+){0,3} ?(?:interview|phone"
+        r" screen|screen|call|chat|conversation|meeting|onsite|time)",
+        r"interview (?:invitation|invite|request|confirmation|schedule|details|is confirmed)",
+        r"(?:interview|screen|screening|call|onsite|presentation|conversation|meeting|interviews)"
+        r" (?:with [^.]{1,60}? )?(?:is|are|has been|have been|was|will be) (?:now )?(?:scheduled"
+        r"|confirmed|set|booked|held|taking place|take place)",
+        r"interviews? (?:will )?take place|(?:pick|choose|select|book|grab) (?:a|the|your) (?:time"
+        r"|slot)|scheduling link|calendly\b",
+        r"(?:next|final|second|third|first|technical|virtual) (?:round|stage) (?:of )?(?:interview"
+        r"|with)",
+        r"(?<!not )(?<!not be )(?<!n't be )moving forward with your (?:application|candidacy)",
+        r"(?:would|we'd) love to (?:talk|chat|speak|meet)|looking forward to (?:speaking|meeting|"
+        r"talking) with you",
+        r"(?:confirm|accept) (?:your )?(?:attendance|the (?:interview|invitation))",
+        r"virtual onsite|panel interview|interview loop",
+    ),
+    S.ACTION_REQUIRED: (
+        r"action (?:required|needed)|requires your (?:action|attention)|task awaits you"
+        r"|(?:task|step) (?:is )?(?:awaiting|waiting for) you",
+        r"(?:complete|finish) (?:your|the) (?:job )?(?:application|candidate profile|remaining"
+        r" (?:questions|steps|items)|questionnaire|(?:pre-employment |onboarding |new hire )?forms?"
+        r"|paperwork)",
+        r"application (?:is )?(?:not (?:yet )?complete|incomplete)|(?:is|remains) incomplete",
+        r"background (?:check|screening|verification)"
+        r"|(?:authorize|authorise|authorization for|authorisation for) "
+        r"(?:a |the )?(?:background|screening)",
+        r"pre-employment|onboarding (?:documents|forms|tasks)|i-9|self-identification",
+        r"(?:before|so) (?:we can|that we can) (?:review|process|proceed with|consider|move"
+        r" forward with) your (?:application|candidacy)",
+        r"(?:to continue|to proceed|to remain in consideration|to complete) (?:with )?your"
+        r" (?:application|candidacy)",
+        r"(?:upload|submit|provide|send) (?:us )?(?:a copy of )?(?:your )?(?:transcripts?|diploma"
+        r"|proof of|id\b|identification|(?:the )?(?:required|missing) (?:documents|information))",
+        r"(?:request|requests) (?:that )?(?:applicants|candidates|you) to complete",
+        r"(?:log in|login|log into|sign in|sign into) (?:to )?(?:the|your) (?:\w+ )?"
+        r"(?:system|portal|candidate (?:home|portal|profile)) to complete",
+    ),
+    S.APPLICATION_CONFIRMATION: (
+        r"(?:thanks|thank you)(?: so much| very much)? for (?:applying"
+        r"|your (?:recent |online |job )?application|submitting|your submission"
+        r"|your interest and application|the application)",
+        r"(?:received|receiving|reviewing|got|have) your (?:job |online |completed |recent )?"
+        r"(?:application|resume|cv|materials|submission|profile submission|candidacy|profile and"
+        r" resume|employment profile)",
+        r"your (?:job )?application (?:has been|was|is|had been) (?:successfully )?(?:received|"
+        r"submitted|sent|complete|under review|being reviewed|in review|currently in review)",
+        r"application (?:received|acknowledge?ment|acknowledged|confirmation|submitted|is in)\b",
+        r"(?:confirm|confirming|acknowledge|acknowledging) (?:the )?receipt of your",
+        r"(?:confirm|confirms|confirmation) (?:that )?(?:we (?:have )?received|your"
+        r" application)",
+        r"your application (?:was sent|to [^.]{1,80} was sent)|application was sent to",
+        r"(?:you've|you have|you) (?:successfully |officially |now )?"
+        r"(?:applied|submitted (?:an|your) application)",
+        r"(?:successfully|officially) (?:applied|submitted)|submitted successfully",
+        r"reviewing (?:all )?(?:applications|submissions|candidates|your)",
+        r"(?:application|resume|profile) (?:is|will be) (?:now )?(?:under|being|in) review",
+        r"will (?:review|be reviewing|carefully review|take a (?:close )?look at) (?:your|all)",
+        r"(?:thanks|thank you) for (?:your )?(?:taking the time|your patience)|appreciate your"
+        r" patience",
+        r"(?:contact|reach out to|be in touch with|notify) (?:you |shortlisted candidates |selected"
+        r" candidates )?(?:if|should|once|when)",
+        r"will (?:be in touch|reach out|contact you|get back to you|follow up|provide (?:an? |"
+        r"status )?updates?|update you)",
+        r"status updates? will be sent",
+    ),
+}
+
+WEAK: dict[Status, tuple[str, ...]] = {
+    S.WITHDRAWAL: (r"(?:withdraw|withdrawn|withdrew|withdrawal)\b",),
+    S.REJECTION: (
+        r"keep your (?:resume|cv|information|details|profile) on file",
+        r"(?:wish|wishing) you (?:all )?(?:the )?(?:best|success|luck)",
+        r"encourage you to (?:apply|check|monitor|keep an eye|explore)",
+        r"(?:difficult|tough) decision|highly competitive|many (?:highly )?qualified",
+        r"not the news you were hoping",
+    ),
+    S.OFFER: (r"(?:congratulations|offer|compensation|base salary|start date)\b",),
+    S.INFORMATION_REQUEST: (r"availability\b|could you|can you|please (?:reply|respond)",),
+    S.ASSESSMENT: (r"(?:assessment|assessments|test|challenge|exercise)\b",),
+    S.INTERVIEW_INVITATION: (
+        r"(?:interview|interviews|onsite|on-site)\b|phone screen|screening call|next steps?"
+        r"|hiring manager",
+    ),
+    S.ACTION_REQUIRED: (
+        r"verify your|confirm your (?:email|contact)|please (?:complete|sign|upload)|reminder\b",
+    ),
+    S.APPLICATION_CONFIRMATION: (
+        r"(?:thanks|thank you)(?: so much| very much)? for (?:your )?interest",
+        r"application status|track (?:the status of )?your application|candidate (?:home|portal)",
+        r"shortlisted\b|next steps|what happens next|what to expect",
+    ),
+}
+
+# Job-board alerts, digests, account housekeeping and advice: job-flavoured, but not about
+# an application the person made.
+NOT_APPLICATION = (
+    r"job alert|jobs? (?:you (?:may|might) (?:be interested in|like)|for you\b|near you"
+    r"|matching your|that match|based on your)|new jobs?\b|recommended (?:jobs|for you)"
+    r"|(?:weekly|daily) (?:job )?(?:digest|roundup)|roundup of jobs|saved search"
+    r"|is hiring\b|are hiring\b|top job picks|manage (?:your )?(?:job )?alerts|apply (?:now|today)"
+    r"|(?:reset|change) your password|password reset|account (?:has been|was) created"
+    r"|talent (?:community|network)|tips for your job search|career advice|job search tips"
+    r"|webinar\b|career fair|hiring event"
+)
+
+# Words that put an email in a job-search context at all.
+CONTEXT = (
+    r"(?:apply|applied|applying|application|applications|applicant|applicants|candidate"
+    r"|candidates|candidacy|candidature|position|role|interview|interviews|recruiter|recruiters"
+    r"|recruiting|recruitment|hiring|resume|résumé|cv|job|jobs|offer|opportunity|opportunities"
+    r"|requisition|onboarding|employment|internship)\b|talent acquisition"
+)
+
+
+def compile_cues(cues: dict[Status, tuple[str, ...]]) -> tuple[tuple[Status, Triggered], ...]:
+    """Return one triggered alternation per status, in priority order."""
+    return tuple(
+        (status, Triggered("|".join(f"(?:{p})" for p in cues[status]), re.IGNORECASE))
+        for status in PRIORITY
+        if status in cues
+    )

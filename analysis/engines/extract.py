@@ -1,0 +1,381 @@
+"""Which company and which position an email is about.
+
+Every source of a name (the subject's wording, the sender's display name, "at <Company>" in
+the body, the sign-off, the ATS tenant or sender domain) proposes candidates with a weight;
+candidates that name the same company add up, and the heaviest wins. A candidate that the
+sender's domain or ATS tenant spells (``crowdstrike@myworkday.com`` → "CrowdStrike") gains
+most, because that is the hardest evidence an email carries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from analysis.engines import vocab
+from analysis.engines.base import EmailInput, cap
+from analysis.engines.text import Text
+from analysis.engines.triggers import Triggered
+
+# A proper name: capitalised words (or digits, "&"), with the few lower-case joiners names
+# use ("Bank of America", "Procter & Gamble"); at most seven words.
+_WORD = r"[A-Z0-9][\w&'.+-]*"
+_NAME = rf"{_WORD}(?:,? (?:{_WORD}|of|and|&|de|du|la|le|der|für|y|for|the|in|und)){{0,6}}"
+_TITLE_WORD = r"(?:[A-Z0-9][\w&/'.+-]*|\([^()]{1,40}\))"
+_TITLE = rf"{_TITLE_WORD}(?:,? (?:{_TITLE_WORD}|of|and|&|in|for|to|the|de|-|/|–)){{0,9}}"
+
+# (weight, pattern): the pattern's group "c" is a company.
+_SUBJECT_COMPANY = (
+    (
+        9,
+        r"(?i:your application was sent to|your update from|application (?:to|at|with)|applying"
+        r" (?:to|at|with)|applied (?:to|at|with)|thank(?:s| you) for applying (?:to|at|with)"
+        r"|thank(?:s| you) for your (?:interest in|application (?:to|at|with))|thank you from"
+        r"|update from(?: an?)?|message from|congratulations from|offer from|news from|careers? at"
+        r"|interest in|interview (?:with|at)|welcome to|join|joining|next steps with|regarding"
+        r" your application (?:to|at|with)|your candidacy (?:at|with)|decision from)"
+        r" (?P<c>[^|:!?,]+?)(?:[!?.,:|]| - |\s\(|$)",
+    ),
+    (8, rf"(?i:\bat) (?P<c>{_NAME})\s*(?:[!?.|]|\s-\s|$)"),
+    (8, rf"^(?P<c>{_NAME})\s*(?:[-:|]|//)\s"),
+    (
+        7,
+        rf"(?i:your|update on your|regarding your|from) (?:(?i:recent|new|online) )?(?P<c>{_NAME})"
+        r" (?i:application|job application|offer|interview|candidacy|assessment|coding"
+        r" challenge|technical assessment|careers application)",
+    ),
+    (
+        6,
+        rf"^(?P<c>{_NAME})(?:'s)? (?i:interview|coding challenge|employment offer|careers"
+        r"|application)",
+    ),
+)
+_BODY_COMPANY = (
+    (
+        7,
+        rf"(?i:position|role|opening|opportunity|job|internship|program|team|career|careers"
+        rf"|employment|journey|here|family|everyone|all of us|working) (?i:at|with) (?P<c>{_NAME})",
+    ),
+    (
+        7,
+        rf"(?i:applying|applied|application|apply|interest|interested|submission) (?i:to|at|with|in"
+        rf"|in joining|in working at|in working for|in a career at|in a career with|in employment"
+        rf" with|in career opportunities with|in career opportunities at) (?P<c>{_NAME})",
+    ),
+    (
+        6,
+        rf"(?i:on behalf of|join|joining|welcome to|sent to|thanks from|greetings from)"
+        rf" (?P<c>{_NAME})",
+    ),
+    (
+        6,
+        rf"(?i:the|your) (?P<c>{_NAME}) (?i:talent acquisition|recruiting|recruitment|hiring"
+        r"|people|careers|hr) (?i:team|group)",
+    ),
+)
+# Matched against whole sign-off lines.
+_SIGNATURE_COMPANY = (
+    (
+        5,
+        rf"(?i:the )?(?P<c>{_NAME}) (?i:talent acquisition|recruiting|recruitment|hiring team"
+        r"|careers|hr|people|human resources)(?: (?i:team|group))?",
+    ),
+    (3, rf"(?i:the )?(?P<c>{_NAME}) (?i:team)"),
+)
+
+
+def _compile(
+    table: Iterable[tuple[int, str]], flags: int = 0
+) -> tuple[tuple[int, re.Pattern[str]], ...]:
+    return tuple((weight, re.compile(pattern, flags)) for weight, pattern in table)
+
+
+def _triggered(table: Iterable[tuple[int, str]]) -> tuple[tuple[int, Triggered], ...]:
+    return tuple((weight, Triggered(pattern)) for weight, pattern in table)
+
+
+# Subjects and sign-offs are short: plain patterns. Bodies are long: triggered ones.
+SUBJECT_COMPANY = _compile(_SUBJECT_COMPANY)
+BODY_COMPANY = _triggered(_BODY_COMPANY)
+SIGNATURE_COMPANY = _compile(_SIGNATURE_COMPANY)
+_SIGN_OFF_LINES = 8
+
+# Words that begin phrases, not names: "Application received - ..." is no company.
+_NOT_NAME_START = frozenset(
+    """
+    your the thank thanks application applications interview offer update updates action re fwd
+    confirmation invitation next congratulations reminder important welcome job jobs new please
+    we our a an this that these hi hello dear regarding about following follow scheduling
+    schedule references request quick complete completed background verify assessment take
+    coding online technical let let's could would can you i my it its invite invitation:
+    withdrawal withdrawing status fantastic great good exciting moving data position role
+    opening opportunity candidate congrats time information details career careers hiring
+    recruiting talent people team human mr ms mrs dr sir madam all everyone monday tuesday
+    wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december today tomorrow
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
+_TRAILING_NOISE = re.compile(
+    r"(?:[\s,.;:!-]+(?:job|jobs|application|applications|careers?|team|recruiting|recruitment"
+    r"|talent acquisition|hiring team|hr|inc\.?|llc|ltd\.?|corp\.?|website|portal|site|the"
+    r"|and|of|for|in|&))+[\s,.;:!-]*$|[\s,.;:!'-]+$",
+    re.IGNORECASE,
+)
+_LEADING_NOISE = re.compile(r"^(?:the|recent|new|online)\s+", re.IGNORECASE)
+
+
+def _clean_name(value: str) -> str:
+    value = _LEADING_NOISE.sub("", value.strip().strip("\"'"))
+    return _TRAILING_NOISE.sub("", value).strip()
+
+
+def _acceptable(name: str) -> bool:
+    if not 2 <= len(name) <= 60 or name.lower() in vocab.NOT_A_COMPANY:
+        return False
+    words = name.split()
+    return len(words) <= 7 and words[0].lower().strip(",.") not in _NOT_NAME_START
+
+
+def _squash(value: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", value.lower())
+
+
+def _matches_slug(name: str, slugs: Iterable[str]) -> bool:
+    squashed = _squash(name)
+    return any(
+        slug and (squashed == slug or (len(slug) >= 4 and squashed.startswith(slug)))
+        for slug in slugs
+    )
+
+
+def _candidates(email: EmailInput, text: Text) -> Iterator[tuple[int, str]]:
+    for weight, pattern in SUBJECT_COMPANY:
+        for match in pattern.finditer(text.subject):
+            yield weight, match.group("c")
+    for weight, triggered in BODY_COMPANY:
+        for match in triggered.finditer(text.body_scan):
+            yield weight, match.group("c")
+    lines = [line.strip() for line in text.tail.splitlines()]
+    for line in [line for line in lines if 2 < len(line) < 80][-_SIGN_OFF_LINES:]:
+        for weight, pattern in SIGNATURE_COMPANY:
+            signed = pattern.fullmatch(line)
+            if signed:
+                yield weight, signed.group("c")
+    display = display_name_company(email)
+    if display:
+        yield 6, display
+
+
+def company(email: EmailInput, text: Text) -> str:
+    """Return the company ``email`` is about ('' when nothing names one)."""
+    slugs = sender_slugs(email)
+    totals: dict[str, float] = {}
+    spelling: dict[str, tuple[int, str]] = {}
+    for weight, raw in _candidates(email, text):
+        name = _clean_name(raw)
+        if not _acceptable(name):
+            continue
+        key = name.casefold()
+        bonus = 6 if _matches_slug(name, slugs) else 0
+        totals[key] = totals.get(key, 0) + weight + bonus
+        if weight > spelling.get(key, (-1, ""))[0]:
+            spelling[key] = (weight, name)
+    if totals:
+        best = max(totals, key=lambda key: totals[key])
+        return cap(_tidy_case(spelling[best][1]), 80)
+    slug_name = _slug_in_text(slugs, text)
+    if slug_name:
+        return cap(slug_name, 80)
+    return _slug_fallback(slugs)
+
+
+def _tidy_case(name: str) -> str:
+    return name.title() if name.islower() and len(name) > 3 else name
+
+
+def display_name_company(email: EmailInput) -> str:
+    """Return the company a sender's display name names ("Acme Recruiting" → "Acme")."""
+    name = clean_display_name(email.sender_name)
+    if not name or _looks_like_person(name, email.sender_address):
+        return ""
+    return name if _acceptable(name) else ""
+
+
+_VIA = re.compile(r"\s+via\s+(\S.*)$", re.IGNORECASE)
+_SIGNING_SERVICES = ("docusign", "hellosign", "adobe sign", "dropbox sign", "pandadoc")
+
+
+def clean_display_name(name: str) -> str:
+    """Return a display name without its function words ("Acme Talent Acquisition" → "Acme")."""
+    name = name.strip().strip("\"'")
+    via = _VIA.search(name)
+    if via:
+        if via.group(1).lower().strip() in _SIGNING_SERVICES:
+            return ""  # "<person> via DocuSign": a person sent a document
+        name = name[: via.start()]
+    name = vocab.DISPLAY_NAME_PREFIX_NOISE.sub("", name)
+    for _ in range(3):  # "Acme HR - Workday" sheds "Workday", then "HR"
+        shorter = vocab.DISPLAY_NAME_NOISE.sub("", name).strip(" -,|:")
+        if shorter == name:
+            break
+        name = shorter
+    return _clean_name(name)
+
+
+def _looks_like_person(name: str, address: str) -> bool:
+    local = address.partition("@")[0].lower()
+    if not local or local in vocab.FUNCTION_LOCAL_PARTS:
+        return False
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", name) if len(w) >= 3]
+    return any(word in local for word in words) and len(name.split()) <= 3
+
+
+def sender_slugs(email: EmailInput) -> tuple[str, ...]:
+    """Return the squashed names the sender's address suggests: ATS tenant, then domain."""
+    address = email.sender_address.lower()
+    local, _, domain = address.partition("@")
+    slugs: list[str] = []
+    if vocab.is_ats_domain(domain):
+        tenant = local if local.split("-")[0] not in vocab.FUNCTION_LOCAL_PARTS else ""
+        labels = [x for x in domain.split(".")[:-2] if x not in vocab.DOMAIN_NOISE_LABELS]
+        slugs += [_squash(tenant.split("+")[0])] + [_squash(x) for x in labels]
+    elif domain and not vocab.is_free_mail_domain(domain) and not vocab.is_job_board_domain(domain):
+        labels = [x for x in domain.split(".")[:-1] if x not in vocab.DOMAIN_NOISE_LABELS]
+        slugs += [_squash(x) for x in reversed(labels)]
+    return tuple(slug for slug in slugs if len(slug) >= 2)
+
+
+_PROPER_PHRASE = re.compile(rf"\b{_NAME}")
+
+
+def _slug_in_text(slugs: tuple[str, ...], text: Text) -> str:
+    if not slugs:
+        return ""
+    for source in (text.subject, text.flat[:3000], text.tail):
+        for match in _PROPER_PHRASE.finditer(source):
+            words = match.group().split()
+            # Try the phrase's leading words: "Northrop Grumman Careers" spells "northropgrumman".
+            for end in range(len(words), 0, -1):
+                candidate = _clean_name(" ".join(words[:end]))
+                if candidate and _squash(candidate) in slugs and _acceptable(candidate):
+                    return candidate
+    return ""
+
+
+def _slug_fallback(slugs: tuple[str, ...]) -> str:
+    for slug in slugs:
+        if len(slug) >= 3 and slug not in vocab.NOT_A_COMPANY:
+            return slug.upper() if len(slug) <= 3 else slug.capitalize()
+    return ""
+
+
+# -- position ------------------------------------------------------------------------------
+
+_TITLE_NOUNS = re.compile(
+    r"\b(?:engineer|engineering|developer|analyst|analytics|scientist|science|manager|designer"
+    r"|intern|internship|associate|specialist|consultant|researcher|director|lead|architect"
+    r"|administrator|coordinator|representative|officer|assistant|accountant|programmer"
+    r"|technician|writer|editor|strategist|owner|recruiter|advisor|adviser|head|vp|president"
+    r"|executive|operator|fellow|co-op|trainee|apprentice|graduate|nurse|teacher|agent|clerk"
+    r"|driver|sre|devops|partner|principal|staff|controller|auditor|economist|statistician"
+    r"|biostatistician|marketer|marketing|sales|support|success|operations|product|program"
+    r"|counsel|attorney|paralegal|therapist|pharmacist|physician|cashier|chef|instructor"
+    r"|professor|tutor|planner|buyer|producer|artist|modeler|modeller|tester|qa)\b",
+    re.IGNORECASE,
+)
+_POSITION_PATTERNS = _triggered(
+    (
+        (
+            9,
+            rf"(?i:for the|for our|for an?|the|our) (?P<p>{_TITLE}) (?i:role|position|opening"
+            r"|opportunity|job|vacancy|internship|req)\b",
+        ),
+        (9, rf"(?i:position|role|job title|job|title|vacancy) ?: ?(?P<p>{_TITLE})"),
+        (8, rf"(?i:position|role) (?i:of|as) (?:(?i:an?|our|the) )?(?P<p>{_TITLE})"),
+        (
+            8,
+            rf"(?i:you applied for|applied for the|applied to the|your application for the)"
+            rf" (?P<p>{_TITLE})",
+        ),
+        (
+            7,
+            rf"(?i:application|applying|applied|candidacy|interview|offer|applications) (?i:for|to)"
+            rf" (?:(?i:the|our|an?) )?(?:(?i:position|role) (?i:of) )?(?P<p>{_TITLE})",
+        ),
+        (
+            5,
+            rf"(?i:join us as|join the team as|selected as our new|selected as our|as our new)"
+            rf" (?:(?i:an?|our) )?(?P<p>{_TITLE})",
+        ),
+        (
+            6,
+            rf"(?i:requisition|req|job) (?:(?i:id|number|no\.?)?:? ?)?[\w-]*\d[\w-]* [-:] (?P<p>"
+            rf"{_TITLE})",
+        ),
+    )
+)
+_SUBJECT_POSITION = _compile(
+    (
+        (8, rf"^(?P<p>{_TITLE}) (?i:at) [A-Z0-9]"),
+        (8, rf"(?::|-|\|) (?P<p>{_TITLE}) (?i:at) [A-Z0-9]"),
+        (
+            7,
+            rf"(?:^|: |- |\| |(?i:for|for the|your) )(?P<p>{_TITLE})(?: \(|$| (?i:application"
+            r"|interview|position|role|offer)\b)",
+        ),
+    )
+)
+_POSITION_TRAILING = re.compile(
+    r"(?:[\s,(-]+(?:position|role|opening|opportunity|job|vacancy|req(?:uisition)?|at|with"
+    r"|in|for|and|the|to|of|&|-|/))+\s*$|[\s,.;:!(-]+$",
+    re.IGNORECASE,
+)
+_NOT_POSITION_START = frozenset(
+    """
+    your the we you our thank thanks application interview offer update action next please this
+    that a an it i re fwd congratulations confirmation received welcome regarding following hi
+    hello dear invitation references scheduling withdrawal take complete great important
+    reminder
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
+
+
+def position(email: EmailInput, text: Text, company_name: str) -> str:
+    """Return the position ``email`` is about ('' when it names none)."""
+    matches = [
+        (weight, match)
+        for weight, pattern in _SUBJECT_POSITION
+        for match in pattern.finditer(text.subject)
+    ]
+    matches += [
+        (weight, match)
+        for weight, triggered in _POSITION_PATTERNS
+        for match in triggered.finditer(text.body_scan)
+    ]
+    best: tuple[float, str] = (0.0, "")
+    for weight, match in matches:
+        name = _clean_title(match.group("p"), company_name)
+        score = weight + _title_bonus(name)
+        if name and score > best[0]:
+            best = (score, name)
+    return cap(best[1], 80) if best[0] >= 8 else ""
+
+
+def _clean_title(value: str, company_name: str) -> str:
+    value = value.strip()
+    if company_name:
+        for joiner in (" at ", " with ", " - "):
+            value = value.partition(joiner + company_name)[0]
+    value = _POSITION_TRAILING.sub("", value).strip()
+    words = value.split()
+    if not words or words[0].lower() in _NOT_POSITION_START or len(words) > 10:
+        return ""
+    if company_name and value.casefold() == company_name.casefold():
+        return ""
+    return value
+
+
+def _title_bonus(name: str) -> float:
+    if not name:
+        return -99
+    return 3 if _TITLE_NOUNS.search(name) else -3

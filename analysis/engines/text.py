@@ -1,0 +1,90 @@
+"""The text the rules read: normalised, quoted replies cut off, bounded in length."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.engines.base import EmailInput
+from analysis.engines.triggers import Scan
+
+# What a job email says sits in its first few KB; the sign-off (company, team) at its end.
+# Reading only these keeps the rules fast on 100 KB newsletters without losing accuracy.
+HEAD_CHARS = 4000
+TAIL_CHARS = 600
+
+# Typographic quotes, dashes and spaces made plain, invisible characters dropped.
+_PLAIN = (
+    ("\u2018", "'"),
+    ("\u2019", "'"),
+    ("\u201b", "'"),
+    ("\u2032", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u00a0", " "),
+    ("\u2007", " "),
+    ("\u202f", " "),
+    ("\u2013", "-"),
+    ("\u2014", "-"),
+    ("\u2011", "-"),
+    ("\u200b", ""),
+    ("\u200c", ""),
+    ("\u200d", ""),
+    ("\u2060", ""),
+    ("\ufeff", ""),
+    ("\u034f", ""),  # combining grapheme joiner: LinkedIn pads previews with it
+    ("\u00ad", ""),
+)
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_QUOTED_REPLY = re.compile(
+    r"^(?:>|On .{4,200}wrote:\s*$|-{2,} ?Original Message ?-{2,}|From: .{1,200}\n(?:Sent|Date): )",
+    re.MULTILINE,
+)
+_RE_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|sv|vs|tr)\s*(?:\[\d+\])?:\s*)+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One email prepared for the rules."""
+
+    subject: str  # normalised, "Re:"/"Fwd:" removed, original case
+    is_reply: bool  # the subject was "Re:"/"Fwd:": it may describe an earlier message
+    flat: str  # the head of the body on one line, original case
+    tail: str  # the last lines of the body (the sign-off), original case
+    subject_scan: Scan
+    body_scan: Scan  # of ``flat``
+
+
+def clean(value: str) -> str:
+    """Return ``value`` with typographic quotes, dashes and invisible characters made plain."""
+    # str.translate would look every character up in a dict; a few C-speed scans for the
+    # characters that occur are several times faster on mail.
+    for special, plain in _PLAIN:
+        if special in value:
+            value = value.replace(special, plain)
+    return value
+
+
+def prepare(email: EmailInput) -> Text:
+    """Return the normalised text of ``email``; bounded work whatever its size."""
+    raw_subject = " ".join(clean(email.subject[:500]).split())
+    subject = _RE_PREFIX.sub("", raw_subject)
+    body = email.body_text or email.snippet
+    head = clean(body[:HEAD_CHARS])
+    quoted = _QUOTED_REPLY.search(head)
+    if quoted:
+        head = head[: quoted.start()]
+    tail = head[-TAIL_CHARS:]
+    if not quoted and len(body) > HEAD_CHARS:
+        # A long body's sign-off is at its very end, unless that end is a quoted reply.
+        end = clean(body[-TAIL_CHARS:])
+        tail = tail if _QUOTED_REPLY.search(end) else end
+    flat = " ".join(head.split())
+    return Text(
+        subject=subject,
+        is_reply=len(subject) != len(raw_subject),
+        flat=flat,
+        tail=_SPACES.sub(" ", tail),
+        subject_scan=Scan.of(subject),
+        body_scan=Scan.of(flat),
+    )
