@@ -1,0 +1,129 @@
+"""The first-page cache: used when nothing changed, never stale after any sync write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from bson import ObjectId
+
+from mailbox_project.mongo import get_database
+from mails import labels, sync, versions
+from mails.models import Label
+from mails.search.service import search
+from mails.search.testing import Spec, deliver, document
+from mails.tests.test_full_sync import run_until_partial
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+START = dt.datetime(2031, 1, 1, tzinfo=dt.UTC)
+
+
+def spec(minutes: int, subject: str, labels: list[str] | None = None) -> Spec:
+    return Spec(
+        subject=subject,
+        from_name="Ana",
+        from_address="ana@example.com",
+        internal_date=START + dt.timedelta(minutes=minutes),
+        labels=labels if labels is not None else ["INBOX"],
+    )
+
+
+@pytest.fixture
+def synced(mailbox_owner, google):
+    ids = [
+        deliver(google.emulator, mailbox_owner.email, spec(n, f"Larkspur {n}")) for n in range(3)
+    ]
+    run_until_partial(mailbox_owner)
+    return mailbox_owner, ids
+
+
+def found(user, query: str) -> list[str]:
+    return [m.gmail_id for m in search(user, query).messages]
+
+
+def test_an_unchanged_mailbox_is_answered_from_the_cache(synced) -> None:
+    user, ids = synced
+    assert found(user, "larkspur") == ids[::-1]
+    # A write behind the sync's back (no version bump) is not seen: the page came from Redis.
+    sneaky = spec(10, "Larkspur sneaky")
+    get_database()["messages"].insert_one(document(user.pk, sneaky, "sneaky-id"))
+    assert found(user, "larkspur") == ids[::-1]
+    assert found(user, "LARKSPUR  ") == ids[::-1]  # same canonical query, same entry
+    # Another page size is another entry, computed afresh.
+    assert next(m.gmail_id for m in search(user, "larkspur", page_size=10).messages) == "sneaky-id"
+    versions.bump(user.pk)
+    assert found(user, "larkspur")[0] == "sneaky-id"
+
+
+def test_a_delivery_is_seen_by_the_next_search(synced, google) -> None:
+    user, ids = synced
+    assert found(user, "larkspur") == ids[::-1]
+    new = deliver(google.emulator, user.email, spec(30, "Larkspur new"))
+    sync.sync_step(user)
+    assert found(user, "larkspur") == [new, *ids[::-1]]
+
+
+def test_a_deletion_is_seen_by_the_next_search(synced, google) -> None:
+    user, ids = synced
+    assert found(user, "larkspur") == ids[::-1]
+    google.emulator.delete(user.email, ids[1])
+    sync.sync_step(user)
+    assert found(user, "larkspur") == [ids[2], ids[0]]
+
+
+def test_label_changes_are_seen_by_the_next_search(synced, google) -> None:
+    user, ids = synced
+    assert found(user, "is:starred larkspur") == []
+    assert found(user, "larkspur") == ids[::-1]
+    google.emulator.modify_labels(user.email, ids[0], add=["STARRED"])
+    google.emulator.modify_labels(user.email, ids[1], add=["TRASH"], remove=["INBOX"])
+    sync.sync_step(user)
+    assert found(user, "is:starred larkspur") == [ids[0]]
+    assert found(user, "larkspur") == [ids[2], ids[0]]
+    assert found(user, "in:trash larkspur") == [ids[1]]
+    assert found(user, "in:inbox larkspur") == [ids[2], ids[0]]
+    google.emulator.modify_labels(user.email, ids[0], remove=["STARRED"])
+    sync.sync_step(user)
+    assert found(user, "is:starred larkspur") == []
+
+
+def test_a_label_the_sync_does_not_know_is_looked_up_and_searchable(synced, google) -> None:
+    user, ids = synced
+    assert found(user, "label:garden-club") == []
+    mailbox = google.emulator.mailbox(user.email)
+    with google.emulator.lock:
+        mailbox.add_user_label("Garden Club")
+    google.emulator.modify_labels(user.email, ids[2], add=["Garden Club"])
+    sync.sync_step(user)
+    assert Label.objects.filter(user=user, name="Garden Club").exists()
+    assert found(user, "label:garden-club") == [ids[2]]
+    assert found(user, 'label:"Garden Club"') == [ids[2]]
+
+
+def test_a_renamed_label_is_searched_by_its_new_name(synced, google) -> None:
+    user, ids = synced
+    mailbox = google.emulator.mailbox(user.email)
+    with google.emulator.lock:
+        label_id = mailbox.add_user_label("Old Name")
+    google.emulator.modify_labels(user.email, ids[0], add=[label_id])
+    sync.sync_step(user)
+    assert found(user, "label:old-name") == [ids[0]]
+    with google.emulator.lock:
+        mailbox.user_labels[label_id] = "New Name"
+    assert labels.refresh(user.pk, sync.GmailClient(user))
+    assert found(user, "label:new-name") == [ids[0]]
+    assert found(user, "label:old-name") == []
+
+
+def test_the_cache_keeps_ids_not_messages(synced) -> None:
+    user, _ids = synced
+    from django.core.cache import cache
+
+    from mails.search import cache as search_cache
+
+    search(user, "larkspur", include_body=True)
+    entry = cache.get(search_cache.key(user.pk, "larkspur", 50, True))
+    assert entry["ids"]
+    assert all(ObjectId.is_valid(i) for i in entry["ids"])
+    assert set(entry) == {"ids", "next"}
