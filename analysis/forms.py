@@ -1,0 +1,147 @@
+"""Forms of the applications tracker: the list's filters, corrections and merges.
+
+The filter form serves the page, the CSV export and the API alike, so all three accept the same
+parameters and refuse the same bad ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from analysis.applications import company_key, normalise
+from analysis.models import STATUS_CHOICES, JobApplication, JobApplicationQuerySet
+
+# ?sort= values and the ordering each stands for; "-" in front reverses it.
+SORTS: dict[str, tuple[str, ...]] = {
+    "company": ("company_key", "position_key"),
+    "position": ("position_key", "company_key"),
+    "status": ("status", "company_key"),
+    "last_activity": ("last_activity_at",),
+    "applied": ("applied_at",),
+    "emails": ("email_count",),
+}
+DEFAULT_SORT = "-last_activity"
+SORT_CHOICES = [(name, name) for base in SORTS for name in (base, f"-{base}")]
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+class ApplicationFilterForm(forms.Form):
+    """GET parameters of /applications, its CSV export and /api/applications."""
+
+    status = forms.ChoiceField(
+        choices=[("", "All statuses"), *STATUS_CHOICES], required=False, label="Status"
+    )
+    company = forms.CharField(required=False, max_length=300, label="Company")
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.TextInput(attrs={"placeholder": "Company or position", "type": "search"}),
+    )
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    page_size = forms.IntegerField(
+        min_value=1, max_value=MAX_PAGE_SIZE, required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, companies: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if companies is not None:
+            # The page offers the user's companies; the API accepts any name (matched by key).
+            self.fields["company"].widget = forms.Select(
+                choices=[("", "All companies"), *companies]
+            )
+
+    def filter(self, queryset: JobApplicationQuerySet) -> JobApplicationQuerySet:
+        """Return ``queryset`` filtered and ordered as the (valid) form says."""
+        data = self.cleaned_data
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("company"):
+            queryset = queryset.filter(company_key=company_key(data["company"]))
+        if data.get("q"):
+            queryset = queryset.filter(_text_query(data["q"]))
+        return queryset.order_by(*self.ordering())
+
+    def ordering(self) -> list[str]:
+        sort = self.cleaned_data.get("sort") or DEFAULT_SORT
+        descending = sort.startswith("-")
+        fields = SORTS[sort.lstrip("-")]
+        return [f"-{f}" if descending else f for f in (*fields, "pk")]
+
+    def error_message(self) -> str:
+        """Return every error of the form as one sentence per field, for a 400 answer."""
+        return " ".join(
+            f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in self.errors.items()
+        )
+
+
+def _text_query(text: str) -> Q:
+    # The keys are normalised, so "societe" finds "Société Générale"; the names are searched
+    # as typed too, for what normalisation drops (C++, C#).
+    key = normalise(text)
+    query = Q(company__icontains=text) | Q(position__icontains=text)
+    if key:
+        query |= Q(company_key__contains=key) | Q(position_key__contains=key)
+    return query
+
+
+def company_choices(queryset: JobApplicationQuerySet) -> list[tuple[str, str]]:
+    """Return (value, label) pairs of the companies in ``queryset``, one per key, by name."""
+    names: dict[str, str] = {}
+    for key, name in queryset.order_by("company_key").values_list("company_key", "company"):
+        names.setdefault(key, name or "(company unknown)")
+    return [(name, name) for name in sorted(names.values(), key=str.casefold)]
+
+
+class ApplicationCorrectionForm(forms.Form):
+    """Correct an application: its status (or "as its emails say"), company and position."""
+
+    status = forms.ChoiceField(
+        choices=[("", "As its emails say"), *STATUS_CHOICES], required=False, label="Status"
+    )
+    company = forms.CharField(max_length=300, label="Company")
+    position = forms.CharField(max_length=300, required=False, label="Position")
+
+    @classmethod
+    def for_application(cls, application: JobApplication) -> ApplicationCorrectionForm:
+        return cls(
+            initial={
+                "status": application.status_override,
+                "company": application.company,
+                "position": application.position,
+            },
+            prefix="app",
+        )
+
+
+class EmailCorrectionForm(forms.Form):
+    """Correct one email's analysis; a blank field keeps what the analysis says."""
+
+    status = forms.ChoiceField(
+        choices=[("", "As analysed"), *STATUS_CHOICES], required=False, label="Status"
+    )
+    company = forms.CharField(max_length=300, required=False, label="Company")
+    position = forms.CharField(max_length=300, required=False, label="Position")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(name) for name in ("status", "company", "position")):
+            raise forms.ValidationError("Change the status, the company or the position.")
+        return data
+
+
+class MergeForm(forms.Form):
+    """Pick another application of the user's to merge into this one."""
+
+    other = forms.ChoiceField(label="Merge with")
+
+    def __init__(self, *args: Any, others: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["other"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose an application…"), *others]

@@ -1,0 +1,351 @@
+"""The applications tracker's pages: the list, one application, the dashboard, the CSV export.
+
+Server-rendered and usable without JavaScript: filters and sorting are GET links, corrections
+are POST forms (CSRF) that redirect after success and show their errors inline (HTTP 400).
+Every lookup is scoped to the signed-in user; another user's application is a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from bson import ObjectId
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from analysis import applications, charts, dashboard, export, service
+from analysis.forms import (
+    DEFAULT_SORT,
+    PAGE_SIZE,
+    ApplicationCorrectionForm,
+    ApplicationFilterForm,
+    EmailCorrectionForm,
+    MergeForm,
+    company_choices,
+)
+from analysis.models import STATUS_LABELS, ApplicationEmail, Correction, JobApplication
+
+# Column headings of the list, in order: (label, ?sort= name or None when not sortable).
+COLUMNS = [
+    ("Company", "company"),
+    ("Position", "position"),
+    ("Status", "status"),
+    ("Applied", "applied"),
+    ("Last update", "last_activity"),
+    ("Emails", "emails"),
+]
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def application_or_404(user: User, application_id: str) -> JobApplication:
+    """Return the user's application by id; a malformed or someone else's id is a 404."""
+    if not ObjectId.is_valid(application_id):
+        raise Http404("No such application.")
+    mine = JobApplication.objects.for_user(user)
+    return get_object_or_404(mine, pk=ObjectId(application_id))
+
+
+def mail_url(message_id: str) -> str:
+    return f"/mails/{quote(message_id, safe='')}"
+
+
+def detail_url(application: JobApplication | Any) -> str:
+    pk = application.pk if isinstance(application, JobApplication) else application
+    return reverse("analysis:detail", args=[str(pk)])
+
+
+# --- The list ------------------------------------------------------------------------------------
+
+
+def _query(params: QueryDict, **changes: Any) -> str:
+    """Return ``params`` with ``changes`` applied (None removes) as a query string."""
+    merged = {key: params.get(key, "") for key in params}
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = str(value)
+    kept = {key: value for key, value in merged.items() if value != ""}
+    return f"?{urlencode(kept)}" if kept else "?"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    url: str
+    # "ascending", "descending" or "" (not the current sort).
+    direction: str
+
+
+def _columns(params: QueryDict, sort: str) -> list[Column]:
+    columns = []
+    for label, name in COLUMNS:
+        direction = ""
+        if sort.lstrip("-") == name:
+            direction = "descending" if sort.startswith("-") else "ascending"
+        # A click on the current column flips it; a new column starts ascending.
+        target = name if direction == "descending" else f"-{name}" if direction else name
+        columns.append(Column(label, _query(params, sort=target, page=None), direction))
+    return columns
+
+
+@require_GET
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    mine = JobApplication.objects.for_user(user)
+    form = ApplicationFilterForm(request.GET, companies=company_choices(mine))
+    context: dict[str, Any] = {"form": form, "has_any": mine.exists()}
+    if not form.is_valid():
+        return render(request, "analysis/list.html", context, status=400)
+    page = Paginator(form.filter(mine), PAGE_SIZE).get_page(form.cleaned_data.get("page"))
+    params = request.GET
+    context.update(
+        page=page,
+        columns=_columns(params, form.cleaned_data.get("sort") or DEFAULT_SORT),
+        filtered=any(params.get(k) for k in ("status", "company", "q")),
+        previous_url=_query(params, page=page.previous_page_number())
+        if page.has_previous()
+        else "",
+        next_url=_query(params, page=page.next_page_number()) if page.has_next() else "",
+        export_url=reverse("analysis:export") + _query(params, page=None, sort=params.get("sort")),
+    )
+    return render(request, "analysis/list.html", context)
+
+
+@require_GET
+@login_required
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The list as CSV, with the same filters and sorting (no pagination)."""
+    user = _user(request)
+    form = ApplicationFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(
+            form.error_message(), status=400, content_type="text/plain; charset=utf-8"
+        )
+    rows = form.filter(JobApplication.objects.for_user(user))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="applications.csv"'
+    export.write_csv(rows, response, url=request.build_absolute_uri)
+    return response
+
+
+# --- One application -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One email of the timeline, with its analysis (through the cache) and its form."""
+
+    email: ApplicationEmail
+    mail_url: str
+    details: str
+    confidence: float | None
+    analysed_status: str
+    form: EmailCorrectionForm
+    open: bool
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.email.status, self.email.status)
+
+
+def _timeline(
+    user: User, application: JobApplication, bound: EmailCorrectionForm | None
+) -> list[TimelineEntry]:
+    emails = list(application.emails.order_by("date", "message_id"))
+    ids = [email.message_id for email in emails]
+    # Through the tiered cache (L1 → Redis → MongoDB); nothing is classified on a page view.
+    analyses = service.results_for(user.pk, ids, compute_missing=False)
+    entries = []
+    for email in emails:
+        analysis = analyses.get(email.message_id, {})
+        prefix = f"email-{email.message_id}"
+        is_bound = bound is not None and bound.prefix == prefix
+        entries.append(
+            TimelineEntry(
+                email=email,
+                mail_url=mail_url(email.message_id),
+                details=str(analysis.get("details") or email.details),
+                confidence=_confidence(analysis.get("confidence", email.confidence)),
+                analysed_status=str(analysis.get("status", "")),
+                form=bound if is_bound and bound else _email_form(user, email, prefix),
+                open=is_bound,
+            )
+        )
+    return entries
+
+
+def _confidence(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _email_form(user: User, email: ApplicationEmail, prefix: str) -> EmailCorrectionForm:
+    correction = Correction.objects.filter(user=user, message_id=email.message_id).first()
+    initial = {}
+    if correction is not None:
+        initial = {
+            "status": correction.status,
+            "company": correction.company,
+            "position": correction.position,
+        }
+    return EmailCorrectionForm(initial=initial, prefix=prefix)
+
+
+def _merge_choices(user: User, application: JobApplication) -> list[tuple[str, str]]:
+    others = JobApplication.objects.for_user(user).exclude(pk=application.pk)
+    return [
+        (str(other.pk), f"{other.company_label} — {other.position_label}")
+        for other in others.order_by("company_key", "position_key")
+    ]
+
+
+def _render_detail(
+    request: HttpRequest,
+    application: JobApplication,
+    *,
+    app_form: ApplicationCorrectionForm | None = None,
+    merge_form: MergeForm | None = None,
+    email_form: EmailCorrectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    context = {
+        "application": application,
+        "timeline": _timeline(user, application, email_form),
+        "app_form": app_form or ApplicationCorrectionForm.for_application(application),
+        "merge_form": merge_form
+        or MergeForm(others=_merge_choices(user, application), prefix="merge"),
+        "app_form_open": app_form is not None,
+        "merge_form_open": merge_form is not None,
+    }
+    return render(request, "analysis/detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def application_detail(request: HttpRequest, application_id: str) -> HttpResponse:
+    return _render_detail(request, application_or_404(_user(request), application_id))
+
+
+@require_POST
+@login_required
+def correct_application(request: HttpRequest, application_id: str) -> HttpResponse:
+    application = application_or_404(_user(request), application_id)
+    form = ApplicationCorrectionForm(request.POST, prefix="app")
+    if form.is_valid():
+        try:
+            applications.correct_application(application, **form.cleaned_data)
+        except applications.Conflict as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Application updated.")
+            return redirect(detail_url(application))
+    return _render_detail(request, application, app_form=form, status=400)
+
+
+@require_POST
+@login_required
+def merge_application(request: HttpRequest, application_id: str) -> HttpResponse:
+    user = _user(request)
+    application = application_or_404(user, application_id)
+    # Only the user's own other applications are valid choices.
+    form = MergeForm(request.POST, others=_merge_choices(user, application), prefix="merge")
+    if form.is_valid():
+        other = ObjectId(form.cleaned_data["other"])
+        applications.merge(user.pk, application.pk, other)
+        messages.success(request, "Applications merged.")
+        return redirect(detail_url(application))
+    return _render_detail(request, application, merge_form=form, status=400)
+
+
+def _email_or_404(user: User, application: JobApplication, message_id: str) -> ApplicationEmail:
+    return get_object_or_404(
+        ApplicationEmail, user=user, application=application, message_id=message_id
+    )
+
+
+def _after_email_change(
+    request: HttpRequest, application: JobApplication, message_id: str
+) -> HttpResponse:
+    """Redirect to where the email now is: this application, its new one, or the list."""
+    user = _user(request)
+    now_in = (
+        ApplicationEmail.objects.filter(user=user, message_id=message_id)
+        .values_list("application_id", flat=True)
+        .first()
+    )
+    if now_in is not None and now_in != application.pk:
+        messages.success(request, "The email moved to another application.")
+        return redirect(detail_url(now_in))
+    if JobApplication.objects.for_user(user).filter(pk=application.pk).exists():
+        return redirect(detail_url(application))
+    messages.info(request, "That was the application's last email; the application is gone.")
+    return redirect("analysis:list")
+
+
+@require_POST
+@login_required
+def correct_email(request: HttpRequest, application_id: str, message_id: str) -> HttpResponse:
+    user = _user(request)
+    application = application_or_404(user, application_id)
+    email = _email_or_404(user, application, message_id)
+    form = EmailCorrectionForm(request.POST, prefix=f"email-{email.message_id}")
+    if form.is_valid():
+        applications.correct_email(user.pk, email.message_id, **form.cleaned_data)
+        messages.success(request, "Email corrected.")
+        return _after_email_change(request, application, email.message_id)
+    return _render_detail(request, application, email_form=form, status=400)
+
+
+@require_POST
+@login_required
+def mark_not_job(request: HttpRequest, application_id: str, message_id: str) -> HttpResponse:
+    user = _user(request)
+    application = application_or_404(user, application_id)
+    email = _email_or_404(user, application, message_id)
+    applications.mark_not_job(user.pk, email.message_id)
+    messages.success(request, f"“{email.subject or '(no subject)'}” is not tracked any more.")
+    return _after_email_change(request, application, email.message_id)
+
+
+@require_POST
+@login_required
+def reset_email(request: HttpRequest, application_id: str, message_id: str) -> HttpResponse:
+    user = _user(request)
+    application = application_or_404(user, application_id)
+    email = _email_or_404(user, application, message_id)
+    applications.reset_email(user.pk, email.message_id)
+    messages.success(request, "The email is back to what the analysis says.")
+    return _after_email_change(request, application, email.message_id)
+
+
+# --- Dashboard -----------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    figures = dashboard.compute(_user(request).pk)
+    context = {
+        "figures": figures,
+        "funnel_chart": charts.funnel(figures.funnel),
+        "weekly_chart": charts.weekly(figures.weekly),
+        "response_chart": charts.response_days(figures.response_days),
+    }
+    return render(request, "analysis/dashboard.html", context)
