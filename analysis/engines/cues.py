@@ -14,19 +14,22 @@ from analysis.engines.triggers import Triggered
 
 S = Status
 
-# Status of the strongest cue wins in this order when several are present: an explicit
-# withdrawal or rejection outweighs the polite confirmation wording around it, and a request
-# for availability outweighs the interview or test it is about.
+# When several statuses have strong cues, the first in this order wins: an explicit
+# withdrawal or rejection outweighs the polite confirmation wording around it; an invitation
+# to a test or an interview outweighs the request for availability that schedules it; a plain
+# request (availability, references) outweighs the "we received your application" around it.
 PRIORITY: tuple[Status, ...] = (
     S.WITHDRAWAL,
     S.REJECTION,
     S.OFFER,
-    S.INFORMATION_REQUEST,
     S.ASSESSMENT,
     S.INTERVIEW_INVITATION,
+    S.INFORMATION_REQUEST,
     S.ACTION_REQUIRED,
     S.APPLICATION_CONFIRMATION,
 )
+# These end or decide an application: stated anywhere, they are what the email is about.
+DECISIVE = frozenset({S.WITHDRAWAL, S.REJECTION, S.OFFER})
 
 _WE = r"(?:we(?:'ve| have|'re| are|'ll| will|'d| would)?|i(?:'ve| have|'m| am|'d| would)?)"
 _MOVE_ON = (
@@ -62,7 +65,10 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"(?:filled|cancelled|canceled|closed) (?:the|this) (?:role|position|opening)",
         r"(?:position|role|opening|requisition|job) (?:you applied (?:for|to) )?(?:has been|was"
         r"|is|have been) (?:filled|cancell?ed|closed|put on hold|no longer (?:available|open))",
-        r"no longer (?:being )?(?:under )?consider|no longer (?:recruiting|reviewing|hiring) for",
+        r"no longer (?:being )?(?:under )?consider|no longer (?:recruiting|reviewing|hiring"
+        r"|accepting|considering)(?: applications| applicants| candidates)? for",
+        r"(?:considering|consider|explore|exploring|pursue|pursuing) other (?:candidates"
+        r"|applicants)(?: whose| who| for)",
         r"ending (?:your )?consideration|not (?:been )?selected (?:for|to)",
         r"(?:do not|does not|don't|doesn't|didn't|did not) see a (?:fit|match)",
         r"not (?:a |the right )?(?:fit|match) (?:at this time|for (?:this|the) (?:role|position))",
@@ -72,15 +78,16 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"not to (?:advance|progress|proceed with) your",
         r"(?:in|to) a different direction",
         r"(?:unfortunately|regrettably|sadly)\b,? (?:we|you|the (?:team|hiring)|after|at this time"
-        r"|[a-z][a-z &.'-]{1,40} has decided)[^.]{0,120}(?:not|another|other|no longer|unable"
-        r"|won't)",
+        r"|[a-z][a-z &.'-]{1,40} has decided)[^.]{0,120}?\b(?:not|another|other|no longer"
+        r"|unable|won't)\b",
         r"not (?:be )?(?:scheduling|considering you|offering you|taking your application)",
         r"(?:decided|decision) not to (?:take|invite|interview|offer|extend)",
         r"will not be (?:able to )?(?:offer|invit)",
     ),
     S.OFFER: (
-        r"offer letter|offer of employment|employment offer|formal offer|written offer",
-        r"offer (?:package|details|paperwork)|job offer|verbal offer",
+        # Singular: "employment offers are made by ..." (a scam notice) offers nothing.
+        r"(?:offer letter|offer of employment|employment offer|formal offer|written offer)\b",
+        r"(?:offer (?:package|details|paperwork)|job offer|verbal offer)\b",
         r"(?:pleased|happy|delighted|excited|thrilled|glad|pleasure|honored|honoured)"
         r" (?:to|that we can) (?:formally |officially )?(?:offer|extend"
         r"|present you with an? offer)",
@@ -89,6 +96,7 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"(?:like|love|want) to (?:formally |officially )?(?:offer you|extend (?:you )?an? offer)",
         r"(?:we're|we are) (?:formally )?offering you",
         r"selected as (?:our|the) (?:new|successful)|welcome aboard|your offer (?:for|from|of)",
+        r"(?:excited|thrilled|happy|delighted|glad) to have you join|welcome to the team",
         r"to accept(?: the offer)?,? please sign|sign (?:and return )?(?:the|your) offer",
         r"offer (?:is valid|expires|for the [^.]{1,60} (?:role|position) has been accepted)",
     ),
@@ -100,8 +108,10 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"|start date|references|work authori[sz]ation|visa status|desired salary)",
         r"your (?:availability|salary expectations|compensation expectations|earliest start date)",
         r"when (?:are|would|will) you (?:be )?(?:free|available)",
-        r"(?:would|will|are|do) you (?:be )?(?:available|free|have time|open to"
-        r"|able to (?:meet|chat|talk|join|hop on)) (?:for|to|this|next|on|tomorrow|today|a)",
+        # "Are you free this weekend?" is a friend's question; a recruiter's names the meeting.
+        r"(?:would|will|are|do|could) you (?:be )?(?:available|free|have (?:some )?time|able to"
+        r" (?:meet|chat|talk|join|hop on|speak))(?: [\w'-]+){0,6}? (?:call|chat|interview|"
+        r"conversation|meeting|screen|screening|discussion|zoom|teams|phone|video|connect)\b",
         r"(?:two|three|four|five|2|3|4|5|a few|some|several) (?:time ?slots|times|windows) that"
         r" (?:work|suit)",
         r"(?:names|contact (?:details|information)) (?:and contact details |of )?(?:of )?"
@@ -116,7 +126,7 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r" judge?ment|numerical|verbal|logical|technical) (?:assessment|test|challenge|exercise"
         r"|evaluation) (?:link|invitation|portal|platform|here)",
         r"(?:complete|take|start|begin|finish|submit) (?:the|an|your|our|a|this|these|both)"
-        r"(?: [\w-]+){0,4} (?:assessments?|challenges?|tests?|exercises?|questionnaire)\b",
+        r"(?: [\w-]+){0,4} (?:assessments?|challenges?|tests?|exercises?)\b",
         r"(?:invite|invited|inviting) you to (?:complete|take|participate in) (?:an?|the|our)"
         r"(?: [\w-]+){0,3} (?:assessment|test|challenge|exercise)",
         r"online assessment|coding challenge|coding exercise|take-home|take home|skill tests?"
@@ -136,9 +146,15 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r" to|move forward with)(?: an?| the| your| some)?(?: [\w-]+){0,3} ?(?:interview|phone"
         r" screen|screen|call|chat|conversation|meeting|onsite|time)",
         r"interview (?:invitation|invite|request|confirmation|schedule|details|is confirmed)",
-        r"(?:interview|screen|screening|call|onsite|presentation|conversation|meeting|interviews)"
-        r" (?:with [^.]{1,60}? )?(?:is|are|has been|have been|was|will be) (?:now )?(?:scheduled"
-        r"|confirmed|set|booked|held|taking place|take place)",
+        # A meeting at a set time is an interview, whatever it tests ("your coding assessment
+        # is scheduled for Thursday at 10 AM").
+        r"(?:interview|screen|screening|call|onsite|presentation|conversation|meeting|interviews"
+        r"|assessment|test)(?: (?:with|for) [^.]{1,60}?)? (?:(?:is|are|has been|have been|was"
+        r"|will be) (?:now )?(?:scheduled|confirmed|set|booked|held|taking place|take place)"
+        r"|(?:scheduled|confirmed|booked) for)",
+        r"(?:move|moving|advance|advancing|invite|inviting) you (?:forward )?to the next"
+        r" (?:step|stage|round)|schedule (?:an?|your) (?:initial |first |brief )?(?:video |phone"
+        r" |virtual |technical )?(?:interview|screen|call)",
         r"interviews? (?:will )?take place|(?:pick|choose|select|book|grab) (?:a|the|your) (?:time"
         r"|slot)|scheduling link|calendly\b",
         r"(?:next|final|second|third|first|technical|virtual) (?:round|stage) (?:of )?(?:interview"
@@ -147,7 +163,6 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"(?:would|we'd) love to (?:talk|chat|speak|meet)|looking forward to (?:speaking|meeting|"
         r"talking) with you",
         r"(?:confirm|accept) (?:your )?(?:attendance|the (?:interview|invitation))",
-        r"virtual onsite|panel interview|interview loop",
     ),
     S.ACTION_REQUIRED: (
         r"action (?:required|needed)|requires your (?:action|attention)|task awaits you"
@@ -156,9 +171,11 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r" (?:questions|steps|items)|questionnaire|(?:pre-employment |onboarding |new hire )?forms?"
         r"|paperwork)",
         r"application (?:is )?(?:not (?:yet )?complete|incomplete)|(?:is|remains) incomplete",
-        r"background (?:check|screening|verification)"
-        r"|(?:authorize|authorise|authorization for|authorisation for) "
-        r"(?:a |the )?(?:background|screening)",
+        # "Finalists submit to background checks" describes a process; these ask for action.
+        r"background (?:check|screening|verification) (?:authori[sz]ation|consent|form|link"
+        r"|invitation|request|needed|required)"
+        r"|(?:authorize|authorise|authorization for|authorisation for|consent to|complete|initiate"
+        r"|start) (?:a |the |your )?(?:background|screening)",
         r"pre-employment|onboarding (?:documents|forms|tasks)|i-9|self-identification",
         r"(?:before|so) (?:we can|that we can) (?:review|process|proceed with|consider|move"
         r" forward with) your (?:application|candidacy)",
@@ -187,6 +204,7 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"(?:you've|you have|you) (?:successfully |officially |now )?"
         r"(?:applied|submitted (?:an|your) application)",
         r"(?:successfully|officially) (?:applied|submitted)|submitted successfully",
+        r"(?:decided|chose|choosing|deciding) to apply (?:to|for|at|with)",
         r"reviewing (?:all )?(?:applications|submissions|candidates|your)",
         r"(?:application|resume|profile) (?:is|will be) (?:now )?(?:under|being|in) review",
         r"will (?:review|be reviewing|carefully review|take a (?:close )?look at) (?:your|all)",
@@ -226,6 +244,10 @@ WEAK: dict[Status, tuple[str, ...]] = {
     ),
 }
 
+# Words that make what follows them in a sentence hypothetical: "if you are not selected",
+# "once the position is filled", "we may invite you to an interview".
+HEDGES = r"\b(?:if|should|unless|once|whether|in case|in the event|may|might|when|until)\b"
+
 # Job-board alerts, digests, account housekeeping and advice: job-flavoured, but not about
 # an application the person made.
 NOT_APPLICATION = (
@@ -238,12 +260,32 @@ NOT_APPLICATION = (
     r"|webinar\b|career fair|hiring event"
 )
 
+# Cold outreach by recruiters and staffing agencies: about a job, not about an application the
+# person made, so not job-application mail (unless it also speaks of their application).
+OUTREACH = (
+    r"came across your (?:profile|resume|résumé|cv|background|linkedin)|(?:my|our) client\b"
+    r"|exciting (?:new )?(?:opportunity|opportunities|role|position)"
+    r"|(?:are|would) you (?:be )?(?:open|interested) (?:to|in) (?:new |a |this |the |exploring )"
+    r"|(?:i'm|i am) reaching out (?:to you )?(?:about|regarding|with|because)"
+    r"|(?:hot|urgent|immediate) (?:requirement|need|opening|hire)|c2c\b|corp to corp"
+    r"|w2 (?:only|contract|position)|job description (?:is )?(?:below|attached)"
+    r"|thought you (?:might|would|could) be (?:a )?(?:great|good|perfect|strong) (?:fit|match)"
+    r"|your (?:profile|experience|background) (?:is|looks|seems) (?:like )?(?:a )?(?:great"
+    r"|good|perfect|strong)|share your (?:updated )?(?:resume|résumé|cv)"
+)
+# The person's own application, which outreach never mentions.
+OWN_APPLICATION = (
+    r"your (?:job |recent |online |submitted )?(?:application|candidacy)|you applied"
+    r"|(?:thank you|thanks) for (?:applying|your application)|you(?:'ve| have) applied"
+    r"|applied (?:for|to) (?:the|our)|your interview"
+)
+
 # Words that put an email in a job-search context at all.
 CONTEXT = (
     r"(?:apply|applied|applying|application|applications|applicant|applicants|candidate"
     r"|candidates|candidacy|candidature|position|role|interview|interviews|recruiter|recruiters"
-    r"|recruiting|recruitment|hiring|resume|résumé|cv|job|jobs|offer|opportunity|opportunities"
-    r"|requisition|onboarding|employment|internship)\b|talent acquisition"
+    r"|recruiting|recruitment|hiring|resume|résumé|cv|job|jobs|requisition|onboarding"
+    r"|employment|internship)\b|talent acquisition|job offer|offer letter"
 )
 
 

@@ -9,6 +9,7 @@ most, because that is the hardest evidence an email carries.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -19,9 +20,10 @@ from analysis.engines.triggers import Triggered
 
 # A proper name: capitalised words (or digits, "&"), with the few lower-case joiners names
 # use ("Bank of America", "Procter & Gamble"); at most seven words.
-_WORD = r"[A-Z0-9][\w&'.+-]*"
+# A dot only inside a word ("Monday.com"): "Acme. We" is a sentence end, not a name.
+_WORD = r"[A-Z0-9](?:[\w&'+-]|\.(?=\w))*"
 _NAME = rf"{_WORD}(?:,? (?:{_WORD}|of|and|&|de|du|la|le|der|für|y|for|the|in|und)){{0,6}}"
-_TITLE_WORD = r"(?:[A-Z0-9][\w&/'.+-]*|\([^()]{1,40}\))"
+_TITLE_WORD = r"(?:[A-Z0-9](?:[\w&/'+-]|\.(?=\w))*|\([^()]{1,40}\))"
 _TITLE = rf"{_TITLE_WORD}(?:,? (?:{_TITLE_WORD}|of|and|&|in|for|to|the|de|-|/|–)){{0,9}}"
 
 # (weight, pattern): the pattern's group "c" is a company.
@@ -104,6 +106,7 @@ _SIGN_OFF_LINES = 8
 _NOT_NAME_START = frozenset(
     """
     your the thank thanks application applications interview offer update updates action re fwd
+    employment autonotification
     confirmation invitation next congratulations reminder important welcome job jobs new please
     we our a an this that these hi hello dear regarding about following follow scheduling
     schedule references request quick complete completed background verify assessment take
@@ -112,28 +115,61 @@ _NOT_NAME_START = frozenset(
     opening opportunity candidate congrats time information details career careers hiring
     recruiting talent people team human mr ms mrs dr sir madam all everyone monday tuesday
     wednesday thursday friday saturday sunday january february march april may june july august
-    september october november december today tomorrow
+    september october november december today tomorrow onsite on-site phone video final panel
+    virtual second first initial intro introductory behavioral behavioural screening
     """.split()  # noqa: SIM905 -- a word list reads best as text
 )
 _TRAILING_NOISE = re.compile(
     r"(?:[\s,.;:!-]+(?:job|jobs|application|applications|careers?|team|recruiting|recruitment"
-    r"|talent acquisition|hiring team|hr|inc\.?|llc|ltd\.?|corp\.?|website|portal|site|the"
+    r"|talent acquisition|hiring team|hr|inc\.?|llc|ltd\.?|corp\.?|gmbh|ag|plc|s\.?a\.?|n\.?v\.?"
+    r"|b\.?v\.?|website|portal|site|the|university recruiting|campus recruiting|internships?"
     r"|and|of|for|in|&))+[\s,.;:!-]*$|[\s,.;:!'-]+$",
     re.IGNORECASE,
 )
 _LEADING_NOISE = re.compile(r"^(?:the|recent|new|online)\s+", re.IGNORECASE)
 
 
+_JOINERS = frozenset(
+    ("of", "and", "&", "de", "du", "la", "le", "der", "für", "y", "for", "the", "in", "und")
+)
+
+
+_POSSESSIVE = re.compile(r"'s(?:\s.*)?$")
+
+
 def _clean_name(value: str) -> str:
-    value = _LEADING_NOISE.sub("", value.strip().strip("\"'"))
+    # "Adobe's" → "Adobe", "Ripple's Summer Internship" → "Ripple"
+    value = _POSSESSIVE.sub("", _LEADING_NOISE.sub("", value.strip().strip("\"'")))
+    words = value.split()
+    if words and not words[0][:1].islower():
+        # A capitalised name ends at the first lower-case word: "Globex is confirmed".
+        end = next(
+            (i for i, w in enumerate(words) if w[:1].islower() and w not in _JOINERS),
+            len(words),
+        )
+        value = " ".join(words[:end])
     return _TRAILING_NOISE.sub("", value).strip()
+
+
+# A name ending in one of these is a job title, not an employer.
+_ROLE_WORDS = frozenset(
+    """
+    engineer developer analyst scientist manager designer intern associate specialist
+    consultant researcher director architect administrator coordinator representative officer
+    assistant recruiter
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
 
 
 def _acceptable(name: str) -> bool:
     if not 2 <= len(name) <= 60 or name.lower() in vocab.NOT_A_COMPANY:
         return False
-    words = name.split()
-    return len(words) <= 7 and words[0].lower().strip(",.") not in _NOT_NAME_START
+    words = name.lower().split()
+    return (
+        len(words) <= 7
+        and words[0].strip(",.") not in _NOT_NAME_START
+        and words[-1] not in _ROLE_WORDS
+    )
 
 
 def _squash(value: str) -> str:
@@ -180,12 +216,15 @@ def company(email: EmailInput, text: Text) -> str:
         totals[key] = totals.get(key, 0) + weight + bonus
         if weight > spelling.get(key, (-1, ""))[0]:
             spelling[key] = (weight, name)
-    if totals:
-        best = max(totals, key=lambda key: totals[key])
+    best = max(totals, key=lambda key: totals[key]) if totals else ""
+    if slugs and not (best and _matches_slug(best, slugs)):
+        # The sender's domain spells a name the text writes out ("Northrop Grumman"): as good
+        # as a display name that agrees with the domain.
+        spelled = _slug_in_text(slugs, text)
+        if spelled and totals.get(best, 0) < 12:
+            return cap(spelled, 80)
+    if best:
         return cap(_tidy_case(spelling[best][1]), 80)
-    slug_name = _slug_in_text(slugs, text)
-    if slug_name:
-        return cap(slug_name, 80)
     return _slug_fallback(slugs)
 
 
@@ -196,7 +235,9 @@ def _tidy_case(name: str) -> str:
 def display_name_company(email: EmailInput) -> str:
     """Return the company a sender's display name names ("Acme Recruiting" → "Acme")."""
     name = clean_display_name(email.sender_name)
-    if not name or _looks_like_person(name, email.sender_address):
+    # "Acme Careers" lost a function word, so it names a company, whatever the address says.
+    named_function = name != email.sender_name.strip().strip("\"'")
+    if not name or (not named_function and _looks_like_person(name, email.sender_address)):
         return ""
     return name if _acceptable(name) else ""
 
@@ -223,8 +264,9 @@ def clean_display_name(name: str) -> str:
 
 
 def _looks_like_person(name: str, address: str) -> bool:
-    local = address.partition("@")[0].lower()
-    if not local or local in vocab.FUNCTION_LOCAL_PARTS:
+    local, _, domain = address.lower().partition("@")
+    # An ATS address's local part is the employer's tenant ("globex@myworkday.com").
+    if not local or vocab.is_function_mailbox(local) or vocab.is_ats_domain(domain):
         return False
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", name) if len(w) >= 3]
     return any(word in local for word in words) and len(name.split()) <= 3
@@ -236,7 +278,7 @@ def sender_slugs(email: EmailInput) -> tuple[str, ...]:
     local, _, domain = address.partition("@")
     slugs: list[str] = []
     if vocab.is_ats_domain(domain):
-        tenant = local if local.split("-")[0] not in vocab.FUNCTION_LOCAL_PARTS else ""
+        tenant = "" if vocab.is_function_mailbox(local) else local
         labels = [x for x in domain.split(".")[:-2] if x not in vocab.DOMAIN_NOISE_LABELS]
         slugs += [_squash(tenant.split("+")[0])] + [_squash(x) for x in labels]
     elif domain and not vocab.is_free_mail_domain(domain) and not vocab.is_job_board_domain(domain):
@@ -245,20 +287,23 @@ def sender_slugs(email: EmailInput) -> tuple[str, ...]:
     return tuple(slug for slug in slugs if len(slug) >= 2)
 
 
-_PROPER_PHRASE = re.compile(rf"\b{_NAME}")
+@functools.lru_cache(maxsize=4096)
+def _spelling(slug: str) -> re.Pattern[str]:
+    """Return a pattern for ``slug`` written out: "northropgrumman" → "Northrop Grumman"."""
+    return re.compile(r"\b" + r"[ .&'-]?".join(map(re.escape, slug)) + r"\b", re.IGNORECASE)
 
 
 def _slug_in_text(slugs: tuple[str, ...], text: Text) -> str:
-    if not slugs:
-        return ""
-    for source in (text.subject, text.flat[:3000], text.tail):
-        for match in _PROPER_PHRASE.finditer(source):
-            words = match.group().split()
-            # Try the phrase's leading words: "Northrop Grumman Careers" spells "northropgrumman".
-            for end in range(len(words), 0, -1):
-                candidate = _clean_name(" ".join(words[:end]))
-                if candidate and _squash(candidate) in slugs and _acceptable(candidate):
-                    return candidate
+    for slug in slugs:
+        if len(slug) < 3:
+            continue
+        pattern = _spelling(slug)
+        for source in (text.subject, text.flat[:3000], text.tail):
+            for match in pattern.finditer(source):
+                written = match.group()
+                # Capitalised as a name, or spelled with capitals inside ("eBay", "iCIMS").
+                if not written.islower() and _acceptable(written):
+                    return written
     return ""
 
 
@@ -299,7 +344,8 @@ _POSITION_PATTERNS = _triggered(
         ),
         (
             7,
-            rf"(?i:application|applying|applied|candidacy|interview|offer|applications) (?i:for|to)"
+            rf"(?i:application|applying|applied|candidacy|interview|interviews|offer|applications"
+            rf"|process|consideration) (?i:for|to)"
             rf" (?:(?i:the|our|an?) )?(?:(?i:position|role) (?i:of) )?(?P<p>{_TITLE})",
         ),
         (
@@ -325,6 +371,8 @@ _SUBJECT_POSITION = _compile(
         ),
     )
 )
+# A requisition number after the title: "Data Engineer (R-0012345)", "Analyst - JR123456".
+_REQUISITION = re.compile(r"\s*(?:\([^()]*\d{3}[^()]*\)|[-–,:]\s*[A-Z]{0,4}-?\d{3,}[\w-]*)$")
 _POSITION_TRAILING = re.compile(
     r"(?:[\s,(-]+(?:position|role|opening|opportunity|job|vacancy|req(?:uisition)?|at|with"
     r"|in|for|and|the|to|of|&|-|/))+\s*$|[\s,.;:!(-]+$",
@@ -366,7 +414,7 @@ def _clean_title(value: str, company_name: str) -> str:
     if company_name:
         for joiner in (" at ", " with ", " - "):
             value = value.partition(joiner + company_name)[0]
-    value = _POSITION_TRAILING.sub("", value).strip()
+    value = _POSITION_TRAILING.sub("", _REQUISITION.sub("", value)).strip()
     words = value.split()
     if not words or words[0].lower() in _NOT_POSITION_START or len(words) > 10:
         return ""

@@ -17,15 +17,20 @@ from dataclasses import dataclass
 from analysis.engines import cues, details, extract, vocab
 from analysis.engines.base import Analysis, EmailInput, Status, clamp_confidence
 from analysis.engines.text import Text, prepare
-from analysis.engines.triggers import Triggered
+from analysis.engines.triggers import Scan, Triggered
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
-VERSION = "rules-1"
+VERSION = "rules-2"
 
 _STRONG = cues.compile_cues(cues.STRONG)
 _WEAK = cues.compile_cues(cues.WEAK)
 _NOT_APPLICATION = Triggered(cues.NOT_APPLICATION, re.IGNORECASE)
 _CONTEXT = Triggered(cues.CONTEXT, re.IGNORECASE)
+_OUTREACH = Triggered(cues.OUTREACH, re.IGNORECASE)
+_OWN_APPLICATION = Triggered(cues.OWN_APPLICATION, re.IGNORECASE)
+_HEDGE = re.compile(cues.HEDGES, re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.!?;:]")
+_CLAUSE_REACH = 150  # how far back a hedge can reach within its sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +40,7 @@ class Evidence:
     strong: dict[Status, float]  # status → weight of its strong cues (subject counts more)
     weak: dict[Status, int]  # status → number of places with weak cues
     alert: bool  # reads like a job alert, digest or account notice
+    outreach: bool  # a recruiter's cold outreach that never mentions the person's application
     context: bool  # job-search words appear
     ats: bool  # sent by an applicant-tracking system or recruiting platform
     personal_sender: bool  # sent from a free-mail address
@@ -61,8 +67,8 @@ def gather(email: EmailInput, text: Text) -> Evidence:
     fresh = not text.is_reply and bool(text.subject)
     subject, body = text.subject_scan, text.body_scan
     for status, pattern in _STRONG:
-        weight = (1.5 if fresh and pattern.exists(subject) else 0.0) + (
-            1.0 if pattern.exists(body) else 0.0
+        weight = (1.5 if fresh and _states(pattern, subject, status) else 0.0) + (
+            1.0 if _states(pattern, body, status) else 0.0
         )
         if weight:
             strong[status] = weight
@@ -77,18 +83,36 @@ def gather(email: EmailInput, text: Text) -> Evidence:
         strong=strong,
         weak=weak,
         alert=_NOT_APPLICATION.exists(subject) or _NOT_APPLICATION.exists(body),
+        outreach=(_OUTREACH.exists(subject) or _OUTREACH.exists(body))
+        and not (_OWN_APPLICATION.exists(subject) or _OWN_APPLICATION.exists(body)),
         context=_CONTEXT.exists(subject) or _CONTEXT.exists(body),
         ats=vocab.is_ats_domain(domain) or local == "workday",
         personal_sender=vocab.is_free_mail_domain(domain),
     )
 
 
+def _states(pattern: Triggered, scan: Scan, status: Status) -> bool:
+    """Return whether ``scan`` states the cue outright (not "if you are not selected")."""
+    if status is Status.APPLICATION_CONFIRMATION:
+        return pattern.exists(scan)  # confirmations are hedged by nature ("will review")
+    return any(not _hedged(scan.low, match.start()) for match in pattern.finditer(scan))
+
+
+def _hedged(low: str, at: int) -> bool:
+    start = max(0, at - _CLAUSE_REACH)
+    clause = low[start:at]
+    ends = [m.end() for m in _CLAUSE_END.finditer(clause)]
+    return _HEDGE.search(clause, ends[-1] if ends else 0) is not None
+
+
 def decide(evidence: Evidence) -> tuple[Status, float]:
     """Return the status the evidence supports and the confidence in it."""
     if evidence.personal_sender and not evidence.context:
         return Status.NOT_JOB_RELATED, 0.9
+    if evidence.outreach and not cues.DECISIVE.intersection(evidence.strong):
+        return Status.NOT_JOB_RELATED, 0.75
     if evidence.strong:
-        status = next(s for s in cues.PRIORITY if s in evidence.strong)
+        status = _strongest(evidence.strong)
         return status, _strong_confidence(status, evidence)
     if evidence.alert:
         return Status.NOT_JOB_RELATED, 0.85
@@ -98,6 +122,16 @@ def decide(evidence: Evidence) -> tuple[Status, float]:
     if evidence.ats:
         return Status.APPLICATION_CONFIRMATION, 0.35
     return Status.NOT_JOB_RELATED, 0.6 if evidence.context else 0.9
+
+
+def _strongest(strong: dict[Status, float]) -> Status:
+    status = next(s for s in cues.PRIORITY if s in strong)
+    confirmed = strong.get(Status.APPLICATION_CONFIRMATION, 0.0)
+    # A confirmation in subject and body outweighs a step that only the body mentions ("the
+    # process includes an assessment"); a decision (rejection, offer, withdrawal) never yields.
+    if status not in cues.DECISIVE and strong[status] + 1.0 < confirmed:
+        return Status.APPLICATION_CONFIRMATION
+    return status
 
 
 def _rank(status: Status) -> int:

@@ -249,6 +249,17 @@ FUNCTION_LOCAL_PARTS = frozenset(
     }
 )
 
+_FUNCTION_SQUASHED = frozenset(re.sub(r"[^a-z]", "", x) for x in FUNCTION_LOCAL_PARTS)
+
+
+def is_function_mailbox(local: str) -> bool:
+    """Return whether an address's local part names a function ("no-reply", "careers")."""
+    squashed = re.sub(r"[^a-z]", "", local.lower())
+    return squashed in _FUNCTION_SQUASHED or squashed.startswith(
+        ("noreply", "donotreply", "notification", "autonotification", "mailer")
+    )
+
+
 # Free mail providers: their domain says nothing about the employer.
 FREE_MAIL_DOMAINS = frozenset(
     {
