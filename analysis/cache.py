@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from bson import ObjectId
@@ -142,12 +143,14 @@ def _generation_key(user: str) -> str:
     return f"{prefix()}:gen:{user}"
 
 
-def _generation(redis: Redis, user: str) -> str:
+def _generation(scope: _Scope) -> str:
+    user = scope.user
     now = time.monotonic()
     with _local.lock:
         known = _local.generations.get(user)
     if known is not None and now - known[1] < GENERATION_RECHECK:
         return known[0]
+    redis = scope.redis
     key = _generation_key(user)
     # NX: the first reader after a flush (or ever) picks a fresh token for everyone.
     redis.set(key, secrets.token_hex(8), nx=True)
@@ -249,10 +252,14 @@ class _Scope:
         except (InvalidId, TypeError) as exc:
             raise ValueError(f"not a user id: {user_id!r}") from exc
         self.version = classifier_version()
-        self.redis = _redis()
+
+    @cached_property
+    def redis(self) -> Redis:
+        # Lazily: an L1 hit with a fresh generation needs no Redis client at all.
+        return _redis()
 
     def l1_keys(self, message_ids: Iterable[str]) -> dict[str, tuple[str, str, str, str]]:
-        generation = _generation(self.redis, self.user)
+        generation = _generation(self)
         return {m: (self.user, generation, self.version, m) for m in message_ids}
 
 

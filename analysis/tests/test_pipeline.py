@@ -58,7 +58,12 @@ def test_a_synced_mailbox_is_analysed_by_workers_and_deletions_follow(
     wait_until(lambda: len(analyses(user)) == len(messages), 60, "an analysis of every message")
 
     found = cache.get_many(user.pk, list(messages))  # served from Redis: the workers filled it
-    assert found == {gmail_id: expected(m) for gmail_id, m in messages.items()}
+    # Not one == on the whole dicts: a mismatch should say which message and how.
+    wanted = {m: expected(message) for m, message in messages.items()}
+    wrong = {m: (found.get(m), want) for m, want in wanted.items() if found.get(m) != want}
+    assert not wrong, (
+        f"{len(wrong)} analyses differ from classify(), e.g. {next(iter(wrong.items()))}"
+    )
     assert cache.stats()["l2"]["hits"] == len(messages)
     assert "analysis.tasks.analyze_messages" in worker.log()
 
