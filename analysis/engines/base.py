@@ -6,7 +6,7 @@ Engines import these from here; everyone else imports them from ``analysis.class
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -79,6 +79,9 @@ class Analysis:
     position: str
     details: str
     confidence: float
+    # The version of the engine that produced this analysis (the rules' when the LLM failed
+    # and they stood in); '' means the configured engine's, ``classifier_version()``.
+    engine_version: str = field(default="", compare=False)
 
     @property
     def is_job(self) -> bool:

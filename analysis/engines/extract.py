@@ -378,6 +378,32 @@ _POSITION_TRAILING = re.compile(
     r"|in|for|and|the|to|of|&|-|/))+\s*$|[\s,.;:!(-]+$",
     re.IGNORECASE,
 )
+_SENTENCE_STARTS = frozenset(
+    (
+        "we",
+        "we're",
+        "we've",
+        "our",
+        "you",
+        "your",
+        "thank",
+        "thanks",
+        "please",
+        "i",
+        "i'm",
+        "this",
+        "if",
+        "dear",
+        "hi",
+        "hello",
+        "regards",
+        "best",
+        "sincerely",
+        "applied",
+        "location",
+        "apply",
+    )
+)
 _NOT_POSITION_START = frozenset(
     """
     your the we you our thank thanks application interview offer update action next please this
@@ -414,6 +440,10 @@ def _clean_title(value: str, company_name: str) -> str:
     if company_name:
         for joiner in (" at ", " with ", " - "):
             value = value.partition(joiner + company_name)[0]
+    words = value.split()
+    # A title ends where a sentence starts: "Position: Data Analyst\nWe have received ..."
+    end = next((i for i, w in enumerate(words) if i and w.lower() in _SENTENCE_STARTS), None)
+    value = " ".join(words[:end])
     value = _POSITION_TRAILING.sub("", _REQUISITION.sub("", value)).strip()
     words = value.split()
     if not words or words[0].lower() in _NOT_POSITION_START or len(words) > 10:

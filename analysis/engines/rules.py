@@ -40,7 +40,9 @@ class Evidence:
     strong: dict[Status, float]  # status → weight of its strong cues (subject counts more)
     weak: dict[Status, int]  # status → number of places with weak cues
     alert: bool  # reads like a job alert, digest or account notice
-    outreach: bool  # a recruiter's cold outreach that never mentions the person's application
+    outreach: bool  # a recruiter's cold outreach (that never mentions the person's application)
+    own_application: bool  # speaks of the person's application ("your application")
+    bulk: bool  # sent to a list or with an unsubscribe link: newsletters, marketing
     context: bool  # job-search words appear
     ats: bool  # sent by an applicant-tracking system or recruiting platform
     personal_sender: bool  # sent from a free-mail address
@@ -51,13 +53,14 @@ def analyse(email: EmailInput) -> Analysis:
     text = prepare(email)
     evidence = gather(email, text)
     status, confidence = decide(evidence)
-    if status is Status.NOT_JOB_RELATED:
-        sentence = details.describe(status, "", "", text, evidence.alert)
-        return Analysis(status, "", "", sentence, clamp_confidence(confidence))
-    company = extract.company(email, text)
-    position = extract.position(email, text, company)
+    company = position = ""
+    if status is not Status.NOT_JOB_RELATED:
+        company = extract.company(email, text)
+        position = extract.position(email, text, company)
     sentence = details.describe(status, company, position, text, evidence.alert)
-    return Analysis(status, company, position, sentence, clamp_confidence(confidence))
+    return Analysis(
+        status, company, position, sentence, clamp_confidence(confidence), engine_version=VERSION
+    )
 
 
 def gather(email: EmailInput, text: Text) -> Evidence:
@@ -83,8 +86,9 @@ def gather(email: EmailInput, text: Text) -> Evidence:
         strong=strong,
         weak=weak,
         alert=_NOT_APPLICATION.exists(subject) or _NOT_APPLICATION.exists(body),
-        outreach=(_OUTREACH.exists(subject) or _OUTREACH.exists(body))
-        and not (_OWN_APPLICATION.exists(subject) or _OWN_APPLICATION.exists(body)),
+        outreach=_OUTREACH.exists(subject) or _OUTREACH.exists(body),
+        own_application=_OWN_APPLICATION.exists(subject) or _OWN_APPLICATION.exists(body),
+        bulk=bool(email.list_id) or "unsubscribe" in body.words,
         context=_CONTEXT.exists(subject) or _CONTEXT.exists(body),
         ats=vocab.is_ats_domain(domain) or local == "workday",
         personal_sender=vocab.is_free_mail_domain(domain),
@@ -109,14 +113,21 @@ def decide(evidence: Evidence) -> tuple[Status, float]:
     """Return the status the evidence supports and the confidence in it."""
     if evidence.personal_sender and not evidence.context:
         return Status.NOT_JOB_RELATED, 0.9
-    if evidence.outreach and not cues.DECISIVE.intersection(evidence.strong):
+    if evidence.own_application or evidence.ats:
+        unrelated = False
+    else:
+        # Cold outreach and bulk mail are about jobs in general, not the person's application.
+        unrelated = evidence.outreach or evidence.bulk
+    if unrelated and not cues.DECISIVE.intersection(evidence.strong):
         return Status.NOT_JOB_RELATED, 0.75
     if evidence.strong:
         status = _strongest(evidence.strong)
         return status, _strong_confidence(status, evidence)
     if evidence.alert:
         return Status.NOT_JOB_RELATED, 0.85
-    if evidence.weak and (evidence.context or evidence.ats):
+    # Weak cues alone ("interview", "next steps") count only in mail that is surely about the
+    # person's application: from an ATS, or speaking of it.
+    if evidence.weak and (evidence.own_application or evidence.ats):
         status = max(cues.PRIORITY, key=lambda s: (evidence.weak.get(s, 0), -_rank(s)))
         return status, 0.45 + 0.05 * min(evidence.weak[status], 2) + 0.1 * evidence.ats
     if evidence.ats:

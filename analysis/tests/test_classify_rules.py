@@ -1,0 +1,323 @@
+"""The rules engine on job-application emails written the way ATSs and recruiters write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.classify import EmailInput, Status, classify
+
+
+def email(subject: str, body: str, sender: str = "", address: str = "", **extra) -> EmailInput:
+    return EmailInput(
+        message_id="m1",
+        subject=subject,
+        sender_name=sender,
+        sender_address=address,
+        date=None,
+        body_text=body,
+        **extra,
+    )
+
+
+GREENHOUSE = "no-reply@us.greenhouse-mail.io"
+
+CONFIRMATION = email(
+    "Thank you for applying to Brightline Labs",
+    "Hi Sam,\n\nThanks for applying to Brightline Labs! We've received your application for the "
+    "Platform Engineer position and our team will review it shortly. If your background is a "
+    "fit, we will reach out about next steps.\n\nBest,\nBrightline Labs Recruiting",
+    "Brightline Labs Recruiting",
+    GREENHOUSE,
+)
+REJECTION = email(
+    "Your application to Brightline Labs",
+    "Hi Sam,\n\nThank you for your interest in the Platform Engineer role at Brightline Labs. "
+    "After careful consideration, we have decided to move forward with other candidates whose "
+    "experience more closely matches our needs. We wish you the best in your search.\n\n"
+    "Brightline Labs Talent Acquisition",
+    "Brightline Labs",
+    "no-reply@hire.lever.co",
+)
+INTERVIEW = email(
+    "Interview invitation: Data Engineer at Quarry Health",
+    "Hello Sam,\n\nThank you for applying for the Data Engineer role. We were impressed by your "
+    "background and would like to invite you to a 30-minute phone screen with our hiring "
+    "manager. It is proposed for next Tuesday at 10:00 AM; please use the scheduling link "
+    "below to confirm.\n\nRegards,\nQuarry Health Talent Acquisition Team",
+    "Quarry Health Talent Acquisition Team",
+    "quarryhealth@myworkday.com",
+)
+ASSESSMENT = email(
+    "Next step: online assessment",
+    "Hi Sam,\n\nAs the next step in our process for the Backend Developer position, we invite "
+    "you to complete an online assessment on HackerRank. It takes about 90 minutes; please "
+    "finish it by March 14.\n\nThe Corvid Systems Hiring Team",
+    "Corvid Systems Hiring Team",
+    "no-reply@ashbyhq.com",
+)
+OFFER = email(
+    "Your offer from Tessellate",
+    "Dear Sam,\n\nOn behalf of Tessellate, I am delighted to offer you the position of Senior "
+    "Product Designer. Your offer letter is attached; please review and sign it by Friday.\n\n"
+    "Warm regards,\nNina Park",
+    "Nina Park",
+    "nina.park@tessellate.io",
+)
+INFORMATION_REQUEST = email(
+    "Quick question about your application",
+    "Hi Sam,\n\nBefore we move forward, could you please share your availability for a "
+    "30-minute call next week, and your salary expectations for the Solutions Architect "
+    "opening?\n\nThanks,\nOmar\nHarbor & Pine Recruiting",
+    "Omar Haddad",
+    "omar.haddad@harborpine.com",
+)
+ACTION_REQUIRED = email(
+    "Action required: complete your application",
+    "Hi Sam,\n\nYour application for the QA Analyst position is not complete yet. Please sign "
+    "in to the candidate portal and finish the remaining questions by June 3.\n\n"
+    "Larkspur Careers",
+    "Larkspur Careers",
+    "larkspur@talent.icims.com",
+)
+WITHDRAWAL = email(
+    "Withdrawal confirmation",
+    "Hi Sam,\n\nThis is to confirm that your application for the Support Engineer position has "
+    "been withdrawn as you requested. We wish you all the best.\n\nNorthgate Recruiting",
+    "Northgate Recruiting",
+    "notification@smartrecruiters.com",
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "status"),
+    [
+        (CONFIRMATION, Status.APPLICATION_CONFIRMATION),
+        (REJECTION, Status.REJECTION),
+        (INTERVIEW, Status.INTERVIEW_INVITATION),
+        (ASSESSMENT, Status.ASSESSMENT),
+        (OFFER, Status.OFFER),
+        (INFORMATION_REQUEST, Status.INFORMATION_REQUEST),
+        (ACTION_REQUIRED, Status.ACTION_REQUIRED),
+        (WITHDRAWAL, Status.WITHDRAWAL),
+    ],
+    ids=lambda value: value.value if isinstance(value, Status) else "",
+)
+def test_it_recognises_each_status(message, status):
+    analysis = classify(message)
+    assert analysis.status is status
+    assert analysis.is_job
+    assert 0.5 <= analysis.confidence <= 1.0
+
+
+def test_a_rejection_wrapped_in_thanks_for_applying_is_a_rejection():
+    analysis = classify(REJECTION)
+    assert analysis.status is Status.REJECTION
+    assert analysis.company == "Brightline Labs"
+    assert analysis.position == "Platform Engineer"
+    assert analysis.details == "Rejected after applying for Platform Engineer at Brightline Labs."
+
+
+def test_a_conditional_rejection_in_a_confirmation_is_no_rejection():
+    message = email(
+        "Thank you for your application",
+        "Hi Sam, we have received your application for the Data Analyst role. If you are not "
+        "selected for an interview, we will keep your resume on file. Unfortunately we cannot "
+        "reply to every applicant individually. Once the position is filled, the posting closes.",
+        "Fenwick Careers",
+        "fenwick@myworkday.com",
+    )
+    assert classify(message).status is Status.APPLICATION_CONFIRMATION
+
+
+def test_the_details_say_what_happened_in_one_sentence():
+    interview = classify(INTERVIEW)
+    assert interview.details == (
+        "Interview invitation for Data Engineer at Quarry Health: phone screen proposed for "
+        "next Tuesday at 10:00 AM."
+    )
+    assessment = classify(ASSESSMENT)
+    assert assessment.details == (
+        "Assessment for Backend Developer at Corvid Systems: complete the HackerRank "
+        "assessment by March 14."
+    )
+    request = classify(INFORMATION_REQUEST)
+    assert request.details.startswith("Harbor & Pine asks for your availability")
+
+
+@pytest.mark.parametrize(
+    ("message", "company"),
+    [
+        (CONFIRMATION, "Brightline Labs"),  # subject, display name and sign-off agree
+        (INTERVIEW, "Quarry Health"),  # Workday tenant spells the display name
+        (ASSESSMENT, "Corvid Systems"),  # "<Company> Hiring Team"
+        (OFFER, "Tessellate"),  # "On behalf of <Company>", a person's display name
+        (ACTION_REQUIRED, "Larkspur"),  # "<Company> Careers" via iCIMS
+        (WITHDRAWAL, "Northgate"),
+    ],
+)
+def test_it_finds_the_company(message, company):
+    assert classify(message).company == company
+
+
+def test_the_company_comes_from_the_sender_domain_when_the_text_spells_it_out():
+    message = email(
+        "Application received",
+        "Dear Sam, thank you for your interest in Meridian Biotech. We received your "
+        "application for the Lab Technician role and will be in touch.",
+        "",
+        "careers@meridianbiotech.com",
+    )
+    assert classify(message).company == "Meridian Biotech"
+
+
+def test_a_workday_tenant_alone_still_names_the_company():
+    message = email(
+        "Thank You for Applying",
+        "Dear Sam, we received your application and will review it shortly.",
+        "Workday",
+        "kestrel@myworkday.com",
+    )
+    analysis = classify(message)
+    assert analysis.status is Status.APPLICATION_CONFIRMATION
+    assert analysis.company == "Kestrel"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "position"),
+    [
+        (
+            "Application received",
+            "Thanks for applying for the Site Reliability Engineer role.",
+            "Site Reliability Engineer",
+        ),
+        (
+            "Thank you",
+            "Position: Senior Data Analyst\nWe have received your application.",
+            "Senior Data Analyst",
+        ),
+        (
+            "Application received: Machine Learning Engineer at Hollow Pines",
+            "We have received your application.",
+            "Machine Learning Engineer",
+        ),
+        (
+            "Your application",
+            "We received your application for Data Scientist (R-0048213).",
+            "Data Scientist",
+        ),
+    ],
+)
+def test_it_finds_the_position(subject, body, position):
+    message = email(subject, body, "Hollow Pines Careers", "careers@hollowpines.com")
+    assert classify(message).position == position
+
+
+def test_linkedin_easy_apply_confirmation():
+    message = email(
+        "Sam, your application was sent to Orchard Robotics",
+        "Your application was sent to Orchard Robotics\n\nOrchard Robotics\nRobotics Engineer\n"
+        "Applied 2 minutes ago\n\nView similar jobs you may be interested in",
+        "LinkedIn",
+        "jobs-noreply@linkedin.com",
+    )
+    analysis = classify(message)
+    assert analysis.status is Status.APPLICATION_CONFIRMATION
+    assert analysis.company == "Orchard Robotics"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        email(
+            "12 new jobs for 'Data Engineer'",
+            "Hi Sam, here are new jobs that match your preferences:\n* Data Engineer - Acme - "
+            "Remote\n* Data Engineer - Globex - Hybrid\nSee all jobs. Manage your job alerts.",
+            "LinkedIn Job Alerts",
+            "jobalerts-noreply@linkedin.com",
+        ),
+        email(
+            "Exciting opportunity: Senior Java Developer (W2 contract)",
+            "Hi Sam, I came across your profile and thought you would be a great fit for a role "
+            "with my client. Would you be available for a quick call tomorrow to discuss? "
+            "Please share your updated resume.",
+            "Raj from TalentBridge",
+            "raj@talentbridge-staffing.com",
+        ),
+        email(
+            "This week in data engineering",
+            "Our interview with the founder of a streaming startup, five talks worth watching, "
+            "and the jobs board. Unsubscribe at any time.",
+            "Data Weekly",
+            "newsletter@dataweekly.example",
+            list_id="<data-weekly.example>",
+        ),
+        email(
+            "Dinner on Saturday?",
+            "Are you free this weekend? We could try the new ramen place.",
+            "Maya",
+            "maya@gmail.com",
+        ),
+        email("30% off all", "Offer ends Sunday. Shop now!", "Urban Goods", "deals@shop.example"),
+        email(
+            "Reset your password",
+            "We received a request to reset your password for your Acme careers account.",
+            "Acme Careers",
+            "noreply@acme.com",
+        ),
+    ],
+    ids=["job alert", "recruiter outreach", "newsletter", "friend", "promotion", "password"],
+)
+def test_mail_that_is_not_about_an_application(message):
+    analysis = classify(message)
+    assert analysis.status is Status.NOT_JOB_RELATED
+    assert not analysis.is_job
+    assert (analysis.company, analysis.position) == ("", "")
+
+
+def test_replies_are_judged_by_their_body_not_the_subject_they_answer():
+    message = email(
+        "Re: Could you share your availability?",
+        "Hi Sam, thanks for getting back to me. Your interview for Product Analyst has been "
+        "scheduled for Thursday at 2:00 PM. It will be a video call with the hiring manager.",
+        "Lena Ortiz",
+        "lena.ortiz@copperleaf.com",
+    )
+    assert classify(message).status is Status.INTERVIEW_INVITATION
+
+
+def test_quoted_history_below_a_reply_does_not_decide():
+    message = email(
+        "Re: Application update",
+        "Thanks, I appreciate the update!\n\nOn Mon, 3 Mar 2025 at 09:12, Copperleaf Careers "
+        "<jobs@copperleaf.com> wrote:\n> We regret to inform you that we will not be moving "
+        "forward with your application.",
+        "Sam Lee",
+        "sam.lee@gmail.com",
+    )
+    assert classify(message).status is Status.NOT_JOB_RELATED
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        email("", ""),
+        email("\x00\x01\x02", "\ud7ff" * 10),
+        email("Re: Re: Fwd:", ">>>\n> quoted only"),
+        email("A" * 10_000, "interview " * 50_000, "x" * 5000, "@@@"),
+        email("Offer", "(((((((((( [[[[ **** ++++ ???? \\\\ $$$$ ^^^^"),
+        email("Thank you for applying", "İstanbul ﬁrm ß ǅ " * 1000, "İ", "İ@İ.İ"),
+    ],
+    ids=["empty", "control characters", "quotes only", "huge", "regex metacharacters", "unicode"],
+)
+def test_odd_input_gets_an_analysis_not_an_exception(message):
+    analysis = classify(message)
+    assert analysis.status in Status
+    assert 0.0 <= analysis.confidence <= 1.0
+    assert len(analysis.company) <= 120
+    assert len(analysis.position) <= 120
+    assert len(analysis.details) <= 200
+
+
+def test_it_is_deterministic():
+    assert classify(INTERVIEW) == classify(INTERVIEW)
+    assert classify(INTERVIEW).details == classify(INTERVIEW).details
