@@ -22,6 +22,8 @@ most once a second (``metrics``), never per key.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import secrets
 import threading
 import time
@@ -40,11 +42,14 @@ from pymongo import UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 from redis import Redis
+from redis.exceptions import RedisError
 
 from analysis import cache_metrics as metrics
 from analysis.classify import classifier_version
 from analysis.models import EmailAnalysis
 from mailbox_project.mongo import get_database
+
+logger = logging.getLogger(__name__)
 
 # Seconds a process trusts its copy of a user's generation (the cross-process staleness bound).
 GENERATION_RECHECK = 2.0
@@ -54,6 +59,8 @@ L3_TTL = timedelta(days=360)
 SCAN_BATCH = 500
 
 Entry = dict[str, Any]
+# (user, generation, classifier version, message id)
+L1Key = tuple[str, str, str, str]
 
 
 def prefix() -> str:
@@ -69,11 +76,11 @@ def is_failed(entry: Mapping[str, Any] | None) -> bool:
 # --- L1: this process --------------------------------------------------------------------------
 
 
-class _CountingTTLCache(TTLCache[tuple[str, str, str, str], tuple[Entry, float | None]]):
+class _CountingTTLCache(TTLCache[L1Key, tuple[Entry, float | None]]):
     """A TTLCache that counts what it drops on its own: the least recently used when full, and
     the expired. Removals we ask for (invalidation) are not evictions."""
 
-    def popitem(self) -> tuple[tuple[str, str, str, str], tuple[Entry, float | None]]:
+    def popitem(self) -> tuple[L1Key, tuple[Entry, float | None]]:
         item = super().popitem()
         metrics.add({"l1_evictions": 1})
         return item
@@ -106,7 +113,11 @@ def clear_local() -> None:
     _local = _Local()
 
 
-def _l1_get(keys: Mapping[str, tuple[str, str, str, str]]) -> dict[str, Entry]:
+# A forked worker starts empty: a lock held by another thread at fork would never be released.
+os.register_at_fork(after_in_child=clear_local)
+
+
+def _l1_get(keys: Mapping[str, L1Key]) -> dict[str, Entry]:
     found: dict[str, Entry] = {}
     now = time.monotonic()
     with _local.lock:
@@ -122,7 +133,7 @@ def _l1_get(keys: Mapping[str, tuple[str, str, str, str]]) -> dict[str, Entry]:
     return found
 
 
-def _l1_put(keys: Mapping[str, tuple[str, str, str, str]], entries: Mapping[str, Entry]) -> None:
+def _l1_put(keys: Mapping[str, L1Key], entries: Mapping[str, Entry]) -> None:
     now = time.monotonic()
     with _local.lock:
         for message_id, entry in entries.items():
@@ -130,7 +141,7 @@ def _l1_put(keys: Mapping[str, tuple[str, str, str, str]], entries: Mapping[str,
             _local.entries[keys[message_id]] = (dict(entry), deadline)
 
 
-def _l1_drop(keys: Iterable[tuple[str, str, str, str]]) -> None:
+def _l1_drop(keys: Iterable[L1Key]) -> None:
     with _local.lock:
         for key in keys:
             _local.entries.pop(key, None)
@@ -242,15 +253,22 @@ def _l3_put(user_oid: ObjectId, version: str, results: Mapping[str, Entry]) -> N
 # --- Public interface ------------------------------------------------------------------------
 
 
+def user_oid(user_id: Any) -> ObjectId:
+    """Return the user's id as the ObjectId stored in MongoDB; ValueError if it is none."""
+    if isinstance(user_id, ObjectId):
+        return user_id
+    try:
+        return ObjectId(str(user_id))
+    except (InvalidId, TypeError) as exc:
+        raise ValueError(f"not a user id: {user_id!r}") from exc
+
+
 class _Scope:
     """One call's user (as key text and ObjectId), classifier version and Redis client."""
 
     def __init__(self, user_id: Any) -> None:
-        self.user = str(user_id)
-        try:
-            self.user_oid = ObjectId(self.user)
-        except (InvalidId, TypeError) as exc:
-            raise ValueError(f"not a user id: {user_id!r}") from exc
+        self.user_oid = user_oid(user_id)
+        self.user = str(self.user_oid)
         self.version = classifier_version()
 
     @cached_property
@@ -258,7 +276,7 @@ class _Scope:
         # Lazily: an L1 hit with a fresh generation needs no Redis client at all.
         return _redis()
 
-    def l1_keys(self, message_ids: Iterable[str]) -> dict[str, tuple[str, str, str, str]]:
+    def l1_keys(self, message_ids: Iterable[str]) -> dict[str, L1Key]:
         generation = _generation(self)
         return {m: (self.user, generation, self.version, m) for m in message_ids}
 
@@ -276,31 +294,45 @@ def get_many(user_id: Any, message_ids: Iterable[str]) -> dict[str, Entry]:
     """Return {message id: entry} of the user's cached analyses under the current classifier.
 
     One lookup per tier for what the tier above missed: L1 dict reads, one Redis MGET, one
-    MongoDB ``$in`` query; what a lower tier finds is copied into the tiers above.
+    MongoDB ``$in`` query; what a lower tier finds is copied into the tiers above. With Redis
+    down, MongoDB answers alone: L1 cannot be trusted without the user's generation.
     """
     ids = _unique(message_ids)
     if not ids:
         return {}
     scope = _Scope(user_id)
-    keys = scope.l1_keys(ids)
-    found = _l1_get(keys)
-    missing = [m for m in ids if m not in found]
-    counts = {"l1_hits": len(found), "l1_misses": len(missing)}
-    if missing:
-        from_l2 = _l2_get(scope.redis, scope.user, scope.version, missing)
-        _l1_put(keys, from_l2)
-        found.update(from_l2)
-        missing = [m for m in missing if m not in from_l2]
-        counts.update(l2_hits=len(from_l2), l2_misses=len(missing))
+    try:
+        keys = scope.l1_keys(ids)
+        found = _l1_get(keys)
+        missing = [m for m in ids if m not in found]
+        counts = {"l1_hits": len(found), "l1_misses": len(missing)}
+        if missing:
+            from_l2 = _l2_get(scope.redis, scope.user, scope.version, missing)
+            _l1_put(keys, from_l2)
+            found.update(from_l2)
+            missing = [m for m in missing if m not in from_l2]
+            counts.update(l2_hits=len(from_l2), l2_misses=len(missing))
+    except RedisError:
+        logger.warning("Redis unavailable: analysis cache read from MongoDB only", exc_info=True)
+        return _l3_get(scope.user_oid, scope.version, ids)
     if missing:
         from_l3 = _l3_get(scope.user_oid, scope.version, missing)
-        if from_l3:
-            _l2_put(scope.redis, scope.user, scope.version, from_l3)
-            _l1_put(keys, from_l3)
+        _fill_from_l3(scope, keys, from_l3)
         found.update(from_l3)
         counts.update(l3_hits=len(from_l3), l3_misses=len(missing) - len(from_l3))
     metrics.add(counts)
     return found
+
+
+def _fill_from_l3(scope: _Scope, keys: Mapping[str, L1Key], entries: Mapping[str, Entry]) -> None:
+    if not entries:
+        return
+    try:
+        _l2_put(scope.redis, scope.user, scope.version, entries)
+    except RedisError:
+        logger.warning("Redis unavailable: analysis cache not filled", exc_info=True)
+        return
+    _l1_put(keys, entries)
 
 
 def put(user_id: Any, message_id: str, result: Entry) -> None:

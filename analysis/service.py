@@ -62,6 +62,7 @@ def run(
     Results are stored every ``STORE_CHUNK`` messages, and a caller-supplied ``outcome`` shows
     what was stored so far if the call is interrupted (a task's soft time limit).
     """
+    user_id = cache.user_oid(user_id)  # str from tasks, ObjectId from signals: one kind out
     ids = _message_ids(gmail_ids)
     outcome = outcome if outcome is not None else Outcome()
     if not ids:
@@ -156,6 +157,7 @@ def results_for(
 
 def forget(user_id: Any, gmail_ids: Iterable[str]) -> None:
     """Remove the analyses of these messages from every tier and announce it."""
+    user_id = cache.user_oid(user_id)
     ids = _message_ids(gmail_ids)
     if not ids:
         return
@@ -165,6 +167,7 @@ def forget(user_id: Any, gmail_ids: Iterable[str]) -> None:
 
 def purge_user(user_id: Any) -> int:
     """Remove all of the user's analyses from every tier, announce it; return how many."""
+    user_id = cache.user_oid(user_id)
     ids = cache.stored_ids(user_id)
     count = cache.purge_user(user_id)
     if ids:

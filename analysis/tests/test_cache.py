@@ -236,3 +236,13 @@ def test_redis_usage_counts_the_analysis_keys(owner) -> None:
     assert usage["memory_bytes"] > 0
     assert usage["complete"] is True
     assert usage["instance_expired_keys"] >= 0
+
+
+def test_with_redis_down_reads_are_answered_by_mongodb(owner, settings, caplog) -> None:
+    cache.put(owner.pk, "m1", result("m1"))
+    cache.clear_local()
+    dead = {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}
+    settings.CACHES = {"default": dead}  # nothing listens on port 1: connection refused
+    assert cache.get(owner.pk, "m1") == result("m1")
+    assert cache.get(owner.pk, "other") is None
+    assert "Redis unavailable" in caplog.text

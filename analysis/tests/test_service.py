@@ -80,6 +80,14 @@ def test_analyze_classifies_stores_and_announces(owner, signals) -> None:
     assert sorted(r["message_id"] for r in sent["results"]) == ["job", "news"]
 
 
+def test_a_task_s_string_user_id_is_announced_as_the_stored_object_id(owner, signals) -> None:
+    store(owner, "job", *INTERVIEW)
+    service.analyze(str(owner.pk), ["job"])
+    [sent] = signals["stored"]
+    assert sent["user_id"] == owner.pk
+    assert type(sent["user_id"]) is type(owner.pk)
+
+
 def test_analyze_skips_what_is_cached_unless_forced(owner, signals) -> None:
     store(owner, "job", *INTERVIEW)
     assert service.run(owner.pk, ["job"]).analysed == 1
