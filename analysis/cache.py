@@ -165,8 +165,7 @@ def _generation(scope: _Scope) -> str:
     key = _generation_key(user)
     # NX: the first reader after a flush (or ever) picks a fresh token for everyone.
     redis.set(key, secrets.token_hex(8), nx=True)
-    raw = redis.get(key)
-    token = raw.decode() if isinstance(raw, bytes) else str(raw)
+    token = _text(redis.get(key) or "")
     with _local.lock:
         _local.generations[user] = (token, now)
     return token
@@ -195,12 +194,23 @@ def _l2_get(redis: Redis, user: str, version: str, message_ids: list[str]) -> di
     return {m: json.loads(v) for m, v in zip(message_ids, values, strict=True) if v is not None}
 
 
+def _versions_key() -> str:
+    return f"{prefix()}:versions"
+
+
 def _l2_put(redis: Redis, user: str, version: str, entries: Mapping[str, Entry]) -> None:
     pipe = redis.pipeline(transaction=False)
+    # Every version that has L2 entries, so a delete reaches them all: the engine can switch
+    # back (the LLM engine configured, then not) while older entries still live.
+    pipe.sadd(_versions_key(), version)
     for message_id, entry in entries.items():
         ttl = settings.ANALYSIS_FAILED_TTL if is_failed(entry) else settings.ANALYSIS_L2_TTL
         pipe.set(_l2_key(user, version, message_id), json.dumps(entry), ex=ttl)
     pipe.execute()
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _l2_user_keys(redis: Redis, user: str) -> list[bytes]:
@@ -372,7 +382,8 @@ def delete(user_id: Any, message_ids: Iterable[str]) -> None:
         return
     scope = _Scope(user_id)
     _collection().delete_many({"user_id": scope.user_oid, "message_id": {"$in": ids}})
-    scope.redis.delete(*[_l2_key(scope.user, scope.version, m) for m in ids])
+    versions = {_text(v) for v in scope.redis.smembers(_versions_key())} | {scope.version}
+    scope.redis.delete(*[_l2_key(scope.user, v, m) for v in versions for m in ids])
     _l1_drop(scope.l1_keys(ids).values())
     _new_generation(scope.redis, scope.user)
 

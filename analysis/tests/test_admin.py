@@ -93,8 +93,8 @@ def test_the_changelist_shows_entries_and_each_tier_s_counters(admin_client, ent
     assert re.findall(r"<td>([^<]*)</td>", l2)[1:] == ["1", "0", "not counted", "100%"]
     usage = re.search(r'id="analysis-redis-usage">(.*?)</table>', page, re.S).group(1)
     assert "whole Redis instance" in usage
-    # Three results, two users' generation tokens and the counters hash.
-    assert re.search(r"<td>6</td>", usage)
+    # Three results, two users' generation tokens, the set of versions and the counters hash.
+    assert re.search(r"<td>7</td>", usage)
 
 
 def test_entries_are_searched_by_message_id_and_user_email(admin_client, entries) -> None:

@@ -231,8 +231,8 @@ def test_redis_usage_counts_the_analysis_keys(owner) -> None:
     cache.get(owner.pk, "a")
     cache.stats()  # flushes the counters: the metrics hash is one more key
     usage = cache.redis_usage()
-    # Three results, the user's generation token and the counters hash.
-    assert usage["keys"] == 5
+    # Three results, the user's generation token, the set of versions and the counters hash.
+    assert usage["keys"] == 6
     assert usage["memory_bytes"] > 0
     assert usage["complete"] is True
     assert usage["instance_expired_keys"] >= 0
@@ -246,3 +246,14 @@ def test_with_redis_down_reads_are_answered_by_mongodb(owner, settings, caplog) 
     assert cache.get(owner.pk, "m1") == result("m1")
     assert cache.get(owner.pk, "other") is None
     assert "Redis unavailable" in caplog.text
+
+
+def test_a_delete_reaches_entries_of_other_classifier_versions(owner, monkeypatch) -> None:
+    cache.put(owner.pk, "m1", result("m1", company="Rules"))
+    monkeypatch.setattr(cache, "classifier_version", lambda: "llm-1")
+    cache.put(owner.pk, "m1", result("m1", company="LLM"))
+    cache.delete(owner.pk, ["m1"])
+    monkeypatch.undo()  # the LLM engine switched off again: the first version is current
+    cache.clear_local()
+    assert cache.get(owner.pk, "m1") is None
+    assert l2_keys(owner) == []
