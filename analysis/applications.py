@@ -14,9 +14,10 @@ The rules, in one place:
   information request / action required → assessment → interview, never back; offer, rejection
   and withdrawal are terminal (a later terminal email replaces an earlier one, nothing else
   does). A status the person set holds until an email newer than the correction arrives.
-* **Corrections** (``Correction``, per email) are applied on top of every (re-)analysis, so they
-  survive it; so do renames and merges, which are aliases. Placement is idempotent (an email
-  is moved, never duplicated), and ``rebuild`` regroups everything from the stored analyses.
+* **Corrections** (``Correction``, per email; made by ``analysis.corrections``) are applied on
+  top of every (re-)analysis, so they survive it; so do renames and merges, which are aliases.
+  Placement is idempotent (an email is moved, never duplicated), and ``rebuild`` regroups
+  everything from the stored analyses.
 
 Every change for one user runs under a per-user Redis lock: analysis workers, the pages and a
 rebuild may all touch the same applications at once.
@@ -37,7 +38,6 @@ from bson import ObjectId
 from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
-from django_mongodb_backend import transaction
 from django_redis import get_redis_connection
 from pymongo import DeleteMany, UpdateOne
 from redis.exceptions import LockError
@@ -74,10 +74,6 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 class TrackerBusy(Exception):
     """Another change of this user's applications held the lock for too long."""
-
-
-class Conflict(Exception):
-    """A correction would make two applications one: the person should merge them instead."""
 
 
 # --- Keys ----------------------------------------------------------------------------------------
@@ -376,7 +372,7 @@ def _place(user_id: Any, placed: Sequence[EmailFacts], dropped: Sequence[str]) -
     return touched
 
 
-def _refresh(application_ids: Iterable[Any]) -> None:
+def refresh(application_ids: Iterable[Any]) -> None:
     """Recompute the summaries of these applications; delete the ones left without emails."""
     ids = [pk for pk in application_ids if pk is not None]
     if not ids:
@@ -404,13 +400,21 @@ def _aware(value: datetime) -> datetime:
 # --- Following the analyses ----------------------------------------------------------------------
 
 
+def place(user_id: Any, results: Sequence[Mapping[str, Any]]) -> None:
+    """Place analysis results (corrections on top) and update the applications they touch.
+
+    The caller holds ``user_lock``.
+    """
+    placed, dropped = _all_facts(user_id, results)
+    refresh(_place(user_id, placed, dropped))
+
+
 def record(user_id: Any, results: Sequence[Mapping[str, Any]]) -> None:
     """Place freshly stored (or re-analysed) results on the user's applications."""
     if not results:
         return
     with user_lock(user_id):
-        placed, dropped = _all_facts(user_id, results)
-        _refresh(_place(user_id, placed, dropped))
+        place(user_id, results)
 
 
 def forget(user_id: Any, message_ids: Sequence[str]) -> None:
@@ -418,7 +422,7 @@ def forget(user_id: Any, message_ids: Sequence[str]) -> None:
     if not message_ids:
         return
     with user_lock(user_id):
-        _refresh(_place(user_id, [], [str(m) for m in message_ids]))
+        refresh(_place(user_id, [], [str(m) for m in message_ids]))
 
 
 @dataclass(frozen=True)
@@ -446,145 +450,6 @@ def rebuild(user_id: Any) -> RebuildSummary:
         dropped = [*dropped, *(doc["message_id"] for doc in stale)]
         touched = _place(user_id, placed, dropped)
         everything = JobApplication.objects.for_user(user_id).values_list("pk", flat=True)
-        _refresh(touched | set(everything))
+        refresh(touched | set(everything))
         count = JobApplication.objects.for_user(user_id).count()
     return RebuildSummary(emails=len(placed), applications=count)
-
-
-# --- Corrections ---------------------------------------------------------------------------------
-
-
-def _snapshots(user_id: Any, message_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    rows = ApplicationEmail.objects.filter(user_id=user_id, message_id__in=list(message_ids))
-    fields = ("message_id", "status", "company", "position", "subject", "sender", "details")
-    return {row["message_id"]: {**row, "date": row["date"]} for row in rows.values(*fields, "date")}
-
-
-def _place_again(user_id: Any, message_ids: Sequence[str]) -> None:
-    """Place emails again from their analyses with the current corrections on top.
-
-    An email whose analysis is gone (aged out of every tier) keeps its timeline snapshot as
-    its analysis, rather than vanishing because someone corrected it.
-    """
-    results = raw_results(user_id, message_ids)
-    missing = [m for m in message_ids if m not in results]
-    if missing:
-        results.update(_snapshots(user_id, missing))
-    placed, dropped = _all_facts(user_id, list(results.values()))
-    _refresh(_place(user_id, placed, dropped))
-
-
-def _check_known(user_id: Any, message_id: str) -> None:
-    on_timeline = ApplicationEmail.objects.filter(user_id=user_id, message_id=message_id)
-    analysed = EmailAnalysis.objects.filter(user_id=user_id, message_id=message_id)
-    if not on_timeline.exists() and not analysed.exists():
-        raise Correction.DoesNotExist(f"no analysed email {message_id!r}")
-
-
-def correct_email(
-    user_id: Any, message_id: str, *, status: str = "", company: str = "", position: str = ""
-) -> None:
-    """Record the person's reading of one email (blank = as analysed) and regroup it.
-
-    Raises ``Correction.DoesNotExist`` for an email the user has no analysis of.
-    """
-    with user_lock(user_id):
-        _check_known(user_id, message_id)
-        Correction.objects.update_or_create(
-            user_id=user_id,
-            message_id=message_id,
-            defaults={
-                "status": status,
-                "company": company.strip(),
-                "position": position.strip(),
-                "not_job": False,
-                "updated_at": timezone.now(),
-            },
-        )
-        _place_again(user_id, [message_id])
-
-
-def mark_not_job(user_id: Any, message_id: str) -> None:
-    """Take one email out of the tracker for good: the person says it is not a job email."""
-    with user_lock(user_id):
-        _check_known(user_id, message_id)
-        Correction.objects.update_or_create(
-            user_id=user_id,
-            message_id=message_id,
-            defaults={"not_job": True, "updated_at": timezone.now()},
-        )
-        _place_again(user_id, [message_id])
-
-
-def reset_email(user_id: Any, message_id: str) -> None:
-    """Drop the person's correction of one email: the analysis decides again."""
-    with user_lock(user_id):
-        Correction.objects.filter(user_id=user_id, message_id=message_id).delete()
-        _place_again(user_id, [message_id])
-
-
-def correct_application(
-    application: JobApplication, *, status: str, company: str, position: str
-) -> None:
-    """Set an application's status ("" = as its emails say), company and position.
-
-    A new company or position is kept as an alias, so its emails stay with it after
-    re-analysis. Raises ``Conflict`` when the new names are another application's.
-    """
-    with user_lock(application.user_id):
-        application.refresh_from_db()
-        _rename(application, company.strip(), position.strip())
-        if not status:
-            application.status_override, application.status_override_at = "", None
-        elif status != application.status or application.status_override:
-            application.status_override, application.status_override_at = status, timezone.now()
-        application.save()
-        _refresh([application.pk])
-
-
-def _rename(application: JobApplication, company: str, position: str) -> None:
-    keys = (company_key(company), position_key(position))
-    holder = (
-        ApplicationAlias.objects.filter(
-            user_id=application.user_id, company_key=keys[0], position_key=keys[1]
-        )
-        .values_list("application_id", flat=True)
-        .first()
-    )
-    if holder is not None and holder != application.pk:
-        other = JobApplication.objects.filter(pk=holder).first()
-        name = f"{other.company_label} — {other.position_label}" if other else "those names"
-        raise Conflict(f"You already track {name}: merge the two applications instead.")
-    if holder is None:
-        ApplicationAlias.objects.create(
-            user_id=application.user_id,
-            company_key=keys[0],
-            position_key=keys[1],
-            application=application,
-            manual=True,
-        )
-    application.company, application.position = company, position
-    application.company_key, application.position_key = keys
-
-
-def merge(user_id: Any, target_id: Any, source_id: Any) -> JobApplication:
-    """Move everything of application ``source_id`` into ``target_id``; return the target.
-
-    The source's aliases move too, so its emails keep joining the target after re-analysis.
-    Raises ``JobApplication.DoesNotExist`` unless both are the user's, ``Conflict`` if equal.
-    """
-    if str(target_id) == str(source_id):
-        raise Conflict("Choose another application to merge with.")
-    with user_lock(user_id):
-        mine = JobApplication.objects.for_user(user_id)
-        target, source = mine.get(pk=target_id), mine.get(pk=source_id)
-        with transaction.atomic():
-            aliases = ApplicationAlias.objects.filter(user_id=user_id, application_id=source.pk)
-            aliases.update(application_id=target.pk, manual=True)
-            emails = ApplicationEmail.objects.filter(user_id=user_id, application_id=source.pk)
-            emails.update(application_id=target.pk)
-            source.delete()
-        # After the commit: the summary is read outside the transaction.
-        _refresh([target.pk])
-        target.refresh_from_db()
-    return target

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from analysis import applications, charts, dashboard, export, service
+from analysis import charts, corrections, dashboard, export, service
 from analysis.forms import (
     DEFAULT_SORT,
     PAGE_SIZE,
@@ -169,19 +169,25 @@ def _timeline(
     ids = [email.message_id for email in emails]
     # Through the tiered cache (L1 → Redis → MongoDB); nothing is classified on a page view.
     analyses = service.results_for(user.pk, ids, compute_missing=False)
+    corrections = {
+        c.message_id: c for c in Correction.objects.filter(user=user, message_id__in=ids)
+    }
     entries = []
     for email in emails:
         analysis = analyses.get(email.message_id, {})
         prefix = f"email-{email.message_id}"
         is_bound = bound is not None and bound.prefix == prefix
+        form = (
+            bound if is_bound and bound else _email_form(corrections.get(email.message_id), prefix)
+        )
         entries.append(
             TimelineEntry(
                 email=email,
                 mail_url=mail_url(email.message_id),
                 details=str(analysis.get("details") or email.details),
                 confidence=_confidence(analysis.get("confidence", email.confidence)),
-                analysed_status=str(analysis.get("status", "")),
-                form=bound if is_bound and bound else _email_form(user, email, prefix),
+                analysed_status=STATUS_LABELS.get(str(analysis.get("status")), ""),
+                form=form,
                 open=is_bound,
             )
         )
@@ -195,8 +201,8 @@ def _confidence(value: Any) -> float | None:
         return None
 
 
-def _email_form(user: User, email: ApplicationEmail, prefix: str) -> EmailCorrectionForm:
-    correction = Correction.objects.filter(user=user, message_id=email.message_id).first()
+def _email_form(correction: Correction | None, prefix: str) -> EmailCorrectionForm:
+    """The correction form of one email, showing the person's earlier correction if any."""
     initial = {}
     if correction is not None:
         initial = {
@@ -250,8 +256,8 @@ def correct_application(request: HttpRequest, application_id: str) -> HttpRespon
     form = ApplicationCorrectionForm(request.POST, prefix="app")
     if form.is_valid():
         try:
-            applications.correct_application(application, **form.cleaned_data)
-        except applications.Conflict as exc:
+            corrections.correct_application(application, **form.cleaned_data)
+        except corrections.Conflict as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Application updated.")
@@ -268,7 +274,7 @@ def merge_application(request: HttpRequest, application_id: str) -> HttpResponse
     form = MergeForm(request.POST, others=_merge_choices(user, application), prefix="merge")
     if form.is_valid():
         other = ObjectId(form.cleaned_data["other"])
-        applications.merge(user.pk, application.pk, other)
+        corrections.merge(user.pk, application.pk, other)
         messages.success(request, "Applications merged.")
         return redirect(detail_url(application))
     return _render_detail(request, application, merge_form=form, status=400)
@@ -307,7 +313,7 @@ def correct_email(request: HttpRequest, application_id: str, message_id: str) ->
     email = _email_or_404(user, application, message_id)
     form = EmailCorrectionForm(request.POST, prefix=f"email-{email.message_id}")
     if form.is_valid():
-        applications.correct_email(user.pk, email.message_id, **form.cleaned_data)
+        corrections.correct_email(user.pk, email.message_id, **form.cleaned_data)
         messages.success(request, "Email corrected.")
         return _after_email_change(request, application, email.message_id)
     return _render_detail(request, application, email_form=form, status=400)
@@ -319,7 +325,7 @@ def mark_not_job(request: HttpRequest, application_id: str, message_id: str) -> 
     user = _user(request)
     application = application_or_404(user, application_id)
     email = _email_or_404(user, application, message_id)
-    applications.mark_not_job(user.pk, email.message_id)
+    corrections.mark_not_job(user.pk, email.message_id)
     messages.success(request, f"“{email.subject or '(no subject)'}” is not tracked any more.")
     return _after_email_change(request, application, email.message_id)
 
@@ -330,7 +336,7 @@ def reset_email(request: HttpRequest, application_id: str, message_id: str) -> H
     user = _user(request)
     application = application_or_404(user, application_id)
     email = _email_or_404(user, application, message_id)
-    applications.reset_email(user.pk, email.message_id)
+    corrections.reset_email(user.pk, email.message_id)
     messages.success(request, "The email is back to what the analysis says.")
     return _after_email_change(request, application, email.message_id)
 

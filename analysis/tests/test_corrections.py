@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from analysis import applications
+from analysis import applications, corrections
 from analysis.classify import Status
 from analysis.models import ApplicationEmail, Correction, JobApplication
 from analysis.tests.tracker_factory import START, result, store
@@ -42,7 +42,7 @@ def acme(owner):
 
 
 def test_an_email_status_correction_survives_re_analysis(owner, acme) -> None:
-    applications.correct_email(owner.pk, "m2", status=Status.REJECTION)
+    corrections.correct_email(owner.pk, "m2", status=Status.REJECTION)
     assert app_of(owner, "m2").status == Status.REJECTION
     store(owner, result("m2", INTERVIEW, "Acme", "Engineer", day=5))
     link = ApplicationEmail.objects.get(user=owner, message_id="m2")
@@ -53,7 +53,7 @@ def test_an_email_status_correction_survives_re_analysis(owner, acme) -> None:
 
 
 def test_an_email_company_correction_moves_it_and_survives_re_analysis(owner, acme) -> None:
-    applications.correct_email(owner.pk, "m2", company="Globex", position="Engineer")
+    corrections.correct_email(owner.pk, "m2", company="Globex", position="Engineer")
     expected = {("Acme", "Engineer"): ["m1"], ("Globex", "Engineer"): ["m2"]}
     assert groups(owner) == expected
     store(owner, result("m2", INTERVIEW, "Acme", "Engineer", day=5))
@@ -63,26 +63,26 @@ def test_an_email_company_correction_moves_it_and_survives_re_analysis(owner, ac
 
 
 def test_not_a_job_email_stays_out_until_the_correction_is_undone(owner, acme) -> None:
-    applications.mark_not_job(owner.pk, "m2")
+    corrections.mark_not_job(owner.pk, "m2")
     assert groups(owner) == {("Acme", "Engineer"): ["m1"]}
     assert app_of(owner, "m1").status == APPLIED
     store(owner, result("m2", INTERVIEW, "Acme", "Engineer", day=5))
     applications.rebuild(owner.pk)
     assert groups(owner) == {("Acme", "Engineer"): ["m1"]}
 
-    applications.reset_email(owner.pk, "m2")
+    corrections.reset_email(owner.pk, "m2")
     assert groups(owner) == {("Acme", "Engineer"): ["m1", "m2"]}
     assert not Correction.objects.filter(user=owner).exists()
 
 
 def test_marking_an_application_s_last_email_removes_the_application(owner, acme) -> None:
-    applications.mark_not_job(owner.pk, "m1")
-    applications.mark_not_job(owner.pk, "m2")
+    corrections.mark_not_job(owner.pk, "m1")
+    corrections.mark_not_job(owner.pk, "m2")
     assert not JobApplication.objects.for_user(owner).exists()
 
 
 def test_a_renamed_application_keeps_its_emails_and_gathers_new_ones(owner, acme) -> None:
-    applications.correct_application(acme, status="", company="Acme Robotics", position="SRE")
+    corrections.correct_application(acme, status="", company="Acme Robotics", position="SRE")
     assert groups(owner) == {("Acme Robotics", "SRE"): ["m1", "m2"]}
     # Re-analysis still reads the old names; new mail comes under old and new names.
     store(
@@ -98,14 +98,14 @@ def test_a_renamed_application_keeps_its_emails_and_gathers_new_ones(owner, acme
 
 def test_renaming_onto_another_application_asks_for_a_merge(owner, acme) -> None:
     store(owner, result("g1", APPLIED, "Globex", "Analyst"))
-    with pytest.raises(applications.Conflict, match="merge"):
-        applications.correct_application(acme, status="", company="globex", position="ANALYST")
+    with pytest.raises(corrections.Conflict, match="merge"):
+        corrections.correct_application(acme, status="", company="globex", position="ANALYST")
     assert groups(owner)[("Acme", "Engineer")] == ["m1", "m2"]
 
 
 def test_a_status_set_by_hand_holds_until_newer_mail_arrives(owner, acme) -> None:
     with time_machine.travel(START + timedelta(days=7), tick=False):
-        applications.correct_application(
+        corrections.correct_application(
             acme, status=Status.OFFER, company="Acme", position="Engineer"
         )
     assert app_of(owner, "m1").status == Status.OFFER
@@ -119,15 +119,15 @@ def test_a_status_set_by_hand_holds_until_newer_mail_arrives(owner, acme) -> Non
 
 
 def test_choosing_automatic_status_returns_to_the_timeline(owner, acme) -> None:
-    applications.correct_application(acme, status=Status.OFFER, company="Acme", position="Engineer")
-    applications.correct_application(acme, status="", company="Acme", position="Engineer")
+    corrections.correct_application(acme, status=Status.OFFER, company="Acme", position="Engineer")
+    corrections.correct_application(acme, status="", company="Acme", position="Engineer")
     assert app_of(owner, "m1").status == INTERVIEW
 
 
 def test_a_merge_survives_re_analysis_new_mail_and_rebuild(owner, acme) -> None:
     store(owner, result("b1", APPLIED, "Acme Labs", "Platform Engineer", day=1))
     source = app_of(owner, "b1")
-    target = applications.merge(owner.pk, acme.pk, source.pk)
+    target = corrections.merge(owner.pk, acme.pk, source.pk)
     assert target.pk == acme.pk
     assert not JobApplication.objects.filter(pk=source.pk).exists()
     assert groups(owner) == {("Acme", "Engineer"): ["b1", "m1", "m2"]}
@@ -144,21 +144,21 @@ def test_a_merge_survives_re_analysis_new_mail_and_rebuild(owner, acme) -> None:
 
 
 def test_merging_an_application_with_itself_is_refused(owner, acme) -> None:
-    with pytest.raises(applications.Conflict):
-        applications.merge(owner.pk, acme.pk, acme.pk)
+    with pytest.raises(corrections.Conflict):
+        corrections.merge(owner.pk, acme.pk, acme.pk)
 
 
 def test_nobody_corrects_or_merges_another_user_s_applications(owner, other_user, acme) -> None:
     store(other_user, result("x1", APPLIED, "Initech", "Engineer"))
     theirs = app_of(other_user, "x1")
     with pytest.raises(JobApplication.DoesNotExist):
-        applications.merge(owner.pk, acme.pk, theirs.pk)
+        corrections.merge(owner.pk, acme.pk, theirs.pk)
     with pytest.raises(JobApplication.DoesNotExist):
-        applications.merge(owner.pk, theirs.pk, acme.pk)
+        corrections.merge(owner.pk, theirs.pk, acme.pk)
     with pytest.raises(Correction.DoesNotExist):
-        applications.correct_email(owner.pk, "x1", status=Status.OFFER)
+        corrections.correct_email(owner.pk, "x1", status=Status.OFFER)
     with pytest.raises(Correction.DoesNotExist):
-        applications.mark_not_job(owner.pk, "x1")
+        corrections.mark_not_job(owner.pk, "x1")
     assert groups(other_user) == {("Initech", "Engineer"): ["x1"]}
     assert not Correction.objects.exists()
 
@@ -168,5 +168,5 @@ def test_one_user_s_corrections_do_not_touch_the_same_message_id_of_another(
 ) -> None:
     # Gmail ids are unique per mailbox only: the other user may have an "m2" too.
     store(other_user, result("m2", INTERVIEW, "Acme", "Engineer"))
-    applications.mark_not_job(owner.pk, "m2")
+    corrections.mark_not_job(owner.pk, "m2")
     assert groups(other_user) == {("Acme", "Engineer"): ["m2"]}

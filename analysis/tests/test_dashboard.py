@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from analysis import applications, charts, dashboard
+from analysis import charts, corrections, dashboard
 from analysis.classify import Status
 from analysis.models import JobApplication
 from analysis.tests.tracker_factory import result, store
@@ -89,7 +89,7 @@ def data(owner, other_user):
         store(other_user, *entries)
     # A status set by hand counts in the funnel like one from an email.
     some = JobApplication.objects.filter(user=owner, email_count=1).first()
-    applications.correct_application(
+    corrections.correct_application(
         some, status=Status.OFFER, company=some.company, position=some.position
     )
     return timelines, {(some.company, some.position): [Status.OFFER]}

@@ -30,7 +30,7 @@ def result(
     """Return an analysis result dict dated ``day`` days after ``START``."""
     return {
         "subject": subject if subject is not None else f"{status} from {company}",
-        "sender": f"jobs@{company.lower().replace(' ', '')}.example",
+        "sender": f"jobs@{''.join(filter(str.isalnum, company.lower())) or 'mail'}.example",
         "date": (START + timedelta(days=day)).isoformat(),
         "status": status,
         "company": company,
