@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-_ALNUM_RUN = re.compile(r"[a-z0-9]+")
+# Letters and digits of any script: "résumé" is one word.
+_ALNUM_RUN = re.compile(r"[^\W_]+")
 _META = frozenset("()[]{}?*+|.\\^$")
 
 
@@ -179,12 +180,21 @@ class Triggered:
     def __init__(self, source: str, flags: int = 0) -> None:
         self.pattern = re.compile(source, flags)
         found = leading_literals(source)
-        literals = sorted({literal for literal, _ in found})
-        # A literal that another one starts with adds nothing: its places are found anyway.
-        kept = {x for x in literals if not any(x != y and x.startswith(y) for y in literals)}
         # A literal that ends a word in one alternative but not in another ends none.
-        word_end = {x: all(end for y, end in found if y == x) for x in kept}
-        self.starts = tuple(_start(literal, word_end[literal]) for literal in sorted(kept))
+        every = {
+            literal: _start(literal, all(end for other, end in found if other == literal))
+            for literal, _ in found
+        }
+        # A literal that a shorter one starts with adds nothing when the shorter one's places
+        # include its own: always, unless the shorter one is looked up as a whole word.
+        self.starts = tuple(
+            start
+            for literal, start in sorted(every.items())
+            if not any(
+                other != literal and literal.startswith(other) and shorter.gate != other
+                for other, shorter in every.items()
+            )
+        )
         by_gate: dict[str, list[_Start]] = {}
         for start in self.starts:
             if start.gate:

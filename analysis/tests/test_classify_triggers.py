@@ -1,0 +1,85 @@
+"""Triggered patterns find exactly what ``re`` finds at word starts, only faster."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.engines import cues, details, extract, rules
+from analysis.engines.triggers import PatternError, Scan, Triggered, leading_literals
+
+PATTERNS: list[Triggered] = [
+    *(pattern for _, pattern in rules._STRONG),
+    *(pattern for _, pattern in rules._WEAK),
+    rules._NOT_APPLICATION,
+    rules._CONTEXT,
+    rules._OUTREACH,
+    rules._OWN_APPLICATION,
+    *(pattern for _, pattern in extract.BODY_COMPANY),
+    *(pattern for _, pattern in extract._POSITION_PATTERNS),
+    details._WHEN,
+    details._DEADLINE,
+]
+# Words the cues are made of, so that random text often almost-matches them.
+VOCABULARY = sorted(
+    {
+        word
+        for pattern in PATTERNS
+        for word in re.findall(r"[a-z']{2,}", pattern.pattern.pattern.lower())
+        if word not in {"the", "is"}
+    }
+    | {"Acme", "Data", "Engineer", "Globex", "résumé", "İstanbul", "ß", "e.g.", "3", "10:00"}
+)
+TOKENS = st.one_of(
+    st.sampled_from(VOCABULARY),
+    st.sampled_from([",", ".", "!", "?", "-", "'", ":", "(", ")", "\n"]),
+    st.text(alphabet="abcdefgxyzAÉé'- ", min_size=1, max_size=6),
+)
+SEPARATORS = st.sampled_from([" ", " ", " ", "", "\n"])
+
+
+def _reference(pattern: Triggered) -> re.Pattern[str]:
+    """The same pattern run by ``re`` everywhere, held to start where a word starts."""
+    return re.compile(r"(?<![^\W_])(?:" + pattern.pattern.pattern + ")", pattern.pattern.flags)
+
+
+REFERENCES = [_reference(pattern) for pattern in PATTERNS]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(TOKENS, SEPARATORS), max_size=40))
+def test_search_agrees_with_re_on_any_text(tokens):
+    text = "".join(token + separator for token, separator in tokens)
+    scan = Scan.of(text)
+    for pattern, reference in zip(PATTERNS, REFERENCES, strict=True):
+        expected = reference.search(scan.text)
+        found = pattern.search(scan)
+        assert pattern.exists(scan) == (expected is not None), pattern.pattern.pattern[:80]
+        assert (found.span() if found else None) == (expected.span() if expected else None)
+
+
+def test_it_finds_a_cue_wrapped_across_lines():
+    scan = Scan.of("After careful review we regret to\ninform you that the role is filled.")
+    pattern = dict(rules._STRONG)[cues.S.REJECTION]
+    assert pattern.exists(Scan.of(" ".join(scan.text.split())))
+
+
+def test_literal_starts_are_derived_from_the_pattern():
+    literals = dict(leading_literals(r"(?:pleased|happy) to offer|offer letter\b|thank(?:s| you)"))
+    assert literals == {
+        "pleased to offer": False,
+        "happy to offer": False,
+        "offer letter": True,
+        "thank": False,
+    }
+
+
+@pytest.mark.parametrize(
+    "source", [r"(?:an? )?offer", r"\d+ days", r"[a-z]+ team", r"x|y"], ids=str
+)
+def test_a_pattern_without_a_literal_start_is_refused(source):
+    with pytest.raises(PatternError):
+        Triggered(source)
