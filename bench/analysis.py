@@ -223,13 +223,14 @@ def bench_tiers(user: Any, classify_seconds: float) -> None:
         ("L2 hit (Redis)", l2 * 1e3, "ms", l2, l2_counts["l2_hits"]),
         ("L3 hit (MongoDB, fills L2)", l3 * 1e3, "ms", l3, l3_counts["l3_hits"]),
     )
+    print(f"    {'':26}{'latency':>13}   classify()/hit   on-demand/hit   timed hits")
     for name, value, unit, seconds, hits in rows:
         print(
-            f"    {name:26}{value:10.3f} {unit}   {classify_seconds / seconds:8.1f}x faster than "
-            f"classify(), {on_demand / seconds:8.1f}x than on-demand analysis  ({hits:,} hits)"
+            f"    {name:26}{value:10.3f} {unit}   {classify_seconds / seconds:13.1f}x"
+            f"   {on_demand / seconds:12.1f}x   {hits:10,}"
         )
     misses = l1_counts["l1_misses"] + l2_counts["l2_misses"] + l3_counts["l3_misses"]
-    print(f"    (counters: every timed lookup hit its tier; unexpected misses: {misses})")
+    print(f"    (from the counters: timed lookups that missed their tier: {misses})")
     print()
 
 
