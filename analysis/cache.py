@@ -133,11 +133,12 @@ def _l1_get(keys: Mapping[str, L1Key]) -> dict[str, Entry]:
     return found
 
 
-def _l1_put(keys: Mapping[str, L1Key], entries: Mapping[str, Entry]) -> None:
+def _l1_put(keys: Mapping[str, L1Key], entries: Mapping[str, Entry], short: bool = False) -> None:
     now = time.monotonic()
     with _local.lock:
         for message_id, entry in entries.items():
-            deadline = now + settings.ANALYSIS_FAILED_TTL if is_failed(entry) else None
+            brief = short or is_failed(entry)
+            deadline = now + settings.ANALYSIS_FAILED_TTL if brief else None
             _local.entries[keys[message_id]] = (dict(entry), deadline)
 
 
@@ -198,13 +199,16 @@ def _versions_key() -> str:
     return f"{prefix()}:versions"
 
 
-def _l2_put(redis: Redis, user: str, version: str, entries: Mapping[str, Entry]) -> None:
+def _l2_put(
+    redis: Redis, user: str, version: str, entries: Mapping[str, Entry], short: bool = False
+) -> None:
     pipe = redis.pipeline(transaction=False)
     # Every version that has L2 entries, so a delete reaches them all: the engine can switch
     # back (the LLM engine configured, then not) while older entries still live.
     pipe.sadd(_versions_key(), version)
     for message_id, entry in entries.items():
-        ttl = settings.ANALYSIS_FAILED_TTL if is_failed(entry) else settings.ANALYSIS_L2_TTL
+        brief = short or is_failed(entry)
+        ttl = settings.ANALYSIS_FAILED_TTL if brief else settings.ANALYSIS_L2_TTL
         pipe.set(_l2_key(user, version, message_id), json.dumps(entry), ex=ttl)
     pipe.execute()
 
@@ -364,6 +368,19 @@ def put_many(user_id: Any, results: Mapping[str, Entry]) -> None:
     _l3_put(scope.user_oid, scope.version, results)
     _l2_put(scope.redis, scope.user, scope.version, results)
     _l1_put(scope.l1_keys(results), results)
+
+
+def put_provisional(user_id: Any, results: Mapping[str, Entry]) -> None:
+    """Store results of a stand-in engine in L1 and L2 only, for ``ANALYSIS_FAILED_TTL``.
+
+    Readers get them meanwhile; then the message is analysed again, by the configured engine
+    once it answers. MongoDB keeps only the configured engine's results.
+    """
+    if not results:
+        return
+    scope = _Scope(user_id)
+    _l2_put(scope.redis, scope.user, scope.version, results, short=True)
+    _l1_put(scope.l1_keys(results), results, short=True)
 
 
 def put_failed(user_id: Any, message_id: str, reason: str) -> None:

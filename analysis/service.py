@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from analysis import cache
-from analysis.classify import EmailInput, classify
+from analysis.classify import EmailInput, classifier_version, classify
 from analysis.models import EmailAnalysis
 from analysis.signals import analysis_removed, analysis_stored
 from mails.models import Message
@@ -30,14 +30,20 @@ STORE_CHUNK = 50
 
 @dataclass
 class Outcome:
-    """What one ``analyze`` call did: results by message id, and what it could not analyse."""
+    """What one ``analyze`` call did: results by message id, and what it could not analyse.
+
+    ``provisional`` lists results of a stand-in engine (the rules, when the configured LLM
+    failed): served for ``ANALYSIS_FAILED_TTL`` from L1 and L2, then analysed again.
+    """
 
     results: dict[str, Result] = field(default_factory=dict)
     analysed: int = 0
     failed: list[str] = field(default_factory=list)
+    provisional: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"{self.analysed} analysed, {len(self.failed)} failed"
+        text = f"{self.analysed} analysed, {len(self.failed)} failed"
+        return f"{text}, {len(self.provisional)} provisional" if self.provisional else text
 
 
 def _message_ids(gmail_ids: Iterable[str]) -> list[str]:
@@ -49,7 +55,8 @@ def analyze(user_id: Any, gmail_ids: Iterable[str], *, force: bool = False) -> d
 
     With ``force`` every message is classified again. Results go through all cache tiers, and
     ``analysis_stored`` announces the fresh ones. Ids of messages the user does not have are
-    ignored; a message whose classification fails is cached briefly as failed and left out.
+    ignored; a message whose classification fails is cached briefly as failed and left out,
+    and a stand-in engine's result is cached briefly (see ``Outcome``).
     """
     return run(user_id, gmail_ids, force=force).results
 
@@ -73,10 +80,14 @@ def run(
         # A failed marker means "tried moments ago": wait until it expires.
         ids = [m for m in ids if m not in cached]
     for start in range(0, len(ids), STORE_CHUNK):
-        fresh = _classify(user_id, _load(user_id, ids[start : start + STORE_CHUNK]), outcome)
-        _store(user_id, fresh)
-        outcome.results.update(fresh)
-        outcome.analysed += len(fresh)
+        fresh, provisional = _classify(
+            user_id, _load(user_id, ids[start : start + STORE_CHUNK]), outcome
+        )
+        _store(user_id, fresh, provisional)
+        for results in (fresh, provisional):
+            outcome.results.update(results)
+            outcome.analysed += len(results)
+        outcome.provisional.extend(provisional)
     return outcome
 
 
@@ -96,12 +107,17 @@ def _load(user_id: Any, gmail_ids: list[str]) -> list[Message]:
     return list(Message.objects.filter(user_id=user_id, gmail_id__in=gmail_ids).only(*fields))
 
 
-def _classify(user_id: Any, messages: list[Message], outcome: Outcome) -> dict[str, Result]:
+def _classify(
+    user_id: Any, messages: list[Message], outcome: Outcome
+) -> tuple[dict[str, Result], dict[str, Result]]:
+    """Return (results of the configured engine, results of a stand-in engine)."""
     fresh: dict[str, Result] = {}
+    provisional: dict[str, Result] = {}
+    version = classifier_version()
     for message in messages:
         try:
             email = EmailInput.from_message(message)
-            fresh[message.gmail_id] = classify(email).result(email)
+            analysis = classify(email)
         except Exception as exc:  # noqa: BLE001 - one bad email must not fail its batch
             # The type only: the message text may be personal mail.
             reason = f"{type(exc).__name__} while classifying"
@@ -110,26 +126,33 @@ def _classify(user_id: Any, messages: list[Message], outcome: Outcome) -> dict[s
             )
             cache.put_failed(user_id, message.gmail_id, reason)
             outcome.failed.append(message.gmail_id)
-    return fresh
+            continue
+        stand_in = analysis.engine_version not in ("", version)
+        (provisional if stand_in else fresh)[message.gmail_id] = analysis.result(email)
+    return fresh, provisional
 
 
-def _store(user_id: Any, fresh: dict[str, Result]) -> None:
-    if not fresh:
+def _store(user_id: Any, fresh: dict[str, Result], provisional: dict[str, Result]) -> None:
+    if not fresh and not provisional:
         return
     cache.put_many(user_id, fresh)
+    cache.put_provisional(user_id, provisional)
     # A message deleted while it was being classified must not come back as an analysis.
+    written = [*fresh, *provisional]
     kept = set(
-        Message.objects.filter(user_id=user_id, gmail_id__in=list(fresh)).values_list(
+        Message.objects.filter(user_id=user_id, gmail_id__in=written).values_list(
             "gmail_id", flat=True
         )
     )
-    vanished = [m for m in fresh if m not in kept]
+    vanished = [m for m in written if m not in kept]
     if vanished:
         cache.delete(user_id, vanished)
         for message_id in vanished:
-            del fresh[message_id]
-    if fresh:
-        analysis_stored.send(sender=EmailAnalysis, user_id=user_id, results=list(fresh.values()))
+            fresh.pop(message_id, None)
+            provisional.pop(message_id, None)
+    if fresh or provisional:
+        results = [*fresh.values(), *provisional.values()]
+        analysis_stored.send(sender=EmailAnalysis, user_id=user_id, results=results)
 
 
 def results_for(

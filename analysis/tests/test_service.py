@@ -169,6 +169,23 @@ def test_a_failed_analysis_is_remembered_briefly_then_retried(owner, monkeypatch
     assert service.results_for(owner.pk, ["bad"])["bad"]["status"] == Status.NOT_JOB_RELATED
 
 
+def test_a_stand_in_engine_s_result_is_served_briefly_then_analysed_again(owner, settings) -> None:
+    # The configured LLM endpoint refuses connections: the rules engine stands in.
+    settings.ANALYSIS_LLM_URL = "http://127.0.0.1:1/v1"
+    settings.ANALYSIS_LLM_MODEL = "bench-model"
+    settings.ANALYSIS_LLM_TIMEOUT = 1.0
+    settings.ANALYSIS_FAILED_TTL = 1
+    store(owner, "job", *INTERVIEW)
+    outcome = service.run(owner.pk, ["job"])
+    assert outcome.provisional == ["job"]
+    assert outcome.summary() == "1 analysed, 0 failed, 1 provisional"
+    assert outcome.results["job"]["status"] == Status.INTERVIEW_INVITATION
+    assert cache.get(owner.pk, "job") == outcome.results["job"]  # readers get it meanwhile
+    assert l3_versions(owner) == {}  # MongoDB keeps only the configured engine's results
+    wait_until(lambda: cache.get(owner.pk, "job") is None, 5, "the stand-in result to expire")
+    assert service.run(owner.pk, ["job"]).provisional == ["job"]  # tried again
+
+
 def test_a_message_deleted_while_being_classified_leaves_no_analysis(owner, monkeypatch) -> None:
     store(owner, "job", *INTERVIEW)
 
