@@ -75,6 +75,8 @@ class Message(models.Model):
             models.Index(
                 fields=["user", "search_terms", "-internal_date", "-id"], name="user_term_newest"
             ),
+            # larger:/smaller: select few messages out of many: a range here, then a sort.
+            models.Index(fields=["user", "size_estimate"], name="user_size"),
         ]
 
     def __str__(self) -> str:

@@ -137,6 +137,8 @@ def _field(node: Field, context: Context) -> Filter:
         if name == "in" and value == "anywhere":
             return {}
         ids = _label_ids(node, context)
+        if len(ids) == 1:
+            return {"search_terms": label_term(ids[0])}
         return {"search_terms": {"$in": [label_term(i) for i in ids]}} if ids else MATCH_NOTHING
     if name == "is":
         if value == "read":

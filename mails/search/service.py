@@ -23,6 +23,7 @@ from mails.search.cursor import Position
 from mails.search.errors import InvalidRequest, SearchError
 from mails.search.highlights import highlight_terms
 from mails.search.parser import parse
+from mails.search.plan import plan
 from mails.search.render import render
 
 __all__ = ["InvalidRequest", "SearchError", "SearchPage", "search"]
@@ -76,7 +77,7 @@ def search(
         messages = _load_messages(user, [ObjectId(i) for i in cached.ids], include_body)
         if len(messages) == len(cached.ids):
             return SearchPage(messages, cached.next_cursor, None, highlight_terms(node), canonical)
-    found = _find_ids(compile_query(node, user, now=now), cursor_position, size)
+    found = _find_ids(user.pk, compile_query(node, user, now=now), cursor_position, size)
     next_cursor = _dump(found.next_position, user.pk, canonical)
     prev_cursor = _dump(found.prev_position, user.pk, canonical)
     if cache_key:
@@ -104,18 +105,20 @@ def _dump(position: Position | None, user_id: Any, query: str) -> str | None:
     return cursor.dump(position, user_id, query) if position is not None else None
 
 
-def _find_ids(query_filter: Filter, position: Position | None, size: int) -> _Ids:
+def _find_ids(user_id: Any, query_filter: Filter, position: Position | None, size: int) -> _Ids:
     """Read one page of ids after (or before) ``position`` and where its neighbours start."""
     forward = position is None or position.forward
     order = -1 if forward else 1
+    collection = get_database()[Message._meta.db_table]
+    query_filter, index = plan(query_filter, user_id, collection)
     if position is not None:
         query_filter = {"$and": [query_filter, _beyond(position)]}
-    documents = list(
-        get_database()[Message._meta.db_table]
-        .find(query_filter, {"_id": 1, "internal_date": 1})
+    cursor = (
+        collection.find(query_filter, {"_id": 1, "internal_date": 1})
         .sort([("internal_date", order), ("_id", order)])
         .limit(size + 1)
     )
+    documents = list(cursor.hint(index) if index else cursor)
     more = len(documents) > size
     documents = documents[:size]
     if not forward:

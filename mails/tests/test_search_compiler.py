@@ -72,7 +72,7 @@ def test_from_me_is_the_users_own_address() -> None:
 
 def test_labels_resolve_by_name_and_an_unknown_one_matches_nothing() -> None:
     assert body("label:work") == {"search_terms": {"$in": ["label:Label_1", "label:Label_7"]}}
-    assert body("in:inbox") == {"search_terms": {"$in": ["label:INBOX"]}}
+    assert body("in:inbox") == {"search_terms": "label:INBOX"}
     assert body("label:nothing") == {"search_terms": {"$in": []}}
 
 
