@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from mails.models import Message, SyncState
+from mails.models import Label, Message, SyncState
 
 
 @admin.register(Message)
@@ -25,3 +25,19 @@ class SyncStateAdmin(admin.ModelAdmin[SyncState]):
     list_filter = ("phase",)
     search_fields = ("user__email",)
     list_select_related = ("user",)
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin[Label]):
+    """Labels come from Gmail's labels.list; the admin only looks."""
+
+    list_display = ("name", "label_id", "kind", "user")
+    list_filter = ("kind",)
+    search_fields = ("name", "label_id", "user__email")
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -63,7 +63,8 @@ def search(
 
     Raises ``InvalidRequest`` (``SearchError`` for the query) for anything malformed: a query
     that does not parse, a bad or foreign cursor, a page size outside 1..SEARCH_MAX_PAGE_SIZE.
-    ``now`` fixes the clock of ``newer_than:``/``older_than:`` (tests).
+    ``now`` fixes the clock of ``newer_than:``/``older_than:`` (tests). A cached first page
+    of a relative-date query may lag the clock by up to ``SEARCH_CACHE_TTL``, never a sync.
     """
     size = _page_size(page_size)
     node = parse(query)
@@ -71,7 +72,9 @@ def search(
     position = cursor_position = None
     if cursor:
         cursor_position = position = _load_cursor(cursor, user.pk, canonical)
-    cache_key = None if position else cache.key(user.pk, canonical, size, include_body)
+    # Only first pages on the real clock are cached (a test's fixed ``now`` is not).
+    cacheable = position is None and now is None
+    cache_key = cache.key(user.pk, canonical, size, include_body) if cacheable else None
     cached = cache.get(cache_key) if cache_key else None
     if cached is not None:
         messages = _load_messages(user, [ObjectId(i) for i in cached.ids], include_body)

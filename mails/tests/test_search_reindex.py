@@ -1,5 +1,5 @@
 """reindex_search: messages stored before search existed become searchable; reruns are
-idempotent; ORM writes keep the fields current; labels.list fills names for label:."""
+idempotent; ORM writes keep the fields current."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from mailbox_project.mongo import get_database
-from mails import labels, versions
-from mails.models import Label, Message
+from mails import versions
+from mails.models import Message
 from mails.search.service import search
 from mails.search.testing import document, random_specs
 
@@ -74,45 +74,3 @@ def test_a_message_saved_through_the_orm_is_searchable(owner) -> None:
         user=owner, gmail_id="orm-1", thread_id="t", internal_date=START, subject="Tamarind plans"
     )
     assert [m.gmail_id for m in search(owner, "subject:tamarind").messages] == ["orm-1"]
-
-
-class Listing:
-    """labels.list as Gmail answers it."""
-
-    def __init__(self, entries) -> None:
-        self.entries = entries
-        self.calls = 0
-
-    def list_labels(self):
-        self.calls += 1
-        return self.entries
-
-
-def test_labels_are_stored_named_and_refreshed_only_when_unknown(owner, other_user) -> None:
-    listing = Listing(
-        [
-            {"id": "INBOX", "name": "INBOX", "type": "system"},
-            {"id": "Label_1", "name": "Work/Projects", "type": "user"},
-            {"id": "Label_2", "name": "Reçus", "type": "user"},
-        ]
-    )
-    assert labels.refresh(owner.pk, listing)
-    assert not labels.refresh(owner.pk, listing)  # nothing changed
-    names = labels.names_for(owner.pk)
-    assert names["INBOX"] == "Inbox"
-    assert names["Label_1"] == "Work/Projects"
-    assert names["CATEGORY_SOCIAL"] == "Social"
-    query_names = labels.query_names(owner.pk)
-    assert query_names["work-projects"] == ("Label_1",)
-    assert query_names["recus"] == ("Label_2",)
-    assert query_names["inbox"] == ("INBOX",)
-    assert "Label_1" not in labels.names_for(other_user.pk)
-    assert not labels.refresh_if_unknown(owner.pk, ["INBOX", "Label_1", "STARRED"], listing)
-    assert listing.calls == 2
-    listing.entries = [*listing.entries[:2], {"id": "Label_3", "name": "New", "type": "user"}]
-    assert labels.refresh_if_unknown(owner.pk, ["Label_3"], listing)
-    assert set(Label.objects.filter(user=owner).values_list("label_id", flat=True)) == {
-        "INBOX",
-        "Label_1",
-        "Label_3",
-    }
