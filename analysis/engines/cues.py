@@ -30,6 +30,9 @@ PRIORITY: tuple[Status, ...] = (
 )
 # These end or decide an application: stated anywhere, they are what the email is about.
 DECISIVE = frozenset({S.WITHDRAWAL, S.REJECTION, S.OFFER})
+# Banks, bounces and security notices say "action required" too: this status needs words
+# of a job search around it.
+NEEDS_CONTEXT = frozenset({S.ACTION_REQUIRED})
 
 _WE = r"(?:we(?:'ve| have|'re| are|'ll| will|'d| would)?|i(?:'ve| have|'m| am|'d| would)?)"
 _MOVE_ON = (

@@ -96,6 +96,11 @@ def _triggered(table: Iterable[tuple[int, str]]) -> tuple[tuple[int, Triggered],
     return tuple((weight, Triggered(pattern)) for weight, pattern in table)
 
 
+# How far into the body a company or a position is looked for: emails name them early, and
+# legal footers further down mention many companies and roles in passing.
+_COMPANY_REACH = 3000
+_POSITION_REACH = 1500
+
 # Subjects and sign-offs are short: plain patterns. Bodies are long: triggered ones.
 SUBJECT_COMPANY = _compile(_SUBJECT_COMPANY)
 BODY_COMPANY = _triggered(_BODY_COMPANY)
@@ -189,7 +194,7 @@ def _candidates(email: EmailInput, text: Text) -> Iterator[tuple[int, str]]:
         for match in pattern.finditer(text.subject):
             yield weight, match.group("c")
     for weight, triggered in BODY_COMPANY:
-        for match in triggered.finditer(text.body_scan):
+        for match in triggered.finditer(text.body_scan, _COMPANY_REACH):
             yield weight, match.group("c")
     lines = [line.strip() for line in text.tail.splitlines()]
     for line in [line for line in lines if 2 < len(line) < 80][-_SIGN_OFF_LINES:]:
@@ -424,7 +429,7 @@ def position(email: EmailInput, text: Text, company_name: str) -> str:
     matches += [
         (weight, match)
         for weight, triggered in _POSITION_PATTERNS
-        for match in triggered.finditer(text.body_scan)
+        for match in triggered.finditer(text.body_scan, _POSITION_REACH)
     ]
     best: tuple[float, str] = (0.0, "")
     for weight, match in matches:

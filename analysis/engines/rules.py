@@ -20,7 +20,7 @@ from analysis.engines.text import Text, prepare
 from analysis.engines.triggers import Scan, Triggered
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
-VERSION = "rules-3"
+VERSION = "rules-4"
 
 _STRONG = cues.compile_cues(cues.STRONG)
 _WEAK = cues.compile_cues(cues.WEAK)
@@ -88,7 +88,10 @@ def gather(email: EmailInput, text: Text) -> Evidence:
         alert=_NOT_APPLICATION.exists(subject) or _NOT_APPLICATION.exists(body),
         outreach=_OUTREACH.exists(subject) or _OUTREACH.exists(body),
         own_application=_OWN_APPLICATION.exists(subject) or _OWN_APPLICATION.exists(body),
-        bulk=bool(email.list_id) or "unsubscribe" in body.words,
+        # Unsubscribe links sit in footers: look in the sign-off too, past the head's end.
+        bulk=bool(email.list_id)
+        or "unsubscribe" in body.words
+        or "unsubscribe" in text.tail.lower(),
         context=_CONTEXT.exists(subject) or _CONTEXT.exists(body),
         ats=vocab.is_ats_domain(domain) or local == "workday",
         personal_sender=vocab.is_free_mail_domain(domain),
@@ -99,7 +102,7 @@ def _states(pattern: Triggered, scan: Scan, status: Status) -> bool:
     """Return whether ``scan`` states the cue outright (not "if you are not selected")."""
     if status is Status.APPLICATION_CONFIRMATION:
         return pattern.exists(scan)  # confirmations are hedged by nature ("will review")
-    return any(not _hedged(scan.low, match.start()) for match in pattern.finditer(scan))
+    return any(not _hedged(scan.low, match.start()) for match in pattern.matches(scan))
 
 
 def _hedged(low: str, at: int) -> bool:
@@ -120,8 +123,11 @@ def decide(evidence: Evidence) -> tuple[Status, float]:
         unrelated = evidence.outreach or evidence.bulk
     if unrelated and not cues.DECISIVE.intersection(evidence.strong):
         return Status.NOT_JOB_RELATED, 0.75
-    if evidence.strong:
-        status = _strongest(evidence.strong)
+    strong = evidence.strong
+    if not (evidence.context or evidence.ats):
+        strong = {s: w for s, w in strong.items() if s not in cues.NEEDS_CONTEXT}
+    if strong:
+        status = _strongest(strong)
         return status, _strong_confidence(status, evidence)
     if evidence.alert:
         return Status.NOT_JOB_RELATED, 0.85

@@ -10,7 +10,7 @@ from analysis.engines.triggers import Scan
 
 # What a job email says sits in its first few KB; the sign-off (company, team) at its end.
 # Reading only these keeps the rules fast on 100 KB newsletters without losing accuracy.
-HEAD_CHARS = 4000
+HEAD_CHARS = 2500
 TAIL_CHARS = 600
 
 # Typographic quotes, dashes and spaces made plain, invisible characters dropped.
