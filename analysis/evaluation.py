@@ -265,7 +265,9 @@ def _bucket(email: EmailInput) -> int:
 # -- scoring -----------------------------------------------------------------------------
 
 _LEGAL_SUFFIX = re.compile(
-    r"[\s,]+(?:inc|llc|ltd|limited|gmbh|corp|corporation|co|plc|s\.?a)\.?$", re.IGNORECASE
+    r"[\s,]+(?:inc|llc|ltd|limited|gmbh|corp|corporation|co|plc|s\.?a|ag|(?:&|and) co(?:mpany)?)"
+    r"\.?$",
+    re.IGNORECASE,
 )
 _NOT_WORD = re.compile(r"[^\w&+]+")
 

@@ -56,7 +56,11 @@ STRONG: dict[Status, tuple[str, ...]] = {
     S.REJECTION: (
         r"regret to (?:inform|let you know|advise|share)",
         r"(?:not|won't|wouldn't|can't|cannot|unable to|decided not to|chosen not to|no longer)"
-        r" (?:be )?" + _MOVE_ON + r" (?:forward |further |ahead )?(?:with )?(?:your|you\b|in the)",
+        r" (?:be )?"
+        + _MOVE_ON
+        + r" (?:forward |further |ahead )?(?:with |to )?(?:your|you\b|in the|the next|it\b)",
+        r"(?:does|do|did) not (?:meet|match) (?:our|the) (?:current |minimum )?(?:requirements"
+        r"|needs|criteria|qualifications)",
         r"(?:decided|chosen|opted|elected|made the decision|going|decision) (?:not )?to (?:move|go|"
         r"proceed|continue|pursue|keep moving|move ahead|progress)(?: forward| ahead)?"
         r" (?:with |in )?" + _OTHERS,
@@ -68,7 +72,7 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"(?:filled|cancelled|canceled|closed) (?:the|this) (?:role|position|opening)",
         r"(?:position|role|opening|requisition|job) (?:you applied (?:for|to) )?(?:has been|was"
         r"|is|have been) (?:filled|cancell?ed|closed|put on hold|no longer (?:available|open))",
-        r"no longer (?:being )?(?:under )?consider|no longer (?:recruiting|reviewing|hiring"
+        r"no longer (?:be |being )?(?:under )?consider|no longer (?:recruiting|reviewing|hiring"
         r"|accepting|considering)(?: applications| applicants| candidates)? for",
         r"(?:considering|consider|explore|exploring|pursue|pursuing) other (?:candidates"
         r"|applicants)(?: whose| who| for)",
@@ -90,7 +94,7 @@ STRONG: dict[Status, tuple[str, ...]] = {
     S.OFFER: (
         # Singular: "employment offers are made by ..." (a scam notice) offers nothing.
         r"(?:offer letter|offer of employment|employment offer|formal offer|written offer)\b",
-        r"(?:offer (?:package|details|paperwork)|job offer|verbal offer)\b",
+        r"(?:offer (?:package|details|paperwork)|verbal offer)\b",
         r"(?:pleased|happy|delighted|excited|thrilled|glad|pleasure|honored|honoured)"
         r" (?:to|that we can) (?:formally |officially )?(?:offer|extend"
         r"|present you with an? offer)",
@@ -123,6 +127,8 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"a few (?:quick |more |additional )?questions (?:before|about|regarding|for you)",
         r"(?:could|can) you (?:please )?(?:reply|respond) (?:to confirm|with|and let)",
         r"(?:are you|would you be) (?:open|willing) to (?:work|relocat|commut)",
+        r"(?:could|can) we (?:schedule|set up|arrange|find a time for) (?:a|an|some)\b",
+        r"(?:can|could|would) you join us for",
     ),
     S.ASSESSMENT: (
         r"(?:online|coding|skills?|cognitive|personality|psychometric|aptitude|situational"
@@ -155,6 +161,16 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"|assessment|test)(?: (?:with|for) [^.]{1,60}?)? (?:(?:is|are|has been|have been|was"
         r"|will be) (?:now )?(?:scheduled|confirmed|set|booked|held|taking place|take place)"
         r"|(?:scheduled|confirmed|booked) for)",
+        r"(?:have|you've) (?:advanced|progressed|moved forward|moved on) to the (?:next|final"
+        r"|second|third)",
+        r"(?:selected|shortlisted|chosen) for (?:an?|the|your)(?: [\w-]+){0,3} (?:interview"
+        r"|phone screen|screening call)",
+        r"join us for (?:an?|the|your)(?: [\w-]+){0,3} (?:interview|onsite|call|conversation)",
+        r"(?:scheduled|confirmed|booked) your (?:[\w-]+ ){0,2}(?:interview|call|screen|onsite)",
+        r"(?:(?:have been|were|you're|you are) selected|(?:would|we'd) like) to (?:move forward"
+        r"|advance|proceed) (?:to|with) (?:the next|an interview|your interview)",
+        r"(?:schedule|book|set up|arrange) (?:an?|your|the) (?:[\w-]+ ){0,2}interview\b",
+        r"(?:would|we'd) like to (?:meet|speak|talk|chat) (?:with )?you\b",
         r"(?:move|moving|advance|advancing|invite|inviting) you (?:forward )?to the next"
         r" (?:step|stage|round)|schedule (?:an?|your) (?:initial |first |brief )?(?:video |phone"
         r" |virtual |technical )?(?:interview|screen|call)",
@@ -197,8 +213,9 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"(?:received|receiving|reviewing|got|have) your (?:job |online |completed |recent )?"
         r"(?:application|resume|cv|materials|submission|profile submission|candidacy|profile and"
         r" resume|employment profile)",
-        r"your (?:job )?application (?:has been|was|is|had been) (?:successfully )?(?:received|"
-        r"submitted|sent|complete|under review|being reviewed|in review|currently in review)",
+        r"your (?:job )?application(?: for [^.]{1,60}?)? (?:has been|was|is|had been)"
+        r" (?:successfully )?(?:received|submitted|sent|complete|under review|being reviewed"
+        r"|in review|currently in review|under consideration|being considered)",
         r"application (?:received|acknowledge?ment|acknowledged|confirmation|submitted|is in)\b",
         r"(?:confirm|confirming|acknowledge|acknowledging) (?:the )?receipt of your",
         r"(?:confirm|confirms|confirmation) (?:that )?(?:we (?:have )?received|your"
@@ -210,13 +227,20 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"(?:decided|chose|choosing|deciding) to apply (?:to|for|at|with)",
         r"reviewing (?:all )?(?:applications|submissions|candidates|your)",
         r"(?:application|resume|profile) (?:is|will be) (?:now )?(?:under|being|in) review",
-        r"will (?:review|be reviewing|carefully review|take a (?:close )?look at) (?:your|all)",
+        r"(?:reviews|reviewing|review|considering) all (?:candidates|applications|applicants"
+        r"|submissions)|(?:will|you'll) receive an update",
+        r"will (?:review|be reviewing|carefully review|take a (?:close )?look at|evaluate|assess)"
+        r" (?:your|all|every)",
+        r"(?:look|looking) forward to (?:reviewing|learning more about) your (?:application"
+        r"|background|experience|qualifications|resume)",
         r"(?:thanks|thank you) for (?:your )?(?:taking the time|your patience)|appreciate your"
         r" patience",
         r"(?:contact|reach out to|be in touch with|notify) (?:you |shortlisted candidates |selected"
         r" candidates )?(?:if|should|once|when)",
-        r"will (?:be in touch|reach out|contact you|get back to you|follow up|provide (?:an? |"
-        r"status )?updates?|update you)",
+        r"(?:we'll|we will|will) (?:be in touch|reach out|contact you|get back to you|follow up"
+        r"|provide (?:an? |status )?updates?|update you)",
+        r"(?:application|resume|submission) (?:is|has been) (?:being )?processed|expect to hear"
+        r" (?:back|from us)",
         r"status updates? will be sent",
     ),
 }
@@ -227,10 +251,11 @@ WEAK: dict[Status, tuple[str, ...]] = {
         r"keep your (?:resume|cv|information|details|profile) on file",
         r"(?:wish|wishing) you (?:all )?(?:the )?(?:best|success|luck)",
         r"encourage you to (?:apply|check|monitor|keep an eye|explore)",
-        r"(?:difficult|tough) decision|highly competitive|many (?:highly )?qualified",
+        r"(?:difficult|tough) decision|(?:highly|extremely|very) competitive"
+        r"|many (?:highly )?qualified",
         r"not the news you were hoping",
     ),
-    S.OFFER: (r"(?:congratulations|offer|compensation|base salary|start date)\b",),
+    S.OFFER: (r"(?:congratulations|offer|compensation|base salary|start date|job offer)\b",),
     S.INFORMATION_REQUEST: (r"availability\b|could you|can you|please (?:reply|respond)",),
     S.ASSESSMENT: (r"(?:assessment|assessments|test|challenge|exercise)\b",),
     S.INTERVIEW_INVITATION: (
@@ -281,6 +306,8 @@ OWN_APPLICATION = (
     r"your (?:job |recent |online |submitted )?(?:application|candidacy)|you applied"
     r"|(?:thank you|thanks) for (?:applying|your application)|you(?:'ve| have) applied"
     r"|applied (?:for|to) (?:the|our)|your interview"
+    r"|(?:thank you|thanks) for your interest in (?:the|our) [^.]{1,80}? (?:position|role|opening"
+    r"|opportunity|internship)"
 )
 
 # Words that put an email in a job-search context at all.

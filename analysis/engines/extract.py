@@ -22,7 +22,7 @@ from analysis.engines.triggers import Triggered
 # use ("Bank of America", "Procter & Gamble"); at most seven words.
 # A dot only inside a word ("Monday.com"): "Acme. We" is a sentence end, not a name.
 _WORD = r"[A-Z0-9](?:[\w&'+-]|\.(?=\w))*"
-_NAME = rf"{_WORD}(?:,? (?:{_WORD}|of|and|&|de|du|la|le|der|für|y|for|the|in|und)){{0,6}}"
+_NAME = rf"{_WORD}(?:,? (?:{_WORD}|(?:of|and|&|de|du|la|le|der|für|y|for|the|in|und)(?!\w))){{0,6}}"
 _TITLE_WORD = r"(?:[A-Z0-9](?:[\w&/'+-]|\.(?=\w))*|\([^()]{1,40}\))"
 _TITLE = rf"{_TITLE_WORD}(?:,? (?:{_TITLE_WORD}|of|and|&|in|for|to|the|de|-|/|–)){{0,9}}"
 
@@ -36,10 +36,13 @@ _SUBJECT_COMPANY = (
         r"|update from(?: an?)?|message from|congratulations from|offer from|news from|careers? at"
         r"|interest in|interview (?:with|at)|welcome to|join|joining|next steps with|regarding"
         r" your application (?:to|at|with)|your candidacy (?:at|with)|decision from)"
-        r" (?P<c>[^|:!?,]+?)(?:[!?.,:|]| - |\s\(|$)",
+        # Not across " at ": "application to <Position> at <Company>" names the company after.
+        r" (?P<c>(?:(?! at )[^|:!?,])+?)(?:[!?.,:|]| - |\s\(|$)",
     ),
     (8, rf"(?i:\bat) (?P<c>{_NAME})\s*(?:[!?.|]|\s-\s|$)"),
     (8, rf"^(?P<c>{_NAME})\s*(?:[-:|]|//)\s"),
+    (6, rf"\s[-|]\s(?P<c>{_NAME})\s*$"),
+    (3, rf"^(?P<c>{_NAME})"),
     (
         7,
         rf"(?i:your|update on your|regarding your|from) (?:(?i:recent|new|online) )?(?P<c>{_NAME})"
@@ -111,7 +114,7 @@ _SIGN_OFF_LINES = 8
 _NOT_NAME_START = frozenset(
     """
     your the thank thanks application applications interview offer update updates action re fwd
-    employment autonotification
+    employment autonotification join
     confirmation invitation next congratulations reminder important welcome job jobs new please
     we our a an this that these hi hello dear regarding about following follow scheduling
     schedule references request quick complete completed background verify assessment take
@@ -128,12 +131,45 @@ _TRAILING_NOISE = re.compile(
     r"(?:[\s,.;:!-]+(?:job|jobs|application|applications|careers?|team|recruiting|recruitment"
     r"|talent acquisition|hiring team|hr|inc\.?|llc|ltd\.?|corp\.?|gmbh|ag|plc|s\.?a\.?|n\.?v\.?"
     r"|b\.?v\.?|website|portal|site|the|university recruiting|campus recruiting|internships?"
+    r"|openings?|opportunit(?:y|ies)|career opportunities|update|notification"
     r"|and|of|for|in|&))+[\s,.;:!-]*$|[\s,.;:!'-]+$",
     re.IGNORECASE,
 )
 _LEADING_NOISE = re.compile(r"^(?:the|recent|new|online)\s+", re.IGNORECASE)
 
 
+# Words that start a sentence, so they end a name or a title written before them.
+_SENTENCE_STARTS = frozenset(
+    (
+        "we",
+        "we're",
+        "we've",
+        "our",
+        "you",
+        "your",
+        "thank",
+        "thanks",
+        "please",
+        "i",
+        "i'm",
+        "this",
+        "if",
+        "dear",
+        "hi",
+        "hello",
+        "regards",
+        "best",
+        "sincerely",
+        "applied",
+        "location",
+        "apply",
+        "have",
+        "questions",
+        "visit",
+        "click",
+        "learn",
+    )
+)
 _JOINERS = frozenset(
     ("of", "and", "&", "de", "du", "la", "le", "der", "für", "y", "for", "the", "in", "und")
 )
@@ -147,12 +183,19 @@ def _clean_name(value: str) -> str:
     value = _POSSESSIVE.sub("", _LEADING_NOISE.sub("", value.strip().strip("\"'")))
     words = value.split()
     if words and not words[0][:1].islower():
-        # A capitalised name ends at the first lower-case word: "Globex is confirmed".
+        # A capitalised name ends at the first lower-case word ("Globex is confirmed") or
+        # where a sentence starts ("Doximity Have a great day").
         end = next(
-            (i for i, w in enumerate(words) if w[:1].islower() and w not in _JOINERS),
+            (
+                i
+                for i, w in enumerate(words)
+                if (w[:1].islower() and w not in _JOINERS) or (i and w.lower() in _SENTENCE_STARTS)
+            ),
             len(words),
         )
         value = " ".join(words[:end])
+    elif len(words) > 2:
+        return ""  # a lower-case name ("slice", "edX") is short; longer is a phrase
     return _TRAILING_NOISE.sub("", value).strip()
 
 
@@ -382,32 +425,6 @@ _POSITION_TRAILING = re.compile(
     r"(?:[\s,(-]+(?:position|role|opening|opportunity|job|vacancy|req(?:uisition)?|at|with"
     r"|in|for|and|the|to|of|&|-|/))+\s*$|[\s,.;:!(-]+$",
     re.IGNORECASE,
-)
-_SENTENCE_STARTS = frozenset(
-    (
-        "we",
-        "we're",
-        "we've",
-        "our",
-        "you",
-        "your",
-        "thank",
-        "thanks",
-        "please",
-        "i",
-        "i'm",
-        "this",
-        "if",
-        "dear",
-        "hi",
-        "hello",
-        "regards",
-        "best",
-        "sincerely",
-        "applied",
-        "location",
-        "apply",
-    )
 )
 _NOT_POSITION_START = frozenset(
     """

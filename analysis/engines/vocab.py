@@ -129,7 +129,7 @@ JOB_BOARD_DOMAINS = frozenset(
 # "Acme Talent Acquisition Team" → "Acme".
 DISPLAY_NAME_NOISE = re.compile(
     r"(?:[\s,|:\-–—]+|^)(?:the\s+)?(?:"
-    r"talent\s+acquisition(?:\s+(?:team|group))?|recruit(?:ing|ment|ers?)(?:\s+(?:team|services))?"
+    r"career\s+opportunities|talent\s+acquisition(?:\s+(?:team|group))?|recruit(?:ing|ment|ers?)(?:\s+(?:team|services))?"
     r"|hiring(?:\s+team)?|careers?(?:\s+(?:team|center|site|portal))?|jobs?|people(?:\s+team)?"
     r"|people\s+&\s+culture|human\s+resources|hr(?:\s+team)?|talent(?:\s+team)?|team"
     r"|notifications?|no[\s-]?reply|do[\s-]?not[\s-]?reply|workday(?:\s+notifications?)?"
