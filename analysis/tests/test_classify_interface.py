@@ -57,3 +57,42 @@ def test_is_job_is_false_only_for_not_job_related():
 
 def test_classifier_version_names_the_engine():
     assert classifier_version().startswith("rules-")
+
+
+def test_from_message_reads_a_stored_message():
+    from mails.models import Message
+
+    sent = dt.datetime(2025, 5, 6, 7, 8, tzinfo=dt.UTC)
+    message = Message(
+        gmail_id="18c0ffee",
+        subject="Thank you for applying to Globex",
+        from_name="Globex Recruiting",
+        from_address="no-reply@greenhouse.io",
+        to_addresses=["sam@example.com"],
+        date_header=sent,
+        internal_date=sent + dt.timedelta(minutes=1),
+        body_text="We have received your application for the Data Engineer position.",
+        snippet="We have received your application",
+        list_id="",
+    )
+    email = EmailInput.from_message(message)
+    assert email == EmailInput(
+        message_id="18c0ffee",
+        subject="Thank you for applying to Globex",
+        sender_name="Globex Recruiting",
+        sender_address="no-reply@greenhouse.io",
+        date=sent,
+        body_text="We have received your application for the Data Engineer position.",
+        snippet="We have received your application",
+        to=("sam@example.com",),
+        list_id="",
+    )
+    assert classify(email).company == "Globex"
+
+
+def test_from_message_falls_back_to_the_internal_date():
+    from mails.models import Message
+
+    received = dt.datetime(2025, 5, 6, 7, 8, tzinfo=dt.UTC)
+    message = Message(gmail_id="1", internal_date=received, date_header=None)
+    assert EmailInput.from_message(message).date == received
