@@ -17,7 +17,7 @@ def _email(**overrides: object) -> EmailInput:
         "body_text": "Thank you for applying for the Data Engineer position at Globex.",
     }
     values.update(overrides)
-    return EmailInput(**values)  # type: ignore[arg-type]
+    return EmailInput(**values)
 
 
 def test_status_values_are_the_lower_case_names():
