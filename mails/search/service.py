@@ -69,24 +69,32 @@ def search(
     size = _page_size(page_size)
     node = parse(query)
     canonical = render(node)
-    position = cursor_position = None
-    if cursor:
-        cursor_position = position = _load_cursor(cursor, user.pk, canonical)
+    position = _load_cursor(cursor, user.pk, canonical) if cursor else None
     # Only first pages on the real clock are cached (a test's fixed ``now`` is not).
-    cacheable = position is None and now is None
-    cache_key = cache.key(user.pk, canonical, size, include_body) if cacheable else None
-    cached = cache.get(cache_key) if cache_key else None
-    if cached is not None:
-        messages = _load_messages(user, [ObjectId(i) for i in cached.ids], include_body)
-        if len(messages) == len(cached.ids):
-            return SearchPage(messages, cached.next_cursor, None, highlight_terms(node), canonical)
-    found = _find_ids(user.pk, compile_query(node, user, now=now), cursor_position, size)
+    cache_key = None
+    if position is None and now is None:
+        cache_key = cache.key(user.pk, canonical, size, include_body)
+        cached = _cached_page(user, cache_key, include_body)
+        if cached is not None:
+            return SearchPage(cached[0], cached[1], None, highlight_terms(node), canonical)
+    found = _find_ids(user.pk, compile_query(node, user, now=now), position, size)
     next_cursor = _dump(found.next_position, user.pk, canonical)
     prev_cursor = _dump(found.prev_position, user.pk, canonical)
     if cache_key:
         cache.put(cache_key, cache.CachedPage([str(i) for i in found.ids], next_cursor))
     messages = _load_messages(user, found.ids, include_body)
     return SearchPage(messages, next_cursor, prev_cursor, highlight_terms(node), canonical)
+
+
+def _cached_page(
+    user: Any, cache_key: str, include_body: bool
+) -> tuple[list[Message], str | None] | None:
+    """Return the cached first page's messages and next cursor, if cached and all there."""
+    cached = cache.get(cache_key)
+    if cached is None:
+        return None
+    messages = _load_messages(user, [ObjectId(i) for i in cached.ids], include_body)
+    return (messages, cached.next_cursor) if len(messages) == len(cached.ids) else None
 
 
 def _page_size(page_size: int | None) -> int:
