@@ -126,6 +126,9 @@ class Report:
     field_hits: Counter[str] = field(default_factory=Counter)
     field_totals: Counter[str] = field(default_factory=Counter)
     confusion: Counter[tuple[Status, Status]] = field(default_factory=Counter)
+    # Statuses predicted for rows that carry no status label (e.g. real mail labelled with a
+    # company only): what share the classifier takes for job mail.
+    unlabelled: Counter[Status] = field(default_factory=Counter)
 
     @property
     def status_rows(self) -> int:
@@ -294,7 +297,9 @@ def evaluate(
 
 def _score(report: Report, row: LabelledEmail, analysis: Analysis) -> None:
     predicted = analysis.status
-    if row.statuses is not None:
+    if row.statuses is None:
+        report.unlabelled[predicted] += 1
+    else:
         # A prediction the label admits is right; otherwise the label's main status was missed.
         truth = predicted if predicted in row.statuses else row.statuses[0]
         report.confusion[(truth, predicted)] += 1
@@ -345,6 +350,12 @@ def format_report(report: Report) -> str:
                     f"{score.f1:>7.3f}{score.support:>9}"
                 )
         lines.append(f"{'macro-F1 (labelled statuses)':<41}{report.macro_f1 or 0.0:>10.3f}")
+    if report.unlabelled:
+        total = sum(report.unlabelled.values())
+        job = total - report.unlabelled[Status.NOT_JOB_RELATED]
+        lines.append(f"{'job-related (no status labels)':<41}{job / total:>10.3f}  ({job}/{total})")
+        counts = ", ".join(f"{s.value} {n}" for s, n in report.unlabelled.most_common())
+        lines.append(f"  predicted: {counts}")
     for column in ("company", "position"):
         accuracy = report.accuracy(column)
         if accuracy is not None:

@@ -144,6 +144,8 @@ def test_company_only_format_reports_company_accuracy(tmp_path):
     output = run(str(path))
     assert "[nlp-email-classifier-company, all]: 1 emails" in output
     assert "macro-F1" not in output
+    assert "job-related (no status labels)                1.000  (1/1)" in output
+    assert "predicted: application_confirmation 1" in output
     assert "company exact match                           1.000  (1/1)" in output
 
 
