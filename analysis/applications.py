@@ -57,6 +57,18 @@ from mails.models import Message
 
 logger = logging.getLogger(__name__)
 
+# The fields ``JobApplication.apply_summary`` sets, written back after every change.
+SUMMARY_FIELDS = (
+    "status",
+    "status_override",
+    "status_override_at",
+    "applied_at",
+    "first_email_at",
+    "first_response_at",
+    "last_activity_at",
+    "email_count",
+    "updated_at",
+)
 # Long enough for a rebuild of a large mailbox; a crashed holder frees it after this.
 LOCK_SECONDS = 300
 
@@ -263,59 +275,97 @@ def _all_facts(
 
 
 class _Resolver:
-    """Finds (or creates) the application an email's keys lead to, remembering answers."""
+    """Finds (or creates) the application an email's keys lead to.
 
-    def __init__(self, user_id: Any) -> None:
+    The aliases of every company in the batch are read in one query up front, so placing a
+    batch costs one lookup, not one per email.
+    """
+
+    def __init__(self, user_id: Any, companies: Iterable[str]) -> None:
         self.user_id = user_id
         self.by_alias: dict[tuple[str, str], Any] = {}
+        self.by_company: dict[str, set[Any]] = {}
+        aliases = ApplicationAlias.objects.filter(user_id=user_id, company_key__in=set(companies))
+        for company, position, application_id in aliases.values_list(
+            "company_key", "position_key", "application_id"
+        ):
+            self._remember((company, position), application_id)
 
-    def application_for(self, facts: EmailFacts) -> Any:
-        """Return the id of the application ``facts`` belongs to, creating it if needed."""
-        keys = facts.keys
-        if keys not in self.by_alias:
-            found = self._alias(keys)
-            if found is None and keys[0] and not keys[1]:
-                # Position unknown: the company's only application, if it has just one. Not
-                # remembered as an alias: a second application would end the rule.
-                only = self._only_application_of(keys[0])
-                if only is not None:
-                    return only
-            self.by_alias[keys] = found if found is not None else self._create(facts)
-        return self.by_alias[keys]
+    def _remember(self, keys: tuple[str, str], application_id: Any) -> None:
+        self.by_alias[keys] = application_id
+        self.by_company.setdefault(keys[0], set()).add(application_id)
 
-    def _alias(self, keys: tuple[str, str]) -> Any:
-        aliases = ApplicationAlias.objects.filter(
-            user_id=self.user_id, company_key=keys[0], position_key=keys[1]
-        )
-        return aliases.values_list("application_id", flat=True).first()
+    def resolve(self, batch: Sequence[EmailFacts]) -> dict[str, Any]:
+        """Return {message id: application id} for ``batch``, creating what is missing.
 
-    def _only_application_of(self, company: str) -> Any:
-        aliases = ApplicationAlias.objects.filter(user_id=self.user_id, company_key=company)
-        found = set(aliases.values_list("application_id", flat=True)[:50])
-        return found.pop() if len(found) == 1 else None
+        New applications are created together (two bulk inserts), named after the earliest
+        email of their keys.
+        """
+        found: dict[str, Any] = {}
+        pending: dict[tuple[str, str], EmailFacts] = {}
+        for facts in sorted(batch, key=lambda f: f.date):
+            application_id = self._existing(facts.keys)
+            if application_id is None:
+                pending.setdefault(facts.keys, facts)
+            else:
+                found[facts.message_id] = application_id
+        if pending:
+            self._create(pending)
+        for facts in batch:
+            if facts.message_id not in found:
+                found[facts.message_id] = self.by_alias[facts.keys]
+        return found
 
-    def _create(self, facts: EmailFacts) -> Any:
-        company, position = facts.keys
-        application = JobApplication.objects.create(
-            user_id=self.user_id,
-            company=facts.company,
-            company_key=company,
-            position=facts.position,
-            position_key=position,
-            status=facts.status,
-        )
-        try:
-            ApplicationAlias.objects.create(
+    def _existing(self, keys: tuple[str, str]) -> Any:
+        if keys in self.by_alias:
+            return self.by_alias[keys]
+        others = self.by_company.get(keys[0], set())
+        if keys[0] and not keys[1] and len(others) == 1:
+            # Position unknown: the company's only application. Not remembered as an alias:
+            # a second application at the company would end the rule.
+            return next(iter(others))
+        return None
+
+    def _create(self, pending: Mapping[tuple[str, str], EmailFacts]) -> None:
+        applications = [
+            JobApplication(
                 user_id=self.user_id,
-                company_key=company,
-                position_key=position,
-                application=application,
+                company=facts.company,
+                company_key=keys[0],
+                position=facts.position,
+                position_key=keys[1],
+                status=facts.status,
             )
+            for keys, facts in pending.items()
+        ]
+        JobApplication.objects.bulk_create(applications)
+        aliases = [
+            ApplicationAlias(
+                user_id=self.user_id, company_key=keys[0], position_key=keys[1], application=app
+            )
+            for keys, app in zip(pending, applications, strict=True)
+        ]
+        try:
+            ApplicationAlias.objects.bulk_create(aliases)
         except IntegrityError:
-            # Someone placed these keys without the lock (it expired): join their application.
-            application.delete()
-            return self._alias((company, position))
-        return application.pk
+            # Someone placed some of these keys without the lock (it had expired): undo, and
+            # join whatever they created.
+            JobApplication.objects.filter(pk__in=[app.pk for app in applications]).delete()
+            self._create_one_by_one(pending)
+            return
+        for keys, app in zip(pending, applications, strict=True):
+            self._remember(keys, app.pk)
+
+    def _create_one_by_one(self, pending: Mapping[tuple[str, str], EmailFacts]) -> None:
+        for keys, facts in pending.items():
+            mine = ApplicationAlias.objects.filter(
+                user_id=self.user_id, company_key=keys[0], position_key=keys[1]
+            )
+            existing = mine.values_list("application_id", flat=True).first()
+            if existing is None:
+                self._create({keys: facts})
+            else:
+                self._remember(keys, existing)
 
 
 def _emails() -> Any:
@@ -353,18 +403,19 @@ def _place(user_id: Any, placed: Sequence[EmailFacts], dropped: Sequence[str]) -
     user_oid = ObjectId(str(user_id))
     ids = [f.message_id for f in placed] + list(dropped)
     touched = _current_applications(user_oid, ids)
-    resolver = _Resolver(user_id)
-    writes: list[UpdateOne | DeleteMany] = []
-    for facts in sorted(placed, key=lambda f: (not f.keys[1], f.date)):
-        application_id = resolver.application_for(facts)
-        touched.add(application_id)
-        writes.append(
-            UpdateOne(
-                {"user_id": user_oid, "message_id": facts.message_id},
-                {"$set": _link_document(facts, application_id)},
-                upsert=True,
-            )
+    resolver = _Resolver(user_id, (f.keys[0] for f in placed))
+    # Emails with a position first, so that position-less ones see the company's applications.
+    targets = resolver.resolve([f for f in placed if f.keys[1]])
+    targets.update(resolver.resolve([f for f in placed if not f.keys[1]]))
+    touched.update(targets.values())
+    writes: list[UpdateOne | DeleteMany] = [
+        UpdateOne(
+            {"user_id": user_oid, "message_id": facts.message_id},
+            {"$set": _link_document(facts, targets[facts.message_id])},
+            upsert=True,
         )
+        for facts in placed
+    ]
     if dropped:
         writes.append(DeleteMany({"user_id": user_oid, "message_id": {"$in": list(dropped)}}))
     if writes:
@@ -374,22 +425,30 @@ def _place(user_id: Any, placed: Sequence[EmailFacts], dropped: Sequence[str]) -
 
 def refresh(application_ids: Iterable[Any]) -> None:
     """Recompute the summaries of these applications; delete the ones left without emails."""
-    ids = [pk for pk in application_ids if pk is not None]
+    ids = [pk for pk in set(application_ids) if pk is not None]
     if not ids:
         return
-    timelines: dict[Any, list[tuple[str, datetime]]] = {pk: [] for pk in ids}
+    timelines: dict[Any, list[tuple[str, datetime]]] = {}
     rows = _emails().find(
         {"application_id": {"$in": ids}}, {"_id": 0, "application_id": 1, "status": 1, "date": 1}
     )
     for row in rows:
-        timelines[row["application_id"]].append((row["status"], _aware(row["date"])))
+        timelines.setdefault(row["application_id"], []).append((row["status"], _aware(row["date"])))
+    writes = []
+    empty = []
     for application in JobApplication.objects.filter(pk__in=ids):
         timeline = timelines.get(application.pk)
         if not timeline:
-            application.delete()
+            empty.append(application.pk)
             continue
         application.apply_summary(summarise(timeline))
-        application.save()
+        summary = {name: getattr(application, name) for name in SUMMARY_FIELDS}
+        writes.append(UpdateOne({"_id": application.pk}, {"$set": summary}))
+    if writes:
+        # One round trip for the batch, not one save() per application.
+        get_database()[JobApplication._meta.db_table].bulk_write(writes, ordered=False)
+    if empty:
+        JobApplication.objects.filter(pk__in=empty).delete()
 
 
 def _aware(value: datetime) -> datetime:

@@ -1,7 +1,7 @@
 """The tracker's dashboard figures, each computed by a MongoDB aggregation pipeline.
 
-One ``aggregate`` call on ``job_applications``: a shared prefix joins each of the user's
-applications to its timeline (``job_application_emails``) and derives per-application dates;
+One ``aggregate`` call on ``job_applications``: a shared prefix groups each of the user's
+applications with its timeline (``job_application_emails``) and derives per-application dates;
 a ``$facet`` then computes each figure with its own pipeline:
 
 * **funnel** — applications that reached applied (all), interview (an interview invitation or
@@ -76,22 +76,56 @@ def _dates_of(statuses_cond: dict[str, Any]) -> dict[str, Any]:
 
 
 def per_application(user_oid: ObjectId) -> list[dict[str, Any]]:
-    """Return the shared prefix: one document per application with its derived dates."""
+    """Return the shared prefix: one document per application with its derived dates.
+
+    The user's applications and their timeline entries are streamed together (``$unionWith``)
+    and grouped by application: one pass over each collection, where a ``$lookup`` would run
+    one query per application.
+    """
+    timeline = {
+        "$unionWith": {
+            "coll": ApplicationEmail._meta.db_table,
+            "pipeline": [
+                {"$match": {"user_id": user_oid}},
+                {
+                    "$project": {
+                        "_id": 0,
+                        "application": "$application_id",
+                        "email": {"status": "$status", "date": "$date"},
+                    }
+                },
+            ],
+        }
+    }
     applied_after = {
         "$or": [{"$eq": ["$applied_at", None]}, {"$gte": ["$$this.date", "$applied_at"]}]
     }
     is_response = {"$in": ["$$this.status", sorted(RESPONSE_STATUSES)]}
+    first_response = {"$min": _dates_of({"$and": [is_response, applied_after]})}
     return [
         {"$match": {"user_id": user_oid}},
         {
-            "$lookup": {
-                "from": ApplicationEmail._meta.db_table,
-                "localField": "_id",
-                "foreignField": "application_id",
-                "pipeline": [{"$project": {"_id": 0, "status": 1, "date": 1}}],
-                "as": "emails",
+            "$project": {
+                "_id": 0,
+                "application": "$_id",
+                "company": 1,
+                "company_key": 1,
+                "status": 1,
             }
         },
+        timeline,
+        {
+            "$group": {
+                "_id": "$application",
+                # Only the application's own document has these fields; $max skips the rest.
+                "company": {"$max": "$company"},
+                "company_key": {"$max": "$company_key"},
+                "status": {"$max": "$status"},
+                "emails": {"$push": "$email"},
+            }
+        },
+        # Timeline entries whose application is gone (a crash mid-change) count for nothing.
+        {"$match": {"status": {"$ne": None}}},
         {
             "$addFields": {
                 "applied_at": {
@@ -102,11 +136,7 @@ def per_application(user_oid: ObjectId) -> list[dict[str, Any]]:
                 "statuses": {"$setUnion": ["$emails.status", ["$status"]]},
             }
         },
-        {
-            "$addFields": {
-                "first_response_at": {"$min": _dates_of({"$and": [is_response, applied_after]})}
-            }
-        },
+        {"$addFields": {"first_response_at": first_response}},
     ]
 
 

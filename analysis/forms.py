@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bson import ObjectId
 from django import forms
 from django.db.models import Q
 
@@ -64,7 +65,7 @@ class ApplicationFilterForm(forms.Form):
         if data.get("company"):
             queryset = queryset.filter(company_key=company_key(data["company"]))
         if data.get("q"):
-            queryset = queryset.filter(_text_query(data["q"]))
+            queryset = queryset.filter(text_query(data["q"]))
         return queryset.order_by(*self.ordering())
 
     def ordering(self) -> list[str]:
@@ -80,7 +81,8 @@ class ApplicationFilterForm(forms.Form):
         )
 
 
-def _text_query(text: str) -> Q:
+def text_query(text: str) -> Q:
+    """Return a filter of applications whose company or position contains ``text``."""
     # The keys are normalised, so "societe" finds "Société Générale"; the names are searched
     # as typed too, for what normalisation drops (C++, C#).
     key = normalise(text)
@@ -135,13 +137,60 @@ class EmailCorrectionForm(forms.Form):
         return data
 
 
+# At most this many applications are offered per group of the merge form's select.
+MERGE_CHOICES = 40
+
+
+def merge_choices(
+    application: JobApplication, others: JobApplicationQuerySet, query: str = ""
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return grouped (value, label) choices of applications to merge into ``application``.
+
+    Same-company applications first, then the most recently active others (or, with a
+    ``query``, those that match it): a select of every application would be unusable.
+    """
+    others = others.exclude(pk=application.pk)
+    if query:
+        others = others.filter(text_query(query))
+    fields, limit = ("pk", "company", "position"), MERGE_CHOICES
+    same = others.filter(company_key=application.company_key).order_by("position_key")
+    rest = others.exclude(company_key=application.company_key).order_by("-last_activity_at")
+    groups = [
+        ("Same company", same.values_list(*fields)[:limit]),
+        (f"Matching “{query}”" if query else "Recently active", rest.values_list(*fields)[:limit]),
+    ]
+    return [(label, [_merge_choice(*row) for row in rows]) for label, rows in groups if rows]
+
+
+def _merge_choice(pk: Any, company: str, position: str) -> tuple[str, str]:
+    return str(pk), f"{company or '(company unknown)'} — {position or '(position unknown)'}"
+
+
 class MergeForm(forms.Form):
     """Pick another application of the user's to merge into this one."""
 
-    other = forms.ChoiceField(label="Merge with")
+    other = forms.CharField(label="Merge with")
 
-    def __init__(self, *args: Any, others: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        application: JobApplication,
+        others: JobApplicationQuerySet,
+        query: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["other"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose an application…"), *others]
+        self.application, self.others = application, others
+        choices = merge_choices(application, others, query)
+        self.fields["other"].widget = forms.Select(
+            choices=[("", "Choose an application…"), *choices]
+        )
+
+    def clean_other(self) -> ObjectId:
+        """Accept any other application of the user's (not only those the select offered)."""
+        value = self.cleaned_data["other"]
+        if ObjectId.is_valid(value):
+            pk = ObjectId(value)
+            if pk != self.application.pk and self.others.filter(pk=pk).exists():
+                return pk
+        raise forms.ValidationError("Choose one of your other applications.")

@@ -213,12 +213,17 @@ def _email_form(correction: Correction | None, prefix: str) -> EmailCorrectionFo
     return EmailCorrectionForm(initial=initial, prefix=prefix)
 
 
-def _merge_choices(user: User, application: JobApplication) -> list[tuple[str, str]]:
-    others = JobApplication.objects.for_user(user).exclude(pk=application.pk)
-    return [
-        (str(other.pk), f"{other.company_label} — {other.position_label}")
-        for other in others.order_by("company_key", "position_key")
-    ]
+def _merge_query(request: HttpRequest) -> str:
+    # ?merge_q= narrows the merge form's choices (a GET form: no JavaScript needed).
+    return request.GET.get("merge_q", "").strip()[:200]
+
+
+def _merge_form(
+    request: HttpRequest, application: JobApplication, data: QueryDict | None = None
+) -> MergeForm:
+    others = JobApplication.objects.for_user(_user(request))
+    query = _merge_query(request)
+    return MergeForm(data, application=application, others=others, query=query, prefix="merge")
 
 
 def _render_detail(
@@ -235,8 +240,8 @@ def _render_detail(
         "application": application,
         "timeline": _timeline(user, application, email_form),
         "app_form": app_form or ApplicationCorrectionForm.for_application(application),
-        "merge_form": merge_form
-        or MergeForm(others=_merge_choices(user, application), prefix="merge"),
+        "merge_form": merge_form or _merge_form(request, application),
+        "merge_query": _merge_query(request),
         "app_form_open": app_form is not None,
         "merge_form_open": merge_form is not None,
     }
@@ -270,11 +275,10 @@ def correct_application(request: HttpRequest, application_id: str) -> HttpRespon
 def merge_application(request: HttpRequest, application_id: str) -> HttpResponse:
     user = _user(request)
     application = application_or_404(user, application_id)
-    # Only the user's own other applications are valid choices.
-    form = MergeForm(request.POST, others=_merge_choices(user, application), prefix="merge")
+    # The form accepts only the user's own other applications.
+    form = _merge_form(request, application, data=request.POST)
     if form.is_valid():
-        other = ObjectId(form.cleaned_data["other"])
-        corrections.merge(user.pk, application.pk, other)
+        corrections.merge(user.pk, application.pk, form.cleaned_data["other"])
         messages.success(request, "Applications merged.")
         return redirect(detail_url(application))
     return _render_detail(request, application, merge_form=form, status=400)

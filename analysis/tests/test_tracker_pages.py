@@ -221,9 +221,11 @@ def test_not_a_job_email_and_undo(signed_in, seeded) -> None:
 def test_merge_takes_only_the_user_s_own_applications(signed_in, seeded, other_user) -> None:
     acme, globex = app(seeded, "acme"), app(seeded, "globex")
     theirs = app(other_user, "initech")
-    refused = signed_in.post(f"/applications/{acme.pk}/merge", {"merge-other": str(theirs.pk)})
-    assert refused.status_code == 400
-    assert "Select a valid choice" in refused.content.decode()
+    for bad in (str(theirs.pk), str(acme.pk), "nope", ""):
+        refused = signed_in.post(f"/applications/{acme.pk}/merge", {"merge-other": bad})
+        assert refused.status_code == 400
+        html = refused.content.decode()
+        assert "Choose one of your other applications." in html or "This field is required" in html
     assert JobApplication.objects.filter(pk=theirs.pk).exists()
 
     merged = signed_in.post(f"/applications/{acme.pk}/merge", {"merge-other": str(globex.pk)})
@@ -258,3 +260,31 @@ def test_empty_lists_say_why(client, signed_in, other_user) -> None:
     store(other_user, result("o1", Status.NOT_JOB_RELATED, "Nobody", ""))
     JobApplication.objects.filter(user=other_user).delete()
     assert "No job applications yet." in client.get("/applications").content.decode()
+
+
+def test_the_merge_choices_put_the_same_company_first_and_can_be_searched(client, owner) -> None:
+    store(
+        owner,
+        result("a1", APPLIED, "Acme", "Engineer"),
+        result("a2", APPLIED, "Acme", "Platform Engineer"),
+        *(result(f"x{i}", APPLIED, f"Other {i:02d}", "Analyst", day=i) for i in range(45)),
+    )
+    client.force_login(owner)
+    acme = JobApplication.objects.get(user=owner, position_key="engineer")
+    html = client.get(f"/applications/{acme.pk}").content.decode()
+    select = html.split('name="merge-other"', 1)[1].split("</select>", 1)[0]
+    assert select.index('<optgroup label="Same company">') < select.index("Acme — Platform")
+    assert select.count("<option") == 1 + 1 + 40  # the prompt, the same company, 40 recent
+    assert "Other 44 — Analyst" in select
+    assert "Other 00 — Analyst" not in select
+
+    found = client.get(f"/applications/{acme.pk}?merge_q=other+00").content.decode()
+    select = found.split('name="merge-other"', 1)[1].split("</select>", 1)[0]
+    assert "Matching “other 00”" in select
+    assert "Other 00 — Analyst" in select
+    assert "Other 44" not in select
+    # Any of the user's applications can be merged, offered in the select or not.
+    old = JobApplication.objects.get(user=owner, company="Other 00")
+    merged = client.post(f"/applications/{acme.pk}/merge", {"merge-other": str(old.pk)})
+    assert merged.status_code == 302
+    assert not JobApplication.objects.filter(pk=old.pk).exists()
