@@ -32,7 +32,7 @@ PRIORITY: tuple[Status, ...] = (
 DECISIVE = frozenset({S.WITHDRAWAL, S.REJECTION, S.OFFER})
 # Banks, bounces and security notices say "action required" too: this status needs words
 # of a job search around it.
-NEEDS_CONTEXT = frozenset({S.ACTION_REQUIRED})
+NEEDS_CONTEXT = frozenset({S.ACTION_REQUIRED})  # even from an ATS: Workday also runs HR tasks
 
 _WE = r"(?:we(?:'ve| have|'re| are|'ll| will|'d| would)?|i(?:'ve| have|'m| am|'d| would)?)"
 _MOVE_ON = (
@@ -167,6 +167,7 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"|phone screen|screening call)",
         r"join us for (?:an?|the|your)(?: [\w-]+){0,3} (?:interview|onsite|call|conversation)",
         r"(?:scheduled|confirmed|booked) your (?:[\w-]+ ){0,2}(?:interview|call|screen|onsite)",
+        r"(?:invited you to|invitation:) (?:an? |the |your )?(?:[\w-]+ ){0,2}interview\b",
         r"(?:(?:have been|were|you're|you are) selected|(?:would|we'd) like) to (?:move forward"
         r"|advance|proceed) (?:to|with) (?:the next|an interview|your interview)",
         r"(?:schedule|book|set up|arrange) (?:an?|your|the) (?:[\w-]+ ){0,2}interview\b",

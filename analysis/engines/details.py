@@ -44,6 +44,8 @@ _INTERVIEW_KINDS = (
     ("call", r"\bcall\b|\bchat\b"),
 )
 _KINDS = tuple((label, Triggered(pattern, re.IGNORECASE)) for label, pattern in _INTERVIEW_KINDS)
+# The time is fixed already, not a proposal.
+_SETTLED = Triggered(r"(?:scheduled|confirmed|booked)\b", re.IGNORECASE)
 _PLATFORMS = Triggered(
     r"\b(HackerRank|CodeSignal|Codility|TestGorilla|HireVue|Karat|CoderPad|Pymetrics|SHL)\b",
     re.IGNORECASE,
@@ -127,8 +129,8 @@ def _interview(about: str, text: Text) -> str:
     when = " ".join(match.group().split()) if match else ""
     head = f"Interview invitation for {about}" if about else "Interview invitation"
     if when:
-        lead = "" if when.lower().startswith(("on ", "next", "this", "tomorrow")) else "on "
-        return f"{head}: {kind} proposed for {lead}{when}."
+        settled = _SETTLED.exists(text.body_scan) or _SETTLED.exists(text.subject_scan)
+        return f"{head}: {kind} {'scheduled' if settled else 'proposed'} for {when}."
     return f"{head}: {kind}."
 
 

@@ -20,7 +20,7 @@ from analysis.engines.text import Text, prepare
 from analysis.engines.triggers import Scan, Triggered
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
-VERSION = "rules-5"
+VERSION = "rules-6"
 
 _STRONG = cues.compile_cues(cues.STRONG)
 _WEAK = cues.compile_cues(cues.WEAK)
@@ -124,7 +124,7 @@ def decide(evidence: Evidence) -> tuple[Status, float]:
     if unrelated and not cues.DECISIVE.intersection(evidence.strong):
         return Status.NOT_JOB_RELATED, 0.75
     strong = evidence.strong
-    if not (evidence.context or evidence.ats):
+    if not evidence.context:
         strong = {s: w for s, w in strong.items() if s not in cues.NEEDS_CONTEXT}
     if strong:
         status = _strongest(strong)
