@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analysis.engines import cues, details, extract, vocab
+from analysis.engines import company, cues, details, position, vocab
 from analysis.engines.base import Analysis, EmailInput, Status, clamp_confidence
 from analysis.engines.text import Text, prepare
 from analysis.engines.triggers import Scan, Triggered
@@ -53,13 +53,13 @@ def analyse(email: EmailInput) -> Analysis:
     text = prepare(email)
     evidence = gather(email, text)
     status, confidence = decide(evidence)
-    company = position = ""
+    employer = title = ""
     if status is not Status.NOT_JOB_RELATED:
-        company = extract.company(email, text)
-        position = extract.position(email, text, company)
-    sentence = details.describe(status, company, position, text, evidence.alert)
+        employer = company.company(email, text)
+        title = position.position(email, text, employer)
+    sentence = details.describe(status, employer, title, text, evidence.alert)
     return Analysis(
-        status, company, position, sentence, clamp_confidence(confidence), engine_version=VERSION
+        status, employer, title, sentence, clamp_confidence(confidence), engine_version=VERSION
     )
 
 

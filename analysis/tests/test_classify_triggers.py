@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.engines import cues, details, extract, rules
+from analysis.engines import company, cues, details, position, rules
 from analysis.engines.triggers import PatternError, Scan, Triggered, leading_literals
 
 PATTERNS: list[Triggered] = [
@@ -18,8 +18,8 @@ PATTERNS: list[Triggered] = [
     rules._CONTEXT,
     rules._OUTREACH,
     rules._OWN_APPLICATION,
-    *(pattern for _, pattern in extract.BODY_COMPANY),
-    *(pattern for _, pattern in extract._POSITION_PATTERNS),
+    *(pattern for _, pattern in company.BODY_COMPANY),
+    *(pattern for _, pattern in position._POSITION_PATTERNS),
     details._WHEN,
     details._DEADLINE,
 ]

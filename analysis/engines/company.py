@@ -1,4 +1,4 @@
-"""Which company and which position an email is about.
+"""Which company an email is about.
 
 Every source of a name (the subject's wording, the sender's display name, "at <Company>" in
 the body, the sign-off, the ATS tenant or sender domain) proposes candidates with a weight;
@@ -15,16 +15,8 @@ from collections.abc import Iterable, Iterator
 
 from analysis.engines import vocab
 from analysis.engines.base import EmailInput, cap
+from analysis.engines.names import NAME, SENTENCE_STARTS, compile_table, triggered_table
 from analysis.engines.text import Text
-from analysis.engines.triggers import Triggered
-
-# A proper name: capitalised words (or digits, "&"), with the few lower-case joiners names
-# use ("Bank of America", "Procter & Gamble"); at most seven words.
-# A dot only inside a word ("Monday.com"): "Acme. We" is a sentence end, not a name.
-_WORD = r"[A-Z0-9](?:[\w&'+-]|\.(?=\w))*"
-_NAME = rf"{_WORD}(?:,? (?:{_WORD}|(?:of|and|&|de|du|la|le|der|für|y|for|the|in|und)(?!\w))){{0,6}}"
-_TITLE_WORD = r"(?:[A-Z0-9](?:[\w&/'+-]|\.(?=\w))*|\([^()]{1,40}\))"
-_TITLE = rf"{_TITLE_WORD}(?:,? (?:{_TITLE_WORD}|of|and|&|in|for|to|the|de|-|/|–)){{0,9}}"
 
 # (weight, pattern): the pattern's group "c" is a company.
 _SUBJECT_COMPANY = (
@@ -39,19 +31,19 @@ _SUBJECT_COMPANY = (
         # Not across " at ": "application to <Position> at <Company>" names the company after.
         r" (?P<c>(?:(?! at )[^|:!?,])+?)(?:[!?.,:|]| - |\s\(|$)",
     ),
-    (8, rf"(?i:\bat) (?P<c>{_NAME})\s*(?:[!?.|]|\s-\s|$)"),
-    (8, rf"^(?P<c>{_NAME})\s*(?:[-:|]|//)\s"),
-    (6, rf"\s[-|]\s(?P<c>{_NAME})\s*$"),
-    (3, rf"^(?P<c>{_NAME})"),
+    (8, rf"(?i:\bat) (?P<c>{NAME})\s*(?:[!?.|]|\s-\s|$)"),
+    (8, rf"^(?P<c>{NAME})\s*(?:[-:|]|//)\s"),
+    (6, rf"\s[-|]\s(?P<c>{NAME})\s*$"),
+    (3, rf"^(?P<c>{NAME})"),
     (
         7,
-        rf"(?i:your|update on your|regarding your|from) (?:(?i:recent|new|online) )?(?P<c>{_NAME})"
+        rf"(?i:your|update on your|regarding your|from) (?:(?i:recent|new|online) )?(?P<c>{NAME})"
         r" (?i:application|job application|offer|interview|candidacy|assessment|coding"
         r" challenge|technical assessment|careers application)",
     ),
     (
         6,
-        rf"^(?P<c>{_NAME})(?:'s)? (?i:interview|coding challenge|employment offer|careers"
+        rf"^(?P<c>{NAME})(?:'s)? (?i:interview|coding challenge|employment offer|careers"
         r"|application)",
     ),
 )
@@ -59,22 +51,22 @@ _BODY_COMPANY = (
     (
         7,
         rf"(?i:position|role|opening|opportunity|job|internship|program|team|career|careers"
-        rf"|employment|journey|here|family|everyone|all of us|working) (?i:at|with) (?P<c>{_NAME})",
+        rf"|employment|journey|here|family|everyone|all of us|working) (?i:at|with) (?P<c>{NAME})",
     ),
     (
         7,
         rf"(?i:applying|applied|application|apply|interest|interested|submission) (?i:to|at|with|in"
         rf"|in joining|in working at|in working for|in a career at|in a career with|in employment"
-        rf" with|in career opportunities with|in career opportunities at) (?P<c>{_NAME})",
+        rf" with|in career opportunities with|in career opportunities at) (?P<c>{NAME})",
     ),
     (
         6,
         rf"(?i:on behalf of|join|joining|welcome to|sent to|thanks from|greetings from)"
-        rf" (?P<c>{_NAME})",
+        rf" (?P<c>{NAME})",
     ),
     (
         6,
-        rf"(?i:the|your) (?P<c>{_NAME}) (?i:talent acquisition|recruiting|recruitment|hiring"
+        rf"(?i:the|your) (?P<c>{NAME}) (?i:talent acquisition|recruiting|recruitment|hiring"
         r"|people|careers|hr) (?i:team|group)",
     ),
 )
@@ -82,32 +74,21 @@ _BODY_COMPANY = (
 _SIGNATURE_COMPANY = (
     (
         5,
-        rf"(?i:the )?(?P<c>{_NAME}) (?i:talent acquisition|recruiting|recruitment|hiring team"
+        rf"(?i:the )?(?P<c>{NAME}) (?i:talent acquisition|recruiting|recruitment|hiring team"
         r"|careers|hr|people|human resources)(?: (?i:team|group))?",
     ),
-    (3, rf"(?i:the )?(?P<c>{_NAME}) (?i:team)"),
+    (3, rf"(?i:the )?(?P<c>{NAME}) (?i:team)"),
 )
 
 
-def _compile(
-    table: Iterable[tuple[int, str]], flags: int = 0
-) -> tuple[tuple[int, re.Pattern[str]], ...]:
-    return tuple((weight, re.compile(pattern, flags)) for weight, pattern in table)
-
-
-def _triggered(table: Iterable[tuple[int, str]]) -> tuple[tuple[int, Triggered], ...]:
-    return tuple((weight, Triggered(pattern)) for weight, pattern in table)
-
-
-# How far into the body a company or a position is looked for: emails name them early, and
-# legal footers further down mention many companies and roles in passing.
+# How far into the body a company is looked for: emails name it early, and legal footers
+# further down mention many companies in passing.
 _COMPANY_REACH = 3000
-_POSITION_REACH = 1500
 
 # Subjects and sign-offs are short: plain patterns. Bodies are long: triggered ones.
-SUBJECT_COMPANY = _compile(_SUBJECT_COMPANY)
-BODY_COMPANY = _triggered(_BODY_COMPANY)
-SIGNATURE_COMPANY = _compile(_SIGNATURE_COMPANY)
+SUBJECT_COMPANY = compile_table(_SUBJECT_COMPANY)
+BODY_COMPANY = triggered_table(_BODY_COMPANY)
+SIGNATURE_COMPANY = compile_table(_SIGNATURE_COMPANY)
 _SIGN_OFF_LINES = 8
 
 # Words that begin phrases, not names: "Application received - ..." is no company.
@@ -138,38 +119,6 @@ _TRAILING_NOISE = re.compile(
 _LEADING_NOISE = re.compile(r"^(?:the|recent|new|online)\s+", re.IGNORECASE)
 
 
-# Words that start a sentence, so they end a name or a title written before them.
-_SENTENCE_STARTS = frozenset(
-    (
-        "we",
-        "we're",
-        "we've",
-        "our",
-        "you",
-        "your",
-        "thank",
-        "thanks",
-        "please",
-        "i",
-        "i'm",
-        "this",
-        "if",
-        "dear",
-        "hi",
-        "hello",
-        "regards",
-        "best",
-        "sincerely",
-        "applied",
-        "location",
-        "apply",
-        "have",
-        "questions",
-        "visit",
-        "click",
-        "learn",
-    )
-)
 _JOINERS = frozenset(
     ("of", "and", "&", "de", "du", "la", "le", "der", "für", "y", "for", "the", "in", "und")
 )
@@ -189,7 +138,7 @@ def _clean_name(value: str) -> str:
             (
                 i
                 for i, w in enumerate(words)
-                if (w[:1].islower() and w not in _JOINERS) or (i and w.lower() in _SENTENCE_STARTS)
+                if (w[:1].islower() and w not in _JOINERS) or (i and w.lower() in SENTENCE_STARTS)
             ),
             len(words),
         )
@@ -360,122 +309,3 @@ def _slug_fallback(slugs: tuple[str, ...]) -> str:
         if len(slug) >= 3 and slug not in vocab.NOT_A_COMPANY:
             return slug.upper() if len(slug) <= 3 else slug.capitalize()
     return ""
-
-
-# -- position ------------------------------------------------------------------------------
-
-_TITLE_NOUNS = re.compile(
-    r"\b(?:engineer|engineering|developer|analyst|analytics|scientist|science|manager|designer"
-    r"|intern|internship|associate|specialist|consultant|researcher|director|lead|architect"
-    r"|administrator|coordinator|representative|officer|assistant|accountant|programmer"
-    r"|technician|writer|editor|strategist|owner|recruiter|advisor|adviser|head|vp|president"
-    r"|executive|operator|fellow|co-op|trainee|apprentice|graduate|nurse|teacher|agent|clerk"
-    r"|driver|sre|devops|partner|principal|staff|controller|auditor|economist|statistician"
-    r"|biostatistician|marketer|marketing|sales|support|success|operations|product|program"
-    r"|counsel|attorney|paralegal|therapist|pharmacist|physician|cashier|chef|instructor"
-    r"|professor|tutor|planner|buyer|producer|artist|modeler|modeller|tester|qa)\b",
-    re.IGNORECASE,
-)
-_POSITION_PATTERNS = _triggered(
-    (
-        (
-            9,
-            rf"(?i:for the|for our|for an?|the|our) (?P<p>{_TITLE}) (?i:role|position|opening"
-            r"|opportunity|job|vacancy|internship|req)\b",
-        ),
-        (9, rf"(?i:position|role|job title|job|title|vacancy) ?: ?(?P<p>{_TITLE})"),
-        (8, rf"(?i:position|role) (?i:of|as) (?:(?i:an?|our|the) )?(?P<p>{_TITLE})"),
-        (
-            8,
-            rf"(?i:you applied for|applied for the|applied to the|your application for the)"
-            rf" (?P<p>{_TITLE})",
-        ),
-        (
-            7,
-            rf"(?i:application|applying|applied|candidacy|interview|interviews|offer|applications"
-            rf"|process|consideration) (?i:for|to)"
-            rf" (?:(?i:the|our|an?) )?(?:(?i:position|role) (?i:of) )?(?P<p>{_TITLE})",
-        ),
-        (
-            5,
-            rf"(?i:join us as|join the team as|selected as our new|selected as our|as our new)"
-            rf" (?:(?i:an?|our) )?(?P<p>{_TITLE})",
-        ),
-        (
-            6,
-            rf"(?i:requisition|req|job) (?:(?i:id|number|no\.?)?:? ?)?[\w-]*\d[\w-]* [-:] (?P<p>"
-            rf"{_TITLE})",
-        ),
-    )
-)
-_SUBJECT_POSITION = _compile(
-    (
-        (8, rf"^(?P<p>{_TITLE}) (?i:at) [A-Z0-9]"),
-        (8, rf"(?::|-|\|) (?P<p>{_TITLE}) (?i:at) [A-Z0-9]"),
-        (
-            7,
-            rf"(?:^|: |- |\| |(?i:for|for the|your) )(?P<p>{_TITLE})(?: \(|$| (?i:application"
-            r"|interview|position|role|offer)\b)",
-        ),
-    )
-)
-# A requisition number after the title: "Data Engineer (R-0012345)", "Analyst - JR123456".
-_REQUISITION = re.compile(r"\s*(?:\([^()]*\d{3}[^()]*\)|[-–,:]\s*[A-Z]{0,4}-?\d{3,}[\w-]*)$")
-_POSITION_TRAILING = re.compile(
-    r"(?:[\s,(-]+(?:position|role|opening|opportunity|job|vacancy|req(?:uisition)?|at|with"
-    r"|in|for|and|the|to|of|&|-|/))+\s*$|[\s,.;:!(-]+$",
-    re.IGNORECASE,
-)
-_NOT_POSITION_START = frozenset(
-    """
-    your the we you our thank thanks application interview offer update action next please this
-    that a an it i re fwd congratulations confirmation received welcome regarding following hi
-    hello dear invitation references scheduling withdrawal take complete great important
-    reminder
-    """.split()  # noqa: SIM905 -- a word list reads best as text
-)
-
-
-def position(email: EmailInput, text: Text, company_name: str) -> str:
-    """Return the position ``email`` is about ('' when it names none)."""
-    matches = [
-        (weight, match)
-        for weight, pattern in _SUBJECT_POSITION
-        for match in pattern.finditer(text.subject)
-    ]
-    matches += [
-        (weight, match)
-        for weight, triggered in _POSITION_PATTERNS
-        for match in triggered.finditer(text.body_scan, _POSITION_REACH)
-    ]
-    best: tuple[float, str] = (0.0, "")
-    for weight, match in matches:
-        name = _clean_title(match.group("p"), company_name)
-        score = weight + _title_bonus(name)
-        if name and score > best[0]:
-            best = (score, name)
-    return cap(best[1], 80) if best[0] >= 8 else ""
-
-
-def _clean_title(value: str, company_name: str) -> str:
-    value = value.strip()
-    if company_name:
-        for joiner in (" at ", " with ", " - "):
-            value = value.partition(joiner + company_name)[0]
-    words = value.split()
-    # A title ends where a sentence starts: "Position: Data Analyst\nWe have received ..."
-    end = next((i for i, w in enumerate(words) if i and w.lower() in _SENTENCE_STARTS), None)
-    value = " ".join(words[:end])
-    value = _POSITION_TRAILING.sub("", _REQUISITION.sub("", value)).strip()
-    words = value.split()
-    if not words or words[0].lower() in _NOT_POSITION_START or len(words) > 10:
-        return ""
-    if company_name and value.casefold() == company_name.casefold():
-        return ""
-    return value
-
-
-def _title_bonus(name: str) -> float:
-    if not name:
-        return -99
-    return 3 if _TITLE_NOUNS.search(name) else -3

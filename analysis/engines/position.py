@@ -1,0 +1,130 @@
+"""Which position (job title) an email is about."""
+
+from __future__ import annotations
+
+import re
+
+from analysis.engines.base import EmailInput, cap
+from analysis.engines.names import SENTENCE_STARTS, TITLE, compile_table, triggered_table
+from analysis.engines.text import Text
+
+# How far into the body a position is looked for: emails name it early, and legal footers
+# further down mention roles in passing.
+_POSITION_REACH = 1500
+
+
+_TITLE_NOUNS = re.compile(
+    r"\b(?:engineer|engineering|developer|analyst|analytics|scientist|science|manager|designer"
+    r"|intern|internship|associate|specialist|consultant|researcher|director|lead|architect"
+    r"|administrator|coordinator|representative|officer|assistant|accountant|programmer"
+    r"|technician|writer|editor|strategist|owner|recruiter|advisor|adviser|head|vp|president"
+    r"|executive|operator|fellow|co-op|trainee|apprentice|graduate|nurse|teacher|agent|clerk"
+    r"|driver|sre|devops|partner|principal|staff|controller|auditor|economist|statistician"
+    r"|biostatistician|marketer|marketing|sales|support|success|operations|product|program"
+    r"|counsel|attorney|paralegal|therapist|pharmacist|physician|cashier|chef|instructor"
+    r"|professor|tutor|planner|buyer|producer|artist|modeler|modeller|tester|qa)\b",
+    re.IGNORECASE,
+)
+_POSITION_PATTERNS = triggered_table(
+    (
+        (
+            9,
+            rf"(?i:for the|for our|for an?|the|our) (?P<p>{TITLE}) (?i:role|position|opening"
+            r"|opportunity|job|vacancy|internship|req)\b",
+        ),
+        (9, rf"(?i:position|role|job title|job|title|vacancy) ?: ?(?P<p>{TITLE})"),
+        (8, rf"(?i:position|role) (?i:of|as) (?:(?i:an?|our|the) )?(?P<p>{TITLE})"),
+        (
+            8,
+            rf"(?i:you applied for|applied for the|applied to the|your application for the)"
+            rf" (?P<p>{TITLE})",
+        ),
+        (
+            7,
+            rf"(?i:application|applying|applied|candidacy|interview|interviews|offer|applications"
+            rf"|process|consideration) (?i:for|to)"
+            rf" (?:(?i:the|our|an?) )?(?:(?i:position|role) (?i:of) )?(?P<p>{TITLE})",
+        ),
+        (
+            5,
+            rf"(?i:join us as|join the team as|selected as our new|selected as our|as our new)"
+            rf" (?:(?i:an?|our) )?(?P<p>{TITLE})",
+        ),
+        (
+            6,
+            rf"(?i:requisition|req|job) (?:(?i:id|number|no\.?)?:? ?)?[\w-]*\d[\w-]* [-:] (?P<p>"
+            rf"{TITLE})",
+        ),
+    )
+)
+_SUBJECT_POSITION = compile_table(
+    (
+        (8, rf"^(?P<p>{TITLE}) (?i:at) [A-Z0-9]"),
+        (8, rf"(?::|-|\|) (?P<p>{TITLE}) (?i:at) [A-Z0-9]"),
+        (
+            7,
+            rf"(?:^|: |- |\| |(?i:for|for the|your) )(?P<p>{TITLE})(?: \(|$| (?i:application"
+            r"|interview|position|role|offer)\b)",
+        ),
+    )
+)
+# A requisition number after the title: "Data Engineer (R-0012345)", "Analyst - JR123456".
+_REQUISITION = re.compile(r"\s*(?:\([^()]*\d{3}[^()]*\)|[-–,:]\s*[A-Z]{0,4}-?\d{3,}[\w-]*)$")
+_POSITION_TRAILING = re.compile(
+    r"(?:[\s,(-]+(?:position|role|opening|opportunity|job|vacancy|req(?:uisition)?|at|with"
+    r"|in|for|and|the|to|of|&|-|/))+\s*$|[\s,.;:!(-]+$",
+    re.IGNORECASE,
+)
+_NOT_POSITION_START = frozenset(
+    """
+    your the we you our thank thanks application interview offer update action next please this
+    that a an it i re fwd congratulations confirmation received welcome regarding following hi
+    hello dear invitation references scheduling withdrawal take complete great important
+    reminder
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
+
+
+def position(email: EmailInput, text: Text, company_name: str) -> str:
+    """Return the position ``email`` is about ('' when it names none)."""
+    matches = [
+        (weight, match)
+        for weight, pattern in _SUBJECT_POSITION
+        for match in pattern.finditer(text.subject)
+    ]
+    matches += [
+        (weight, match)
+        for weight, triggered in _POSITION_PATTERNS
+        for match in triggered.finditer(text.body_scan, _POSITION_REACH)
+    ]
+    best: tuple[float, str] = (0.0, "")
+    for weight, match in matches:
+        name = _clean_title(match.group("p"), company_name)
+        score = weight + _title_bonus(name)
+        if name and score > best[0]:
+            best = (score, name)
+    return cap(best[1], 80) if best[0] >= 8 else ""
+
+
+def _clean_title(value: str, company_name: str) -> str:
+    value = value.strip()
+    if company_name:
+        for joiner in (" at ", " with ", " - "):
+            value = value.partition(joiner + company_name)[0]
+    words = value.split()
+    # A title ends where a sentence starts: "Position: Data Analyst\nWe have received ..."
+    end = next((i for i, w in enumerate(words) if i and w.lower() in SENTENCE_STARTS), None)
+    value = " ".join(words[:end])
+    value = _POSITION_TRAILING.sub("", _REQUISITION.sub("", value)).strip()
+    words = value.split()
+    if not words or words[0].lower() in _NOT_POSITION_START or len(words) > 10:
+        return ""
+    if company_name and value.casefold() == company_name.casefold():
+        return ""
+    return value
+
+
+def _title_bonus(name: str) -> float:
+    if not name:
+        return -99
+    return 3 if _TITLE_NOUNS.search(name) else -3
