@@ -134,5 +134,5 @@ def application_detail(request: HttpRequest, application_id: str) -> JsonRespons
         application = mine.filter(pk=ObjectId(application_id)).first()
     if application is None:
         return api_error(404, "not_found", "No such application.")
-    emails = list(application.emails.order_by("date", "message_id"))
+    emails = list(ApplicationEmail.objects.timeline(application))
     return JsonResponse({**application_json(application), "timeline": _timeline_json(user, emails)})

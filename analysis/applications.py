@@ -423,20 +423,21 @@ def _place(user_id: Any, placed: Sequence[EmailFacts], dropped: Sequence[str]) -
     return touched
 
 
-def refresh(application_ids: Iterable[Any]) -> None:
-    """Recompute the summaries of these applications; delete the ones left without emails."""
+def refresh(user_id: Any, application_ids: Iterable[Any]) -> None:
+    """Recompute the summaries of the user's applications; delete those left without emails."""
     ids = [pk for pk in set(application_ids) if pk is not None]
     if not ids:
         return
     timelines: dict[Any, list[tuple[str, datetime]]] = {}
     rows = _emails().find(
-        {"application_id": {"$in": ids}}, {"_id": 0, "application_id": 1, "status": 1, "date": 1}
+        {"user_id": ObjectId(str(user_id)), "application_id": {"$in": ids}},
+        {"_id": 0, "application_id": 1, "status": 1, "date": 1},
     )
     for row in rows:
         timelines.setdefault(row["application_id"], []).append((row["status"], _aware(row["date"])))
     writes = []
     empty = []
-    for application in JobApplication.objects.filter(pk__in=ids):
+    for application in JobApplication.objects.for_user(user_id).filter(pk__in=ids):
         timeline = timelines.get(application.pk)
         if not timeline:
             empty.append(application.pk)
@@ -448,7 +449,7 @@ def refresh(application_ids: Iterable[Any]) -> None:
         # One round trip for the batch, not one save() per application.
         get_database()[JobApplication._meta.db_table].bulk_write(writes, ordered=False)
     if empty:
-        JobApplication.objects.filter(pk__in=empty).delete()
+        JobApplication.objects.for_user(user_id).filter(pk__in=empty).delete()
 
 
 def _aware(value: datetime) -> datetime:
@@ -465,7 +466,7 @@ def place(user_id: Any, results: Sequence[Mapping[str, Any]]) -> None:
     The caller holds ``user_lock``.
     """
     placed, dropped = _all_facts(user_id, results)
-    refresh(_place(user_id, placed, dropped))
+    refresh(user_id, _place(user_id, placed, dropped))
 
 
 def record(user_id: Any, results: Sequence[Mapping[str, Any]]) -> None:
@@ -481,7 +482,7 @@ def forget(user_id: Any, message_ids: Sequence[str]) -> None:
     if not message_ids:
         return
     with user_lock(user_id):
-        refresh(_place(user_id, [], [str(m) for m in message_ids]))
+        refresh(user_id, _place(user_id, [], [str(m) for m in message_ids]))
 
 
 @dataclass(frozen=True)
@@ -509,6 +510,6 @@ def rebuild(user_id: Any) -> RebuildSummary:
         dropped = [*dropped, *(doc["message_id"] for doc in stale)]
         touched = _place(user_id, placed, dropped)
         everything = JobApplication.objects.for_user(user_id).values_list("pk", flat=True)
-        refresh(touched | set(everything))
+        refresh(user_id, touched | set(everything))
         count = JobApplication.objects.for_user(user_id).count()
     return RebuildSummary(emails=len(placed), applications=count)

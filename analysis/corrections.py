@@ -111,7 +111,7 @@ def correct_application(
         elif status != application.status or application.status_override:
             application.status_override, application.status_override_at = status, timezone.now()
         application.save()
-        refresh([application.pk])
+        refresh(application.user_id, [application.pk])
 
 
 def _rename(application: JobApplication, company: str, position: str) -> None:
@@ -157,6 +157,6 @@ def merge(user_id: Any, target_id: Any, source_id: Any) -> JobApplication:
             emails.update(application_id=target.pk)
             source.delete()
         # After the commit: the summary is read outside the transaction.
-        refresh([target.pk])
+        refresh(user_id, [target.pk])
         target.refresh_from_db()
     return target

@@ -249,6 +249,13 @@ class ApplicationAlias(models.Model):
         return f"{self.company_key}/{self.position_key} → {self.application_id}"
 
 
+class ApplicationEmailQuerySet(models.QuerySet["ApplicationEmail"]):
+    def timeline(self, application: JobApplication) -> ApplicationEmailQuerySet:
+        """The application's emails, oldest first (by the user, then the application)."""
+        mine = self.filter(user_id=application.user_id, application=application)
+        return mine.order_by("date", "message_id")
+
+
 class ApplicationEmail(models.Model):
     """One email on an application's timeline: a snapshot of its (corrected) analysis.
 
@@ -273,6 +280,8 @@ class ApplicationEmail(models.Model):
     # A person's correction changed this email's status, company or position.
     corrected = models.BooleanField(default=False)
 
+    objects: ClassVar[ApplicationEmailQuerySet] = ApplicationEmailQuerySet.as_manager()  # type: ignore[assignment]
+
     class Meta:
         db_table = "job_application_emails"
         ordering = ("date", "message_id")
@@ -281,7 +290,7 @@ class ApplicationEmail(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "message_id"], name="app_email_user_message"),
-            models.Index(fields=["application", "date"], name="app_email_timeline"),
+            models.Index(fields=["user", "application", "date"], name="app_email_user_timeline"),
         ]
 
     def __str__(self) -> str:

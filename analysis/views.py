@@ -165,7 +165,7 @@ class TimelineEntry:
 def _timeline(
     user: User, application: JobApplication, bound: EmailCorrectionForm | None
 ) -> list[TimelineEntry]:
-    emails = list(application.emails.order_by("date", "message_id"))
+    emails = list(ApplicationEmail.objects.timeline(application))
     ids = [email.message_id for email in emails]
     # Through the tiered cache (L1 → Redis → MongoDB); nothing is classified on a page view.
     analyses = service.results_for(user.pk, ids, compute_missing=False)

@@ -240,7 +240,8 @@ def bench_pages(database: Any, user: Any, rounds: int) -> None:
             {"user_id": user.pk, "company_key": "company 7", "position_key": "role 1"}
         ).explain(),
         "timeline": database["job_application_emails"]
-        .find({"application_id": busiest.pk})
+        .find({"user_id": user.pk, "application_id": busiest.pk})
+        .sort("date", 1)
         .explain(),
     }
     for label, plan in plans.items():
