@@ -30,6 +30,8 @@ from mails.labels import names_for
 from mails.models import Message
 from mails.search.service import InvalidRequest, search
 
+# Index data derived from the message (mails.search.index): large, and never shown.
+SEARCH_FIELDS = ("search_terms", "search_text")
 # ``fields=`` values and what each adds to a list result.
 EXTRA_FIELDS = {"body": "body_text"}
 
@@ -150,14 +152,7 @@ def message_json(
         "is_unread": message.is_unread,
         "is_starred": message.is_starred,
         "has_attachment": bool(attachments),
-        "attachments": [
-            {
-                "name": item.get("filename", ""),
-                "size": item.get("size", 0),
-                "type": item.get("mime_type", ""),
-            }
-            for item in attachments
-        ],
+        "attachments": [_attachment_json(item) for item in attachments],
         "size": message.size_estimate,
         "gmail_url": message.gmail_url,
         "badges": [_badge_json(badge) for badge in badges],
@@ -219,7 +214,8 @@ def mail_list(request: HttpRequest) -> JsonResponse:
 def mail_detail(request: HttpRequest, gmail_id: str) -> JsonResponse:
     """One of the caller's messages by its Gmail id; 404 for anyone else's."""
     user = _user(request)
-    message = Message.objects.for_user(user).filter(gmail_id=gmail_id).first()
+    mail = Message.objects.for_user(user).defer(*SEARCH_FIELDS)
+    message = mail.filter(gmail_id=gmail_id).first()
     if message is None:
         return api_error(404, "not_found", "No message with this id.")
     badges = badges_for(user.pk, [message.gmail_id]).get(message.gmail_id, [])

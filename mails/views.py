@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from mails import push, status, tasks
 from mails.annotations import Badge, badges_for
-from mails.api import BadParameter, parse_search_params
+from mails.api import SEARCH_FIELDS, BadParameter, parse_search_params
 from mails.labels import names_for
 from mails.models import Message, SyncState
 from mails.search import SearchError, highlight_terms, parse
@@ -71,7 +71,8 @@ def mail_list(request: HttpRequest) -> HttpResponse:
 def mail_detail(request: HttpRequest, gmail_id: str) -> HttpResponse:
     """One message of the user's (404 for anyone else's), with the search it was opened from."""
     user = _user(request)
-    message = get_object_or_404(Message.objects.for_user(user), gmail_id=gmail_id)
+    mail = Message.objects.for_user(user).defer(*SEARCH_FIELDS)
+    message = get_object_or_404(mail, gmail_id=gmail_id)
     context = {
         "message": message,
         "badges": badges_for(user.pk, [gmail_id]).get(gmail_id, []),
