@@ -83,11 +83,11 @@ class ApplicationFilterForm(forms.Form):
 
 def text_query(text: str) -> Q:
     """Return a filter of applications whose company or position contains ``text``."""
-    # The keys are normalised, so "societe" finds "Société Générale"; the names are searched
-    # as typed too, for what normalisation drops (C++, C#).
-    key = normalise(text)
     query = Q(company__icontains=text) | Q(position__icontains=text)
-    if key:
+    # Words alone also search the keys, so "societe" finds "Société Générale". Not text with
+    # punctuation: normalising "C++" or "[a-" would leave a letter that matches nearly all.
+    if all(ch.isalnum() or ch.isspace() for ch in text):
+        key = normalise(text)
         query |= Q(company_key__contains=key) | Q(position_key__contains=key)
     return query
 

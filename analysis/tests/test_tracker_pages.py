@@ -288,3 +288,10 @@ def test_the_merge_choices_put_the_same_company_first_and_can_be_searched(client
     merged = client.post(f"/applications/{acme.pk}/merge", {"merge-other": str(old.pk)})
     assert merged.status_code == 302
     assert not JobApplication.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.parametrize("text", ["(", "[a-", "*", ".*", "\\", "$where", "{", "C++"])
+def test_search_text_is_literal_never_a_pattern(signed_in, text) -> None:
+    response = signed_in.get("/applications", {"q": text})
+    assert response.status_code == 200
+    assert companies_in(response) == []
