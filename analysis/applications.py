@@ -1,4 +1,4 @@
-"""Group a user's analysed job emails into applications, and keep the person's corrections.
+"""Group a user's analysed job emails into applications, the person's corrections on top.
 
 The rules, in one place:
 
@@ -194,12 +194,12 @@ def facts_from(
 
 
 @contextmanager
-def user_lock(user_id: Any) -> Iterator[None]:
-    """Hold the per-user tracker lock for the block; raise ``TrackerBusy`` if it never frees."""
+def user_lock(user_id: Any, wait: float = LOCK_SECONDS) -> Iterator[None]:
+    """Hold the per-user tracker lock for the block; raise ``TrackerBusy`` after ``wait`` s."""
     lock = get_redis_connection("default").lock(
         f"{settings.CACHE_KEY_PREFIX}:tracker:{user_id}",
         timeout=LOCK_SECONDS,
-        blocking_timeout=LOCK_SECONDS,
+        blocking_timeout=wait,
     )
     if not lock.acquire():
         raise TrackerBusy(f"the applications of user {user_id} are locked")

@@ -2,7 +2,8 @@
 
 Each is stored where re-analysis cannot undo it: a ``Correction`` per email (applied on top of
 every analysis by ``analysis.applications``), or an alias (a rename or a merge), so the
-change survives re-analysis, new mail and ``applications.rebuild``.
+change survives re-analysis, new mail and ``applications.rebuild``. Each raises
+``TrackerBusy`` when the user's applications stay locked longer than ``INTERACTIVE_WAIT``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from typing import Any
 from django.utils import timezone
 from django_mongodb_backend import transaction
 
-from analysis.applications import company_key, place, position_key, raw_results, refresh, user_lock
+from analysis.applications import (
+    TrackerBusy,
+    company_key,
+    place,
+    position_key,
+    raw_results,
+    refresh,
+    user_lock,
+)
 from analysis.models import (
     ApplicationAlias,
     ApplicationEmail,
@@ -21,6 +30,20 @@ from analysis.models import (
     EmailAnalysis,
     JobApplication,
 )
+
+# A person waits at most this long (seconds) for a rebuild or an analysis batch to finish.
+INTERACTIVE_WAIT = 10.0
+
+
+__all__ = [
+    "Conflict",
+    "TrackerBusy",
+    "correct_application",
+    "correct_email",
+    "mark_not_job",
+    "merge",
+    "reset_email",
+]
 
 
 class Conflict(Exception):
@@ -60,7 +83,7 @@ def correct_email(
 
     Raises ``Correction.DoesNotExist`` for an email the user has no analysis of.
     """
-    with user_lock(user_id):
+    with user_lock(user_id, INTERACTIVE_WAIT):
         _check_known(user_id, message_id)
         Correction.objects.update_or_create(
             user_id=user_id,
@@ -78,7 +101,7 @@ def correct_email(
 
 def mark_not_job(user_id: Any, message_id: str) -> None:
     """Take one email out of the tracker for good: the person says it is not a job email."""
-    with user_lock(user_id):
+    with user_lock(user_id, INTERACTIVE_WAIT):
         _check_known(user_id, message_id)
         Correction.objects.update_or_create(
             user_id=user_id,
@@ -90,7 +113,7 @@ def mark_not_job(user_id: Any, message_id: str) -> None:
 
 def reset_email(user_id: Any, message_id: str) -> None:
     """Drop the person's correction of one email: the analysis decides again."""
-    with user_lock(user_id):
+    with user_lock(user_id, INTERACTIVE_WAIT):
         Correction.objects.filter(user_id=user_id, message_id=message_id).delete()
         _place_again(user_id, [message_id])
 
@@ -103,7 +126,7 @@ def correct_application(
     A new company or position is kept as an alias, so its emails stay with it after
     re-analysis. Raises ``Conflict`` when the new names are another application's.
     """
-    with user_lock(application.user_id):
+    with user_lock(application.user_id, INTERACTIVE_WAIT):
         application.refresh_from_db()
         _rename(application, company.strip(), position.strip())
         if not status:
@@ -147,7 +170,7 @@ def merge(user_id: Any, target_id: Any, source_id: Any) -> JobApplication:
     """
     if str(target_id) == str(source_id):
         raise Conflict("Choose another application to merge with.")
-    with user_lock(user_id):
+    with user_lock(user_id, INTERACTIVE_WAIT):
         mine = JobApplication.objects.for_user(user_id)
         target, source = mine.get(pk=target_id), mine.get(pk=source_id)
         with transaction.atomic():

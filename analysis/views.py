@@ -7,6 +7,8 @@ Every lookup is scoped to the signed-in user; another user's application is a 40
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -248,6 +250,20 @@ def _render_detail(
     return render(request, "analysis/detail.html", context, status=status)
 
 
+def _unless_busy(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn a correction that waited too long for the tracker's lock into a "try again"."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, application_id: str, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, application_id, **kwargs)
+        except corrections.TrackerBusy:
+            messages.error(request, "Your applications are being updated. Try again shortly.")
+            return redirect(reverse("analysis:detail", args=[application_id]))
+
+    return wrapper
+
+
 @require_GET
 @login_required
 def application_detail(request: HttpRequest, application_id: str) -> HttpResponse:
@@ -256,6 +272,7 @@ def application_detail(request: HttpRequest, application_id: str) -> HttpRespons
 
 @require_POST
 @login_required
+@_unless_busy
 def correct_application(request: HttpRequest, application_id: str) -> HttpResponse:
     application = application_or_404(_user(request), application_id)
     form = ApplicationCorrectionForm(request.POST, prefix="app")
@@ -272,6 +289,7 @@ def correct_application(request: HttpRequest, application_id: str) -> HttpRespon
 
 @require_POST
 @login_required
+@_unless_busy
 def merge_application(request: HttpRequest, application_id: str) -> HttpResponse:
     user = _user(request)
     application = application_or_404(user, application_id)
@@ -311,6 +329,7 @@ def _after_email_change(
 
 @require_POST
 @login_required
+@_unless_busy
 def correct_email(request: HttpRequest, application_id: str, message_id: str) -> HttpResponse:
     user = _user(request)
     application = application_or_404(user, application_id)
@@ -325,6 +344,7 @@ def correct_email(request: HttpRequest, application_id: str, message_id: str) ->
 
 @require_POST
 @login_required
+@_unless_busy
 def mark_not_job(request: HttpRequest, application_id: str, message_id: str) -> HttpResponse:
     user = _user(request)
     application = application_or_404(user, application_id)
@@ -336,6 +356,7 @@ def mark_not_job(request: HttpRequest, application_id: str, message_id: str) -> 
 
 @require_POST
 @login_required
+@_unless_busy
 def reset_email(request: HttpRequest, application_id: str, message_id: str) -> HttpResponse:
     user = _user(request)
     application = application_or_404(user, application_id)

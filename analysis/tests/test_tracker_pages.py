@@ -295,3 +295,19 @@ def test_search_text_is_literal_never_a_pattern(signed_in, text) -> None:
     response = signed_in.get("/applications", {"q": text})
     assert response.status_code == 200
     assert companies_in(response) == []
+
+
+def test_a_correction_during_a_long_rebuild_asks_to_try_again(
+    signed_in, seeded, monkeypatch
+) -> None:
+    from analysis import applications, corrections
+
+    monkeypatch.setattr(corrections, "INTERACTIVE_WAIT", 0.2)
+    acme = app(seeded, "acme")
+    with applications.user_lock(seeded.pk):  # what a rebuild or an analysis batch holds
+        response = signed_in.post(f"/applications/{acme.pk}/emails/a2/not-job")
+    assert response.status_code == 302
+    assert response["Location"] == f"/applications/{acme.pk}"
+    page = signed_in.get(response["Location"]).content.decode()
+    assert "Your applications are being updated. Try again shortly." in page
+    assert app(seeded, "acme").email_count == 2
