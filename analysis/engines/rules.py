@@ -20,7 +20,7 @@ from analysis.engines.text import Text, prepare
 from analysis.engines.triggers import Scan, Triggered
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
-VERSION = "rules-6"
+VERSION = "rules-7"
 
 _STRONG = cues.compile_cues(cues.STRONG)
 _WEAK = cues.compile_cues(cues.WEAK)
@@ -76,7 +76,8 @@ def gather(email: EmailInput, text: Text) -> Evidence:
         if weight:
             strong[status] = weight
     weak: dict[Status, int] = {}
-    for status, pattern in _WEAK:
+    # Weak cues only decide when no strong cue does: skip them otherwise (long mail is faster).
+    for status, pattern in _WEAK if not strong else ():
         count = (fresh and pattern.exists(subject)) + pattern.exists(body)
         if count:
             weak[status] = count

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from analysis.engines.base import EmailInput
 from analysis.engines.triggers import Scan
 
-# What a job email says sits in its first few KB; the sign-off (company, team) at its end.
-# Reading only these keeps the rules fast on 100 KB newsletters without losing accuracy.
-HEAD_CHARS = 2500
+# What a job email says sits in its first lines; the sign-off (company, team) at its end.
+# Reading only these keeps the rules fast on 100 KB newsletters without losing accuracy:
+# measured on every data set, a 2,000-character head gives the same statuses, companies and
+# positions as the whole body (only a few not-job confidences differ).
+HEAD_CHARS = 2000
 TAIL_CHARS = 600
 
 # Typographic quotes, dashes and spaces made plain, invisible characters dropped.

@@ -48,16 +48,18 @@ class Scan:
             return cls(text, low, frozenset(low.translate(_ASCII_SEPARATORS).split()))
         return cls(text, low, frozenset(_ALNUM_RUN.findall(low)))
 
-    def find(self, literal: str, word_start: bool) -> tuple[int, ...]:
-        """Return the places where ``literal`` occurs (starting a word, if asked)."""
-        key = literal if word_start else "\x00" + literal
+    def find(self, literal: str, word_start: bool, before: int | None = None) -> tuple[int, ...]:
+        """Return the places where ``literal`` starts (a word, if asked), before ``before``."""
+        key = f"{literal}\x00{word_start:d}{before or ''}"
         places = self.places.get(key)
         if places is None:
-            low, found, at = self.low, [], self.low.find(literal)
+            low, found = self.low, []
+            end = len(low) if before is None else before
+            at = low.find(literal, 0, end)
             while at >= 0:
                 if not (word_start and at and low[at - 1].isalnum()):
                     found.append(at)
-                at = low.find(literal, at + 1)
+                at = low.find(literal, at + 1, end)
             places = self.places[key] = tuple(found)
         return places
 
@@ -226,9 +228,9 @@ class Triggered:
                 if start.also <= words:  # "your application" needs "application" as well
                     yield start
 
-    def _positions(self, scan: Scan) -> Iterator[int]:
+    def _positions(self, scan: Scan, before: int | None = None) -> Iterator[int]:
         for start in self._present(scan):
-            yield from scan.find(start.literal, start.word_start)
+            yield from scan.find(start.literal, start.word_start, before)
 
     def matches(self, scan: Scan) -> Iterator[re.Match[str]]:
         """Yield matches in ``scan`` in no particular order (each tries only its branches)."""
@@ -261,8 +263,8 @@ class Triggered:
         Overlapping matches are all returned.
         """
         found = {}
-        for at in self._positions(scan):
-            if at not in found and (before is None or at < before):
+        for at in self._positions(scan, before):
+            if at not in found:
                 match = self.pattern.match(scan.text, at)
                 if match:
                     found[at] = match
