@@ -25,7 +25,12 @@ from typing import Any
 from bson import ObjectId
 
 from analysis.classify import Status
-from analysis.models import RESPONSE_STATUSES, ApplicationEmail, JobApplication
+from analysis.models import (
+    RESPONSE_STATUSES,
+    UNKNOWN_COMPANY,
+    ApplicationEmail,
+    JobApplication,
+)
 from mailbox_project.mongo import get_database
 
 MS_PER_DAY = 24 * 3600 * 1000
@@ -240,7 +245,7 @@ def _figures(facets: dict[str, Any]) -> Figures:
         responded=response.get("responded", 0),
         response_days=[
             CompanyDays(
-                company=row["company"] or "(company unknown)",
+                company=row["company"] or UNKNOWN_COMPANY,
                 median_days=float(row["median"]),
                 applications=row["n"],
             )

@@ -13,7 +13,13 @@ from django import forms
 from django.db.models import Q
 
 from analysis.applications import company_key, normalise
-from analysis.models import STATUS_CHOICES, JobApplication, JobApplicationQuerySet
+from analysis.models import (
+    STATUS_CHOICES,
+    UNKNOWN_COMPANY,
+    UNKNOWN_POSITION,
+    JobApplication,
+    JobApplicationQuerySet,
+)
 
 # ?sort= values and the ordering each stands for; "-" in front reverses it.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -49,21 +55,15 @@ class ApplicationFilterForm(forms.Form):
         min_value=1, max_value=MAX_PAGE_SIZE, required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, companies: list[tuple[str, str]] | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        if companies is not None:
-            # The page offers the user's companies; the API accepts any name (matched by key).
-            self.fields["company"].widget = forms.Select(
-                choices=[("", "All companies"), *companies]
-            )
-
     def filter(self, queryset: JobApplicationQuerySet) -> JobApplicationQuerySet:
         """Return ``queryset`` filtered and ordered as the (valid) form says."""
         data = self.cleaned_data
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
         if data.get("company"):
-            queryset = queryset.filter(company_key=company_key(data["company"]))
+            name = data["company"]
+            key = "" if name == UNKNOWN_COMPANY else company_key(name)
+            queryset = queryset.filter(company_key=key)
         if data.get("q"):
             queryset = queryset.filter(text_query(data["q"]))
         return queryset.order_by(*self.ordering())
@@ -92,12 +92,16 @@ def text_query(text: str) -> Q:
     return query
 
 
-def company_choices(queryset: JobApplicationQuerySet) -> list[tuple[str, str]]:
-    """Return (value, label) pairs of the companies in ``queryset``, one per key, by name."""
+def company_choices(queryset: JobApplicationQuerySet) -> list[str]:
+    """Return the names of the companies in ``queryset``, one per key, by name.
+
+    The page offers them in a select (rendered by a plain template loop: a Select widget takes
+    tens of milliseconds for a few hundred options); the API accepts any name.
+    """
     names: dict[str, str] = {}
     for key, name in queryset.order_by("company_key").values_list("company_key", "company"):
-        names.setdefault(key, name or "(company unknown)")
-    return [(name, name) for name in sorted(names.values(), key=str.casefold)]
+        names.setdefault(key, name or UNKNOWN_COMPANY)
+    return sorted(names.values(), key=str.casefold)
 
 
 class ApplicationCorrectionForm(forms.Form):
@@ -163,7 +167,7 @@ def merge_choices(
 
 
 def _merge_choice(pk: Any, company: str, position: str) -> tuple[str, str]:
-    return str(pk), f"{company or '(company unknown)'} — {position or '(position unknown)'}"
+    return str(pk), f"{company or UNKNOWN_COMPANY} — {position or UNKNOWN_POSITION}"
 
 
 class MergeForm(forms.Form):

@@ -136,6 +136,11 @@ def summarise(timeline: Sequence[tuple[str, datetime]]) -> TimelineSummary:
     )
 
 
+# How an application without a company or a position is shown (its key is "").
+UNKNOWN_COMPANY = "(company unknown)"
+UNKNOWN_POSITION = "(position unknown)"
+
+
 class JobApplicationQuerySet(models.QuerySet["JobApplication"]):
     def for_user(self, user: Any) -> JobApplicationQuerySet:
         """Every query of applications starts here: one user's, never anyone else's."""
@@ -184,11 +189,11 @@ class JobApplication(models.Model):
 
     @property
     def company_label(self) -> str:
-        return self.company or "(company unknown)"
+        return self.company or UNKNOWN_COMPANY
 
     @property
     def position_label(self) -> str:
-        return self.position or "(position unknown)"
+        return self.position or UNKNOWN_POSITION
 
     @property
     def status_label(self) -> str:

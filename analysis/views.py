@@ -108,8 +108,13 @@ def _columns(params: QueryDict, sort: str) -> list[Column]:
 def application_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     mine = JobApplication.objects.for_user(user)
-    form = ApplicationFilterForm(request.GET, companies=company_choices(mine))
-    context: dict[str, Any] = {"form": form, "has_any": mine.exists()}
+    form = ApplicationFilterForm(request.GET)
+    context: dict[str, Any] = {
+        "form": form,
+        "has_any": mine.exists(),
+        "companies": company_choices(mine),
+        "company": request.GET.get("company", ""),
+    }
     if not form.is_valid():
         return render(request, "analysis/list.html", context, status=400)
     page = Paginator(form.filter(mine), PAGE_SIZE).get_page(form.cleaned_data.get("page"))

@@ -311,3 +311,12 @@ def test_a_correction_during_a_long_rebuild_asks_to_try_again(
     page = signed_in.get(response["Location"]).content.decode()
     assert "Your applications are being updated. Try again shortly." in page
     assert app(seeded, "acme").email_count == 2
+
+
+def test_the_unknown_company_can_be_chosen_in_the_company_filter(client, owner) -> None:
+    store(owner, result("u1", APPLIED, "", "Engineer"), result("a1", APPLIED, "Acme", "Engineer"))
+    client.force_login(owner)
+    page = client.get("/applications").content.decode()
+    assert '<option value="(company unknown)">(company unknown)</option>' in page
+    response = client.get("/applications", {"company": "(company unknown)"})
+    assert companies_in(response) == ["(company unknown)"]
