@@ -30,7 +30,7 @@ from analysis.engines.base import (
 )
 
 # Bump when the prompt or the validation changes: cached analyses carry the version.
-PROMPT_VERSION = 1
+PROMPT_VERSION = 2
 MAX_EMAIL_CHARS = 6000  # enough for what any job email says; keeps requests small
 MAX_REPLY_BYTES = 64 * 1024
 _VERSION_CHARS = 32  # the length of email_analysis_cache.classifier_version
@@ -183,12 +183,26 @@ def parse_reply(content: str) -> Analysis:
         raise LLMError("the reply is not a JSON object")
     status = _status(data.get("status"))
     confidence = _confidence(data.get("confidence"))
-    details = _text(data.get("details"), MAX_DETAILS_CHARS)
+    details = _text(data.get("details"), MAX_DETAILS_CHARS) or _PLAIN_DETAILS[status]
     if status is Status.NOT_JOB_RELATED:
-        return Analysis(status, "", "", details or "Not about a job application.", confidence)
+        return Analysis(status, "", "", details, confidence)
     company = _text(data.get("company"), MAX_FIELD_CHARS)
     position = _text(data.get("position"), MAX_FIELD_CHARS)
     return Analysis(status, company, position, details, confidence)
+
+
+# When a model leaves "details" empty, the status said as a sentence.
+_PLAIN_DETAILS = {
+    Status.APPLICATION_CONFIRMATION: "Application received.",
+    Status.REJECTION: "Application rejected.",
+    Status.INTERVIEW_INVITATION: "Interview invitation.",
+    Status.ASSESSMENT: "Assessment requested.",
+    Status.OFFER: "Job offer received.",
+    Status.INFORMATION_REQUEST: "The recruiter asks for more information.",
+    Status.ACTION_REQUIRED: "Action required on the application.",
+    Status.WITHDRAWAL: "Application withdrawn.",
+    Status.NOT_JOB_RELATED: "Not about a job application.",
+}
 
 
 def _status(value: Any) -> Status:

@@ -98,7 +98,7 @@ def test_a_good_reply_is_the_analysis(endpoint):
     assert (analysis.company, analysis.position) == ("Quarry Health", "Data Engineer")
     assert analysis.details == "Phone screen proposed for next Tuesday."
     assert analysis.confidence == 0.93
-    assert analysis.engine_version == classifier_version() == "llm-test-model-1"
+    assert analysis.engine_version == classifier_version() == f"llm-test-model-{llm.PROMPT_VERSION}"
 
 
 def test_the_request_asks_for_json_at_temperature_zero_with_the_key(endpoint):
@@ -208,6 +208,7 @@ def test_without_a_url_the_rules_are_the_engine(settings):
             {**GOOD_REPLY, "status": "not_job_related", "details": ""},
             {"company": "", "position": "", "details": "Not about a job application."},
         ),
+        ({**GOOD_REPLY, "details": None}, {"details": "Interview invitation."}),
     ],
     ids=[
         "confidence above 1",
@@ -217,6 +218,7 @@ def test_without_a_url_the_rules_are_the_engine(settings):
         "long",
         "control",
         "unrelated",
+        "no details",
     ],
 )
 def test_replies_are_validated_and_bounded(reply, expected):
