@@ -68,9 +68,7 @@ def compile_query(
     or says ``in:anywhere``. ``labels`` defaults to the user's stored labels.
     """
     if labels is None:
-        from mails.labels import query_names
-
-        labels = query_names(user.pk)
+        labels = _stored_labels(node, user.pk)
     context = Context(
         user.pk, fold(getattr(user, "email", "") or ""), now or timezone.now(), labels
     )
@@ -81,6 +79,21 @@ def compile_query(
     if node is not None:
         clauses.append(_compile(node, context))
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _stored_labels(node: Node | None, user_id: Any) -> Mapping[str, tuple[str, ...]]:
+    """Return the user's label names, read only when the query names a label by name."""
+    if not any(_names_a_label(field) for field in _fields(node)):
+        return {}
+    from mails.labels import query_names
+
+    return query_names(user_id)
+
+
+def _names_a_label(field: Field) -> bool:
+    if field.name == "in":
+        return field.value not in IN_LABELS and field.value != "anywhere"
+    return field.name == "label"
 
 
 def _hidden_labels(node: Node | None, context: Context) -> list[str]:

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from mailbox_project.mongo import get_database
 from mails.models import Message
-from mails.search import cache, cursor
+from mails.search import cache, cursor, loading
 from mails.search.compiler import Filter, compile_query
 from mails.search.cursor import Position
 from mails.search.errors import InvalidRequest, SearchError
@@ -168,9 +168,5 @@ def _position(document: dict[str, Any], forward: bool) -> Position:
 
 def _load_messages(user: Any, ids: list[ObjectId], include_body: bool) -> list[Message]:
     """Return the user's messages with these ids, in the order of ``ids``."""
-    if not ids:
-        return []
     deferred = _DEFERRED if include_body else (*_DEFERRED, "body_text")
-    rows = Message.objects.for_user(user).filter(pk__in=ids).defer(*deferred)
-    by_id = {row.pk: row for row in rows}
-    return [by_id[i] for i in ids if i in by_id]
+    return loading.load(user.pk, ids, deferred)
