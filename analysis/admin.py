@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 
 from analysis import cache, service, tasks
 from analysis.classify import Status
-from analysis.models import EmailAnalysis
+from analysis.models import ApplicationEmail, EmailAnalysis, JobApplication
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -127,3 +127,37 @@ def cache_report() -> dict[str, Any]:
         ],
         "redis_usage": cache.redis_usage(),
     }
+
+
+class ApplicationEmailInline(admin.TabularInline[ApplicationEmail, JobApplication]):
+    model = ApplicationEmail
+    fields = ("date", "status", "subject", "message_id", "corrected")
+    readonly_fields = fields
+    ordering = ("date",)
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(JobApplication)
+class JobApplicationAdmin(admin.ModelAdmin[JobApplication]):
+    """Read-only view of the tracker, for support: people correct their own data in the app.
+
+    Edits here would bypass the tracker's lock and its summaries; ``manage.py
+    rebuild_applications EMAIL`` is the repair tool.
+    """
+
+    list_display = ("company", "position", "user", "status", "email_count", "last_activity_at")
+    search_fields = ("company", "position", "user__email")
+    list_filter = ("status",)
+    list_select_related = ("user",)
+    ordering = ("-last_activity_at",)
+    inlines = (ApplicationEmailInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
