@@ -11,6 +11,7 @@ more than the query itself (24 ms → 6 ms on the same query).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from mails.search.compiler import Filter
@@ -22,18 +23,27 @@ COUNT_CAP = 5000
 MAX_COUNTED = 6
 
 
-def plan(query_filter: Filter, user_id: Any, collection: Any) -> tuple[Filter, str | None]:
-    """Return the filter with its rarest term first, and the index to hint (or None)."""
+@dataclass(frozen=True)
+class Plan:
+    """The filter to run, the index to hint, and its required terms, rarest first."""
+
+    filter: Filter
+    index: str | None = None
+    terms: list[str] = field(default_factory=list)
+
+
+def plan(query_filter: Filter, user_id: Any, collection: Any) -> Plan:
+    """Return how to run ``query_filter``: its rarest required term leads."""
     clauses = _conjuncts(query_filter)
-    leading = [(index, term) for index, clause in enumerate(clauses) if (term := _term(clause))]
-    if not leading:
-        return query_filter, None
-    if len(leading) > 1:
-        counted = leading[:MAX_COUNTED]
-        counts = [_count(collection, user_id, term) for _, term in counted]
-        rarest = counted[counts.index(min(counts))][0]
-        clauses.insert(0, clauses.pop(rarest))
-    return {"$and": clauses}, TERM_INDEX
+    terms = list(dict.fromkeys(term for clause in clauses if (term := _term(clause))))
+    if not terms:
+        return Plan(query_filter)
+    if len(terms) > 1:
+        counts = {term: _count(collection, user_id, term) for term in terms[:MAX_COUNTED]}
+        terms.sort(key=lambda term: counts.get(term, COUNT_CAP + 1))
+        lead = next(i for i, clause in enumerate(clauses) if _term(clause) == terms[0])
+        clauses.insert(0, clauses.pop(lead))
+    return Plan({"$and": clauses}, TERM_INDEX, terms)
 
 
 def _conjuncts(query_filter: Filter) -> list[Filter]:

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from mailbox_project.mongo import get_database
 from mails.models import Message
-from mails.search import cache, cursor, loading
+from mails.search import cache, cursor, loading, scan
 from mails.search.compiler import Filter, compile_query
 from mails.search.cursor import Position
 from mails.search.errors import InvalidRequest, SearchError
@@ -119,17 +119,9 @@ def _dump(position: Position | None, user_id: Any, query: str) -> str | None:
 def _find_ids(user_id: Any, query_filter: Filter, position: Position | None, size: int) -> _Ids:
     """Read one page of ids after (or before) ``position`` and where its neighbours start."""
     forward = position is None or position.forward
-    order = -1 if forward else 1
     collection = get_database()[Message._meta.db_table]
-    query_filter, index = plan(query_filter, user_id, collection)
-    if position is not None:
-        query_filter = {"$and": [query_filter, _beyond(position)]}
-    cursor = (
-        collection.find(query_filter, {"_id": 1, "internal_date": 1})
-        .sort([("internal_date", order), ("_id", order)])
-        .limit(size + 1)
-    )
-    documents = list(cursor.hint(index) if index else cursor)
+    how = plan(query_filter, user_id, collection)
+    documents = scan.read(collection, how, user_id, position, size + 1)
     more = len(documents) > size
     documents = documents[:size]
     if not forward:
@@ -143,20 +135,6 @@ def _find_ids(user_id: Any, query_filter: Filter, position: Position | None, siz
     if forward:
         return _Ids(ids, last if more else None, first or anchor)
     return _Ids(ids, last or anchor, first if more else None)
-
-
-def _beyond(position: Position) -> Filter:
-    """The messages strictly after (or before) ``position`` in newest-first order."""
-    date, message_id = position.internal_date, position.message_id
-    if position.forward:
-        return {
-            "internal_date": {"$lte": date},
-            "$or": [{"internal_date": {"$lt": date}}, {"_id": {"$lt": message_id}}],
-        }
-    return {
-        "internal_date": {"$gte": date},
-        "$or": [{"internal_date": {"$gt": date}}, {"_id": {"$gt": message_id}}],
-    }
 
 
 def _position(document: dict[str, Any], forward: bool) -> Position:

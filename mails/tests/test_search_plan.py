@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from mailbox_project.mongo import get_database
-from mails.search import compile_query, parse
+from mails.search import compile_query, parse, scan
 from mails.search.plan import TERM_INDEX, plan
 from mails.search.service import search
 from mails.search.testing import Spec, insert
@@ -15,6 +15,7 @@ from mails.search.testing import Spec, insert
 pytestmark = pytest.mark.django_db
 
 START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+NOW = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -35,7 +36,8 @@ def mailbox(owner):
 
 def scanned(owner, query: str) -> tuple[int, list]:
     collection = get_database()["messages"]
-    planned, index = plan(compile_query(parse(query), owner), owner.pk, collection)
+    how = plan(compile_query(parse(query), owner), owner.pk, collection)
+    planned, index = how.filter, how.index
     cursor = collection.find(planned).sort([("internal_date", -1), ("_id", -1)]).limit(51)
     stats = (cursor.hint(index) if index else cursor).explain()["executionStats"]
     return stats["totalKeysExamined"], planned.get("$and", [planned])
@@ -52,7 +54,8 @@ def test_the_rarest_term_leads(mailbox, query) -> None:
 def test_a_filter_without_terms_is_left_to_the_planner(mailbox) -> None:
     collection = get_database()["messages"]
     query_filter = compile_query(parse("larger:10 in:anywhere"), mailbox)
-    assert plan(query_filter, mailbox.pk, collection) == (query_filter, None)
+    how = plan(query_filter, mailbox.pk, collection)
+    assert (how.filter, how.index, how.terms) == (query_filter, None, [])
 
 
 def test_a_single_term_is_hinted_without_counting(mailbox) -> None:
@@ -61,6 +64,62 @@ def test_a_single_term_is_hinted_without_counting(mailbox) -> None:
             raise AssertionError("one term needs no count")
 
     query_filter = compile_query(parse("rare -common OR x"), mailbox)
-    assert plan(query_filter, mailbox.pk, NoCounting())[1] is None
+    assert plan(query_filter, mailbox.pk, NoCounting()).index is None
     query_filter = compile_query(parse("rare -common"), mailbox)
-    assert plan(query_filter, mailbox.pk, NoCounting())[1] == TERM_INDEX
+    assert plan(query_filter, mailbox.pk, NoCounting()).index == TERM_INDEX
+
+
+QUERIES = [
+    "common rare",
+    "words common -rare",
+    '"common words" in:inbox',
+    "from:ana common words rare",
+    "common (words OR rare) in:inbox",
+    "common in:inbox -in:trash",
+    "rare is:unread",
+]
+
+
+@pytest.fixture
+def varied(owner):
+    specs = [
+        Spec(
+            subject=("common words" if n % 4 else "words common") + (" rare" if n % 7 == 0 else ""),
+            from_name="Ana" if n % 5 else "Bob",
+            from_address="ana@example.com",
+            internal_date=START + dt.timedelta(minutes=n // 2),  # pairs share a date
+            labels=["INBOX", "UNREAD"] if n % 3 else (["TRASH"] if n % 9 == 0 else ["INBOX"]),
+        )
+        for n in range(160)
+    ]
+    insert(owner.pk, specs)
+    return owner
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_intersecting_terms_in_small_chunks_finds_what_mongodb_finds(
+    varied, monkeypatch, query
+) -> None:
+    mailbox = varied
+    # Tiny chunks make every page cross many chunk and window boundaries.
+    monkeypatch.setattr(scan, "FIRST_CHUNK", 3)
+    monkeypatch.setattr(scan, "MAX_CHUNK", 8)
+    collection = get_database()["messages"]
+    query_filter = compile_query(parse(query), mailbox)
+    order = [("internal_date", -1), ("_id", -1)]
+    expected = [d["_id"] for d in collection.find(query_filter, {"_id": 1}).sort(order)]
+    walked, cursor = [], None
+    while True:
+        page = search(mailbox, query, cursor=cursor, page_size=4, now=NOW)
+        walked.extend(m.pk for m in page.messages)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert walked == expected
+    back, cursor = [], page.prev_cursor
+    while cursor is not None:
+        previous = search(mailbox, query, cursor=cursor, page_size=4, now=NOW)
+        back = [m.pk for m in previous.messages] + back
+        cursor = previous.prev_cursor
+    assert back + [m.pk for m in page.messages] == expected
+    assert expected  # every query of the table selects something
