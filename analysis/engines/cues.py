@@ -320,10 +320,17 @@ CONTEXT = (
 )
 
 
+def alternations(cues: dict[Status, tuple[str, ...]]) -> tuple[tuple[Status, str], ...]:
+    """Return one alternation of cue patterns per status, in priority order."""
+    return tuple(
+        (status, "|".join(f"(?:{p})" for p in cues[status]))
+        for status in PRIORITY
+        if status in cues
+    )
+
+
 def compile_cues(cues: dict[Status, tuple[str, ...]]) -> tuple[tuple[Status, Triggered], ...]:
     """Return one triggered alternation per status, in priority order."""
     return tuple(
-        (status, Triggered("|".join(f"(?:{p})" for p in cues[status]), re.IGNORECASE))
-        for status in PRIORITY
-        if status in cues
+        (status, Triggered(source, re.IGNORECASE)) for status, source in alternations(cues)
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from analysis.engines import company, cues, details, position, vocab
 from analysis.engines.base import Analysis, EmailInput, Status, clamp_confidence
 from analysis.engines.text import Text, prepare
-from analysis.engines.triggers import Scan, Triggered
+from analysis.engines.triggers import Triggered, TriggerSet
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
 VERSION = "rules-7"
@@ -28,6 +28,18 @@ _NOT_APPLICATION = Triggered(cues.NOT_APPLICATION, re.IGNORECASE)
 _CONTEXT = Triggered(cues.CONTEXT, re.IGNORECASE)
 _OUTREACH = Triggered(cues.OUTREACH, re.IGNORECASE)
 _OWN_APPLICATION = Triggered(cues.OWN_APPLICATION, re.IGNORECASE)
+# The same cues searched together, one pass per text: what ``gather`` uses.
+_STRONG_SET = TriggerSet(cues.alternations(cues.STRONG), re.IGNORECASE)
+_WEAK_SET = TriggerSet(cues.alternations(cues.WEAK), re.IGNORECASE)
+_SIGNALS = TriggerSet(
+    (
+        ("alert", cues.NOT_APPLICATION),
+        ("context", cues.CONTEXT),
+        ("outreach", cues.OUTREACH),
+        ("own", cues.OWN_APPLICATION),
+    ),
+    re.IGNORECASE,
+)
 _HEDGE = re.compile(cues.HEDGES, re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.!?;:]")
 _CLAUSE_REACH = 150  # how far back a hedge can reach within its sentence
@@ -65,50 +77,46 @@ def analyse(email: EmailInput) -> Analysis:
 
 def gather(email: EmailInput, text: Text) -> Evidence:
     """Return the evidence of ``email``'s prepared text and sender."""
-    strong: dict[Status, float] = {}
     # A reply's subject describes the message it answers, so only a fresh subject counts.
     fresh = not text.is_reply and bool(text.subject)
     subject, body = text.subject_scan, text.body_scan
-    for status, pattern in _STRONG:
-        weight = (1.5 if fresh and _states(pattern, subject, status) else 0.0) + (
-            1.0 if _states(pattern, body, status) else 0.0
-        )
-        if weight:
-            strong[status] = weight
+    in_subject = _STRONG_SET.found(subject, _stated) if fresh else set()
+    in_body = _STRONG_SET.found(body, _stated)
+    strong = {s: 1.5 * (s in in_subject) + 1.0 * (s in in_body) for s in in_subject | in_body}
     weak: dict[Status, int] = {}
-    # Weak cues only decide when no strong cue does: skip them otherwise (long mail is faster).
-    for status, pattern in _WEAK if not strong else ():
-        count = (fresh and pattern.exists(subject)) + pattern.exists(body)
-        if count:
-            weak[status] = count
+    if not strong:  # weak cues only decide when no strong cue does
+        weak_subject = _WEAK_SET.found(subject) if fresh else set()
+        weak_body = _WEAK_SET.found(body)
+        weak = {s: (s in weak_subject) + (s in weak_body) for s in weak_subject | weak_body}
+    signals = _SIGNALS.found(subject) | _SIGNALS.found(body)
     domain = vocab.domain_of(email.sender_address)
     local = email.sender_address.partition("@")[0].lower()
     return Evidence(
         strong=strong,
         weak=weak,
-        alert=_NOT_APPLICATION.exists(subject) or _NOT_APPLICATION.exists(body),
-        outreach=_OUTREACH.exists(subject) or _OUTREACH.exists(body),
-        own_application=_OWN_APPLICATION.exists(subject) or _OWN_APPLICATION.exists(body),
+        alert="alert" in signals,
+        outreach="outreach" in signals,
+        own_application="own" in signals,
         # Unsubscribe links sit in footers: look in the sign-off too, past the head's end.
         bulk=bool(email.list_id)
         or "unsubscribe" in body.words
         or "unsubscribe" in text.tail.lower(),
-        context=_CONTEXT.exists(subject) or _CONTEXT.exists(body),
+        context="context" in signals,
         ats=vocab.is_ats_domain(domain) or local == "workday",
         personal_sender=vocab.is_free_mail_domain(domain),
     )
 
 
-def _states(pattern: Triggered, scan: Scan, status: Status) -> bool:
-    """Return whether ``scan`` states the cue outright (not "if you are not selected")."""
+def _stated(status: Status, match: re.Match[str]) -> bool:
+    """Return whether a cue is stated outright (not "if you are not selected ...")."""
     if status is Status.APPLICATION_CONFIRMATION:
-        return pattern.exists(scan)  # confirmations are hedged by nature ("will review")
-    return any(not _hedged(scan.low, match.start()) for match in pattern.matches(scan))
+        return True  # confirmations are hedged by nature ("we will review")
+    return not _hedged(match.string, match.start())
 
 
-def _hedged(low: str, at: int) -> bool:
+def _hedged(text: str, at: int) -> bool:
     start = max(0, at - _CLAUSE_REACH)
-    clause = low[start:at]
+    clause = text[start:at]
     ends = [m.end() for m in _CLAUSE_END.finditer(clause)]
     return _HEDGE.search(clause, ends[-1] if ends else 0) is not None
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 # Letters and digits of any script: "résumé" is one word.
 _ALNUM_RUN = re.compile(r"[^\W_]+")
@@ -187,7 +188,7 @@ def _start(literal: str, word_end: bool) -> _Start:
 class Triggered:
     """A compiled pattern searched only where its literal starts occur."""
 
-    __slots__ = ("by_gate", "gates", "pattern", "starts", "ungated")
+    __slots__ = ("index", "pattern", "starts")
 
     def __init__(self, source: str, flags: int = 0) -> None:
         self.pattern = re.compile(source, flags)
@@ -211,31 +212,16 @@ class Triggered:
             )
         )
         self.starts = _with_branches(self.starts, source, flags)
-        by_gate: dict[str, list[_Start]] = {}
-        for start in self.starts:
-            if start.gate:
-                by_gate.setdefault(start.gate, []).append(start)
-        self.by_gate = {gate: tuple(starts) for gate, starts in by_gate.items()}
-        self.gates = frozenset(by_gate)
-        self.ungated = tuple(start for start in self.starts if not start.gate)
-
-    def _present(self, scan: Scan) -> Iterator[_Start]:
-        words = scan.words
-        yield from self.ungated
-        # One set intersection in C instead of a membership test per literal.
-        for gate in self.gates.intersection(words):
-            for start in self.by_gate[gate]:
-                if start.also <= words:  # "your application" needs "application" as well
-                    yield start
+        self.index = _GateIndex(self.starts)
 
     def _positions(self, scan: Scan, before: int | None = None) -> Iterator[int]:
-        for start in self._present(scan):
+        for start in self.index.present(scan.words):
             yield from scan.find(start.literal, start.word_start, before)
 
     def matches(self, scan: Scan) -> Iterator[re.Match[str]]:
         """Yield matches in ``scan`` in no particular order (each tries only its branches)."""
         text = scan.text
-        for start in self._present(scan):
+        for start in self.index.present(scan.words):
             match = start.branches.match if start.branches is not None else self.pattern.match
             for at in scan.find(start.literal, start.word_start):
                 found = match(text, at)
@@ -289,3 +275,77 @@ def _with_branches(starts: tuple[_Start, ...], source: str, flags: int) -> tuple
         pattern = re.compile("|".join(f"(?:{branch})" for branch in chosen), flags)
         result.append(dataclasses.replace(start, branches=pattern))
     return tuple(result)
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class TriggerSet(Generic[K]):
+    """Several keyed triggered patterns, found in one pass over a text.
+
+    Each literal start is looked up once for all the patterns that begin with it, and a key
+    already found is not tried again: the evidence of eight statuses costs about what one
+    pattern's would.
+    """
+
+    def __init__(self, patterns: Iterable[tuple[K, str]], flags: int = 0) -> None:
+        self.keys: tuple[K, ...] = ()
+        by_place: dict[tuple[str, bool], list[tuple[K, re.Pattern[str]]]] = {}
+        starts: dict[tuple[str, bool], _Start] = {}
+        for key, source in patterns:
+            self.keys += (key,)
+            member = Triggered(source, flags)
+            for start in member.starts:
+                place = (start.literal, start.word_start)
+                branches = start.branches if start.branches is not None else member.pattern
+                by_place.setdefault(place, []).append((key, branches))
+                known = starts.get(place)
+                # Two patterns may gate the same literal differently: keep the weaker gate.
+                if known is None or len(known.also) > len(start.also) or not start.gate:
+                    starts[place] = start
+        self._tries = {place: tuple(tries) for place, tries in by_place.items()}
+        self._index = _GateIndex(tuple(starts.values()))
+
+    def found(self, scan: Scan, accept: Callable[[K, re.Match[str]], bool] | None = None) -> set[K]:
+        """Return the keys with a match in ``scan`` (that ``accept`` accepts, if given)."""
+        found: set[K] = set()
+        text = scan.text
+        for start in self._index.present(scan.words):
+            place = (start.literal, start.word_start)
+            tries = [t for t in self._tries[place] if t[0] not in found]
+            if not tries:
+                continue
+            for at in scan.find(start.literal, start.word_start):
+                for key, branches in tries:
+                    if key in found:
+                        continue
+                    match = branches.match(text, at)
+                    if match and (accept is None or accept(key, match)):
+                        found.add(key)
+            if len(found) == len(self.keys):
+                break
+        return found
+
+
+class _GateIndex:
+    """Literal starts by the word that must be in a text for them to occur in it."""
+
+    __slots__ = ("by_gate", "gates", "ungated")
+
+    def __init__(self, starts: tuple[_Start, ...]) -> None:
+        by_gate: dict[str, list[_Start]] = {}
+        for start in starts:
+            if start.gate:
+                by_gate.setdefault(start.gate, []).append(start)
+        self.by_gate = {gate: tuple(group) for gate, group in by_gate.items()}
+        self.gates = frozenset(by_gate)
+        self.ungated = tuple(start for start in starts if not start.gate)
+
+    def present(self, words: frozenset[str]) -> Iterator[_Start]:
+        """Yield the starts that can occur in a text made of ``words``."""
+        yield from self.ungated
+        # One set intersection in C instead of a membership test per literal.
+        for gate in self.gates.intersection(words):
+            for start in self.by_gate[gate]:
+                if start.also <= words:  # "your application" needs "application" as well
+                    yield start

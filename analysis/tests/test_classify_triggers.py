@@ -61,6 +61,28 @@ def test_search_agrees_with_re_on_any_text(tokens):
         assert (found.span() if found else None) == (expected.span() if expected else None)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(TOKENS, SEPARATORS), max_size=40))
+def test_a_trigger_set_finds_the_keys_its_patterns_find(tokens):
+    text = "".join(token + separator for token, separator in tokens)
+    scan = Scan.of(text)
+    for members, together in ((rules._STRONG, rules._STRONG_SET), (rules._WEAK, rules._WEAK_SET)):
+        assert together.found(scan) == {key for key, pattern in members if pattern.exists(scan)}
+
+
+def test_a_trigger_set_asks_before_it_accepts_a_match():
+    scan = Scan.of("If you are not selected for this role, we keep your CV. We regret to say no.")
+    rejection = cues.S.REJECTION
+    starts = []
+
+    def accept(key, match):
+        starts.append(match.group().lower())
+        return match.group().lower().startswith("regret")
+
+    assert rejection in rules._STRONG_SET.found(scan, accept)
+    assert any(found.startswith("not selected") for found in starts)
+
+
 def test_it_finds_a_cue_wrapped_across_lines():
     scan = Scan.of("After careful review we regret to\ninform you that the role is filled.")
     pattern = dict(rules._STRONG)[cues.S.REJECTION]
