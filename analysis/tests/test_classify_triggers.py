@@ -71,7 +71,7 @@ def test_a_trigger_set_finds_the_keys_its_patterns_find(tokens):
 
 
 def test_a_trigger_set_asks_before_it_accepts_a_match():
-    scan = Scan.of("If you are not selected for this role, we keep your CV. We regret to say no.")
+    scan = Scan.of("If not selected for this role, we keep your CV. We regret to inform you.")
     rejection = cues.S.REJECTION
     starts = []
 
