@@ -20,6 +20,7 @@ from django.core import signing
 from mails.search.errors import InvalidRequest
 
 _SALT = "mails.search.cursor"
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def _scope(user_id: Any, query: str) -> str:
 
 def dump(position: Position, user_id: Any, query: str) -> str:
     """Return the signed cursor of ``position`` for ``user_id``'s ``query``."""
-    millis = int(position.internal_date.timestamp() * 1000)
+    millis = (position.internal_date - EPOCH) // dt.timedelta(milliseconds=1)
     payload = [_scope(user_id, query), millis, str(position.message_id), int(position.forward)]
     return signing.dumps(payload, salt=_SALT, compress=True)
 
@@ -49,7 +50,8 @@ def load(cursor: str, user_id: Any, query: str) -> Position:
         scope, millis, message_id, forward = signing.loads(cursor, salt=_SALT)
         if scope != _scope(user_id, query):
             raise InvalidRequest("bad_cursor", "this cursor belongs to another search")
-        when = dt.datetime.fromtimestamp(int(millis) / 1000, dt.UTC)
+        # Integer milliseconds, as MongoDB stores dates: no float rounding at the boundary.
+        when = EPOCH + dt.timedelta(milliseconds=int(millis))
         return Position(when, ObjectId(message_id), bool(forward))
     except InvalidRequest:
         raise

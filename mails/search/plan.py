@@ -18,7 +18,7 @@ from mails.search.compiler import Filter
 
 TERM_INDEX = "user_term_newest"
 # Counting stops here: past it, a term is "common" and any order of two common terms is fine.
-COUNT_CAP = 5000
+COUNT_CAP = 1000
 # Counting is one round trip per term; a long conjunction counts its first few only.
 MAX_COUNTED = 6
 

@@ -22,7 +22,7 @@ from mails.search.plan import TERM_INDEX, Plan
 
 Document = dict[str, Any]
 KEY_FIELDS = {"_id": 1, "internal_date": 1}
-FIRST_CHUNK = 256
+FIRST_CHUNK = 512
 MAX_CHUNK = 8192
 
 
@@ -50,23 +50,47 @@ def _intersect(
     found: list[Document] = []
     anchor, size = position, max(FIRST_CHUNK, 4 * need)
     while len(found) < need:
-        lead = {"user_id": user_id, "search_terms": plan.terms[0]}
-        if anchor is not None:
-            lead.update(beyond(anchor))
-        chunk = list(
-            collection.find(lead, KEY_FIELDS).sort(_order(forward)).limit(size).hint(TERM_INDEX)
-        )
+        raw, chunk = _lead_chunk(collection, plan.terms[0], user_id, anchor, size)
         candidates = _in_every_term(collection, plan, user_id, chunk)
         if candidates:
             rest = {"$and": [plan.filter, {"_id": {"$in": list(candidates)}}]}
             cursor = collection.find(rest, KEY_FIELDS).sort(_order(forward))
             found.extend(cursor.limit(need - len(found)).hint("_id_"))
-        if len(chunk) < size:
+        if len(raw) < size:
             break
         last = chunk[-1]
         anchor = Position(_aware(last["internal_date"]), last["_id"], forward)
         size = min(2 * size, MAX_CHUNK)
     return found
+
+
+def _lead_chunk(
+    collection: Any, term: str, user_id: Any, anchor: Position | None, size: int
+) -> tuple[list[Document], list[Document]]:
+    """Return up to ``size`` keys of ``term`` from ``anchor`` on, and those strictly beyond it.
+
+    The keyset is an index bound on the date alone (``$lte``/``$gte``); the few keys sharing
+    the anchor's date are sorted out here. The exact keyset (an ``$or`` on date and id) would
+    make MongoDB fetch every document of the multikey index: 18 ms instead of 0 for 512 keys.
+    """
+    forward = anchor is None or anchor.forward
+    query: Filter = {"user_id": user_id, "search_terms": term}
+    if anchor is not None:
+        query["internal_date"] = {"$lte" if forward else "$gte": anchor.internal_date}
+    cursor = collection.find(query, KEY_FIELDS).sort(_order(forward)).limit(size).hint(TERM_INDEX)
+    raw = list(cursor)
+    chunk = [doc for doc in raw if anchor is None or _is_beyond(doc, anchor)]
+    if raw and not chunk and len(raw) == size:
+        # More than a chunk of keys share the anchor's date: take the exact keyset this once.
+        query.update(beyond(anchor))  # type: ignore[arg-type]
+        raw = chunk = list(collection.find(query, KEY_FIELDS).sort(_order(forward)).limit(size))
+    return raw, chunk
+
+
+def _is_beyond(doc: Document, anchor: Position) -> bool:
+    key = (_aware(doc["internal_date"]), doc["_id"])
+    mark = (anchor.internal_date, anchor.message_id)
+    return key < mark if anchor.forward else key > mark
 
 
 def _in_every_term(collection: Any, plan: Plan, user_id: Any, chunk: list[Document]) -> set[Any]:

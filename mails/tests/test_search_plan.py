@@ -123,3 +123,29 @@ def test_intersecting_terms_in_small_chunks_finds_what_mongodb_finds(
         cursor = previous.prev_cursor
     assert back + [m.pk for m in page.messages] == expected
     assert expected  # every query of the table selects something
+
+
+def test_many_messages_on_one_date_are_paged_through_without_loss(owner, monkeypatch) -> None:
+    # More messages share one date than a chunk holds: the keyset must still move on.
+    monkeypatch.setattr(scan, "FIRST_CHUNK", 3)
+    monkeypatch.setattr(scan, "MAX_CHUNK", 3)
+    specs = [
+        Spec(
+            subject="crowded same second" + (" odd" if n % 2 else ""),
+            from_name="Ana",
+            from_address="ana@example.com",
+            internal_date=START,
+            labels=["INBOX"],
+        )
+        for n in range(20)
+    ]
+    insert(owner.pk, specs)
+    walked, cursor = [], None
+    while True:
+        page = search(owner, "crowded second", cursor=cursor, page_size=2, now=NOW)
+        walked.extend(m.pk for m in page.messages)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert walked == sorted(walked, reverse=True)
+    assert len(set(walked)) == len(walked) == 20
