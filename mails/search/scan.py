@@ -101,7 +101,9 @@ def _in_every_term(collection: Any, plan: Plan, user_id: Any, chunk: list[Docume
     dates = [doc["internal_date"] for doc in chunk]
     window = {"$gte": min(dates), "$lte": max(dates)}
     for term in plan.terms[1:]:
-        query = {"user_id": user_id, "search_terms": term, "internal_date": window}
+        # The ids narrow what comes back (the index still bounds the scan by date).
+        ids = {"$in": list(candidates)}
+        query = {"user_id": user_id, "search_terms": term, "internal_date": window, "_id": ids}
         candidates &= {doc["_id"] for doc in collection.find(query, {"_id": 1}).hint(TERM_INDEX)}
         if not candidates:
             break
