@@ -3,6 +3,10 @@
 ``parse`` turns a query into an AST (``nodes``), ``compile_query`` turns the AST into a
 filter scoped to one user, ``normalize_query`` gives the canonical text of a query and
 ``highlight_terms`` the words to mark; ``mails.search.service.search`` runs it all.
+
+Inside: ``text`` (the one normaliser), ``index`` (what a message stores for search),
+``plan`` (which term leads), ``scan`` (reading a keyset page, intersecting terms on the
+index), ``loading`` (messages from documents), ``cursor`` and ``cache`` (first pages).
 """
 
 from __future__ import annotations
