@@ -9,6 +9,7 @@ from bson import ObjectId
 
 from mailbox_project.mongo import get_database
 from mails import labels, sync, versions
+from mails.gmail import GmailClient
 from mails.models import Label
 from mails.search.service import search
 from mails.search.testing import Spec, deliver, document
@@ -111,7 +112,7 @@ def test_a_renamed_label_is_searched_by_its_new_name(synced, google) -> None:
     assert found(user, "label:old-name") == [ids[0]]
     with google.emulator.lock:
         mailbox.user_labels[label_id] = "New Name"
-    assert labels.refresh(user.pk, sync.GmailClient(user))
+    assert labels.refresh(user.pk, GmailClient(user))
     assert found(user, "label:new-name") == [ids[0]]
     assert found(user, "label:old-name") == []
 

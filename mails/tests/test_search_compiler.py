@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from bson import ObjectId
@@ -21,13 +22,14 @@ LABELS = {
 }
 
 
-def compiled(query: str) -> dict:
+def compiled(query: str) -> dict[str, Any]:
     return compile_query(parse(query), USER, now=NOW, labels=LABELS)
 
 
-def body(query: str) -> dict:
+def body(query: str) -> dict[str, Any]:
     """The part of the filter that comes from the query itself."""
-    return compiled(query)["$and"][-1]
+    clause: dict[str, Any] = compiled(query)["$and"][-1]
+    return clause
 
 
 def hidden(query: str) -> list[str]:

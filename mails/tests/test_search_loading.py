@@ -27,7 +27,7 @@ def stored(owner):
     return owner
 
 
-def values(message: Message, names) -> dict:
+def values(message: Message, names) -> dict[str, object]:
     return {name: getattr(message, name) for name in names}
 
 

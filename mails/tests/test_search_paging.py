@@ -8,9 +8,8 @@ import datetime as dt
 import pytest
 from django.core import signing
 
-from accounts.models import User
 from mails.search import InvalidRequest
-from mails.search.service import search
+from mails.search.service import SearchPage, search
 from mails.search.testing import insert, random_specs
 
 pytestmark = pytest.mark.django_db
@@ -19,13 +18,13 @@ START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def mailbox(owner) -> User:
+def mailbox(owner):
     # Every 7th message shares its timestamp with the one before: ties on internal_date.
     insert(owner.pk, random_specs(3, 95, START))
     return owner
 
 
-def forwards(user, query: str, size: int) -> list[list]:
+def forwards(user, query: str, size: int) -> list[SearchPage]:
     pages, cursor = [], None
     while True:
         page = search(user, query, cursor=cursor, page_size=size)
@@ -35,7 +34,7 @@ def forwards(user, query: str, size: int) -> list[list]:
         cursor = page.next_cursor
 
 
-def keys(page) -> list[tuple]:
+def keys(page: SearchPage) -> list[tuple[object, object]]:
     return [(m.internal_date, m.pk) for m in page.messages]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from bson import ObjectId
 
 from mailbox_project.mongo import get_database
 from mails.search import compile_query, parse, scan
@@ -34,7 +35,7 @@ def mailbox(owner):
     return owner
 
 
-def scanned(owner, query: str) -> tuple[int, list]:
+def scanned(owner, query: str) -> tuple[int, list[dict[str, object]]]:
     collection = get_database()["messages"]
     how = plan(compile_query(parse(query), owner), owner.pk, collection)
     planned, index = how.filter, how.index
@@ -108,7 +109,8 @@ def test_intersecting_terms_in_small_chunks_finds_what_mongodb_finds(
     query_filter = compile_query(parse(query), mailbox)
     order = [("internal_date", -1), ("_id", -1)]
     expected = [d["_id"] for d in collection.find(query_filter, {"_id": 1}).sort(order)]
-    walked, cursor = [], None
+    walked: list[ObjectId] = []
+    cursor = None
     while True:
         page = search(mailbox, query, cursor=cursor, page_size=4, now=NOW)
         walked.extend(m.pk for m in page.messages)
@@ -116,7 +118,8 @@ def test_intersecting_terms_in_small_chunks_finds_what_mongodb_finds(
             break
         cursor = page.next_cursor
     assert walked == expected
-    back, cursor = [], page.prev_cursor
+    back: list[ObjectId] = []
+    cursor = page.prev_cursor
     while cursor is not None:
         previous = search(mailbox, query, cursor=cursor, page_size=4, now=NOW)
         back = [m.pk for m in previous.messages] + back
@@ -140,7 +143,8 @@ def test_many_messages_on_one_date_are_paged_through_without_loss(owner, monkeyp
         for n in range(20)
     ]
     insert(owner.pk, specs)
-    walked, cursor = [], None
+    walked: list[ObjectId] = []
+    cursor = None
     while True:
         page = search(owner, "crowded second", cursor=cursor, page_size=2, now=NOW)
         walked.extend(m.pk for m in page.messages)

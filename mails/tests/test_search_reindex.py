@@ -29,7 +29,7 @@ def store_unindexed(user, count: int) -> None:
     get_database()["messages"].insert_many(docs)
 
 
-def fields(user) -> list[tuple]:
+def fields(user) -> list[tuple[str, object, object]]:
     rows = get_database()["messages"].find({"user_id": user.pk}).sort("gmail_id")
     return [(d["gmail_id"], d.get("search_terms"), d.get("search_text")) for d in rows]
 
