@@ -67,7 +67,6 @@ class Message(models.Model):
             # MongoDB's planner will not use for plain equality lookups: each unique lookup
             # gets a plain index too.
             models.Index(fields=["user", "gmail_id"], name="user_gmail_id"),
-            models.Index(fields=["user", "-internal_date"], name="user_newest_first"),
             models.Index(fields=["user", "thread_id"], name="user_thread"),
             # Search: all mail newest first, and one term's mail newest first; both end
             # with the id so keyset pages on (internal_date, id) walk the index in order.
