@@ -199,14 +199,35 @@ def _candidates(email: EmailInput, text: Text) -> Iterator[tuple[int, str]]:
         yield 6, display
 
 
+# "Hi Alex Morgan," / "Dear Alex," at the start of the body names the addressee.
+_GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear)\s+([^\W\d_][^,:!\n]{0,60}?)\s*[,:!]", re.I)
+
+
+def addressee_keys(email: EmailInput, text: Text) -> frozenset[str]:
+    """Return the folded names of the person the email is written to.
+
+    Subjects like "Offer Letter - Alex Morgan" put the candidate's name where a company could
+    stand; the greeting and the recipient's address say whose name that is.
+    """
+    names = set()
+    greeting = _GREETING.match(text.flat)
+    if greeting:
+        names.add(greeting.group(1))
+    for address in email.to:
+        local = address.partition("@")[0]
+        names.add(re.sub(r"[._-]+", " ", local))
+    return frozenset(" ".join(name.casefold().split()) for name in names if name.strip())
+
+
 def company(email: EmailInput, text: Text) -> str:
     """Return the company ``email`` is about ('' when nothing names one)."""
     slugs = sender_slugs(email)
+    addressee = addressee_keys(email, text)
     totals: dict[str, float] = {}
     spelling: dict[str, tuple[int, str]] = {}
     for weight, raw in _candidates(email, text):
         name = _clean_name(raw)
-        if not _acceptable(name):
+        if not _acceptable(name) or " ".join(name.casefold().split()) in addressee:
             continue
         key = name.casefold()
         bonus = 6 if _matches_slug(name, slugs) else 0

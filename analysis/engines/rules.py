@@ -20,7 +20,7 @@ from analysis.engines.text import Text, prepare
 from analysis.engines.triggers import Triggered, TriggerSet
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
-VERSION = "rules-7"
+VERSION = "rules-8"
 
 _STRONG = cues.compile_cues(cues.STRONG)
 _WEAK = cues.compile_cues(cues.WEAK)

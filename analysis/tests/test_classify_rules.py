@@ -159,6 +159,23 @@ def test_it_finds_the_company(message, company):
     assert classify(message).company == company
 
 
+@pytest.mark.parametrize(
+    ("greeting", "to"),
+    [("Hi Jordan Blake,", ()), ("Hello,", ("jordan.blake@example.com",))],
+)
+def test_the_candidate_s_own_name_is_never_the_company(greeting, to):
+    # E-signature subjects end with the signer's name where a company could stand.
+    message = email(
+        "Please DocuSign: Offer Letter - Jordan Blake",
+        f"{greeting}\n\nWe would like you to join us as Staff Accountant. Please review and "
+        "sign the offer letter.\n\nBest regards,\nHalden Freight Talent Acquisition",
+        "Mia Park via DocuSign",
+        "dse_na2@docusign.net",
+        to=to,
+    )
+    assert classify(message).company == "Halden Freight"
+
+
 def test_the_company_comes_from_the_sender_domain_when_the_text_spells_it_out():
     message = email(
         "Application received",

@@ -71,16 +71,22 @@ def test_a_trigger_set_finds_the_keys_its_patterns_find(tokens):
 
 
 def test_a_trigger_set_asks_before_it_accepts_a_match():
-    scan = Scan.of("If not selected for this role, we keep your CV. We regret to inform you.")
     rejection = cues.S.REJECTION
-    starts = []
+    asked = []
 
-    def accept(key, match):
-        starts.append(match.group().lower())
+    def only_regret(key, match):
+        asked.append(match.group().lower())
         return match.group().lower().startswith("regret")
 
-    assert rejection in rules._STRONG_SET.found(scan, accept)
-    assert any(found.startswith("not selected") for found in starts)
+    # Which cue is tried first is the set's business; what is accepted is the callback's.
+    both = Scan.of("If not selected for this role, we keep your CV. We regret to inform you.")
+    assert rejection in rules._STRONG_SET.found(both, only_regret)
+    assert any(found.startswith("regret") for found in asked)
+
+    asked.clear()
+    refused = Scan.of("If not selected for this role, we keep your CV on file.")
+    assert rejection not in rules._STRONG_SET.found(refused, only_regret)
+    assert any(found.startswith("not selected") for found in asked)
 
 
 def test_it_finds_a_cue_wrapped_across_lines():
