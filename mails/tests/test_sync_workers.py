@@ -55,8 +55,10 @@ def test_killing_the_worker_mid_full_sync_loses_and_duplicates_nothing(
 ) -> None:
     env = {**fast_sync, "SYNC_PAGE_SIZE": "10"}
     user = active(mailbox_owner)
-    # Slow Gmail down so each page takes a while and a kill lands in the middle of one.
-    google.emulator.set_faults(user.email, 0.0, latency_ms=40)
+    # Slow Gmail down so each page takes a while and a kill lands in the middle of the sync:
+    # at 40 ms a call, the sync (which writes one batch while parsing the next) sometimes
+    # finished the last 25 messages between the poll that saw 35 and the kill.
+    google.emulator.set_faults(user.email, 0.0, latency_ms=150)
     total = len(emulator_view(google, user.email))
     for kill_after in (15, 35):
         worker = celery_workers(f"crashy{kill_after}", env=env)
