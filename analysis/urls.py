@@ -11,6 +11,12 @@ urlpatterns = [
     # Before <application_id>: these names are never ObjectIds, but the pattern would take them.
     path("applications/dashboard", views.dashboard_page, name="dashboard"),
     path("applications/export.csv", views.export_csv, name="export"),
+    path("applications/not-job", views.not_job_list, name="not_job_list"),
+    path(
+        "applications/not-job/<str:message_id>/restore",
+        views.restore_email,
+        name="restore_email",
+    ),
     path("applications/<str:application_id>", views.application_detail, name="detail"),
     path(
         "applications/<str:application_id>/correct",

@@ -34,6 +34,7 @@ from analysis.forms import (
     company_choices,
 )
 from analysis.models import STATUS_LABELS, ApplicationEmail, Correction, JobApplication
+from mails.models import Message
 
 # Column headings of the list, in order: (label, ?sort= name or None when not sortable).
 COLUMNS = [
@@ -114,6 +115,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "has_any": mine.exists(),
         "companies": company_choices(mine),
         "company": request.GET.get("company", ""),
+        "not_job_count": Correction.objects.filter(user=user, not_job=True).count(),
     }
     if not form.is_valid():
         return render(request, "analysis/list.html", context, status=400)
@@ -385,3 +387,40 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "response_chart": charts.response_days(figures.response_days),
     }
     return render(request, "analysis/dashboard.html", context)
+
+
+@require_GET
+@login_required
+def not_job_list(request: HttpRequest) -> HttpResponse:
+    """The emails the person took out of the tracker, each with a way to put it back."""
+    user = _user(request)
+    marked = Correction.objects.filter(user=user, not_job=True).order_by("-updated_at")
+    ids = list(marked.values_list("message_id", flat=True))
+    subjects = dict(
+        Message.objects.for_user(user).filter(gmail_id__in=ids).values_list("gmail_id", "subject")
+    )
+    rows = [{"message_id": i, "subject": subjects.get(i), "url": mail_url(i)} for i in ids]
+    return render(request, "analysis/not_job.html", {"rows": rows})
+
+
+@require_POST
+@login_required
+def restore_email(request: HttpRequest, message_id: str) -> HttpResponse:
+    """Undo "not a job email": the analysis decides again where the email belongs."""
+    user = _user(request)
+    get_object_or_404(Correction, user=user, message_id=message_id, not_job=True)
+    try:
+        corrections.reset_email(user.pk, message_id)
+    except corrections.TrackerBusy:
+        messages.error(request, "Your applications are being updated. Try again shortly.")
+        return redirect("analysis:not_job_list")
+    now_in = (
+        ApplicationEmail.objects.filter(user=user, message_id=message_id)
+        .values_list("application_id", flat=True)
+        .first()
+    )
+    if now_in is None:
+        messages.info(request, "Restored; the analysis does not take it for a job email.")
+        return redirect("analysis:not_job_list")
+    messages.success(request, "The email is back in the tracker.")
+    return redirect(detail_url(now_in))
