@@ -66,13 +66,18 @@ def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
 def _match_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """Return the (start, end) spans of ``pattern``'s matches in the original ``text``."""
     normalized, origins = _normalized_with_origins(text)
-    spans = []
+    spans: list[tuple[int, int]] = []
     for match in pattern.finditer(normalized):
         start, end = origins[match.start()], origins[match.end() - 1] + 1
         # Take trailing combining marks along, so "e" + U+0301 is not split by </mark>.
         while end < len(text) and unicodedata.combining(text[end]):
             end += 1
-        spans.append((start, end))
+        if spans and start < spans[-1][1]:
+            # Both matches reach into one character that folds to several ("4¼1" folds to
+            # "41⁄41"): mark them as one span, or that character would be written twice.
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
     return spans
 
 
