@@ -27,6 +27,20 @@ def api_error(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message}}, status=status)
 
 
+def api_get_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer any method but GET and HEAD with the API's JSON 405 (the API only reads)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in {"GET", "HEAD"}:
+            response = api_error(405, "method_not_allowed", "Only GET is allowed here.")
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def user_from_bearer(request: HttpRequest) -> User | None:
     """Return the active user whose valid API token is in the Authorization header, if any."""
     header = request.headers.get("Authorization", "")

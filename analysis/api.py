@@ -16,35 +16,19 @@ Errors are ``{"error": {"code", "message"}}``: 400 for a bad parameter, 401 unau
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
-from accounts.api_auth import api_error, api_login_required
+from accounts.api_auth import api_error, api_get_only, api_login_required
 from accounts.models import User
 from analysis import service
 from analysis.forms import PAGE_SIZE, ApplicationFilterForm
 from analysis.models import ApplicationEmail, JobApplication
-
-
-def _get_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Answer any method but GET and HEAD with the API's JSON 405."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in {"GET", "HEAD"}:
-            response = api_error(405, "method_not_allowed", "Only GET is allowed here.")
-            response["Allow"] = "GET, HEAD"
-            return response
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _user(request: HttpRequest) -> User:
@@ -98,7 +82,7 @@ def _timeline_json(user: User, emails: list[ApplicationEmail]) -> list[dict[str,
     return timeline
 
 
-@_get_only
+@api_get_only
 @api_login_required
 def application_list(request: HttpRequest) -> JsonResponse:
     """The caller's applications, filtered, sorted and a page at a time."""
@@ -123,7 +107,7 @@ def application_list(request: HttpRequest) -> JsonResponse:
     )
 
 
-@_get_only
+@api_get_only
 @api_login_required
 def application_detail(request: HttpRequest, application_id: str) -> JsonResponse:
     """One of the caller's applications with its timeline, oldest email first."""

@@ -315,16 +315,21 @@ def _email_or_404(user: User, application: JobApplication, message_id: str) -> A
     )
 
 
+def _application_of(user: User, message_id: str) -> Any:
+    """The id of the application an email is on now, or None when it is on none."""
+    return (
+        ApplicationEmail.objects.filter(user=user, message_id=message_id)
+        .values_list("application_id", flat=True)
+        .first()
+    )
+
+
 def _after_email_change(
     request: HttpRequest, application: JobApplication, message_id: str
 ) -> HttpResponse:
     """Redirect to where the email now is: this application, its new one, or the list."""
     user = _user(request)
-    now_in = (
-        ApplicationEmail.objects.filter(user=user, message_id=message_id)
-        .values_list("application_id", flat=True)
-        .first()
-    )
+    now_in = _application_of(user, message_id)
     if now_in is not None and now_in != application.pk:
         messages.success(request, "The email moved to another application.")
         return redirect(detail_url(now_in))
@@ -414,11 +419,7 @@ def restore_email(request: HttpRequest, message_id: str) -> HttpResponse:
     except corrections.TrackerBusy:
         messages.error(request, "Your applications are being updated. Try again shortly.")
         return redirect("analysis:not_job_list")
-    now_in = (
-        ApplicationEmail.objects.filter(user=user, message_id=message_id)
-        .values_list("application_id", flat=True)
-        .first()
-    )
+    now_in = _application_of(user, message_id)
     if now_in is None:
         messages.info(request, "Restored; the analysis does not take it for a job email.")
         return redirect("analysis:not_job_list")

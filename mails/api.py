@@ -15,15 +15,14 @@ other than GET.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, JsonResponse, QueryDict
 
-from accounts.api_auth import api_error, api_login_required
+from accounts.api_auth import api_error, api_get_only, api_login_required
 from accounts.models import User
 from mails.annotations import Badge, badges_for
 from mails.labels import names_for
@@ -89,20 +88,6 @@ def _extras(raw: str | None) -> frozenset[str]:
             "bad_fields", f"Unknown fields value {', '.join(unknown)!s}; allowed: {allowed}."
         )
     return frozenset(names)
-
-
-def _get_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Answer any method but GET and HEAD with the API's JSON 405."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in {"GET", "HEAD"}:
-            response = api_error(405, "method_not_allowed", "Only GET is allowed here.")
-            response["Allow"] = "GET, HEAD"
-            return response
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _user(request: HttpRequest) -> User:
@@ -175,7 +160,7 @@ def message_detail_json(
     return data
 
 
-@_get_only
+@api_get_only
 @api_login_required
 def mail_list(request: HttpRequest) -> JsonResponse:
     """Search the caller's mail: ``{"results": [...], "next_cursor", "prev_cursor"}``."""
@@ -209,7 +194,7 @@ def mail_list(request: HttpRequest) -> JsonResponse:
     )
 
 
-@_get_only
+@api_get_only
 @api_login_required
 def mail_detail(request: HttpRequest, gmail_id: str) -> JsonResponse:
     """One of the caller's messages by its Gmail id; 404 for anyone else's."""
