@@ -65,33 +65,9 @@ class Scan:
         return places
 
 
-def _split_top(source: str) -> list[str]:
-    """Return the top-level alternatives of a pattern source."""
-    parts, depth, start, i = [], 0, 0, 0
-    in_class = False
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-        i += 1
-    parts.append(source[start:])
-    return parts
-
-
-def _group_end(source: str, start: int) -> int:
-    """Return the index just past the group opening at ``start``."""
+def _structure(source: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Yield (index, char, depth after it) for each "(", ")" and "|" that is pattern syntax:
+    not escaped and not inside a character class."""
     depth, i, in_class = 0, start, False
     while i < len(source):
         char = source[i]
@@ -102,13 +78,28 @@ def _group_end(source: str, start: int) -> int:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+        elif char in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[char]
+            yield i, char, depth
         i += 1
+
+
+def _split_top(source: str) -> list[str]:
+    """Return the top-level alternatives of a pattern source."""
+    parts, start = [], 0
+    for i, char, depth in _structure(source):
+        if char == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+    parts.append(source[start:])
+    return parts
+
+
+def _group_end(source: str, start: int) -> int:
+    """Return the index just past the group opening at ``start``."""
+    for i, char, depth in _structure(source, start):
+        if char == ")" and depth == 0:
+            return i + 1
     raise PatternError(f"unbalanced group in {source!r}")
 
 
