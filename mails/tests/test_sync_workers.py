@@ -55,10 +55,12 @@ def test_killing_the_worker_mid_full_sync_loses_and_duplicates_nothing(
 ) -> None:
     env = {**fast_sync, "SYNC_PAGE_SIZE": "10"}
     user = active(mailbox_owner)
-    # Slow Gmail down so each page takes a while and a kill lands in the middle of the sync:
-    # at 40 ms a call, the sync (which writes one batch while parsing the next) sometimes
-    # finished the last 25 messages between the poll that saw 35 and the kill.
-    google.emulator.set_faults(user.email, 0.0, latency_ms=150)
+    # Enough mail that plenty is left after the last kill (the sync writes one batch while
+    # parsing the next, and on a fast run it finished 60 messages between poll and kill), and
+    # a slow Gmail so each page takes a while.
+    for _ in range(140):
+        google.emulator.deliver(user.email, kind="newsletter")
+    google.emulator.set_faults(user.email, 0.0, latency_ms=60)
     total = len(emulator_view(google, user.email))
     for kill_after in (15, 35):
         worker = celery_workers(f"crashy{kill_after}", env=env)
