@@ -1,6 +1,8 @@
 """Steps of the social-auth pipeline for Google sign-in (see SOCIAL_AUTH_PIPELINE in settings).
 
-Google's tokens go to the encrypted token store and never stay in ``UserSocialAuth.extra_data``.
+Google's tokens go to the encrypted token store and are never written to
+``UserSocialAuth.extra_data``: the pipeline leaves out social-core's ``load_extra_data``, which
+would store them in plain text (and so in MongoDB's oplog) before any later step could strip them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from accounts.signals import google_connected
 
 logger = logging.getLogger(__name__)
 
-# Keys social-core copies from the token response into extra_data; none may be kept there.
+# Keys social-core's load_extra_data used to copy from the token response into extra_data; rows
+# written before it left the pipeline are cleaned on the user's next sign-in.
 TOKEN_KEYS = ("access_token", "refresh_token", "id_token", "token_type", "expires", "auth_time")
 
 
@@ -53,7 +56,11 @@ def create_or_update_user(
 def store_tokens(
     backend: Any, user: User, response: dict[str, Any], social: Any = None, **_: Any
 ) -> None:
-    """Move Google's tokens into the token store, strip them from extra_data, clear reconnect."""
+    """Send Google's tokens to the token store, strip any old ones from extra_data, clear reconnect.
+
+    ``response`` is the token endpoint's answer as the backend received it; nothing before this
+    step has written it anywhere.
+    """
     if "access_token" not in response:
         raise AuthPolicyError(backend)
     google.store_tokens(user, response)

@@ -288,7 +288,9 @@ SOCIAL_AUTH_PIPELINE = (
     "social_core.pipeline.social_auth.social_user",
     "accounts.pipeline.create_or_update_user",
     "social_core.pipeline.social_auth.associate_user",
-    "social_core.pipeline.social_auth.load_extra_data",
+    # No social_core's load_extra_data: it would write Google's tokens into extra_data (and so
+    # into MongoDB and its oplog) before store_tokens could strip them. store_tokens reads the
+    # token response itself and sends the tokens straight to the encrypted token store.
     "accounts.pipeline.store_tokens",
     "accounts.pipeline.announce_connection",
 )
