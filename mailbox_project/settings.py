@@ -307,9 +307,11 @@ if TOKEN_STORE_BACKEND not in {"mongo", "sqlite"}:
         ("TOKEN_STORE_BACKEND", f"must be mongo or sqlite, got {TOKEN_STORE_BACKEND!r}")
     )
 TOKEN_STORE_SQLITE_PATH = env.string("TOKEN_STORE_SQLITE_PATH", str(BASE_DIR / "tokens.sqlite3"))
-# Seconds a process may serve a token record from memory; also how long a token revoked in one
-# process can still be accepted by another.
+# Seconds a process may serve a token record from memory. Writes (revocations) are announced on
+# Redis pub/sub and evicted everywhere at once; only while Redis is unreachable can a token
+# revoked in one process be accepted by another, for at most this long.
 TOKEN_STORE_CACHE_TTL = env.floating("TOKEN_STORE_CACHE_TTL", 30.0, minimum=0)
+TOKEN_STORE_INVALIDATION_PUBSUB = env.boolean("TOKEN_STORE_INVALIDATION_PUBSUB", True)
 TOKEN_STORE_CACHE_NEGATIVE_TTL = env.floating("TOKEN_STORE_CACHE_NEGATIVE_TTL", 5.0, minimum=0)
 TOKEN_STORE_CACHE_MAXSIZE = env.integer("TOKEN_STORE_CACHE_MAXSIZE", 10_000, minimum=1)
 TOKEN_STORE_BUFFER_BATCH_SIZE = env.integer("TOKEN_STORE_BUFFER_BATCH_SIZE", 500, minimum=1)

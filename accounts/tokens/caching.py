@@ -7,15 +7,18 @@ wrapper evicts the keys it touches after the delegate has applied it, and a per-
 counter stops a read that raced with a write from putting the older value back: once a write
 has returned, no reader sees what it replaced.
 
-Other processes' writes are not seen until the entry's lifetime ends, so a token revoked
-elsewhere may be accepted here for up to ``max_ttl`` seconds: keep it short.
+Other processes' writes reach this cache through ``invalidations`` (Redis pub/sub, see
+``accounts.tokens.invalidation``): every write here is announced, and every announced write from
+elsewhere evicts the same keys here, so a revocation takes effect everywhere at once. Without
+it, or while Redis is unreachable, a token revoked elsewhere may be accepted here for up to
+``max_ttl`` seconds: keep it short.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -24,6 +27,7 @@ from accounts.tokens.base import TokenStore
 from accounts.tokens.crypto import hash_token, secret_matches
 from accounts.tokens.expiring import ExpiringCache
 from accounts.tokens.forwarding import ForwardingTokenStore
+from accounts.tokens.invalidation import Invalidations
 from accounts.tokens.records import (
     AuthCodeRecord,
     ClientRecord,
@@ -68,6 +72,7 @@ class CachingTokenStore(ForwardingTokenStore):
         maxsize: int = 10_000,
         clock: Callable[[], datetime] = utcnow,
         owns_delegate: bool = True,
+        invalidations: Invalidations | None = None,
     ) -> None:
         super().__init__(delegate, owns_delegate=owns_delegate)
         self._max_ttl = timedelta(seconds=max_ttl)
@@ -78,6 +83,9 @@ class CachingTokenStore(ForwardingTokenStore):
         self._kinds = {
             name: _Kind(ExpiringCache(maxsize), ExpiringCache(maxsize)) for name in KINDS
         }
+        self._invalidations = invalidations
+        if invalidations is not None:
+            invalidations.start(self._evict_announced, self.clear)
 
     # --- The read-through and invalidation machinery ---
 
@@ -123,7 +131,24 @@ class CachingTokenStore(ForwardingTokenStore):
             kind.entries.put(key, record, deadline)
 
     def _invalidate(
-        self, kind_name: str, *keys: Hashable, change: Callable[[Any], Any] | None = None
+        self,
+        kind_name: str,
+        *keys: Hashable,
+        change: Callable[[Any], Any] | None = None,
+        announce: bool = True,
+    ) -> None:
+        self._forget(kind_name, keys, change)
+        # An in-place change (a touch) is no revocation: other processes may keep their copy.
+        if announce and change is None and self._invalidations is not None:
+            self._invalidations.publish(kind_name, keys)
+
+    def _evict_announced(self, kind_name: str, keys: list[Hashable]) -> None:
+        """Drop what another process changed (called from the subscriber thread)."""
+        if kind_name in self._kinds:
+            self._forget(kind_name, keys, None)
+
+    def _forget(
+        self, kind_name: str, keys: Sequence[Hashable], change: Callable[[Any], Any] | None
     ) -> None:
         kind = self._kinds[kind_name]
         with self._lock:
@@ -145,6 +170,10 @@ class CachingTokenStore(ForwardingTokenStore):
                 }
                 for name, kind in self._kinds.items()
             }
+
+    def wait_until_listening(self, timeout: float) -> bool:
+        """Return True once other processes' invalidations reach this cache."""
+        return self._invalidations is not None and self._invalidations.wait_until_listening(timeout)
 
     def clear(self) -> None:
         """Forget every cached entry (counters are kept)."""
@@ -221,7 +250,7 @@ class CachingTokenStore(ForwardingTokenStore):
         try:
             self._delegate.touch_session(session_id, when)
         except BaseException:
-            self._invalidate("sessions", ("id", session_id))
+            self._invalidate("sessions", ("id", session_id), announce=False)
             raise
         # Updated in place, not evicted: a touched session is a hot one.
         self._invalidate("sessions", ("id", session_id), change=touched)
@@ -307,5 +336,7 @@ class CachingTokenStore(ForwardingTokenStore):
             self._invalidate("provider_credentials", ("provider", user_id, provider))
 
     def close(self) -> None:
+        if self._invalidations is not None:
+            self._invalidations.close()
         self.clear()
         super().close()

@@ -10,7 +10,8 @@ Settings (all read with ``getattr`` and a default):
 ``TOKEN_STORE_BACKEND`` ("mongo" | "sqlite"), ``TOKEN_STORE_SQLITE_PATH``,
 ``TOKEN_ENCRYPTION_KEYS`` (list, newest first), ``TOKEN_STORE_ALLOW_PLAINTEXT``,
 ``TOKEN_STORE_CACHE_TTL``, ``TOKEN_STORE_CACHE_NEGATIVE_TTL``, ``TOKEN_STORE_CACHE_MAXSIZE``,
-``TOKEN_STORE_BUFFER_BATCH_SIZE``, ``TOKEN_STORE_BUFFER_MAX_DELAY``.
+``TOKEN_STORE_BUFFER_BATCH_SIZE``, ``TOKEN_STORE_BUFFER_MAX_DELAY``,
+``TOKEN_STORE_INVALIDATION_PUBSUB`` (bool: announce and hear writes on Redis at ``REDIS_URL``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from accounts.tokens.base import TokenStore
 from accounts.tokens.buffered import BufferedTokenStore
 from accounts.tokens.caching import CachingTokenStore
 from accounts.tokens.crypto import TokenCipher
+from accounts.tokens.invalidation import RedisInvalidations
 from accounts.tokens.mongo import MongoTokenStore
 from accounts.tokens.sqlite import SqliteTokenStore
 
@@ -72,6 +74,15 @@ _lock = threading.Lock()
 _stores: _Stores | None = None
 
 
+def build_invalidations() -> RedisInvalidations | None:
+    """Return the Redis channel shared by every process's token cache, unless turned off."""
+    url = getattr(settings, "REDIS_URL", "")
+    if not url or not getattr(settings, "TOKEN_STORE_INVALIDATION_PUBSUB", True):
+        return None
+    prefix = getattr(settings, "CACHE_KEY_PREFIX", "mailbox")
+    return RedisInvalidations(url, f"{prefix}:token-store:invalidations")
+
+
 def _build() -> _Stores:
     backend = build_backend()
     caching = CachingTokenStore(
@@ -79,6 +90,7 @@ def _build() -> _Stores:
         max_ttl=float(getattr(settings, "TOKEN_STORE_CACHE_TTL", 30.0)),
         negative_ttl=float(getattr(settings, "TOKEN_STORE_CACHE_NEGATIVE_TTL", 5.0)),
         maxsize=int(getattr(settings, "TOKEN_STORE_CACHE_MAXSIZE", 10_000)),
+        invalidations=build_invalidations(),
     )
     # The caching store owns the backend; the buffered one must not close it under it.
     buffered = BufferedTokenStore(
