@@ -85,3 +85,49 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+class AuditEvent(models.Model):
+    """One look by staff at a person's mail content or analysis details (``accounts.audit``).
+
+    The person sees their own events on the account page. The actor's address is copied so the
+    record still says who looked after that staff account is gone.
+    """
+
+    class What(models.TextChoices):
+        MESSAGE = "message", "opened one of your emails"
+        MESSAGE_LIST = "message_list", "listed your emails with their subjects"
+        ANALYSIS = "analysis", "opened the analysis of one of your emails"
+        ANALYSIS_LIST = "analysis_list", "listed analyses of your emails with their companies"
+        APPLICATION = "application", "opened one of your job applications with its timeline"
+        APPLICATION_LIST = "application_list", "listed your job applications"
+
+    # Whose data was looked at.
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="audit_events", db_index=False
+    )
+    user_id: Any
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    actor_email = models.EmailField()
+    what = models.CharField(max_length=32, choices=What.choices)
+    # The document looked at (a Gmail id or an ObjectId); blank for a list.
+    object_id = models.CharField(max_length=64, blank=True)
+    # How many of the person's items a list showed.
+    count = models.IntegerField(default=1)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "audit_events"
+        ordering = ("-at",)
+        indexes = [models.Index(fields=["user", "-at"], name="audit_user_recent")]
+        permissions = [
+            (
+                "support_access",
+                "Can see message contents and analysis details (every look is audited)",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_email} {self.what} {self.object_id}".strip()

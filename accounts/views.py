@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import api_tokens, google
+from accounts import api_tokens, audit, google
 from accounts.forms import ApiTokenForm
 from accounts.models import User
 
@@ -42,8 +42,13 @@ def sign_out(request: HttpRequest) -> HttpResponseRedirect:
 @require_GET
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    connected = google.has_credentials(_user(request))
-    return render(request, "accounts/account.html", {"google_connected": connected})
+    user = _user(request)
+    context = {
+        "google_connected": google.has_credentials(user),
+        "audit_events": audit.recent_for(user),
+        "audit_limit": audit.RECENT_EVENTS,
+    }
+    return render(request, "accounts/account.html", context)
 
 
 @require_POST

@@ -7,7 +7,7 @@ sense are forgetting it (in all three tiers, not just MongoDB) or computing it a
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -15,9 +15,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from accounts.admin import SupportAccessAdmin
+from accounts.audit import has_support_access
+from accounts.models import AuditEvent
 from analysis import cache, service, tasks
 from analysis.classify import Status
 from analysis.models import ApplicationEmail, EmailAnalysis, JobApplication
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -40,13 +46,32 @@ def _by_user(queryset: QuerySet[EmailAnalysis]) -> dict[Any, list[str]]:
 
 
 @admin.register(EmailAnalysis)
-class EmailAnalysisAdmin(admin.ModelAdmin[EmailAnalysis]):
-    list_display = ("message_id", "user", "status", "company", "classifier_version", "cached_at")
+class EmailAnalysisAdmin(SupportAccessAdmin[EmailAnalysis]):
+    """Analyses: the status is metadata (a label, like Gmail's, that the cache figures filter by);
+    the company, the position and the details text in ``result`` need support access."""
+
+    list_display = ("message_id", "user", "status", "classifier_version", "cached_at")
+    support_list_display = (
+        "message_id",
+        "user",
+        "status",
+        "company",
+        "classifier_version",
+        "cached_at",
+    )
     search_fields = ("message_id", "user__email")
     list_filter = (StatusFilter, "classifier_version")
     list_select_related = ("user",)
     ordering = ("-cached_at",)
-    readonly_fields = ("user", "message_id", "cached_at", "classifier_version", "result")
+    readonly_fields = ("user", "message_id", "cached_at", "classifier_version", "status", "result")
+    content_fields = ("result",)
+    audit_item = AuditEvent.What.ANALYSIS
+    audit_list = AuditEvent.What.ANALYSIS_LIST
+
+    def audited_id(self, obj: EmailAnalysis) -> str:
+        # The Gmail id: the person can open that email.
+        return obj.message_id
+
     actions = ("purge_selected", "purge_users", "reanalyse_selected")
 
     @admin.display(description="status")
@@ -137,20 +162,39 @@ class ApplicationEmailInline(admin.TabularInline[ApplicationEmail, JobApplicatio
     extra = 0
     can_delete = False
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> _FieldGroups:
+        # The subject is content (see MessageAdmin); the JobApplicationAdmin audits the page.
+        if has_support_access(request.user):
+            return self.fields
+        return tuple(field for field in self.fields if field != "subject")
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 @admin.register(JobApplication)
-class JobApplicationAdmin(admin.ModelAdmin[JobApplication]):
+class JobApplicationAdmin(SupportAccessAdmin[JobApplication]):
     """Read-only view of the tracker, for support: people correct their own data in the app.
 
     Edits here would bypass the tracker's lock and its summaries; ``manage.py
-    rebuild_applications EMAIL`` is the repair tool.
+    rebuild_applications EMAIL`` is the repair tool. Company, position and the emails' subjects
+    need support access; dates, counts and statuses do not.
     """
 
-    list_display = ("company", "position", "user", "status", "email_count", "last_activity_at")
-    search_fields = ("company", "position", "user__email")
+    list_display = ("user", "status", "email_count", "applied_at", "last_activity_at")
+    support_list_display = (
+        "company",
+        "position",
+        "user",
+        "status",
+        "email_count",
+        "last_activity_at",
+    )
+    search_fields = ("user__email",)
+    content_search_fields = ("company", "position")
+    content_fields = ("company", "company_key", "position", "position_key")
+    audit_item = AuditEvent.What.APPLICATION
+    audit_list = AuditEvent.What.APPLICATION_LIST
     list_filter = ("status",)
     list_select_related = ("user",)
     ordering = ("-last_activity_at",)
@@ -160,4 +204,8 @@ class JobApplicationAdmin(admin.ModelAdmin[JobApplication]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Like edits, a delete would bypass the tracker (and its confirmation lists companies).
         return False

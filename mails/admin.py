@@ -1,21 +1,44 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
+from accounts.admin import SupportAccessAdmin
+from accounts.models import AuditEvent
 from mails.models import Label, Message, SyncState
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin[Message]):
-    list_display = ("subject", "from_address", "user", "internal_date", "is_unread")
-    search_fields = ("subject", "user__email", "gmail_id")
+class MessageAdmin(SupportAccessAdmin[Message]):
+    """Messages, read-only. Metadata for all staff; contents with support access (audited).
+
+    Metadata is what a mail server's log holds: addresses, dates, labels, size, ids. The
+    subject counts as content: it is often the message in one line ("Your test results",
+    "Offer from Acme"), and so are the snippet, the body and attachment names.
+    """
+
+    list_display = ("gmail_id", "from_address", "user", "internal_date", "is_unread")
+    support_list_display = ("subject", "from_address", "user", "internal_date", "is_unread")
+    search_fields = ("user__email", "gmail_id", "from_address")
+    content_search_fields = ("subject",)
+    content_fields = ("subject", "snippet", "body_text", "attachments")
+    audit_item = AuditEvent.What.MESSAGE
+    audit_list = AuditEvent.What.MESSAGE_LIST
     list_select_related = ("user",)
     ordering = ("-internal_date",)
 
-    def has_add_permission(self, request: object) -> bool:
+    def audited_id(self, obj: Message) -> str:
+        return obj.gmail_id
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # The store mirrors Gmail: a message deleted here would come back with the next full
+        # sync, and the confirmation page would list subjects.
         return False
 
 
