@@ -11,15 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from analysis import cache
 from analysis.classify import EmailInput, classifier_version, classify
 from analysis.models import EmailAnalysis
 from analysis.signals import analysis_removed, analysis_stored
+from mailbox_project.mongo import get_database
 from mails.models import Message
+from mails.sync import PENDING_FIELD
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +80,9 @@ def run(
         return outcome
     if not force:
         cached = cache.get_many(user_id, ids)
-        outcome.results.update({m: r for m, r in cached.items() if not cache.is_failed(r)})
+        found = {m: r for m, r in cached.items() if not cache.is_failed(r)}
+        outcome.results.update(found)
+        _settle_cached(user_id, found)
         # A failed marker means "tried moments ago": wait until it expires.
         ids = [m for m in ids if m not in cached]
     for start in range(0, len(ids), STORE_CHUNK):
@@ -125,6 +131,9 @@ def _classify(
                 "analysis of message %s of user %s failed: %s", message.gmail_id, user_id, reason
             )
             cache.put_failed(user_id, message.gmail_id, reason)
+            # Analysing it again would fail again: it is no longer pending, or reconciliation
+            # would queue it forever. Readers still retry it once the failed marker expires.
+            clear_pending(user_id, [message.gmail_id])
             outcome.failed.append(message.gmail_id)
             continue
         stand_in = analysis.engine_version not in ("", version)
@@ -153,6 +162,80 @@ def _store(user_id: Any, fresh: dict[str, Result], provisional: dict[str, Result
     if fresh or provisional:
         results = [*fresh.values(), *provisional.values()]
         analysis_stored.send(sender=EmailAnalysis, user_id=user_id, results=results)
+    # Only now, with the result stored and placed on the tracker, is the message done. A
+    # stand-in's result is not: it stays pending until the configured engine answers.
+    clear_pending(user_id, list(fresh))
+
+
+# --- Pending analyses --------------------------------------------------------------------------
+
+
+def _messages() -> Any:
+    return get_database()[Message._meta.db_table]
+
+
+def _pending_among(user_id: Any, gmail_ids: list[str]) -> list[str]:
+    query = {"user_id": user_id, "gmail_id": {"$in": gmail_ids}, PENDING_FIELD: {"$exists": True}}
+    return [doc["gmail_id"] for doc in _messages().find(query, {"_id": 0, "gmail_id": 1})]
+
+
+def _settle_cached(user_id: Any, results: dict[str, Result]) -> None:
+    """Finish cached analyses of messages still pending: place them, then clear the marker.
+
+    A message can be pending with its analysis stored when the analysing worker died (or the
+    tracker failed) between the two; its result is announced again, since placing is
+    idempotent. Only results in MongoDB count: one in Redis alone may be a stand-in's.
+    """
+    if not results:
+        return
+    pending = _pending_among(user_id, list(results))
+    if not pending:
+        return
+    durable = cache.current_ids(user_id, pending)
+    if durable:
+        stored = [results[m] for m in durable]
+        analysis_stored.send(sender=EmailAnalysis, user_id=user_id, results=stored)
+        clear_pending(user_id, durable)
+
+
+def clear_pending(user_id: Any, gmail_ids: list[str]) -> None:
+    """Mark these messages of the user as analysed (see ``mails.sync.PENDING_FIELD``)."""
+    if not gmail_ids:
+        return
+    _messages().update_many(
+        {"user_id": cache.user_oid(user_id), "gmail_id": {"$in": gmail_ids}},
+        {"$unset": {PENDING_FIELD: ""}},
+    )
+
+
+def pending(user_id: Any, older_than: timedelta, limit: int) -> list[str]:
+    """Return up to ``limit`` of the user's message ids pending longer than ``older_than``.
+
+    Oldest first, through the partial index on the marker (mails migration 0006).
+    """
+    query = {
+        "user_id": cache.user_oid(user_id),
+        PENDING_FIELD: {"$lte": timezone.now() - older_than},
+    }
+    found = _messages().find(query, {"_id": 0, "gmail_id": 1}).sort(PENDING_FIELD, 1)
+    return [doc["gmail_id"] for doc in found.limit(limit)]
+
+
+def rearm_pending(user_id: Any, gmail_ids: list[str]) -> None:
+    """Restart the grace period of pending messages just queued, so they are queued once.
+
+    Only those still pending: one analysed meanwhile must not become pending again.
+    """
+    if not gmail_ids:
+        return
+    _messages().update_many(
+        {
+            "user_id": cache.user_oid(user_id),
+            "gmail_id": {"$in": gmail_ids},
+            PENDING_FIELD: {"$exists": True},
+        },
+        {"$set": {PENDING_FIELD: timezone.now()}},
+    )
 
 
 def results_for(

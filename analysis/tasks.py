@@ -1,31 +1,32 @@
 """Celery tasks of the analysis pipeline: thin wrappers around ``analysis.service``.
 
-They run on the ``analysis`` queue (``CELERY_TASK_ROUTES``). A lost Redis or MongoDB connection
-retries with capped, jittered backoff; an email the classifier cannot read is cached as failed
-by the service and never fails its batch. Upserts make a retried batch harmless.
+They run on the ``analysis`` queue (``CELERY_TASK_ROUTES``), reconciliation on ``maintenance``.
+A lost Redis or MongoDB connection (also wrapped in Django's ``DatabaseError``) retries with
+capped, jittered backoff (``RetryingTask``); an email the classifier cannot read is cached as
+failed by the service and never fails its batch. Upserts make a retried batch harmless.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from kombu.exceptions import OperationalError as BrokerError
-from pymongo.errors import AutoReconnect
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from accounts.models import User
 from analysis import service
 from mailbox_project.celery import app
+from mailbox_project.faults import RetryingTask
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (AutoReconnect, RedisConnectionError, RedisTimeoutError)
+# Pending messages queued per user by one reconciliation run (the rest wait for the next).
+RECONCILE_LIMIT = 20_000
 
 
 def _user_exists(user_id: str) -> bool:
@@ -35,8 +36,9 @@ def _user_exists(user_id: str) -> bool:
 def enqueue(user_id: Any, gmail_ids: Sequence[str], *, force: bool = False) -> int:
     """Queue analysis of these messages in batches of ``ANALYSIS_BATCH_SIZE``; return batches.
 
-    A broker outage is logged, not raised: the sync that calls this must not fail over it,
-    and an unanalysed message is analysed on demand when someone looks at it.
+    A broker outage is logged, not raised: the sync that calls this must not fail over it. The
+    messages stay pending (``mails.sync.PENDING_FIELD``) and ``reconcile_pending`` queues them
+    once the broker is back.
     """
     size = settings.ANALYSIS_BATCH_SIZE
     ids = list(gmail_ids)
@@ -51,15 +53,7 @@ def enqueue(user_id: Any, gmail_ids: Sequence[str], *, force: bool = False) -> i
     return batches
 
 
-@app.task(
-    bind=True,
-    name="analysis.tasks.analyze_messages",
-    autoretry_for=TRANSIENT,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=6,
-)
+@app.task(bind=True, base=RetryingTask, name="analysis.tasks.analyze_messages")
 def analyze_messages(
     self: Task[Any, Any], user_id: str, gmail_ids: list[str], force: bool = False
 ) -> str:
@@ -77,14 +71,7 @@ def analyze_messages(
     return outcome.summary()
 
 
-@app.task(
-    name="analysis.tasks.analyze_mailbox",
-    autoretry_for=TRANSIENT,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=6,
-)
+@app.task(base=RetryingTask, name="analysis.tasks.analyze_mailbox")
 def analyze_mailbox(user_id: str, force: bool = False) -> str:
     """Queue analysis of the user's whole mailbox (only the unanalysed unless ``force``)."""
     if not _user_exists(user_id):
@@ -93,3 +80,34 @@ def analyze_mailbox(user_id: str, force: bool = False) -> str:
     for batch in service.mailbox_batches(user_id, force=force):
         batches += enqueue(user_id, batch, force=force)
     return f"{batches} batches queued"
+
+
+def queue_pending(user_id: Any, older_than: timedelta) -> int:
+    """Queue the user's messages pending longer than ``older_than``; return how many.
+
+    Queued ones start a new grace period, so the next run does not queue them again while
+    they wait in a long queue; a broker outage leaves them as they were.
+    """
+    ids = service.pending(user_id, older_than, RECONCILE_LIMIT)
+    queued = ids[: enqueue(user_id, ids) * settings.ANALYSIS_BATCH_SIZE]
+    service.rearm_pending(user_id, queued)
+    return len(queued)
+
+
+@app.task(base=RetryingTask, name="analysis.tasks.reconcile_pending", ignore_result=True)
+def reconcile_pending() -> str:
+    """Queue the analysis of every message pending longer than ``ANALYSIS_PENDING_GRACE``.
+
+    The safety net under the ``messages_stored`` announcement: a sync killed between writing
+    and announcing, or a broker down when it announced, leaves messages pending; so does an
+    analysis worker killed mid-batch. Inactive users are skipped (their tasks would do nothing).
+    """
+    grace = timedelta(seconds=settings.ANALYSIS_PENDING_GRACE)
+    users = messages = 0
+    for user_id in User.objects.filter(is_active=True).values_list("pk", flat=True):
+        queued = queue_pending(user_id, grace)
+        if queued:
+            users += 1
+            messages += queued
+            logger.info("reconciliation queued %d pending messages of user %s", queued, user_id)
+    return f"{messages} messages of {users} users queued"

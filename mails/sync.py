@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 MAX_FAILURES_KEPT = 200
 # Batches being written while the next is parsed.
 WRITERS = 2
+# Set on a message when it is first stored, removed when its analysis is stored and placed.
+PENDING_FIELD = "analysis_pending_since"
 
 
 @dataclass(frozen=True)
@@ -274,17 +276,22 @@ def store_all(state: SyncState, batches: Iterable[FetchResult], client: GmailCli
     collection = _messages()
     in_flight: deque[tuple[_Prepared, Future[list[str]]]] = deque()
     with ThreadPoolExecutor(WRITERS, "mongo-write") as writers:
-        for fetched in batches:
-            prepared = _prepare(state, fetched, client)
-            if len(in_flight) >= WRITERS:
+        try:
+            for fetched in batches:
+                prepared = _prepare(state, fetched, client)
+                if len(in_flight) >= WRITERS:
+                    done, future = in_flight.popleft()
+                    stored += _announce(state, done, future.result())
+                in_flight.append(
+                    (prepared, writers.submit(_write, collection, state.user_id, prepared))
+                )
+        finally:
+            # Also when a fetch fails mid-page: what was written is announced now, since the
+            # retry skips it as stored. (A crash announces nothing; the pending marker that
+            # ``_write`` sets is what gets those messages analysed.)
+            while in_flight:
                 done, future = in_flight.popleft()
                 stored += _announce(state, done, future.result())
-            in_flight.append(
-                (prepared, writers.submit(_write, collection, state.user_id, prepared))
-            )
-        while in_flight:
-            done, future = in_flight.popleft()
-            stored += _announce(state, done, future.result())
     return stored
 
 
@@ -310,13 +317,25 @@ def _prepare(state: SyncState, fetched: FetchResult, client: GmailClient | None)
 
 
 def _write(collection: Any, user_id: Any, prepared: _Prepared) -> list[str]:
-    """Upsert the documents; return the gmail ids that were new."""
+    """Upsert the documents; return the gmail ids that were new.
+
+    A new message is stored with ``analysis_pending_since`` in the same upsert, so the need
+    for its analysis is as durable as the message: whatever happens before the announcement
+    (a crash, the broker down), ``analysis.tasks.reconcile_pending`` finds it. The analysis
+    removes the marker once its result is stored and placed. A message stored already keeps
+    its marker state: Gmail never changes a message's content, only its labels.
+    """
     documents = prepared.documents
     if not documents:
         return []
+    pending = {PENDING_FIELD: timezone.now()}
     result = collection.bulk_write(
         [
-            UpdateOne({"user_id": user_id, "gmail_id": doc["gmail_id"]}, {"$set": doc}, upsert=True)
+            UpdateOne(
+                {"user_id": user_id, "gmail_id": doc["gmail_id"]},
+                {"$set": doc, "$setOnInsert": pending},
+                upsert=True,
+            )
             for doc in documents
         ],
         ordered=False,
