@@ -217,6 +217,8 @@ CELERY_TASK_ROUTES = {
     "mails.tasks.*": {"queue": "sync"},
     "analysis.tasks.*": {"queue": "analysis"},
     "accounts.tasks.*": {"queue": "maintenance"},
+    # A beat job, kept off the analysis queue so a backlog there cannot delay it.
+    "analysis.tasks.reconcile_pending": {"queue": "maintenance"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -397,3 +399,12 @@ ANALYSIS_L1_TTL = env.integer("ANALYSIS_L1_TTL", 7 * 24 * 3600, minimum=1)
 ANALYSIS_L2_TTL = env.integer("ANALYSIS_L2_TTL", 7 * 24 * 3600, minimum=1)
 # A failed analysis is remembered this long (L1 and L2 only), then tried again.
 ANALYSIS_FAILED_TTL = env.integer("ANALYSIS_FAILED_TTL", 300, minimum=1)
+# A stored message still waiting for its analysis this long is queued again by the
+# reconciliation (its announcement was lost: a crash, the broker down, a killed worker).
+ANALYSIS_PENDING_GRACE = env.integer("ANALYSIS_PENDING_GRACE", 300, minimum=0)
+ANALYSIS_RECONCILE_EVERY = env.integer("ANALYSIS_RECONCILE_EVERY", 120, minimum=10)
+CELERY_BEAT_SCHEDULE["reconcile-pending-analyses"] = _beat(
+    "analysis.tasks.reconcile_pending",
+    float(ANALYSIS_RECONCILE_EVERY),
+    expires=ANALYSIS_RECONCILE_EVERY * 0.9,
+)
