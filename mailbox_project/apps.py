@@ -1,4 +1,4 @@
-"""App configs that give Django's contrib apps (and social_django) ObjectId primary keys.
+"""App configs that give Django's contrib apps (and social_django, axes) ObjectId primary keys.
 
 MongoDB has no integer sequences, so every model's primary key is an ``ObjectIdAutoField``;
 the migrations of these apps are generated into ``mailbox_project/mongo_migrations``.
@@ -29,6 +29,18 @@ class MongoContentTypesConfig(ContentTypesConfig):
 
 class MongoSocialAuthConfig(PythonSocialAuthConfig):
     default_auto_field = OBJECT_ID
+
+
+class MongoAxesConfig(AppConfig):
+    """django-axes (admin login throttling); axes ships no type hints, so not a subclass."""
+
+    name = "axes"
+    default_auto_field = OBJECT_ID
+
+    def ready(self) -> None:
+        from axes.apps import AppConfig as AxesConfig
+
+        AxesConfig.initialize()  # what axes' own AppConfig.ready does: checks and signals
 
 
 class MailboxProjectConfig(AppConfig):

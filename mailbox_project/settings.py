@@ -7,6 +7,7 @@ variable, so a misconfigured process stops at boot.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "mailbox_project.apps.MongoSocialAuthConfig",
+    "mailbox_project.apps.MongoAxesConfig",
     "django_mongodb_backend",
     "mailbox_project.apps.MailboxProjectConfig",
     "accounts",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.LastSeenMiddleware",
     "accounts.middleware.FriendlySocialAuthErrors",
+    # Last: turns a lockout flagged during authentication into the 429 lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mailbox_project.urls"
@@ -102,10 +106,13 @@ MIGRATION_MODULES = {
     "auth": "mailbox_project.mongo_migrations.auth",
     "contenttypes": "mailbox_project.mongo_migrations.contenttypes",
     "social_django": "mailbox_project.mongo_migrations.social_django",
+    "axes": "mailbox_project.mongo_migrations.axes",
 }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out admin login before any password is checked (see AXES_*).
+    "axes.backends.AxesStandaloneBackend",
     "accounts.backends.GoogleOAuth2",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -296,6 +303,26 @@ SOCIAL_AUTH_PIPELINE = (
     "accounts.pipeline.store_tokens",
     "accounts.pipeline.announce_connection",
 )
+
+# --- Admin login throttling (django-axes) -------------------------------------------------------
+
+# The admin's password login is the door to everyone's mail. Failures are counted in MongoDB
+# (axes' database handler), not Redis: a lockout must not vanish with a Redis flush, and a Redis
+# outage must neither lock everyone out nor turn the login into a 500. Users sign in with Google,
+# which has no password to guess, so only the admin site is throttled.
+AXES_ENABLED = env.boolean("AXES_ENABLED", True)
+AXES_ONLY_ADMIN_SITE = True
+AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.integer("AXES_COOLOFF_MINUTES", 30, minimum=1))
+# Either is enough to lock: one account guessed from many addresses, or one address guessing
+# many accounts. A success resets the account's count.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The admin's login form posts "username" (holding the email); axes would look for "email".
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Successful logins are not our business to log per request; failures are counted above.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Token store --------------------------------------------------------------------------------
 
