@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tokens.factory import get_buffered_token_store, get_token_store
+from mailbox_project import ratelimit
 
 # last_used_at needs no finer resolution than this; it saves writes on busy tokens.
 TOUCH_RESOLUTION = timedelta(minutes=1)
@@ -59,8 +60,20 @@ def user_from_bearer(request: HttpRequest) -> User | None:
     return user
 
 
+def rate_limited(retry_after: int) -> JsonResponse:
+    """Return the 429 answer for a caller over ``RATE_LIMIT_API``."""
+    response = api_error(
+        429, "rate_limited", f"Too many requests: try again in {retry_after} seconds."
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def api_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Let a view be reached with a session cookie or a bearer token; else answer JSON 401."""
+    """Let a view be reached with a session cookie or a bearer token; else answer JSON 401.
+
+    An authenticated caller past their API rate limit gets a JSON 429 with ``Retry-After``.
+    """
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -73,6 +86,9 @@ def api_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             request.user = user
         elif not request.user.is_authenticated:
             return api_error(401, "unauthenticated", "Sign in or send an API bearer token.")
+        verdict = ratelimit.hit(request, ratelimit.Scope.API)
+        if verdict.limited:
+            return rate_limited(verdict.retry_after)
         return view(request, *args, **kwargs)
 
     return wrapper

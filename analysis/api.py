@@ -11,7 +11,8 @@ list (all optional), the same as the /applications page's:
 * ``page`` (from 1) and ``page_size`` (1 to 100, default 25).
 
 Errors are ``{"error": {"code", "message"}}``: 400 for a bad parameter, 401 unauthenticated,
-404 for an application that is not the caller's (or a malformed id), 405 for a method but GET.
+404 for an application that is not the caller's (or a malformed id), 405 for a method but GET,
+429 (with ``Retry-After``) past the caller's ``RATE_LIMIT_API``.
 """
 
 from __future__ import annotations

@@ -409,6 +409,34 @@ SEARCH_MAX_PAGE_SIZE = 100
 # write bumps the mailbox version the key includes. It only bounds the memory of old queries.
 SEARCH_CACHE_TTL = env.integer("SEARCH_CACHE_TTL", 600, minimum=0)
 
+# --- Per-user rate limits (mailbox_project/ratelimit.py) ----------------------------------------
+
+
+def _parse_rate(value: str) -> tuple[int, int] | None:
+    count, _, seconds = value.partition("/")
+    if count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0:
+        return int(count), int(seconds)
+    return None
+
+
+def _rate(name: str, default: str) -> tuple[int, int] | None:
+    """Read "N/S" (N requests per S seconds) as (N, S); "off" turns the limit off (None)."""
+    value = env.string(name, default).strip().lower()
+    if value == "off":
+        return None
+    rate = _parse_rate(value)
+    if rate is None:
+        env.PROBLEMS.append((name, f'must be "requests/seconds" such as 120/60, or off: {value!r}'))
+        return _parse_rate(default)
+    return rate
+
+
+RATE_LIMIT_SEARCH = _rate("RATE_LIMIT_SEARCH", "120/60")
+RATE_LIMIT_API = _rate("RATE_LIMIT_API", "600/60")
+RATE_LIMIT_SYNC_NOW = _rate("RATE_LIMIT_SYNC_NOW", "3/60")
+# django-ratelimit's own: if a count cannot be read (Redis lost a key mid-request), let it pass.
+RATELIMIT_FAIL_OPEN = True
+
 # --- Analysis -----------------------------------------------------------------------------------
 
 # Optional LLM engine: any OpenAI-compatible chat-completions endpoint (empty = rules only).

@@ -29,6 +29,11 @@ TEST_ENVIRONMENT = {
     # Tests point the app at an in-process emulator; the URLs are set per test.
     "GOOGLE_EMULATOR_URL": "http://127.0.0.1:9",
     "PUSH_WEBHOOK_TOKEN": "test-push-token",
+    # Property tests and benches send hundreds of requests as one user; the limits' own tests
+    # (mailbox_project/tests/test_rate_limits.py) set them per test.
+    "RATE_LIMIT_SEARCH": "off",
+    "RATE_LIMIT_API": "off",
+    "RATE_LIMIT_SYNC_NOW": "off",
 }
 
 for _name, _value in TEST_ENVIRONMENT.items():

@@ -10,7 +10,7 @@ at a time; ``next_cursor`` (opaque) fetches the next page. Parameters of ``/api/
 
 Errors are ``{"error": {"code", "message"}}`` (a bad query adds ``position``): 400 for a bad
 parameter, 401 unauthenticated, 404 for a message that is not the caller's, 405 for a method
-other than GET.
+other than GET, 429 (with ``Retry-After``) past the caller's ``RATE_LIMIT_API``.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from mailbox_project import ratelimit
 from mails import push, status, tasks
 from mails.annotations import Badge, badges_for
 from mails.api import SEARCH_FIELDS, BadParameter, parse_search_params
@@ -40,7 +41,8 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 @login_required
 def mail_list(request: HttpRequest) -> HttpResponse:
-    """Search the user's mail (the product's main page); a bad request renders with a 400."""
+    """Search the user's mail (the product's main page); a bad request renders with a 400,
+    one past the user's ``RATE_LIMIT_SEARCH`` with a 429."""
     user = _user(request)
     query = request.GET.get("q", "")
     context: dict[str, Any] = {
@@ -48,6 +50,9 @@ def mail_list(request: HttpRequest) -> HttpResponse:
         "sync": status.for_user(user),
         "search_params": _search_params(request),
     }
+    verdict = ratelimit.hit(request, ratelimit.Scope.SEARCH)
+    if verdict.limited:
+        return _rate_limited_page(request, context, verdict.retry_after)
     try:
         params = parse_search_params(request.GET)
         page = search(user, params.query, cursor=params.cursor, page_size=params.page_size)
@@ -143,6 +148,14 @@ def _highlights(query: str) -> list[str]:
         return []
 
 
+def _rate_limited_page(request: HttpRequest, context: dict[str, Any], wait: int) -> HttpResponse:
+    message = f"Too many searches in a short time: try again in {wait} seconds."
+    context["error"] = {"message": message, "code": "rate_limited", "marked": False}
+    response = render(request, "mails/list.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def _error_context(query: str, exc: BadParameter | InvalidRequest) -> dict[str, Any]:
     """The message, and the query split around the position the error names."""
     position = getattr(exc, "position", None)
@@ -165,6 +178,10 @@ def sync_status(request: HttpRequest) -> JsonResponse:
 @login_required
 def sync_now(request: HttpRequest) -> HttpResponseRedirect:
     user = _user(request)
+    wait = ratelimit.hit(request, ratelimit.Scope.SYNC_NOW)
+    if wait.limited:
+        messages.warning(request, f"A sync was just asked for: wait {wait.retry_after} s.")
+        return redirect("mails:list")
     if user.needs_reconnect:
         messages.error(request, "Reconnect Gmail first: Mailbox has no access to it.")
     else:
