@@ -14,7 +14,11 @@ from celery import Celery
 from celery.signals import worker_init
 from kombu import Exchange, Queue
 
+from mailbox_project import broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mailbox_project.settings")
+# Before any connection: a worker must outlive a Redis outage (see mailbox_project/broker.py).
+broker.install()
 
 QUEUES = ("sync", "analysis", "maintenance")
 

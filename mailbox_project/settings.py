@@ -7,6 +7,7 @@ variable, so a misconfigured process stops at boot.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -228,6 +229,13 @@ CELERY_TASK_ROUTES = {
     "analysis.tasks.reconcile_pending": {"queue": "maintenance"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker outlives a Redis outage of any length: it retries forever (Celery's default gives up
+# after 100 tries, about 50 minutes) and carries on when Redis returns.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the connection drops finishes (its ack then fails and Redis redelivers it
+# after the visibility timeout; tasks are idempotent): killing it would also lose the next step
+# it schedules once Redis is back, as a sync chain does.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 
@@ -385,6 +393,34 @@ GMAIL_PUSH_TOPIC = env.string(
     "GMAIL_PUSH_TOPIC", "projects/mailbox-demo/topics/gmail" if USING_GOOGLE_EMULATOR else ""
 )
 PUSH_WEBHOOK_TOKEN = env.string("PUSH_WEBHOOK_TOKEN")
+# The quota Google grants may be lower (a new project, a lowered limit): the throttle learns it
+# from refusals, never going under this floor (units/s), and remembers it per user this long (s).
+GMAIL_QUOTA_MIN_UNITS_PER_SECOND = env.integer("GMAIL_QUOTA_MIN_UNITS_PER_SECOND", 10, minimum=1)
+GMAIL_QUOTA_LEARNED_TTL = env.integer("GMAIL_QUOTA_LEARNED_TTL", 24 * 3600, minimum=60)
+
+
+def _quota_costs(name: str) -> dict[str, int]:
+    """Gmail's documented per-method costs, with entries overridden by a JSON object."""
+    # https://developers.google.com/workspace/gmail/api/reference/quota
+    costs = {"messages.list": 5, "messages.get": 5, "history.list": 2, "getProfile": 1}
+    costs |= {"labels.list": 1, "watch": 100, "stop": 50, "attachments.get": 5}
+    value = env.raw(name)
+    if not value:
+        return costs
+    try:
+        override = json.loads(value)
+    except ValueError:
+        override = None
+    if not isinstance(override, dict) or not all(
+        isinstance(units, int) and units > 0 for units in override.values()
+    ):
+        env.PROBLEMS.append((name, 'must be a JSON object like {"messages.get": 5}'))
+        return costs
+    return costs | override
+
+
+# Quota units per Gmail method (JSON, e.g. {"messages.get": 5}); unlisted methods keep the table.
+GMAIL_QUOTA_COSTS = _quota_costs("GMAIL_QUOTA_COSTS")
 PUSH_OIDC_AUDIENCE = env.string("PUSH_OIDC_AUDIENCE")
 PUSH_OIDC_SERVICE_ACCOUNT = env.string("PUSH_OIDC_SERVICE_ACCOUNT")
 if GMAIL_PUSH_TOPIC and not (PUSH_WEBHOOK_TOKEN or PUSH_OIDC_AUDIENCE) and not DEBUG:

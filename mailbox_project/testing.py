@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from celery import Celery
 from django.conf import settings
 from django.db import connection
 
@@ -77,9 +78,16 @@ def start_worker(
     include: str = "",
     env: dict[str, str] | None = None,
     timeout: float = 30,
+    app: Celery | None = None,
 ) -> WorkerProcess:
-    """Start a worker and wait until it answers a control ping."""
-    from mailbox_project.celery import app
+    """Start a worker and wait until it answers a control ping.
+
+    ``app`` is the Celery app to ping through: the project's by default, another one when
+    ``env`` points the worker at another broker.
+    """
+    from mailbox_project.celery import app as project_app
+
+    pinged = app or project_app
 
     log_path = log_dir / f"{name}.log"
     command = [
@@ -103,7 +111,7 @@ def start_worker(
     def answers() -> bool:
         if not worker.alive():
             raise AssertionError(f"worker {name} exited:\n{worker.log()[-3000:]}")
-        replies = app.control.ping(timeout=0.5) or []
+        replies = pinged.control.ping(timeout=0.5) or []
         return any(name in key for reply in replies for key in reply)
 
     wait_until(answers, timeout, f"worker {name} to answer a ping")
