@@ -27,7 +27,7 @@ from googleapiclient.http import BatchHttpRequest
 
 from accounts import google as google_oauth
 from accounts.errors import GoogleError, TransientError, UnrecoverableError
-from mails.quota import COSTS, QuotaBucket
+from mails.quota import QuotaBucket, cost
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -87,6 +87,8 @@ class FetchResult:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     gone: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    # Why some ids were not fetched this time (transient); they are fetched by a later step.
+    error: TransientError | None = None
 
 
 class UserCredentials(google.auth.credentials.Credentials):
@@ -195,14 +197,20 @@ class GmailClient:
         self, method: str, request: Any, on_404: Callable[[], GoogleError] | None = None
     ) -> Any:
         """Execute one request with quota, retrying rate limits and transient failures."""
+        units = cost(method)
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            self.quota.spend(COSTS[method])
+            epoch = self.quota.spend(units)
             try:
-                return request.execute(num_retries=0)
+                response = request.execute(num_retries=0)
             except HttpError as exc:
                 error = translate(exc, on_404=on_404)
             except (TimeoutError, OSError, httplib2.HttpLib2Error) as exc:
                 error = TransientError(f"{method}: {type(exc).__name__}")
+            else:
+                self.quota.report(epoch, ok=1, refused=0, ok_units=units)
+                return response
+            if isinstance(error, RateLimited):
+                self.quota.report(epoch, ok=0, refused=1)
             if not isinstance(error, TransientError) or attempt == MAX_ATTEMPTS:
                 raise error
             retry_after = error.retry_after if isinstance(error, RateLimited) else None
@@ -292,12 +300,21 @@ class GmailClient:
         the next; the shared quota bucket still paces them all. Deleted messages (404) are in
         ``gone``; messages that keep failing with a permanent error are in ``failed`` with the
         reason. Rate limits and transient errors of parts are retried with backoff; when they
-        persist, ``RateLimited``/``TransientError`` is raised so the task retries later.
+        persist, ``RateLimited``/``TransientError`` is raised so the task retries later — but
+        only after every other batch has been yielded, so nothing fetched is thrown away.
         """
         # https://developers.google.com/workspace/gmail/api/guides/batch
         pending = list(dict.fromkeys(ids))
-        size = self.quota.max_batch(COSTS["messages.get"])
+        size = self.quota.max_batch(cost("messages.get"))
         chunks = [pending[start : start + size] for start in range(0, len(pending), size)]
+        error: TransientError | None = None
+        for result in self._fetch_chunks(chunks):
+            error = result.error or error
+            yield result
+        if error is not None:
+            raise error
+
+    def _fetch_chunks(self, chunks: list[list[str]]) -> Iterator[FetchResult]:
         if len(chunks) <= 1 or settings.GMAIL_FETCH_THREADS <= 1:
             for chunk in chunks:
                 yield self._fetch_chunk(chunk)
@@ -312,14 +329,34 @@ class GmailClient:
                     future.cancel()
 
     def _fetch_chunk(self, ids: list[str]) -> FetchResult:
+        """Fetch ``ids``, retrying failed parts; parts that keep failing end up unfetched."""
         result = FetchResult()
         pending = ids
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            retry: list[str] = []
-            retry_after: float | None = None
-            last_error: TransientError | None = None
-            self.quota.spend(COSTS["messages.get"] * len(pending))
-            for message_id, outcome in self._execute_batch(pending).items():
+            retry, retry_after, last_error = self._fetch_parts(pending, result)
+            if not retry:
+                return result
+            if attempt == MAX_ATTEMPTS:
+                result.error = last_error
+                return result
+            logger.info("retrying %d of %d batch parts", len(retry), len(pending))
+            time.sleep(backoff_delay(attempt, retry_after))
+            pending = retry
+        return result
+
+    def _fetch_parts(
+        self, ids: list[str], result: FetchResult
+    ) -> tuple[list[str], float | None, TransientError | None]:
+        """Fetch ``ids`` in bursts the learned quota allows; return what to retry, and when."""
+        retry: list[str] = []
+        retry_after: float | None = None
+        last_error: TransientError | None = None
+        unit = cost("messages.get")
+        while ids:
+            # Sized now, not when the chunk was cut: the learned limit may have dropped since.
+            burst, ids, epoch = self._reserve_burst(ids, unit)
+            refused = 0
+            for message_id, outcome in self._execute_batch(burst).items():
                 if isinstance(outcome, dict):
                     result.messages[message_id] = outcome
                 elif isinstance(outcome, MessageGone):
@@ -327,21 +364,29 @@ class GmailClient:
                 elif isinstance(outcome, TransientError):
                     retry.append(message_id)
                     last_error = outcome
-                    if isinstance(outcome, RateLimited) and outcome.retry_after is not None:
-                        retry_after = max(retry_after or 0.0, outcome.retry_after)
+                    if isinstance(outcome, RateLimited):
+                        refused += 1
+                        if outcome.retry_after is not None:
+                            retry_after = max(retry_after or 0.0, outcome.retry_after)
                 elif isinstance(outcome, UnrecoverableError) and outcome.needs_reconnect:
                     raise outcome
                 else:
                     result.failed[message_id] = str(outcome)
-            if not retry:
-                return result
-            if attempt == MAX_ATTEMPTS:
-                assert last_error is not None
-                raise last_error
-            logger.info("retrying %d of %d batch parts", len(retry), len(pending))
-            time.sleep(backoff_delay(attempt, retry_after))
-            pending = retry
-        return result
+            # 5xx parts are neither: they spent quota but say nothing about the rate granted.
+            self.quota.report(epoch, ok=len(burst) - refused, refused=refused)
+        return retry, retry_after, last_error
+
+    def _reserve_burst(self, ids: list[str], unit: int) -> tuple[list[str], list[str], int]:
+        """Return the next burst of ``ids``, the rest, and the quota epoch it was reserved in.
+
+        Sized when its quota is granted, not when the chunk was cut: the learned limit may have
+        dropped meanwhile, and a burst sized for the old one would mostly be refused.
+        """
+        while True:
+            size = self.quota.max_batch(unit)
+            epoch = self.quota.try_spend(unit * len(ids[:size]))
+            if epoch is not None:
+                return ids[:size], ids[size:], epoch
 
     def _execute_batch(self, ids: list[str]) -> dict[str, dict[str, Any] | Exception]:
         outcomes: dict[str, dict[str, Any] | Exception] = {}

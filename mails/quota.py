@@ -5,34 +5,49 @@ Gmail limits each user to 250 quota units per second (100 for projects created a
 Callers *reserve* units: the bucket may go negative, and the caller sleeps until its reservation
 is covered. Reservations queue fairly across workers and the average rate never exceeds the
 configured one. https://developers.google.com/workspace/gmail/api/reference/quota
+
+The rate Google actually grants may be lower than the configured one, so the bucket *learns*
+it (AIMD, as TCP does): a refused call (429, "too many concurrent requests") lowers the learned
+limit by the share of the burst that was refused; a long enough run of successes raises it by a
+few percent, never above the configured rate and never below ``GMAIL_QUOTA_MIN_UNITS_PER_SECOND``.
+The learned limit lives in Redis for ``GMAIL_QUOTA_LEARNED_TTL`` seconds, shared by all workers.
+Every lowering starts a new *epoch*: reports about calls sent in an older epoch are ignored (they
+say nothing about the new rate), and reservations made in an older epoch are redone.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from django.conf import settings
 from django_redis import get_redis_connection
 
-# Per-method costs in Gmail quota units.
-COSTS = {
-    "messages.list": 5,
-    "messages.get": 5,
-    "history.list": 2,
-    "getProfile": 1,
-    "labels.list": 1,
-    "watch": 100,
-    "stop": 50,
-    "attachments.get": 5,
-}
+logger = logging.getLogger(__name__)
 
-# KEYS[1] bucket; ARGV rate (units/s), capacity, cost. Returns seconds to wait (as a string).
+# Clean traffic worth this many seconds at the learned limit earns a probe upward ...
+PROBE_AFTER_SECONDS = 5.0
+# ... of this share of the limit.
+PROBE_STEP = 0.05
+# Every refusal lowers the limit by at least this factor, and at most by MIN_DECREASE, ...
+MAX_DECREASE = 0.9
+MIN_DECREASE = 0.25
+# ... but a handful of calls is too small a sample for more than halving.
+SMALL_SAMPLE = 10
+# A sleeping reservation checks this often whether the limit was lowered meanwhile.
+RECHECK_SECONDS = 0.5
+
+# KEYS[1] bucket, KEYS[2] learned limit; ARGV configured limit, headroom, cost.
+# Returns {seconds to wait, epoch, limit} as strings.
 _RESERVE = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
-local rate = tonumber(ARGV[1])
-local capacity = tonumber(ARGV[2])
+local learned = redis.call('HMGET', KEYS[2], 'limit', 'epoch')
+local limit = math.min(tonumber(ARGV[1]), tonumber(learned[1]) or tonumber(ARGV[1]))
+local epoch = learned[2] or '0'
+local rate = limit * tonumber(ARGV[2])
+local capacity = limit
 local cost = tonumber(ARGV[3])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1]) or capacity
@@ -40,42 +55,148 @@ local ts = tonumber(state[2]) or now
 tokens = math.min(capacity, tokens + (now - ts) * rate) - cost
 redis.call('HSET', KEYS[1], 'tokens', tokens, 'ts', now)
 redis.call('EXPIRE', KEYS[1], 120)
-if tokens >= 0 then return '0' end
-return tostring(-tokens / rate)
+local wait = 0
+if tokens < 0 then wait = -tokens / rate end
+return {tostring(wait), epoch, tostring(limit)}
+"""
+
+# KEYS[1] bucket, KEYS[2] learned limit; ARGV configured limit, floor, epoch, factor (< 1 lowers),
+# units that succeeded, TTL, probe-after seconds, probe step. Returns the limit as a string.
+_REPORT = """
+local configured = tonumber(ARGV[1])
+local learned = redis.call('HMGET', KEYS[2], 'limit', 'epoch', 'clean')
+local limit = math.min(configured, tonumber(learned[1]) or configured)
+local epoch = tonumber(learned[2]) or 0
+if tonumber(ARGV[3]) ~= epoch then return tostring(limit) end
+local factor = tonumber(ARGV[4])
+local clean = (tonumber(learned[3]) or 0) + tonumber(ARGV[5])
+if factor < 1 then
+  limit = math.max(tonumber(ARGV[2]), limit * factor)
+  epoch = epoch + 1
+  clean = 0
+  -- Google's bucket is empty now that it refused: ours starts empty too, forgiving the
+  -- reservations of the old epoch (their callers reserve again at the new rate).
+  local now_parts = redis.call('TIME')
+  local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
+  redis.call('HSET', KEYS[1], 'tokens', 0, 'ts', now)
+  redis.call('EXPIRE', KEYS[1], 120)
+elseif clean >= limit * tonumber(ARGV[7]) then
+  limit = math.min(configured, limit * (1 + tonumber(ARGV[8])))
+  clean = 0
+end
+redis.call('HSET', KEYS[2], 'limit', limit, 'epoch', epoch, 'clean', clean)
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
+return tostring(limit)
 """
 
 
+def cost(method: str) -> int:
+    """Return the quota units one call of ``method`` costs (the GMAIL_QUOTA_COSTS setting)."""
+    return int(settings.GMAIL_QUOTA_COSTS[method])
+
+
+def decrease_factor(ok: int, refused: int) -> float:
+    """Return the factor a burst with ``refused`` of ``ok + refused`` calls refused lowers by.
+
+    The share granted estimates the granted rate; the headroom keeps us a little under it.
+    """
+    total = ok + refused
+    granted = ok / total * settings.GMAIL_QUOTA_HEADROOM
+    lowest = MIN_DECREASE if total >= SMALL_SAMPLE else 0.5
+    return max(lowest, min(MAX_DECREASE, granted))
+
+
 class QuotaBucket:
-    """The shared bucket of one user."""
+    """The shared bucket of one user, paced at the learned limit."""
 
     def __init__(self, user_id: Any, units_per_second: float | None = None) -> None:
-        configured = units_per_second or settings.GMAIL_QUOTA_UNITS_PER_SECOND
+        self.configured = float(units_per_second or settings.GMAIL_QUOTA_UNITS_PER_SECOND)
         # Aim a little under Google's limit: requests bunch up on the way, and a 429 costs a
         # retry that is worth more than the few percent of throughput given up here.
-        self.rate = float(configured) * settings.GMAIL_QUOTA_HEADROOM
-        self.capacity = float(configured)
+        self.headroom = float(settings.GMAIL_QUOTA_HEADROOM)
         self.key = f"{settings.CACHE_KEY_PREFIX}:gmail-quota:{user_id}"
+        self.learned_key = f"{settings.CACHE_KEY_PREFIX}:gmail-quota-learned:{user_id}"
         self._redis = get_redis_connection("default")
-        self._script = self._redis.register_script(_RESERVE)
+        self._reserve = self._redis.register_script(_RESERVE)
+        self._report = self._redis.register_script(_REPORT)
 
     @property
     def enabled(self) -> bool:
-        return self.rate > 0
+        return self.configured > 0
+
+    def limit(self) -> float:
+        """Return the learned limit in units/s (the configured one until a refusal)."""
+        value = self._redis.hget(self.learned_key, "limit")
+        return min(self.configured, float(value)) if value is not None else self.configured
+
+    def epoch(self) -> int:
+        """Return how many times the limit was lowered since it was last forgotten."""
+        value = self._redis.hget(self.learned_key, "epoch")
+        return int(value) if value is not None else 0
 
     def max_batch(self, cost_each: int) -> int:
         """Return how many calls of ``cost_each`` one burst may hold (at most Gmail's 50)."""
         if not self.enabled:
             return 50
-        return max(1, min(50, int(self.capacity // cost_each)))
+        return max(1, min(50, int(self.limit() // cost_each)))
+
+    def _reserve_units(self, units: float) -> tuple[float, int]:
+        wait, epoch, _ = self._reserve(
+            keys=[self.key, self.learned_key], args=[self.configured, self.headroom, units]
+        )
+        return float(wait), int(epoch)
 
     def reserve(self, units: float) -> float:
         """Reserve ``units`` and return how long the caller must wait before spending them."""
         if not self.enabled:
             return 0.0
-        return float(self._script(keys=[self.key], args=[self.rate, self.capacity, units]))
+        return self._reserve_units(units)[0]
 
-    def spend(self, units: float) -> None:
-        """Reserve ``units`` and sleep until they are available."""
-        wait = self.reserve(units)
-        if wait > 0:
-            time.sleep(wait)
+    def spend(self, units: float) -> int:
+        """Reserve ``units``, sleep until they are available; return the epoch they belong to."""
+        while (epoch := self.try_spend(units)) is None:
+            pass
+        return epoch
+
+    def try_spend(self, units: float) -> int | None:
+        """``spend``, but return None when the limit was lowered while waiting.
+
+        The reservation was then forgiven: the caller sizes its burst for the new limit and
+        reserves again, rather than send a burst sized for the old one.
+        """
+        if not self.enabled:
+            return 0
+        wait, epoch = self._reserve_units(units)
+        return epoch if self._sleep_unless_lowered(wait, epoch) else None
+
+    def _sleep_unless_lowered(self, wait: float, epoch: int) -> bool:
+        deadline = time.monotonic() + wait
+        while (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, RECHECK_SECONDS))
+            if self.epoch() != epoch:
+                return False
+        return True
+
+    def report(self, epoch: int, *, ok: int, refused: int, ok_units: float | None = None) -> None:
+        """Tell the bucket how calls sent in ``epoch`` fared: ``refused`` were rate-limited."""
+        if not self.enabled or ok + refused == 0:
+            return
+        factor = decrease_factor(ok, refused) if refused else 1.0
+        limit = self._report(
+            keys=[self.key, self.learned_key],
+            args=[
+                self.configured,
+                settings.GMAIL_QUOTA_MIN_UNITS_PER_SECOND,
+                epoch,
+                factor,
+                ok * cost("messages.get") if ok_units is None else ok_units,
+                settings.GMAIL_QUOTA_LEARNED_TTL,
+                PROBE_AFTER_SECONDS,
+                PROBE_STEP,
+            ],
+        )
+        if refused:
+            logger.info(
+                "Gmail refused %d of %d calls of %s: learned quota now %s units/s",
+                refused, ok + refused, self.key.rsplit(":", 1)[-1], float(limit),
+            )  # fmt: skip
