@@ -8,7 +8,6 @@ variable, so a misconfigured process stops at boot.
 from __future__ import annotations
 
 import json
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -395,6 +394,34 @@ LOGGING = {
 # Gmail quota per user (units/s): 250 for classic projects, 100 for projects created after
 # 2026-05-01. 0 turns our own throttle off (the emulator's benchmarks).
 GMAIL_QUOTA_UNITS_PER_SECOND = env.integer("GMAIL_QUOTA_UNITS_PER_SECOND", 250, minimum=0)
+# The quota Google grants may be lower (a new project, a lowered limit): the throttle learns it
+# from refusals, never going under this floor (units/s), and remembers it per user this long (s).
+GMAIL_QUOTA_MIN_UNITS_PER_SECOND = env.integer("GMAIL_QUOTA_MIN_UNITS_PER_SECOND", 10, minimum=1)
+GMAIL_QUOTA_LEARNED_TTL = env.integer("GMAIL_QUOTA_LEARNED_TTL", 24 * 3600, minimum=60)
+
+
+def _quota_costs(name: str) -> dict[str, int]:
+    """Gmail's documented per-method costs, with entries overridden by a JSON object."""
+    # https://developers.google.com/workspace/gmail/api/reference/quota
+    costs = {"messages.list": 5, "messages.get": 5, "history.list": 2, "getProfile": 1}
+    costs |= {"labels.list": 1, "watch": 100, "stop": 50, "attachments.get": 5}
+    value = env.raw(name)
+    if not value:
+        return costs
+    try:
+        override = json.loads(value)
+    except ValueError:
+        override = None
+    if not isinstance(override, dict) or not all(
+        isinstance(units, int) and units > 0 for units in override.values()
+    ):
+        env.PROBLEMS.append((name, 'must be a JSON object like {"messages.get": 5}'))
+        return costs
+    return costs | override
+
+
+# Quota units per Gmail method (JSON, e.g. {"messages.get": 5}); unlisted methods keep the table.
+GMAIL_QUOTA_COSTS = _quota_costs("GMAIL_QUOTA_COSTS")
 # Batches of messages.get in flight at once per sync (overlaps network waits with parsing).
 GMAIL_FETCH_THREADS = env.integer("GMAIL_FETCH_THREADS", 4, minimum=1)
 # Share of the quota the throttle aims for, leaving room for request bunching.
@@ -417,63 +444,7 @@ if SYNC_INTERVAL + CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
 GMAIL_PUSH_TOPIC = env.string(
     "GMAIL_PUSH_TOPIC", "projects/mailbox-demo/topics/gmail" if USING_GOOGLE_EMULATOR else ""
 )
-# The quota Google grants may be lower (a new project, a lowered limit): the throttle learns it
-# from refusals, never going under this floor (units/s), and remembers it per user this long (s).
-GMAIL_QUOTA_MIN_UNITS_PER_SECOND = env.integer("GMAIL_QUOTA_MIN_UNITS_PER_SECOND", 10, minimum=1)
-GMAIL_QUOTA_LEARNED_TTL = env.integer("GMAIL_QUOTA_LEARNED_TTL", 24 * 3600, minimum=60)
-
-
-def _quota_costs(name: str) -> dict[str, int]:
-    """Gmail's documented per-method costs, with entries overridden by a JSON object."""
-    # https://developers.google.com/workspace/gmail/api/reference/quota
-    costs = {"messages.list": 5, "messages.get": 5, "history.list": 2, "getProfile": 1}
-    costs |= {"labels.list": 1, "watch": 100, "stop": 50, "attachments.get": 5}
-    value = env.raw(name)
-    if not value:
-        return costs
-    try:
-        override = json.loads(value)
-    except ValueError:
-        override = None
-    if not isinstance(override, dict) or not all(
-        isinstance(units, int) and units > 0 for units in override.values()
-    ):
-        env.PROBLEMS.append((name, 'must be a JSON object like {"messages.get": 5}'))
-        return costs
-    return costs | override
-
-
-# Quota units per Gmail method (JSON, e.g. {"messages.get": 5}); unlisted methods keep the table.
-GMAIL_QUOTA_COSTS = _quota_costs("GMAIL_QUOTA_COSTS")
 PUSH_WEBHOOK_TOKEN = env.string("PUSH_WEBHOOK_TOKEN")
-# The quota Google grants may be lower (a new project, a lowered limit): the throttle learns it
-# from refusals, never going under this floor (units/s), and remembers it per user this long (s).
-GMAIL_QUOTA_MIN_UNITS_PER_SECOND = env.integer("GMAIL_QUOTA_MIN_UNITS_PER_SECOND", 10, minimum=1)
-GMAIL_QUOTA_LEARNED_TTL = env.integer("GMAIL_QUOTA_LEARNED_TTL", 24 * 3600, minimum=60)
-
-
-def _quota_costs(name: str) -> dict[str, int]:
-    """Gmail's documented per-method costs, with entries overridden by a JSON object."""
-    # https://developers.google.com/workspace/gmail/api/reference/quota
-    costs = {"messages.list": 5, "messages.get": 5, "history.list": 2, "getProfile": 1}
-    costs |= {"labels.list": 1, "watch": 100, "stop": 50, "attachments.get": 5}
-    value = env.raw(name)
-    if not value:
-        return costs
-    try:
-        override = json.loads(value)
-    except ValueError:
-        override = None
-    if not isinstance(override, dict) or not all(
-        isinstance(units, int) and units > 0 for units in override.values()
-    ):
-        env.PROBLEMS.append((name, 'must be a JSON object like {"messages.get": 5}'))
-        return costs
-    return costs | override
-
-
-# Quota units per Gmail method (JSON, e.g. {"messages.get": 5}); unlisted methods keep the table.
-GMAIL_QUOTA_COSTS = _quota_costs("GMAIL_QUOTA_COSTS")
 PUSH_OIDC_AUDIENCE = env.string("PUSH_OIDC_AUDIENCE")
 PUSH_OIDC_SERVICE_ACCOUNT = env.string("PUSH_OIDC_SERVICE_ACCOUNT")
 if GMAIL_PUSH_TOPIC and not (PUSH_WEBHOOK_TOKEN or PUSH_OIDC_AUDIENCE) and not DEBUG:
