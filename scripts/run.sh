@@ -40,14 +40,15 @@ fi
 .venv/bin/python scripts/devservices.py start --data-dir "$data_dir" --redis-url "$REDIS_URL"
 eval "$(.venv/bin/python scripts/devservices.py env --data-dir "$data_dir" | sed 's/^/export /')"
 
-# Each background process gets its own process group, so cleanup can end its children too.
-background() { setsid "$@" & children+=("$!"); }
+# Every service runs under scripts/supervise.sh, which restarts it whenever it exits (with a
+# backoff, logging why); Ctrl-C stops the supervisors, and each stops its service.
+supervise() { scripts/supervise.sh "$@" & children+=("$!"); }
 
 if [ -z "${GOOGLE_CLIENT_ID:-}" ]; then
   export GOOGLE_EMULATOR_URL=${GOOGLE_EMULATOR_URL:-http://127.0.0.1:8765}
   export PUSH_WEBHOOK_TOKEN=${PUSH_WEBHOOK_TOKEN:-demo-push-token}
   emulator_port=${GOOGLE_EMULATOR_URL##*:}
-  background .venv/bin/python -m google_emulator --port "$emulator_port" --accounts 2 \
+  supervise emulator .venv/bin/python -m google_emulator --port "$emulator_port" --accounts 2 \
     --messages "${DEMO_MESSAGES:-400}" --seed 7 \
     --redirect-uri "http://127.0.0.1:${port}/complete/google-oauth2/" \
     --redirect-uri "http://localhost:${port}/complete/google-oauth2/" \
@@ -56,10 +57,11 @@ if [ -z "${GOOGLE_CLIENT_ID:-}" ]; then
 fi
 
 .venv/bin/python manage.py migrate --noinput
-background .venv/bin/celery -A mailbox_project worker -Q sync,analysis,maintenance \
+supervise worker .venv/bin/celery -A mailbox_project worker -Q sync,analysis,maintenance \
   --concurrency 2 --loglevel INFO --hostname "dev@%h"
-background .venv/bin/celery -A mailbox_project beat --loglevel INFO \
+supervise beat .venv/bin/celery -A mailbox_project beat --loglevel INFO \
   --schedule "$run_dir/celerybeat-schedule" --pidfile "$run_dir/celerybeat.pid"
+supervise web .venv/bin/python manage.py runserver "127.0.0.1:${port}" --noreload
 
 cat <<BANNER
 
@@ -69,4 +71,5 @@ cat <<BANNER
   Stop:                Ctrl-C
 
 BANNER
-.venv/bin/python manage.py runserver "127.0.0.1:${port}" --noreload
+# Until Ctrl-C (or a TERM): the supervisors never return on their own.
+wait
