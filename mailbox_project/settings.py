@@ -379,9 +379,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every record passes RedactSecrets: no credential, OAuth code/state, token or search query.
+    "filters": {"redact": {"()": "mailbox_project.logredact.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers for these print unfiltered (runserver's request lines carry
+        # query strings); configured here without handlers they reach the root's, redacted.
+        "django": {"level": "INFO", "propagate": True},
+        "django.server": {"level": "INFO", "propagate": True},
         "pymongo": {"level": "WARNING"},
         "googleapiclient": {"level": "WARNING"},
         # axes logs every successful login at INFO; lockouts and failures are WARNING.
