@@ -1,8 +1,9 @@
 """Celery tasks of the sync: thin wrappers that load by id, call the services, map errors.
 
 ``UnrecoverableError`` ends the chain (and asks the person to reconnect where consent is the
-problem); ``TransientError``/``RateLimited`` retry with capped, jittered backoff; anything else
-is a bug and is recorded on the sync state before Celery records the failure.
+problem); ``TransientError``/``RateLimited`` retry with capped, jittered backoff, and so does a
+MongoDB or Redis outage (``mailbox_project.faults``), whatever error class it is wrapped in;
+anything else is a bug and is recorded on the sync state before Celery records the failure.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from accounts import google as google_oauth
 from accounts.errors import TransientError, UnrecoverableError
 from accounts.models import User
 from mailbox_project.celery import app
+from mailbox_project.faults import RetryingTask
 from mails import scheduling, sync, watching
 from mails.gmail import RateLimited
 from mails.models import SyncState
@@ -65,6 +67,9 @@ def _record_error(user_id: Any, message: str) -> None:
 
 @app.task(
     bind=True,
+    # Gmail's transient errors by class; MongoDB's and Redis's by cause (RetryingTask): a
+    # chain must retry through a database outage, not die and wait out its lease.
+    base=RetryingTask,
     name="mails.tasks.sync_mailbox",
     autoretry_for=(TransientError,),
     retry_backoff=5,
@@ -151,7 +156,7 @@ def _reschedule(user: User, chain_id: str, result: sync.StepResult | None) -> No
         scheduling.end_chain(user.pk, chain_id)
 
 
-@app.task(name="mails.tasks.dispatch_syncs", ignore_result=True)
+@app.task(base=RetryingTask, name="mails.tasks.dispatch_syncs", ignore_result=True, max_retries=3)
 def dispatch_syncs() -> int:
     """Restart the chains of active users whose chain died; return how many were started."""
     window = timedelta(seconds=settings.SYNC_ACTIVE_WINDOW)
@@ -160,18 +165,24 @@ def dispatch_syncs() -> int:
 
 
 @app.task(
+    base=RetryingTask,
     name="mails.tasks.renew_watches",
     ignore_result=True,
     autoretry_for=(TransientError,),
     retry_backoff=30,
-    max_retries=3,
 )
 def renew_watches() -> int:
     """Renew push notifications (Gmail's watch lasts 7 days) for connected users."""
     return watching.renew_all()
 
 
-@app.task(name="mails.tasks.watch_mailbox", ignore_result=True)
+@app.task(
+    base=RetryingTask,
+    name="mails.tasks.watch_mailbox",
+    ignore_result=True,
+    autoretry_for=(TransientError,),
+    retry_backoff=30,
+)
 def watch_mailbox(user_id: str) -> str:
     """Start push notifications for one user (after sign-in)."""
     user = User.objects.filter(pk=user_id, is_active=True, needs_reconnect=False).first()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.errors import GoogleError, UnrecoverableError
+from accounts.errors import GoogleError, TransientError, UnrecoverableError
 from mails.gmail import GmailClient
 from mails.models import SyncState
 
@@ -37,7 +37,11 @@ def watch(user: User) -> str:
 
 
 def renew_all() -> int:
-    """Renew every watch that expires soon; return how many were renewed."""
+    """Renew every watch that expires soon; return how many were renewed.
+
+    One user's failure does not stop the others; if any failed for a passing reason,
+    ``TransientError`` is raised at the end so the task retries (only those are still due).
+    """
     from accounts.models import User
 
     soon = timezone.now() + RENEW_BEFORE
@@ -45,14 +49,21 @@ def renew_all() -> int:
         sync_state__watch_expiration__gt=soon
     )
     renewed = 0
+    postponed = 0
     for user in due:
         try:
             watch(user)
         except UnrecoverableError as exc:
             logger.warning("watch renewal for user %s stopped: %s", user.pk, exc.reason)
             continue
+        except TransientError as exc:
+            logger.warning("watch renewal for user %s postponed: %s", user.pk, exc)
+            postponed += 1
+            continue
         except GoogleError as exc:
             logger.warning("watch renewal for user %s failed: %s", user.pk, exc)
             continue
         renewed += 1
+    if postponed:
+        raise TransientError(f"{postponed} watch renewals postponed ({renewed} renewed)")
     return renewed
