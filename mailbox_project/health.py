@@ -1,12 +1,15 @@
 """``GET /healthz``: is each backing service reachable, and how fast does it answer?
 
 Each probe is one cheap round trip on an already-open connection pool (a ping, a ``hello``),
-with a short timeout, so orchestrators can poll it every second. Failures are reported by
-service name and exception class only: no URLs, credentials or stack traces leave the process.
+with a short timeout, so orchestrators can poll it every second. Everyone gets 200 or 503 and
+each service's ``ok``/``down``; timings, the replica set and error classes (the topology) only
+staff or a caller with ``Authorization: Bearer <HEALTH_TOKEN>`` see. Even then failures are
+reported by exception class only: no URLs, credentials or stack traces leave the process.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import time
 from collections.abc import Callable
@@ -77,11 +80,26 @@ CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
+def may_see_details(request: HttpRequest) -> bool:
+    """Staff (a session, read from MongoDB) or the bearer of ``HEALTH_TOKEN``."""
+    token = settings.HEALTH_TOKEN
+    header = request.headers.get("Authorization", "")
+    if token and header.startswith("Bearer "):
+        return hmac.compare_digest(header.removeprefix("Bearer ").encode(), token.encode())
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Return 200 with per-service timings when all are up, else 503 naming what is down."""
+    """Return 200 when every service is up, else 503; each service is "ok" or "down"."""
     results = {name: _probe(check) for name, check in CHECKS.items()}
     down = [name for name, result in results.items() if not result["ok"]]
-    body = {"status": "down" if down else "ok", "down": down, "services": results}
+    body: dict[str, Any] = {
+        "status": "down" if down else "ok",
+        "services": {name: "ok" if result["ok"] else "down" for name, result in results.items()},
+    }
+    if may_see_details(request):
+        body |= {"down": down, "details": results}
     return JsonResponse(body, status=503 if down else 200)

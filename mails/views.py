@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from mailbox_project import ratelimit
+from mailbox_project import ratelimit, redis_outage
 from mails import push, status, tasks
 from mails.annotations import Badge, badges_for
 from mails.api import SEARCH_FIELDS, BadParameter, parse_search_params
@@ -184,8 +184,14 @@ def sync_now(request: HttpRequest) -> HttpResponseRedirect:
         return redirect("mails:list")
     if user.needs_reconnect:
         messages.error(request, "Reconnect Gmail first: Mailbox has no access to it.")
-    else:
+        return redirect("mails:list")
+    try:
         tasks.wake(user.pk)
+    except redis_outage.ERRORS as exc:
+        # Redis (the broker and the sync's bookkeeping) is down: nothing was queued.
+        logger.warning("sync now for user %s not queued: %s", user.pk, type(exc).__name__)
+        messages.error(request, "Sync cannot be queued now: try again shortly.")
+    else:
         messages.info(request, "Syncing now.")
     return redirect("mails:list")
 

@@ -190,7 +190,9 @@ def test_with_redis_down_requests_pass_with_a_warning(
             response = client.post(reverse("mails:sync_now"), follow=True)
             assert response.status_code == 200
             assert "A sync was just asked for" not in response.content.decode()
-    assert "Redis is unavailable" in caplog.text
+    # The cache ignores Redis errors (DJANGO_REDIS_IGNORE_EXCEPTIONS): the limiter's count is
+    # missing, RATELIMIT_FAIL_OPEN lets the request through, and the cache logs the warning.
+    assert "Redis cache unavailable, bypassed" in caplog.text
     app.control.purge()
 
 

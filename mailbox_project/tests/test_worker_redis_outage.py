@@ -10,7 +10,6 @@ it through a transport already detached (``AttributeError: 'NoneType' object has
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,6 @@ INCLUDE = "mailbox_project.tests.celery_tasks"
 # plus the sync interval (the settings refuse anything else).
 VISIBILITY_TIMEOUT = 60
 OUTAGE_SECONDS = 5
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
 
 
 def broker_app(server: PrivateRedis, monkeypatch: pytest.MonkeyPatch) -> Celery:

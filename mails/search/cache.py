@@ -8,13 +8,17 @@ not messages: the page is re-read by id, which is cheap, and bodies stay out of 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
+from mailbox_project import redis_outage
 from mails import versions
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -23,10 +27,21 @@ class CachedPage:
     next_cursor: str | None
 
 
-def key(user_id: Any, query: str, page_size: int, include_body: bool) -> str:
-    """Return the cache key of a first page; it includes the current mailbox version."""
+def key(user_id: Any, query: str, page_size: int, include_body: bool) -> str | None:
+    """Return the cache key of a first page; it includes the current mailbox version.
+
+    None when the version cannot be read (Redis down): without it no cached page is known to
+    be current, so the search is served uncached.
+    """
+    try:
+        version = versions.current(user_id)
+    except redis_outage.ERRORS as exc:
+        logger.warning(
+            "search served uncached: mailbox version unavailable (%s)", type(exc).__name__
+        )
+        return None
     digest = hashlib.sha256(f"{query}\x00{page_size}\x00{int(include_body)}".encode()).hexdigest()
-    return f"search:{user_id}:{versions.current(user_id)}:{digest[:32]}"
+    return f"search:{user_id}:{version}:{digest[:32]}"
 
 
 def get(cache_key: str) -> CachedPage | None:

@@ -74,6 +74,7 @@ def search(
     cache_key = None
     if position is None and now is None:
         cache_key = cache.key(user.pk, canonical, size, include_body)
+    if cache_key:
         cached = _cached_page(user, cache_key, include_body)
         if cached is not None:
             return SearchPage(cached[0], cached[1], None, highlight_terms(node), canonical)
