@@ -461,6 +461,9 @@ GMAIL_QUOTA_HEADROOM = env.floating("GMAIL_QUOTA_HEADROOM", 0.95, minimum=0.1)
 SYNC_PAGE_SIZE = min(500, env.integer("SYNC_PAGE_SIZE", 500, minimum=1))
 # Slack for queueing delays before a silent sync chain counts as dead and beat restarts it.
 SYNC_CHAIN_GRACE = env.integer("SYNC_CHAIN_GRACE", 30, minimum=1)
+# A running sync step renews its chain and lock every quarter of this many seconds; a chain
+# silent for longer (its worker was killed) is restarted by the next dispatch (every 15 s).
+SYNC_HEARTBEAT_TTL = env.integer("SYNC_HEARTBEAT_TTL", 20, minimum=2)
 # Seconds between syncs of an active person's mailbox (well under the visibility timeout).
 SYNC_INTERVAL = env.integer("SYNC_INTERVAL", 60, minimum=1)
 # Keep syncing while the person was seen within this many seconds (from last_seen_at).
@@ -485,7 +488,8 @@ if GMAIL_PUSH_TOPIC and not (PUSH_WEBHOOK_TOKEN or PUSH_OIDC_AUDIENCE) and not D
 
 CELERY_BEAT_SCHEDULE.update(
     {
-        "dispatch-syncs": _beat("mails.tasks.dispatch_syncs", 60.0, expires=55),
+        # Often: it is what restarts a dead chain (see SYNC_HEARTBEAT_TTL).
+        "dispatch-syncs": _beat("mails.tasks.dispatch_syncs", 15.0, expires=14),
         "renew-watches": _beat(
             "mails.tasks.renew_watches", crontab(minute=17, hour=3), expires=3500
         ),

@@ -1,11 +1,16 @@
 """Who syncs when: one self-rescheduling chain per user, guarded by Redis.
 
 - A *chain* is a sequence of ``sync_mailbox`` tasks carrying one chain id. Redis holds the
-  user's live chain id (``SET NX`` with a TTL refreshed by every step), so two sign-ins or two
-  workers never start two chains; a task whose id is not the live one is a stray duplicate
-  (a redelivery, an old chain) and exits.
-- A *lock* (Redis, with expiry) makes sure one step runs per user at a time. It is released
-  before the chain reschedules itself.
+  user's live chain id (``SET NX``), so two sign-ins or two workers never start two chains; a
+  task whose id is not the live one is a stray duplicate (a redelivery, an old chain) and exits.
+- The chain id's TTL is a *heartbeat*, not a lease covering the longest possible step: a
+  running step refreshes it every few seconds from a background thread (``heartbeat``), and a
+  step waiting in the queue or on a countdown is covered until it is due plus
+  ``SYNC_CHAIN_GRACE``. A killed worker's chain therefore expires within
+  ``SYNC_HEARTBEAT_TTL`` seconds, and the next dispatcher run starts a new one; should the old
+  chain still be alive after all, its next refresh fails and it exits (compare-and-set).
+- A *lock* (Redis, with the same heartbeat) makes sure one step runs per user at a time. It is
+  released before the chain reschedules itself.
 - A *wake-up* (push notification, "Sync now") marks the mailbox dirty: a running chain sees the
   mark and runs again at once; an idle chain is woken by a one-off step.
 - The beat dispatcher restarts chains for active users whose chain died (a worker crash).
@@ -13,17 +18,30 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 from django.conf import settings
 from django_redis import get_redis_connection
 from redis import Redis
+from redis.exceptions import LockError, RedisError
 from redis.lock import Lock
+
+logger = logging.getLogger(__name__)
 
 # Delete a key only if it still holds our value (a chain must not end its successor).
 _COMPARE_AND_DELETE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+# Refresh a key's TTL only if it still holds our value; 1 if it did.
+_COMPARE_AND_EXPIRE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return 0
 """
 
@@ -37,14 +55,22 @@ def _key(kind: str, user_id: Any) -> str:
 
 
 def chain_ttl() -> int:
-    """Seconds a chain stays live without a step: the interval plus one task's longest run."""
+    """Seconds a wake-up mark lasts: the interval plus one task's longest run."""
     return int(settings.SYNC_INTERVAL + settings.CELERY_TASK_TIME_LIMIT + settings.SYNC_CHAIN_GRACE)
 
 
+def due_ttl(countdown: float = 0) -> int:
+    """Seconds a chain stays live while its next step waits: until due, plus queueing slack."""
+    return int(countdown + settings.SYNC_CHAIN_GRACE)
+
+
 def claim_chain(user_id: Any) -> str | None:
-    """Return a new chain id if no chain is live for the user, else None."""
+    """Return a new chain id if no chain is live for the user, else None.
+
+    The caller queues the chain's first step at once, so the claim lasts as a queued step does.
+    """
     chain_id = uuid.uuid4().hex
-    claimed = _redis().set(_key("chain", user_id), chain_id, nx=True, ex=chain_ttl())
+    claimed = _redis().set(_key("chain", user_id), chain_id, nx=True, ex=due_ttl())
     return chain_id if claimed else None
 
 
@@ -53,12 +79,14 @@ def live_chain(user_id: Any) -> str | None:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def keep_chain_alive(user_id: Any, chain_id: str) -> bool:
-    """Refresh the chain's TTL; return False when ``chain_id`` is not the user's live chain."""
-    if live_chain(user_id) != chain_id:
-        return False
-    _redis().expire(_key("chain", user_id), chain_ttl())
-    return True
+def keep_chain_alive(user_id: Any, chain_id: str, ttl: int | None = None) -> bool:
+    """Keep the chain live ``ttl`` more seconds (a heartbeat's by default).
+
+    Return False, changing nothing, when ``chain_id`` is not the user's live chain.
+    """
+    seconds = settings.SYNC_HEARTBEAT_TTL if ttl is None else ttl
+    key = _key("chain", user_id)
+    return bool(_redis().eval(_COMPARE_AND_EXPIRE, 1, key, chain_id, max(1, int(seconds))))
 
 
 def end_chain(user_id: Any, chain_id: str) -> None:
@@ -66,15 +94,46 @@ def end_chain(user_id: Any, chain_id: str) -> None:
 
 
 def step_lock(user_id: Any) -> Lock:
-    """Return the per-user lock one sync step holds; it expires with the task's time limit."""
+    """Return the per-user lock one sync step holds; ``heartbeat`` keeps it while it runs."""
     return cast(
         Lock,
         _redis().lock(
             _key("lock", user_id),
-            timeout=settings.CELERY_TASK_TIME_LIMIT + settings.SYNC_CHAIN_GRACE,
+            timeout=settings.SYNC_HEARTBEAT_TTL,
             blocking=False,
+            # The heartbeat thread extends it, so its token must not be thread-local.
+            thread_local=False,
         ),
     )
+
+
+@contextmanager
+def heartbeat(user_id: Any, chain_id: str | None, lock: Lock) -> Iterator[None]:
+    """Keep the step's lock, and its chain live, while the body runs (a background thread).
+
+    A killed worker stops beating, so both expire within ``SYNC_HEARTBEAT_TTL`` seconds.
+    """
+    stop = threading.Event()
+    period = max(0.5, settings.SYNC_HEARTBEAT_TTL / 4)
+
+    def beat() -> None:
+        while not stop.wait(period):
+            try:
+                lock.reacquire()
+                if chain_id is not None and not keep_chain_alive(user_id, chain_id):
+                    # Replaced by a new chain; the lock still keeps the two apart, and this
+                    # chain exits instead of rescheduling.
+                    logger.warning("sync chain %s of user %s was replaced", chain_id, user_id)
+            except (LockError, RedisError) as exc:
+                logger.warning("sync heartbeat of user %s failed: %s", user_id, exc)
+
+    thread = threading.Thread(target=beat, name="sync-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def mark_dirty(user_id: Any) -> None:

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import Task
+from celery.exceptions import Retry
 from django.conf import settings
 from django.utils import timezone
 from redis.exceptions import LockError
@@ -95,11 +96,18 @@ def sync_mailbox(
     if not lock.acquire():
         # Another step runs; it sees the dirty mark. A chain must not vanish here, so it
         # comes back shortly; a one-off wake-up has nothing more to do.
-        if chain_id:
+        if chain_id and scheduling.keep_chain_alive(user_id, chain_id, scheduling.due_ttl(2)):
             sync_mailbox.apply_async((user_id, chain_id), countdown=2)
         return "busy"
     try:
-        result = _run_step(self, user, chain_id, full)
+        with scheduling.heartbeat(user_id, chain_id, lock):
+            result = _run_step(self, user, chain_id, full)
+    except Exception as exc:
+        if chain_id:
+            # Live through the wait for the retry, and no longer: then beat restarts it.
+            ttl = scheduling.due_ttl(_retry_delay(self, exc))
+            scheduling.keep_chain_alive(user_id, chain_id, ttl)
+        raise
     finally:
         _release(lock)
     logger.info(
@@ -112,11 +120,21 @@ def sync_mailbox(
     return result.summary() if result else "ended"
 
 
+def _retry_delay(task: Task[Any, Any], error: Exception) -> float:
+    """Return the longest Celery may wait before retrying after ``error``."""
+    if isinstance(error, Retry) and isinstance(error.when, int | float):
+        return float(error.when)
+    backoff = float(getattr(task, "retry_backoff", 0) or 0)
+    cap = float(getattr(task, "retry_backoff_max", RETRY_BACKOFF_CAP) or RETRY_BACKOFF_CAP)
+    retries = int(task.request.retries or 0)
+    return min(cap, backoff * float(2**retries))
+
+
 def _release(lock: Any) -> None:
     try:
         lock.release()
     except LockError:
-        # It expired while the step ran (a step longer than the task time limit + grace).
+        # It expired while the step ran: its heartbeat could not reach Redis for a while.
         logger.warning("sync lock expired before release")
 
 
@@ -148,12 +166,16 @@ def _reschedule(user: User, chain_id: str, result: sync.StepResult | None) -> No
     if result is None:
         return
     if result.more or scheduling.take_dirty(user.pk):
-        sync_mailbox.apply_async((str(user.pk), chain_id))
+        countdown = 0
     elif _active(user):
-        sync_mailbox.apply_async((str(user.pk), chain_id), countdown=settings.SYNC_INTERVAL)
+        countdown = settings.SYNC_INTERVAL
     else:
         # The person has not been seen for a while: stop until they come back.
         scheduling.end_chain(user.pk, chain_id)
+        return
+    # Live until the next step is due (and a little longer); unless replaced meanwhile.
+    if scheduling.keep_chain_alive(user.pk, chain_id, scheduling.due_ttl(countdown)):
+        sync_mailbox.apply_async((str(user.pk), chain_id), countdown=countdown)
 
 
 @app.task(base=RetryingTask, name="mails.tasks.dispatch_syncs", ignore_result=True, max_retries=3)
