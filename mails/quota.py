@@ -35,10 +35,15 @@ MAX_DECREASE = 0.9
 MIN_DECREASE = 0.25
 # ... but a handful of calls is too small a sample for more than halving.
 SMALL_SAMPLE = 10
+# A burst (and our bucket) holds at most this share of the limit: Google's bucket holds about
+# one second of quota, and the slack absorbs bursts that arrive closer together than they were
+# sent — and, while the limit is being learned, keeps a second burst from going out with the
+# first before the first's refusals have lowered it.
+BURST_SHARE = 0.5
 # A sleeping reservation checks this often whether the limit was lowered meanwhile.
-RECHECK_SECONDS = 0.5
+RECHECK_SECONDS = 0.2
 
-# KEYS[1] bucket, KEYS[2] learned limit; ARGV configured limit, headroom, cost.
+# KEYS[1] bucket, KEYS[2] learned limit; ARGV configured limit, headroom, cost, burst share.
 # Returns {seconds to wait, epoch, limit} as strings.
 _RESERVE = """
 local now_parts = redis.call('TIME')
@@ -47,7 +52,7 @@ local learned = redis.call('HMGET', KEYS[2], 'limit', 'epoch')
 local limit = math.min(tonumber(ARGV[1]), tonumber(learned[1]) or tonumber(ARGV[1]))
 local epoch = learned[2] or '0'
 local rate = limit * tonumber(ARGV[2])
-local capacity = limit
+local capacity = limit * tonumber(ARGV[4])
 local cost = tonumber(ARGV[3])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1]) or capacity
@@ -138,11 +143,12 @@ class QuotaBucket:
         """Return how many calls of ``cost_each`` one burst may hold (at most Gmail's 50)."""
         if not self.enabled:
             return 50
-        return max(1, min(50, int(self.limit() // cost_each)))
+        return max(1, min(50, int(self.limit() * BURST_SHARE // cost_each)))
 
     def _reserve_units(self, units: float) -> tuple[float, int]:
         wait, epoch, _ = self._reserve(
-            keys=[self.key, self.learned_key], args=[self.configured, self.headroom, units]
+            keys=[self.key, self.learned_key],
+            args=[self.configured, self.headroom, units, BURST_SHARE],
         )
         return float(wait), int(epoch)
 
