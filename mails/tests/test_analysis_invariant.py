@@ -8,6 +8,7 @@ tracker has placed it; ``reconcile_pending`` queues whatever stayed pending too 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.core.management import call_command
 from analysis import cache
 from analysis import tasks as analysis_tasks
 from mailbox_project.mongo import get_database
+from mailbox_project.testing import wait_until
 from mails import gmail, sync
 from mails.models import Message, SyncState
 from mails.signals import messages_stored
@@ -147,3 +149,134 @@ def test_a_cached_analysis_clears_the_marker_and_reaches_the_tracker(mailbox_own
     again = set(ApplicationEmail.objects.filter(user=user).values_list("message_id", flat=True))
     assert again == placed
     assert pending_ids(user) == set()
+
+
+# --- The kill drill ------------------------------------------------------------------------------
+
+# Short limits so a killed chain is restarted in seconds; the same in both processes.
+FAST = {
+    "SYNC_INTERVAL": "1",
+    "SYNC_CHAIN_GRACE": "2",
+    "CELERY_TASK_TIME_LIMIT": "8",
+    "CELERY_TASK_SOFT_TIME_LIMIT": "6",
+    # One page of three batches fetched one after another: a batch stays written but not yet
+    # announced while the next is fetched, and that is where the first kill lands.
+    "SYNC_PAGE_SIZE": "150",
+    "GMAIL_FETCH_THREADS": "1",
+    "ANALYSIS_BATCH_SIZE": "25",
+}
+
+
+def placed_ids(user: Any) -> set[str]:
+    documents = get_database()["job_application_emails"].find({"user_id": user.pk})
+    return {d["message_id"] for d in documents}
+
+
+def job_email_ids(user: Any) -> set[str]:
+    """The stored messages the tracker must hold: those whose analysis is a job status."""
+    from analysis.models import TRACKED_STATUSES
+
+    documents = get_database()["email_analysis_cache"].find({"user_id": user.pk})
+    return {d["message_id"] for d in documents if d["result"].get("status") in TRACKED_STATUSES}
+
+
+def free_tracker_lock(user: Any) -> None:
+    """Drop the tracker lock a killed worker may have held.
+
+    Otherwise the next placement waits out the lock's 300 s expiry (``applications.LOCK_SECONDS``)
+    and the drill would measure that wait, not whether anything is lost.
+    """
+    from django.conf import settings
+    from django_redis import get_redis_connection
+
+    get_redis_connection("default").delete(f"{settings.CACHE_KEY_PREFIX}:tracker:{user.pk}")
+
+
+def queue_drained(user: Any) -> Any:
+    """A predicate: the analysed count stayed put for three seconds (the queue ran dry)."""
+    seen = {"count": -1, "since": time.monotonic()}
+
+    def drained() -> bool:
+        count = len(analysed_ids(user))
+        if count != seen["count"]:
+            seen.update(count=count, since=time.monotonic())
+        return time.monotonic() - seen["since"] >= 3
+
+    return drained
+
+
+@pytest.mark.slow
+def test_killing_workers_mid_sync_and_mid_analysis_loses_no_analysis(
+    mailbox_owner, google, settings, celery_workers
+) -> None:
+    from django.utils import timezone
+
+    from accounts.models import User
+    from mails import tasks as mail_tasks
+
+    user = mailbox_owner
+    for name, value in FAST.items():
+        setattr(settings, name, int(value))
+    env = {**FAST, "GOOGLE_EMULATOR_URL": google.url}
+    User.objects.filter(pk=user.pk).update(last_seen_at=timezone.now())
+    for _ in range(90):
+        google.emulator.deliver(user.email, kind="job")
+    google.emulator.set_faults(user.email, 0.0, latency_ms=300)
+    gmail_ids = set(emulator_view(google, user.email))
+
+    def syncing() -> bool:
+        mail_tasks.dispatch_syncs()  # what beat does every minute: restart a dead chain
+        return True
+
+    # 1. Killed mid-sync: batches written, their announcement never sent.
+    worker = celery_workers("mid-sync", env=env)
+    mail_tasks.start_sync(user.pk)
+    wait_until(lambda: stored_ids(user), 90, "a first batch stored")
+    worker.kill()
+    free_tracker_lock(user)
+    after_sync_kill = (len(stored_ids(user)), len(analysed_ids(user)))
+
+    # 2. Killed mid-analysis: a batch taken off the queue, never finished nor acknowledged.
+    worker = celery_workers("mid-analysis", env=env)
+    wait_until(
+        lambda: syncing() and len(analysed_ids(user)) > after_sync_kill[1] + 10,
+        90,
+        "analysis to be under way",
+    )
+    worker.kill()
+    free_tracker_lock(user)
+    after_analysis_kill = (len(stored_ids(user)), len(analysed_ids(user)))
+
+    # 3. A survivor finishes the sync; whatever the kills left pending is reconciled.
+    celery_workers("survivor", env=env)
+    wait_until(
+        lambda: syncing() and SyncState.objects.get(user=user).phase == SyncState.Phase.PARTIAL,
+        120,
+        "the full sync to finish",
+    )
+    # What the kills left: stored, never to be analysed without the reconciliation.
+    wait_until(queue_drained(user), 60, "the queued analyses to finish")
+    stranded = len(stored_ids(user) - analysed_ids(user))
+    settings.ANALYSIS_PENDING_GRACE = 0  # beat's reconciliation, without the few minutes' wait
+
+    last_run = [0.0]
+
+    def settled() -> bool:
+        if time.monotonic() - last_run[0] > 5:  # beat's period, shortened
+            analysis_tasks.reconcile_pending()
+            last_run[0] = time.monotonic()
+        return not pending_ids(user)
+
+    wait_until(settled, 120, "nothing pending")
+    stored = stored_ids(user)
+    print(
+        f"stored/analysed after the mid-sync kill: {after_sync_kill}, after the mid-analysis "
+        f"kill: {after_analysis_kill}; left unanalysed by the kills: {stranded}; "
+        f"in Gmail {len(gmail_ids)}, stored {len(stored)}, "
+        f"analysed {len(analysed_ids(user))}, placed {len(placed_ids(user))}"
+    )
+    assert stored == gmail_ids
+    assert analysed_ids(user) == stored
+    jobs = job_email_ids(user)
+    assert len(jobs) >= 90
+    assert placed_ids(user) == jobs
