@@ -14,13 +14,10 @@ from accounts.tokens.mongo import COLLECTIONS as TOKEN_COLLECTIONS
 from google_emulator.config import DEFAULT_REDIRECT_URIS, EmulatorConfig
 from google_emulator.testing import EmulatorServer
 from mailbox_project.mongo import get_database
-from mailbox_project.testing import WorkerProcess, start_worker
+from mailbox_project.testing import LIVE_SERVER_PORTS, WorkerProcess, start_worker
 
 pytest_plugins = ["google_emulator.pytest_plugin"]
 
-# The Django test client's host, and the fixed addresses pytest-django's live server may take:
-# 8089 by default (pyproject's addopts); parallel runs pass `--liveserver 127.0.0.1:809N`.
-LIVE_SERVER_PORTS = range(8089, 8096)
 TEST_REDIRECT_URIS = (
     "http://testserver/complete/google-oauth2/",
     *(f"http://127.0.0.1:{port}/complete/google-oauth2/" for port in LIVE_SERVER_PORTS),

@@ -19,6 +19,9 @@ from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(settings.BASE_DIR)
+# The fixed ports pytest-django's live server may take, which the test emulator accepts in
+# redirect URIs: 8089 by default (pyproject's addopts); parallel runs pass `--liveserver`.
+LIVE_SERVER_PORTS = range(8089, 8096)
 
 
 def wait_until(predicate: Callable[[], object], timeout: float, what: str) -> None:

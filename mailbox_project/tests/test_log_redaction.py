@@ -27,7 +27,7 @@ from accounts import api_tokens
 from accounts.models import User
 from accounts.tests import oauth_flow
 from mailbox_project.logredact import RedactSecrets, redact
-from mailbox_project.testing import process_environment, wait_until
+from mailbox_project.testing import LIVE_SERVER_PORTS, process_environment, wait_until
 
 SEARCH_WORD = "zanzibarquux"
 BASIC = base64.b64encode(b"someone@example.com:hunter2-basic-secret").decode()
@@ -178,9 +178,22 @@ def gunicorn(google, tmp_path: Path, live_server_port: int) -> Iterator[Gunicorn
 
 @pytest.fixture
 def live_server_port(request: pytest.FixtureRequest) -> int:
-    # The emulator accepts redirects to the live-server ports only (conftest TEST_REDIRECT_URIS).
+    """A port the emulator accepts redirects to (conftest's) that nothing listens on yet.
+
+    Not the live server's own port: once any test has used pytest-django's session-wide live
+    server it still listens there, and it would answer in gunicorn's place.
+    """
     address = str(request.config.getoption("liveserver") or "127.0.0.1:8089")
-    return int(address.rsplit(":", 1)[1])
+    taken = int(address.rsplit(":", 1)[1])
+    for port in LIVE_SERVER_PORTS:
+        if port != taken and _free(port):
+            return port
+    raise AssertionError(f"no free port among {list(LIVE_SERVER_PORTS)}")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 @pytest.mark.slow
