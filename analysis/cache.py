@@ -37,7 +37,6 @@ from bson.errors import InvalidId
 from cachetools import TTLCache
 from django.conf import settings
 from django.utils import timezone
-from django_redis import get_redis_connection
 from pymongo import UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
@@ -48,6 +47,7 @@ from analysis import cache_metrics as metrics
 from analysis.classify import classifier_version
 from analysis.models import EmailAnalysis
 from mailbox_project.mongo import get_database
+from mailbox_project.redis import connection
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ def _new_generation(redis: Redis, user: str) -> None:
 
 
 def _redis() -> Redis:
-    return get_redis_connection("default")  # type: ignore[no-any-return]
+    return connection()
 
 
 def _l2_key(user: str, version: str, message_id: str) -> str:

@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django_redis import get_redis_connection
 from redis import Redis
 from redis.exceptions import RedisError
+
+from mailbox_project.redis import connection
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ os.register_at_fork(after_in_child=_after_fork)
 
 
 def _redis() -> Redis:
-    return get_redis_connection("default")  # type: ignore[no-any-return]
+    return connection()
 
 
 def add(counts: Mapping[str, int]) -> None:

@@ -22,7 +22,8 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django_redis import get_redis_connection
+
+from mailbox_project.redis import connection
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ class QuotaBucket:
         self.headroom = float(settings.GMAIL_QUOTA_HEADROOM)
         self.key = f"{settings.CACHE_KEY_PREFIX}:gmail-quota:{user_id}"
         self.learned_key = f"{settings.CACHE_KEY_PREFIX}:gmail-quota-learned:{user_id}"
-        self._redis = get_redis_connection("default")
+        self._redis = connection()
         self._reserve = self._redis.register_script(_RESERVE)
         self._report = self._redis.register_script(_REPORT)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django_redis import get_redis_connection
+
+from mailbox_project.redis import connection
 
 
 def _key(user_id: Any) -> str:
@@ -17,10 +18,10 @@ def _key(user_id: Any) -> str:
 
 def current(user_id: Any) -> int:
     """Return the user's mailbox version (0 before the first write)."""
-    value = get_redis_connection("default").get(_key(user_id))
+    value = connection().get(_key(user_id))
     return int(value) if value else 0
 
 
 def bump(user_id: Any) -> int:
     """Mark the user's mailbox as changed; return the new version."""
-    return int(get_redis_connection("default").incr(_key(user_id)))
+    return int(connection().incr(_key(user_id)))
