@@ -16,13 +16,14 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-import redis
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from redis import Redis
 
 from mailbox_project.mongo import get_database
+from mailbox_project.redis import client
 
 logger = logging.getLogger(__name__)
 
@@ -48,12 +49,10 @@ def check_mongodb() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def _redis_client(url: str) -> redis.Redis:
+def _redis_client(url: str) -> Redis:
     # One pooled client per URL for the life of the process: a new TCP connection per poll
     # would cost more than the ping it carries.
-    return redis.Redis.from_url(
-        url, socket_timeout=PROBE_TIMEOUT_SECONDS, socket_connect_timeout=PROBE_TIMEOUT_SECONDS
-    )
+    return client(url, timeout=PROBE_TIMEOUT_SECONDS)
 
 
 def check_redis() -> dict[str, Any]:

@@ -22,9 +22,9 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Protocol
 
 import redis
-from redis.backoff import NoBackoff
 from redis.client import PubSub
-from redis.retry import Retry
+
+from mailbox_project.redis import client
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +54,7 @@ class RedisInvalidations:
         # Our own messages come back to us too; the cache already applied them.
         self._origin = uuid.uuid4().hex
         # One quick attempt: a revocation must not hang on a Redis that is down.
-        self._publisher = redis.Redis.from_url(
-            url, socket_connect_timeout=1, socket_timeout=1, retry=Retry(NoBackoff(), 0)
-        )
+        self._publisher = client(url, timeout=1, retry=False)
         self._stopped = threading.Event()
         self._listening = threading.Event()
         self._thread: threading.Thread | None = None
@@ -114,10 +112,8 @@ class RedisInvalidations:
                 delay = min(delay * 2, 5.0)
 
     def _listen(self) -> None:
-        client = redis.Redis.from_url(
-            self._url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10
-        )
-        pubsub = PubSub(client.connection_pool)
+        subscriber = client(self._url, timeout=5, connect_timeout=2, health_check_interval=10)
+        pubsub = PubSub(subscriber.connection_pool)
         try:
             pubsub.subscribe(self._channel)
             while not self._stopped.is_set():
@@ -126,7 +122,7 @@ class RedisInvalidations:
                     self._dispatch(message)
         finally:
             pubsub.close()
-            client.close()
+            subscriber.close()
 
     def _dispatch(self, message: dict[str, Any]) -> None:
         if message["type"] == "subscribe":
