@@ -23,7 +23,7 @@ from analysis.models import EmailAnalysis
 from analysis.signals import analysis_removed, analysis_stored
 from mailbox_project.mongo import get_database
 from mails.models import Message
-from mails.sync import PENDING_FIELD
+from mails.store import PENDING_FIELD
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +199,7 @@ def _settle_cached(user_id: Any, results: dict[str, Result]) -> None:
 
 
 def clear_pending(user_id: Any, gmail_ids: list[str]) -> None:
-    """Mark these messages of the user as analysed (see ``mails.sync.PENDING_FIELD``)."""
+    """Mark these messages of the user as analysed (see ``mails.store.PENDING_FIELD``)."""
     if not gmail_ids:
         return
     _messages().update_many(

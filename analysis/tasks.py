@@ -37,7 +37,7 @@ def enqueue(user_id: Any, gmail_ids: Sequence[str], *, force: bool = False) -> i
     """Queue analysis of these messages in batches of ``ANALYSIS_BATCH_SIZE``; return batches.
 
     A broker outage is logged, not raised: the sync that calls this must not fail over it. The
-    messages stay pending (``mails.sync.PENDING_FIELD``) and ``reconcile_pending`` queues them
+    messages stay pending (``mails.store.PENDING_FIELD``) and ``reconcile_pending`` queues them
     once the broker is back.
     """
     size = settings.ANALYSIS_BATCH_SIZE

@@ -5,7 +5,7 @@ hundred words, so every word matches a tenth of the mailbox: useless for measuri
 Real mail has a long-tailed vocabulary (Zipf's law), a few correspondents who write most of it,
 bodies from one line to pages, and a minority of messages with attachments. This generator gives
 that, deterministically from a seed, and hands the messages to the real store path
-(``mails.sync.store_fetched``), so parsing and search indexing are what the sync does.
+(``mails.store.store_fetched``), so parsing and search indexing are what the sync does.
 """
 
 from __future__ import annotations

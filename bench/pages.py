@@ -50,7 +50,7 @@ from mails.gmail import FetchResult  # noqa: E402
 from mails.highlight import highlight, linkify  # noqa: E402
 from mails.models import Message, SyncState  # noqa: E402
 from mails.search.service import search  # noqa: E402
-from mails.sync import store_fetched  # noqa: E402
+from mails.store import store_fetched  # noqa: E402
 
 SEED = 20261121
 OWNER = Person("Pages Owner", "pages@bench.test")

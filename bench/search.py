@@ -59,7 +59,7 @@ from mails import versions  # noqa: E402
 from mails.gmail import FetchResult  # noqa: E402
 from mails.models import Message, SyncState  # noqa: E402
 from mails.search.service import search  # noqa: E402
-from mails.sync import store_fetched  # noqa: E402
+from mails.store import store_fetched  # noqa: E402
 
 SEED = 20261120
 OWNERS = (Person("Bench Owner", "owner@bench.test"), Person("Bench Other", "other@bench.test"))

@@ -12,18 +12,19 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import google.auth.credentials
 import httplib2
 from django.conf import settings
+from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
-from googleapiclient.http import BatchHttpRequest
+from googleapiclient.http import BatchHttpRequest, build_http
 
 from accounts import google as google_oauth
 from accounts.errors import GoogleError, TransientError, UnrecoverableError
@@ -33,10 +34,12 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 __all__ = [
     "GmailClient",
     "HistoryExpired",
+    "MalformedResponse",
     "MessageGone",
     "RateLimited",
     "TransientError",
@@ -52,6 +55,7 @@ GET_FIELDS = "id,threadId,labelIds,snippet,historyId,internalDate,sizeEstimate,p
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 32.0
+# Per HTTP call to Gmail (each batch is one call): a dead connection must not hang a worker.
 HTTP_TIMEOUT_SECONDS = 60
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 GONE_USER_REASONS = {"failedPrecondition", "accountDisabled", "domainPolicy"}
@@ -73,11 +77,165 @@ class MessageGone(GoogleError):
     """messages.get answered 404: the message was deleted since it was listed."""
 
 
+class MalformedResponse(TransientError):
+    """Gmail answered 2xx with a body that is not what its API reference documents.
+
+    Treated as transient: nothing is written before a response is validated, so retrying
+    loses nothing, and a garbled body (a proxy, a partial outage) is more likely to pass than
+    a documented response shape to change. If it persists, the task's retries run out and
+    the sync chain tries again later, with the error on the sync state for staff to see.
+    """
+
+
+def _field(body: Mapping[str, Any], key: str, kind: type[T], default: T | None = None) -> T:
+    """Return ``body[key]`` as ``kind`` (ints also from their decimal text), or raise."""
+    value = body.get(key, default)
+    if kind is int and isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise MalformedResponse(f"Gmail response field {key!r}: {type(value).__name__}")
+    return value
+
+
+def _mapping(value: object, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise MalformedResponse(f"Gmail {what} is not an object: {type(value).__name__}")
+    return value
+
+
+def _items(body: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    """Return the objects listed under ``key`` (absent means none), or raise."""
+    return [_mapping(item, key) for item in _field(body, key, list, [])]
+
+
+def _message_id(item: Mapping[str, Any]) -> str:
+    return _field(_mapping(item.get("message"), "history message"), "id", str)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """users.getProfile: the mailbox's address, size and current history id."""
+
+    email_address: str
+    messages_total: int
+    history_id: int
+
+    @classmethod
+    def from_api(cls, body: object) -> Profile:
+        body = _mapping(body, "profile")
+        return cls(
+            _field(body, "emailAddress", str),
+            _field(body, "messagesTotal", int, 0),
+            _field(body, "historyId", int),
+        )
+
+
 @dataclass(frozen=True)
 class ListPage:
+    """One messages.list page."""
+
     ids: list[tuple[str, str]]  # (message id, thread id), newest first
     next_page_token: str | None
     result_size_estimate: int
+
+    @classmethod
+    def from_api(cls, body: object) -> ListPage:
+        body = _mapping(body, "messages.list page")
+        ids = [
+            (_field(m, "id", str), _field(m, "threadId", str, "")) for m in _items(body, "messages")
+        ]
+        token = _field(body, "nextPageToken", str, "") or None
+        return cls(ids, token, _field(body, "resultSizeEstimate", int, 0))
+
+
+@dataclass(frozen=True)
+class LabelChange:
+    """Labels added to or removed from one message."""
+
+    gmail_id: str
+    op: Literal["add", "remove"]
+    label_ids: tuple[str, ...]
+
+
+LABEL_CHANGE_KEYS: tuple[tuple[str, Literal["add", "remove"]], ...] = (
+    ("labelsAdded", "add"),
+    ("labelsRemoved", "remove"),
+)
+
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    """One history record: what it added, deleted and relabelled, in that order."""
+
+    added: tuple[str, ...]
+    deleted: tuple[str, ...]
+    label_changes: tuple[LabelChange, ...]
+
+    @classmethod
+    def from_api(cls, body: Mapping[str, Any]) -> HistoryRecord:
+        changes = [
+            LabelChange(_message_id(item), op, tuple(_field(item, "labelIds", list)))
+            for key, op in LABEL_CHANGE_KEYS
+            for item in _items(body, key)
+        ]
+        if not all(isinstance(label, str) for c in changes for label in c.label_ids):
+            raise MalformedResponse("Gmail history labelIds holds a non-string")
+        return cls(
+            tuple(_message_id(item) for item in _items(body, "messagesAdded")),
+            tuple(_message_id(item) for item in _items(body, "messagesDeleted")),
+            tuple(changes),
+        )
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One history.list page: its records, oldest first, and the mailbox's history id."""
+
+    records: tuple[HistoryRecord, ...]
+    history_id: int | None
+    next_page_token: str | None
+
+    @classmethod
+    def from_api(cls, body: object) -> HistoryPage:
+        body = _mapping(body, "history.list page")
+        history_id = _field(body, "historyId", int) if "historyId" in body else None
+        return cls(
+            tuple(HistoryRecord.from_api(record) for record in _items(body, "history")),
+            history_id,
+            _field(body, "nextPageToken", str, "") or None,
+        )
+
+
+@dataclass(frozen=True)
+class GmailLabel:
+    """One labels.list entry (entries without an id are skipped: nothing can carry them)."""
+
+    label_id: str
+    name: str
+    system: bool
+
+    @classmethod
+    def list_from_api(cls, body: object) -> list[GmailLabel]:
+        entries = _items(_mapping(body, "labels.list"), "labels")
+        return [
+            cls(str(e["id"]), str(e.get("name") or e["id"]), e.get("type") == "system")
+            for e in entries
+            if e.get("id")
+        ]
+
+
+@dataclass(frozen=True)
+class Watch:
+    """users.watch: the history id push starts from and when the watch expires."""
+
+    history_id: int
+    expiration: datetime
+
+    @classmethod
+    def from_api(cls, body: object) -> Watch:
+        body = _mapping(body, "watch response")
+        millis = _field(body, "expiration", int)
+        return cls(_field(body, "historyId", int), datetime.fromtimestamp(millis / 1000, tz=UTC))
 
 
 @dataclass
@@ -111,6 +269,10 @@ class UserCredentials(google.auth.credentials.Credentials):
 
     def refresh(self, request: Any) -> None:
         self._use(*google_oauth.access_credentials(self._user, rejected=self.token))
+
+
+def _ignore(body: object) -> None:
+    """The response of a call whose body says nothing (users.stop answers empty)."""
 
 
 def _error_details(error: HttpError) -> tuple[int, str, str]:
@@ -180,10 +342,12 @@ class GmailClient:
         """This thread's service: httplib2 connections must not be shared between threads."""
         service = getattr(self._local, "service", None)
         if service is None:
+            http = build_http()
+            http.timeout = HTTP_TIMEOUT_SECONDS
             service = self._local.service = build(
                 "gmail",
                 "v1",
-                credentials=self._credentials,
+                http=AuthorizedHttp(self._credentials, http=http),
                 static_discovery=True,
                 cache_discovery=False,
                 client_options={"api_endpoint": settings.GMAIL_API_ROOT},
@@ -194,9 +358,17 @@ class GmailClient:
     # --- single calls -------------------------------------------------------------------
 
     def _call(
-        self, method: str, request: Any, on_404: Callable[[], GoogleError] | None = None
-    ) -> Any:
-        """Execute one request with quota, retrying rate limits and transient failures."""
+        self,
+        method: str,
+        request: Any,
+        parse: Callable[[object], T],
+        on_404: Callable[[], GoogleError] | None = None,
+    ) -> T:
+        """Execute one request with quota, retrying rate limits and transient failures.
+
+        The response is validated by ``parse`` (a record's ``from_api``) inside the retry
+        loop, so a malformed body is retried like any transient failure.
+        """
         units = cost(method)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             epoch = self.quota.spend(units)
@@ -208,7 +380,11 @@ class GmailClient:
                 error = TransientError(f"{method}: {type(exc).__name__}")
             else:
                 self.quota.report(epoch, ok=1, refused=0, ok_units=units)
-                return response
+                try:
+                    return parse(response)
+                except MalformedResponse as exc:
+                    logger.warning("%s: %s", method, exc)
+                    error = exc
             if isinstance(error, RateLimited):
                 self.quota.report(epoch, ok=0, refused=1)
             if not isinstance(error, TransientError) or attempt == MAX_ATTEMPTS:
@@ -217,10 +393,11 @@ class GmailClient:
             time.sleep(backoff_delay(attempt, retry_after))
         raise AssertionError("unreachable")
 
-    def get_profile(self) -> dict[str, Any]:
-        """Return the profile: emailAddress, messagesTotal, threadsTotal, historyId."""
+    def get_profile(self) -> Profile:
+        """Return the profile: email address, messages total, history id."""
         # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users/getProfile
-        return dict(self._call("getProfile", self._service.users().getProfile(userId="me")))
+        request = self._service.users().getProfile(userId="me")
+        return self._call("getProfile", request, Profile.from_api)
 
     def list_messages(self, page_token: str | None, max_results: int = 500) -> ListPage:
         """Return one page of message ids, newest first, spam and trash included."""
@@ -236,11 +413,9 @@ class GmailClient:
                 fields=LIST_FIELDS,
             )
         )
-        body = self._call("messages.list", request)
-        ids = [(m["id"], m.get("threadId", "")) for m in body.get("messages", [])]
-        return ListPage(ids, body.get("nextPageToken"), int(body.get("resultSizeEstimate", 0)))
+        return self._call("messages.list", request, ListPage.from_api)
 
-    def iter_history(self, start_history_id: int) -> Iterator[dict[str, Any]]:
+    def iter_history(self, start_history_id: int) -> Iterator[HistoryPage]:
         """Yield history.list pages from ``start_history_id``, oldest first.
 
         Raises ``HistoryExpired`` when Gmail no longer has history that old.
@@ -259,27 +434,29 @@ class GmailClient:
                     historyTypes=["messageAdded", "messageDeleted", "labelAdded", "labelRemoved"],
                 )
             )
-            page = self._call("history.list", request, on_404=lambda: HistoryExpired())
+            page = self._call(
+                "history.list", request, HistoryPage.from_api, on_404=lambda: HistoryExpired()
+            )
             yield page
-            page_token = page.get("nextPageToken")
+            page_token = page.next_page_token
             if not page_token:
                 return
 
-    def list_labels(self) -> list[dict[str, Any]]:
-        """Return the mailbox's labels: [{id, name, type ("system" | "user")}, ...]."""
+    def list_labels(self) -> list[GmailLabel]:
+        """Return the mailbox's labels."""
         # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.labels/list
         request = self._service.users().labels().list(userId="me")
-        return list(self._call("labels.list", request).get("labels", []))
+        return self._call("labels.list", request, GmailLabel.list_from_api)
 
-    def watch(self, topic: str) -> dict[str, Any]:
-        """Start push notifications to ``topic``; return {historyId, expiration}."""
+    def watch(self, topic: str) -> Watch:
+        """Start push notifications to ``topic``."""
         # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users/watch
         request = self._service.users().watch(userId="me", body={"topicName": topic})
-        return dict(self._call("watch", request))
+        return self._call("watch", request, Watch.from_api)
 
     def stop_watch(self) -> None:
         """Stop push notifications for this mailbox."""
-        self._call("stop", self._service.users().stop(userId="me"))
+        self._call("stop", self._service.users().stop(userId="me"), _ignore)
 
     # --- batched messages.get -----------------------------------------------------------
 

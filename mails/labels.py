@@ -68,9 +68,8 @@ def query_names(user_id: Any) -> dict[str, tuple[str, ...]]:
 def refresh(user_id: Any, client: GmailClient) -> bool:
     """Store the mailbox's labels from labels.list; return whether anything changed."""
     listed = {
-        str(entry["id"]): (str(entry.get("name") or entry["id"]), _kind(entry))
-        for entry in client.list_labels()
-        if entry.get("id")
+        label.label_id: (label.name, Label.Kind.SYSTEM if label.system else Label.Kind.USER)
+        for label in client.list_labels()
     }
     stored = {
         row[0]: (row[1], row[2])
@@ -105,7 +104,3 @@ def refresh_if_unknown(user_id: Any, label_ids: Iterable[str], client: GmailClie
     logger.info("user %s has %d unknown label ids: refreshing labels", user_id, len(wanted - known))
     refresh(user_id, client)
     return True
-
-
-def _kind(entry: dict[str, Any]) -> str:
-    return Label.Kind.SYSTEM if entry.get("type") == "system" else Label.Kind.USER

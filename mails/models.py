@@ -11,12 +11,12 @@ from django_mongodb_backend.fields import ArrayField
 
 
 class MessageQuerySet(models.QuerySet["Message"]):
-    def for_user(self, user: Any) -> MessageQuerySet:
-        """Every query of mail starts here: one user's messages, never anyone else's."""
-        return self.filter(user=user)
+    def for_user(self, user: object) -> MessageQuerySet:
+        """Every query of mail starts here: one user's messages, never anyone else's.
 
-    def unread(self) -> MessageQuerySet:
-        return self.filter(is_unread=True)
+        ``user`` is a user or a ``UserId``.
+        """
+        return self.filter(user=user)
 
 
 class Message(models.Model):
@@ -82,7 +82,8 @@ class Message(models.Model):
         return f"{self.subject or '(no subject)'} <{self.gmail_id}>"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Messages written through the ORM stay searchable like those the sync stores.
+        # The sync writes through mails.store; a message written through the ORM (tests,
+        # the shell) gets the same derived fields, so it is searchable and flagged alike.
         self.refresh_search_fields()
         super().save(*args, **kwargs)
 
@@ -91,11 +92,11 @@ class Message(models.Model):
         return f"https://mail.google.com/mail/u/0/#all/{self.gmail_id}"
 
     def refresh_search_fields(self) -> None:
-        """Recompute ``search_terms`` and ``search_text`` from the message's fields."""
-        from mails.search.index import search_fields
+        """Recompute the derived fields (search terms and text, flags) from the message's own."""
+        from mails.store import derived_fields
 
         source = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
-        for name, value in search_fields(source).items():
+        for name, value in derived_fields(source).items():
             setattr(self, name, value)
 
 

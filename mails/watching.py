@@ -6,7 +6,7 @@ https://developers.google.com/workspace/gmail/api/guides/push
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -30,8 +30,7 @@ def watch(user: User) -> str:
     topic = settings.GMAIL_PUSH_TOPIC
     if not topic:
         return "push disabled (GMAIL_PUSH_TOPIC is empty)"
-    response = GmailClient(user).watch(topic)
-    expiration = datetime.fromtimestamp(int(response["expiration"]) / 1000, tz=UTC)
+    expiration = GmailClient(user).watch(topic).expiration
     SyncState.objects.update_or_create(user=user, defaults={"watch_expiration": expiration})
     return f"watching until {expiration:%Y-%m-%d %H:%M}"
 

@@ -14,7 +14,7 @@ from analysis import cache, cache_metrics, tasks
 from analysis.classify import EmailInput, classify
 from mailbox_project.mongo import get_database
 from mailbox_project.testing import wait_until
-from mails import sync
+from mails import store, sync
 from mails import tasks as mail_tasks
 from mails.models import Message, SyncState
 from mails.tests.mirror import emulator_view
@@ -100,7 +100,7 @@ def test_the_sync_deleting_messages_removes_their_analyses_in_every_tier(owner) 
         )
     entries = {m: {"status": "interview_invitation", "message_id": m} for m in ("keep", "gone")}
     cache.put_many(owner.pk, entries)
-    assert sync.delete_messages(owner.pk, ["gone"]) == 1  # sends messages_deleted
+    assert store.delete_messages(owner.pk, ["gone"]) == 1  # sends messages_deleted
     assert set(analyses(owner)) == {"keep"}
     assert cache.get(owner.pk, "gone") is None
     assert cache.get(owner.pk, "keep") is not None

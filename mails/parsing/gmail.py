@@ -91,8 +91,6 @@ def _assemble(
         body_text=content.body_text,
         attachments=content.attachments,
         size_estimate=_int(api_message.get("sizeEstimate"), notes, "sizeEstimate") or size,
-        is_unread="UNREAD" in labels,
-        is_starred="STARRED" in labels,
         parse_error=str(notes),
     )
 
@@ -116,7 +114,7 @@ def _bare(gmail_id: str, notes: Notes) -> ParsedMessage:
         gmail_id=gmail_id, thread_id="", history_id=0, internal_date=EPOCH, label_ids=[],
         from_name="", from_address="", to_addresses=[], cc_addresses=[], bcc_addresses=[],
         subject="", date_header=None, rfc822_message_id="", list_id="", snippet="",
-        body_text="", attachments=[], size_estimate=0, is_unread=False, is_starred=False,
+        body_text="", attachments=[], size_estimate=0,
         parse_error=str(notes),
     )  # fmt: skip
 

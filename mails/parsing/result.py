@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, TypedDict
+
+# The stored flags and the Gmail label each mirrors: a flag is true exactly when its label is on.
+FLAG_LABELS = {"is_unread": "UNREAD", "is_starred": "STARRED"}
+
+
+def label_flags(label_ids: Iterable[str]) -> dict[str, bool]:
+    """Return the flags derived from a message's labels: the one place "unread" is decided."""
+    labels = set(label_ids)
+    return {flag: label in labels for flag, label in FLAG_LABELS.items()}
 
 
 class MessageParseError(ValueError):
@@ -60,9 +70,15 @@ class ParsedMessage:
     body_text: str
     attachments: list[Attachment]
     size_estimate: int
-    is_unread: bool
-    is_starred: bool
     parse_error: str
+
+    @property
+    def is_unread(self) -> bool:
+        return label_flags(self.label_ids)["is_unread"]
+
+    @property
+    def is_starred(self) -> bool:
+        return label_flags(self.label_ids)["is_starred"]
 
     def as_model_fields(self) -> dict[str, Any]:
         """Return the fields as keyword arguments for ``Message`` (fresh lists, safe to keep)."""

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo import UpdateOne
-
+from mailbox_project.ids import UserId
 from mailbox_project.mongo import get_database
-from mails.search.index import search_fields
+from mails import store
 
 SOURCE_FIELDS = (
     "subject", "from_name", "from_address", "to_addresses", "cc_addresses", "bcc_addresses",
@@ -19,10 +18,13 @@ SOURCE_FIELDS = (
 )  # fmt: skip
 
 
-def reindex(*, user_id: Any = None, only_missing: bool = False, batch_size: int = 500) -> int:
+def reindex(
+    *, user_id: UserId | None = None, only_missing: bool = False, batch_size: int = 500
+) -> int:
     """Rewrite the search fields of messages (one user's, or everyone's); return how many.
 
-    ``only_missing`` limits it to messages stored before search existed.
+    ``only_missing`` limits it to messages stored before search existed. The writes go
+    through ``mails.store``; the caller bumps the mailbox versions when done.
     """
     messages = get_database()["messages"]
     query: dict[str, Any] = {} if user_id is None else {"user_id": user_id}
@@ -35,9 +37,6 @@ def reindex(*, user_id: Any = None, only_missing: bool = False, batch_size: int 
         batch = list(messages.find(page_query, projection).sort("_id", 1).limit(batch_size))
         if not batch:
             return done
-        messages.bulk_write(
-            [UpdateOne({"_id": doc["_id"]}, {"$set": search_fields(doc)}) for doc in batch],
-            ordered=False,
-        )
+        store.rewrite_search_fields(batch)
         done += len(batch)
         last_id = batch[-1]["_id"]

@@ -333,9 +333,9 @@ def test_model_fields_match_the_message_model() -> None:
     assert set(fields) == {f.name for f in dataclasses.fields(ParsedMessage)}
     assert set(fields) <= model_fields
     # The rest is set by the store (owner, sync bookkeeping) or derived from these fields by
-    # the search index.
+    # the search index and the labels (mails.store.derived_fields).
     stored = {"id", "user", "synced_at", "sync_generation"}
-    derived = {"search_terms", "search_text"}
+    derived = {"search_terms", "search_text", "is_unread", "is_starred"}
     assert model_fields - set(fields) <= stored | derived
     assert MessageModel(**fields).subject == "Interview — next steps"
 

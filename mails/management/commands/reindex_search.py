@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from mails import versions
+from mailbox_project.ids import UserId
+from mailbox_project.ids import user_id as to_user_id
+from mails import store
 from mails.search.reindex import reindex
 
 
@@ -22,19 +24,18 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user_id = None
+        user_id: UserId | None = None
         if options["user"]:
             user = User.objects.filter(email=options["user"]).first()
             if user is None:
                 raise CommandError(f"no user {options['user']!r}")
-            user_id = user.pk
+            user_id = to_user_id(user)
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
         count = reindex(
             user_id=user_id, only_missing=options["missing"], batch_size=options["batch_size"]
         )
         # Cached result pages were computed from the old fields.
-        users = [user_id] if user_id is not None else User.objects.values_list("pk", flat=True)
-        for pk in users:
-            versions.bump(pk)
+        pks = [user_id] if user_id is not None else User.objects.values_list("pk", flat=True)
+        store.mailbox_changed(to_user_id(pk) for pk in pks)
         self.stdout.write(f"reindexed {count} messages")

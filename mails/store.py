@@ -1,0 +1,313 @@
+"""The one writer of the ``messages`` collection.
+
+Everything that changes a stored message comes through here: the upsert of fetched mail
+(``store_fetched``/``store_all``), label changes and the flags derived from labels
+(``apply_label_ops``), deletes (``delete_messages``), the full sync's generation stamp
+(``mark_seen``), search-field rewrites (``rewrite_search_fields``) and the pending-analysis
+marker. Each write that changes what a user sees bumps the mailbox version (cached search
+pages die) and announces it with ``messages_stored``/``messages_deleted``, only after MongoDB
+acknowledged it. Reads stay where they are (views, search, analysis): they need no owner.
+
+Invariants:
+- A document is keyed by (user_id, gmail_id) and every write is an idempotent upsert/update.
+- ``is_unread``/``is_starred`` are always ``label_flags(label_ids)`` (set in the same write
+  as the labels, or right after a relabel), never set on their own.
+- A new message carries ``analysis_pending_since`` from the write that inserts it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from pymongo import UpdateOne
+from pymongo.collection import Collection
+
+from mailbox_project.ids import UserId
+from mailbox_project.mongo import get_database
+from mails import versions
+from mails.gmail import FetchResult, LabelChange
+from mails.models import Message, SyncState
+from mails.parsing import MessageParseError, parse_message
+from mails.parsing.result import FLAG_LABELS, label_flags
+from mails.search.index import label_term, search_fields
+from mails.signals import messages_deleted, messages_stored
+
+logger = logging.getLogger(__name__)
+
+Document = dict[str, Any]
+# Called with the label ids a batch carries, before it is written: re-reads unknown labels.
+LabelCheck = Callable[[set[str]], object]
+
+# Failed-message records kept on the sync state, newest last, for the admin and the banner.
+MAX_FAILURES_KEPT = 200
+# Batches being written while the next is parsed.
+WRITERS = 2
+# Set on a message when it is first stored, removed when its analysis is stored and placed.
+PENDING_FIELD = "analysis_pending_since"
+
+
+def _messages() -> Collection[Document]:
+    return get_database()[Message._meta.db_table]
+
+
+def derived_fields(fields: Mapping[str, Any]) -> Document:
+    """Return the fields computed from a message's own: search terms/text and the flags."""
+    return {**search_fields(fields), **label_flags(fields.get("label_ids") or [])}
+
+
+# --- Upsert of fetched mail -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A fetched batch, parsed and ready to write."""
+
+    documents: list[Document]
+
+
+def store_fetched(
+    state: SyncState, fetched: FetchResult, *, check_labels: LabelCheck | None = None
+) -> int:
+    """Parse and upsert fetched messages; record failures; return how many were stored."""
+    prepared = _prepare(state, fetched, check_labels)
+    return _announce(state, prepared, _write(_messages(), state.user_id, prepared))
+
+
+def store_all(
+    state: SyncState, batches: Iterable[FetchResult], *, check_labels: LabelCheck | None = None
+) -> int:
+    """``store_fetched`` for a stream of batches, parsing one while the previous is written.
+
+    The search index makes MongoDB's share of a write as large as Python's share of parsing,
+    and the two run on different cores: overlapping them is most of the sync's throughput. At
+    most ``WRITERS`` writes are in flight, and each is announced (version bump, signal) only
+    after it is acknowledged, so nothing is reported stored before it is.
+    """
+    stored = 0
+    # Taken here: Django's connections are per thread, and the writers must reuse this one's.
+    collection = _messages()
+    in_flight: deque[tuple[_Prepared, Future[list[str]]]] = deque()
+    with ThreadPoolExecutor(WRITERS, "mongo-write") as writers:
+        try:
+            for fetched in batches:
+                prepared = _prepare(state, fetched, check_labels)
+                if len(in_flight) >= WRITERS:
+                    done, future = in_flight.popleft()
+                    stored += _announce(state, done, future.result())
+                in_flight.append(
+                    (prepared, writers.submit(_write, collection, state.user_id, prepared))
+                )
+        finally:
+            # Also when a fetch fails mid-page: what was written is announced now, since the
+            # retry skips it as stored. (A crash announces nothing; the pending marker that
+            # ``_write`` sets is what gets those messages analysed.)
+            while in_flight:
+                done, future = in_flight.popleft()
+                stored += _announce(state, done, future.result())
+    return stored
+
+
+def _prepare(state: SyncState, fetched: FetchResult, check_labels: LabelCheck | None) -> _Prepared:
+    failures = dict(fetched.failed)
+    documents = []
+    now = timezone.now()
+    for message_id, api_message in fetched.messages.items():
+        try:
+            parsed = parse_message(api_message)
+        except MessageParseError as exc:
+            failures[message_id] = f"unparseable: {exc}"
+            continue
+        fields = parsed.as_model_fields()
+        fields.update(derived_fields(fields))
+        fields.update(user_id=state.user_id, synced_at=now, sync_generation=state.generation)
+        documents.append(fields)
+    _record_failures(state, failures)
+    if documents and check_labels is not None:
+        check_labels({label for doc in documents for label in doc["label_ids"]})
+    return _Prepared(documents)
+
+
+def _write(collection: Collection[Document], user_id: UserId, prepared: _Prepared) -> list[str]:
+    """Upsert the documents; return the gmail ids that were new.
+
+    A new message is stored with ``analysis_pending_since`` in the same upsert, so the need
+    for its analysis is as durable as the message: whatever happens before the announcement
+    (a crash, the broker down), ``analysis.tasks.reconcile_pending`` finds it. The analysis
+    removes the marker once its result is stored and placed. A message stored already keeps
+    its marker state: Gmail never changes a message's content, only its labels.
+    """
+    documents = prepared.documents
+    if not documents:
+        return []
+    pending = {PENDING_FIELD: timezone.now()}
+    result = collection.bulk_write(
+        [
+            UpdateOne(
+                {"user_id": user_id, "gmail_id": doc["gmail_id"]},
+                {"$set": doc, "$setOnInsert": pending},
+                upsert=True,
+            )
+            for doc in documents
+        ],
+        ordered=False,
+    )
+    return [documents[index]["gmail_id"] for index in result.upserted_ids or {}]
+
+
+def _announce(state: SyncState, prepared: _Prepared, new_ids: list[str]) -> int:
+    if not prepared.documents:
+        return 0
+    versions.bump(state.user_id)
+    if new_ids:
+        messages_stored.send(sender=Message, user_id=state.user_id, gmail_ids=new_ids)
+    return len(prepared.documents)
+
+
+def _record_failures(state: SyncState, failures: dict[str, str]) -> None:
+    if not failures:
+        return
+    for message_id, reason in failures.items():
+        logger.warning("skipped message %s of user %s: %s", message_id, state.user_id, reason)
+    entries = [{"gmail_id": i, "reason": r[:300]} for i, r in failures.items()]
+    state.failed_messages = (list(state.failed_messages) + entries)[-MAX_FAILURES_KEPT:]
+    SyncState.objects.filter(pk=state.pk).update(failed_messages=state.failed_messages)
+
+
+# --- Full sync bookkeeping --------------------------------------------------------------------
+
+
+def mark_seen(user_id: UserId, generation: int, ids: list[str]) -> set[str]:
+    """Return which of ``ids`` are stored already, stamping them as seen by ``generation``."""
+    if not ids:
+        return set()
+    query = {"user_id": user_id, "gmail_id": {"$in": ids}}
+    known = {doc["gmail_id"] for doc in _messages().find(query, {"gmail_id": 1})}
+    if known:
+        _messages().update_many(
+            {"user_id": user_id, "gmail_id": {"$in": list(known)}},
+            {"$set": {"sync_generation": generation}},
+        )
+    return known
+
+
+def unseen_since(user_id: UserId, generation: int) -> list[str]:
+    """Return the ids of the user's messages the full sync ``generation`` did not see."""
+    query = {"user_id": user_id, "sync_generation": {"$ne": generation}}
+    return [doc["gmail_id"] for doc in _messages().find(query, {"gmail_id": 1})]
+
+
+# --- Labels and flags -------------------------------------------------------------------------
+
+
+def apply_label_ops(user_id: UserId, ops: Iterable[LabelChange], *, skip: set[str]) -> int:
+    """Apply label changes in order; return how many messages they touched.
+
+    Messages in ``skip`` (fetched just now) already have their current labels. Each label is
+    also a search term (``label:<id>``), changed in the same update so search never sees a
+    message's labels and its terms disagree.
+    """
+    applied = [op for op in ops if op.gmail_id not in skip]
+    if not applied:
+        return 0
+    requests = [
+        UpdateOne({"user_id": user_id, "gmail_id": op.gmail_id}, _label_update(op))
+        for op in applied
+    ]
+    _messages().bulk_write(requests, ordered=True)
+    touched = list(dict.fromkeys(op.gmail_id for op in applied))
+    _refresh_flags(user_id, touched)
+    versions.bump(user_id)
+    return len(touched)
+
+
+def _label_update(op: LabelChange) -> Document:
+    labels = list(op.label_ids)
+    terms = [label_term(label) for label in labels]
+    if op.op == "add":
+        return {"$addToSet": {"label_ids": {"$each": labels}, "search_terms": {"$each": terms}}}
+    return {"$pull": {"label_ids": {"$in": labels}, "search_terms": {"$in": terms}}}
+
+
+def _refresh_flags(user_id: UserId, gmail_ids: list[str]) -> None:
+    """Recompute the flags derived from labels (``label_flags``), inside MongoDB."""
+    for flag, label in FLAG_LABELS.items():
+        base = {"user_id": user_id, "gmail_id": {"$in": gmail_ids}}
+        _messages().update_many({**base, "label_ids": label}, {"$set": {flag: True}})
+        _messages().update_many({**base, "label_ids": {"$ne": label}}, {"$set": {flag: False}})
+
+
+# --- Deletes ----------------------------------------------------------------------------------
+
+
+def delete_messages(user_id: UserId, gmail_ids: list[str]) -> int:
+    """Delete the user's messages with these ids; return how many existed."""
+    if not gmail_ids:
+        return 0
+    deleted = _messages().delete_many({"user_id": user_id, "gmail_id": {"$in": gmail_ids}})
+    if deleted.deleted_count:
+        versions.bump(user_id)
+        messages_deleted.send(sender=Message, user_id=user_id, gmail_ids=gmail_ids)
+    return int(deleted.deleted_count)
+
+
+# --- Search fields ----------------------------------------------------------------------------
+
+
+def rewrite_search_fields(documents: list[Document]) -> None:
+    """Write back the search fields computed from ``documents`` (each with its ``_id``).
+
+    Callers announce with ``mailbox_changed`` once they are done: cached result pages were
+    computed from the old fields.
+    """
+    if documents:
+        _messages().bulk_write(
+            [UpdateOne({"_id": doc["_id"]}, {"$set": search_fields(doc)}) for doc in documents],
+            ordered=False,
+        )
+
+
+def mailbox_changed(user_ids: Iterable[UserId]) -> None:
+    """Bump the mailbox version of each user: cached search pages must not be served."""
+    for pk in user_ids:
+        versions.bump(pk)
+
+
+# --- The pending-analysis marker (see ``_write``) ---------------------------------------------
+
+
+def pending_among(user_id: UserId, gmail_ids: list[str]) -> list[str]:
+    """Return which of ``gmail_ids`` still wait for their analysis."""
+    query = {"user_id": user_id, "gmail_id": {"$in": gmail_ids}, PENDING_FIELD: {"$exists": True}}
+    return [doc["gmail_id"] for doc in _messages().find(query, {"_id": 0, "gmail_id": 1})]
+
+
+def pending_since(user_id: UserId, before: datetime, limit: int) -> list[str]:
+    """Return up to ``limit`` ids pending since before ``before``, oldest first (partial index)."""
+    query = {"user_id": user_id, PENDING_FIELD: {"$lte": before}}
+    found = _messages().find(query, {"_id": 0, "gmail_id": 1}).sort(PENDING_FIELD, 1)
+    return [doc["gmail_id"] for doc in found.limit(limit)]
+
+
+def clear_pending(user_id: UserId, gmail_ids: list[str]) -> None:
+    """Mark these messages as analysed."""
+    if gmail_ids:
+        _messages().update_many(
+            {"user_id": user_id, "gmail_id": {"$in": gmail_ids}},
+            {"$unset": {PENDING_FIELD: ""}},
+        )
+
+
+def rearm_pending(user_id: UserId, gmail_ids: list[str]) -> None:
+    """Restart the grace period of these messages, only those still pending."""
+    if gmail_ids:
+        _messages().update_many(
+            {"user_id": user_id, "gmail_id": {"$in": gmail_ids}, PENDING_FIELD: {"$exists": True}},
+            {"$set": {PENDING_FIELD: timezone.now()}},
+        )
