@@ -9,8 +9,8 @@
   ``SYNC_CHAIN_GRACE``. A killed worker's chain therefore expires within
   ``SYNC_HEARTBEAT_TTL`` seconds, and the next dispatcher run starts a new one; should the old
   chain still be alive after all, its next refresh fails and it exits (compare-and-set).
-- A *lock* (Redis, with the same heartbeat) makes sure one step runs per user at a time. It is
-  released before the chain reschedules itself.
+- A *lock* (``mailbox_project.redis.UserLock``, renewed by the same heartbeat) makes sure one step
+  runs per user at a time. It is released before the chain reschedules itself.
 - A *wake-up* (push notification, "Sync now") marks the mailbox dirty: a running chain sees the
   mark and runs again at once; an idle chain is woken by a one-off step.
 - The beat dispatcher restarts chains for active users whose chain died (a worker crash).
@@ -19,17 +19,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
-from django_redis import get_redis_connection
 from redis import Redis
-from redis.exceptions import LockError, RedisError
-from redis.lock import Lock
+
+from mailbox_project.redis import UserLock, connection
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +43,7 @@ return 0
 
 
 def _redis() -> Redis:
-    return cast(Redis, get_redis_connection("default"))
+    return connection()
 
 
 def _key(kind: str, user_id: Any) -> str:
@@ -93,47 +89,29 @@ def end_chain(user_id: Any, chain_id: str) -> None:
     _redis().eval(_COMPARE_AND_DELETE, 1, _key("chain", user_id), chain_id)
 
 
-def step_lock(user_id: Any) -> Lock:
-    """Return the per-user lock one sync step holds; ``heartbeat`` keeps it while it runs."""
-    return cast(
-        Lock,
-        _redis().lock(
-            _key("lock", user_id),
-            timeout=settings.SYNC_HEARTBEAT_TTL,
-            blocking=False,
-            # The heartbeat thread extends it, so its token must not be thread-local.
-            thread_local=False,
-        ),
-    )
+def step_lock(user_id: Any, chain_id: str | None = None) -> UserLock:
+    """Return the per-user lock of one sync step: ``acquire()`` (no waiting), then ``with``.
 
-
-@contextmanager
-def heartbeat(user_id: Any, chain_id: str | None, lock: Lock) -> Iterator[None]:
-    """Keep the step's lock, and its chain live, while the body runs (a background thread).
-
-    A killed worker stops beating, so both expire within ``SYNC_HEARTBEAT_TTL`` seconds.
+    While the body runs, a heartbeat (a background thread) renews the lock and keeps the chain
+    ``chain_id`` live; a killed worker stops beating, so both expire within
+    ``SYNC_HEARTBEAT_TTL`` seconds. A lost lock is only warned about: the step's writes are
+    idempotent and the next step repairs an overlap (see ``mailbox_project.redis``).
     """
-    stop = threading.Event()
-    period = max(0.5, settings.SYNC_HEARTBEAT_TTL / 4)
 
     def beat() -> None:
-        while not stop.wait(period):
-            try:
-                lock.reacquire()
-                if chain_id is not None and not keep_chain_alive(user_id, chain_id):
-                    # Replaced by a new chain; the lock still keeps the two apart, and this
-                    # chain exits instead of rescheduling.
-                    logger.warning("sync chain %s of user %s was replaced", chain_id, user_id)
-            except (LockError, RedisError) as exc:
-                logger.warning("sync heartbeat of user %s failed: %s", user_id, exc)
+        if chain_id is not None and not keep_chain_alive(user_id, chain_id):
+            # Replaced by a new chain; the lock still keeps the two apart, and this chain
+            # exits instead of rescheduling.
+            logger.warning("sync chain %s of user %s was replaced", chain_id, user_id)
 
-    thread = threading.Thread(target=beat, name="sync-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
+    return UserLock(
+        "sync",
+        user_id,
+        ttl=settings.SYNC_HEARTBEAT_TTL,
+        renew=True,
+        on_renew=beat,
+        on_lost="warn",
+    )
 
 
 def mark_dirty(user_id: Any) -> None:

@@ -16,7 +16,6 @@ from celery import Task
 from celery.exceptions import Retry
 from django.conf import settings
 from django.utils import timezone
-from redis.exceptions import LockError
 
 from accounts import google as google_oauth
 from accounts.errors import TransientError, UnrecoverableError
@@ -92,7 +91,7 @@ def sync_mailbox(
         if chain_id:
             scheduling.end_chain(user_id, chain_id)
         return "user gone or disconnected: chain ended"
-    lock = scheduling.step_lock(user_id)
+    lock = scheduling.step_lock(user_id, chain_id)
     if not lock.acquire():
         # Another step runs; it sees the dirty mark. A chain must not vanish here, so it
         # comes back shortly; a one-off wake-up has nothing more to do.
@@ -100,7 +99,7 @@ def sync_mailbox(
             sync_mailbox.apply_async((user_id, chain_id), countdown=2)
         return "busy"
     try:
-        with scheduling.heartbeat(user_id, chain_id, lock):
+        with lock:
             result = _run_step(self, user, chain_id, full)
     except Exception as exc:
         if chain_id:
@@ -108,8 +107,6 @@ def sync_mailbox(
             ttl = scheduling.due_ttl(_retry_delay(self, exc))
             scheduling.keep_chain_alive(user_id, chain_id, ttl)
         raise
-    finally:
-        _release(lock)
     logger.info(
         "sync step user=%s chain=%s: %s", user_id, chain_id, result.summary() if result else "ended"
     )
@@ -128,14 +125,6 @@ def _retry_delay(task: Task[Any, Any], error: Exception) -> float:
     cap = float(getattr(task, "retry_backoff_max", RETRY_BACKOFF_CAP) or RETRY_BACKOFF_CAP)
     retries = int(task.request.retries or 0)
     return min(cap, backoff * float(2**retries))
-
-
-def _release(lock: Any) -> None:
-    try:
-        lock.release()
-    except LockError:
-        # It expired while the step ran: its heartbeat could not reach Redis for a while.
-        logger.warning("sync lock expired before release")
 
 
 def _run_step(
