@@ -35,12 +35,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
-from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
-from django_redis import get_redis_connection
 from pymongo import DeleteMany, UpdateOne
-from redis.exceptions import LockError
 
 from analysis import cache
 from analysis.models import (
@@ -53,6 +50,7 @@ from analysis.models import (
     summarise,
 )
 from mailbox_project.mongo import get_database
+from mailbox_project.redis import LockLost, UserLock
 from mails.models import Message
 
 logger = logging.getLogger(__name__)
@@ -69,8 +67,11 @@ SUMMARY_FIELDS = (
     "email_count",
     "updated_at",
 )
-# Long enough for a rebuild of a large mailbox; a crashed holder frees it after this.
-LOCK_SECONDS = 300
+# The tracker lock lives this long unless renewed: its holder renews it while it runs, so a
+# killed holder blocks the user's placements for at most this long.
+LOCK_TTL = 30
+# How long a change waits for the lock: a rebuild of a large mailbox may hold it that long.
+LOCK_WAIT = 300
 
 _LEGAL_SUFFIXES = frozenset(
     {
@@ -194,23 +195,21 @@ def facts_from(
 
 
 @contextmanager
-def user_lock(user_id: Any, wait: float = LOCK_SECONDS) -> Iterator[None]:
-    """Hold the per-user tracker lock for the block; raise ``TrackerBusy`` after ``wait`` s."""
-    lock = get_redis_connection("default").lock(
-        f"{settings.CACHE_KEY_PREFIX}:tracker:{user_id}",
-        timeout=LOCK_SECONDS,
-        blocking_timeout=wait,
-    )
-    if not lock.acquire():
+def user_lock(user_id: Any, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold the per-user tracker lock for the block; raise ``TrackerBusy`` after ``wait`` s.
+
+    Also ``TrackerBusy`` when the lock was lost while the block ran (its renewals could not
+    reach Redis for ``LOCK_TTL`` s): another change may have interleaved, so the person is
+    asked to try again (see ``mailbox_project.redis``).
+    """
+    lock = UserLock("tracker", user_id, ttl=LOCK_TTL, renew=True)
+    if not lock.acquire(wait):
         raise TrackerBusy(f"the applications of user {user_id} are locked")
     try:
-        yield
-    finally:
-        try:
-            lock.release()
-        except LockError:
-            # Held past its expiry; whatever ran meanwhile rebuilt its own view under it.
-            logger.warning("tracker lock of user %s expired before release", user_id)
+        with lock:
+            yield
+    except LockLost as exc:
+        raise TrackerBusy(f"the lock on the applications of user {user_id} was lost") from exc
 
 
 # --- Reading analyses ------------------------------------------------------------------------

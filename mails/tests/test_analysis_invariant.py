@@ -183,13 +183,12 @@ def job_email_ids(user: Any) -> set[str]:
 def free_tracker_lock(user: Any) -> None:
     """Drop the tracker lock a killed worker may have held.
 
-    Otherwise the next placement waits out the lock's 300 s expiry (``applications.LOCK_SECONDS``)
+    Otherwise the next placement waits out the lock's expiry (``applications.LOCK_TTL``)
     and the drill would measure that wait, not whether anything is lost.
     """
-    from django.conf import settings
-    from django_redis import get_redis_connection
+    from mailbox_project.redis import connection, lock_key
 
-    get_redis_connection("default").delete(f"{settings.CACHE_KEY_PREFIX}:tracker:{user.pk}")
+    connection().delete(lock_key("tracker", user.pk))
 
 
 def queue_drained(user: Any) -> Any:
