@@ -481,6 +481,10 @@ GMAIL_PUSH_TOPIC = env.string(
 PUSH_WEBHOOK_TOKEN = env.string("PUSH_WEBHOOK_TOKEN")
 PUSH_OIDC_AUDIENCE = env.string("PUSH_OIDC_AUDIENCE")
 PUSH_OIDC_SERVICE_ACCOUNT = env.string("PUSH_OIDC_SERVICE_ACCOUNT")
+# Where Google publishes the certificates that sign those JWTs (cached per Cache-Control).
+PUSH_OIDC_CERTS_URL = env.string(
+    "PUSH_OIDC_CERTS_URL", "https://www.googleapis.com/oauth2/v1/certs"
+)
 if GMAIL_PUSH_TOPIC and not (PUSH_WEBHOOK_TOKEN or PUSH_OIDC_AUDIENCE) and not DEBUG:
     env.PROBLEMS.append(
         ("PUSH_WEBHOOK_TOKEN", "or PUSH_OIDC_AUDIENCE is required when GMAIL_PUSH_TOPIC is set")

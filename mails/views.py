@@ -204,10 +204,14 @@ def push_notification(request: HttpRequest) -> HttpResponse:
     Unknown or disconnected mailboxes and stale history ids are acknowledged (204) so Pub/Sub
     does not redeliver them; only a malformed body is a 400.
     """
-    if not push.authenticated(request):
-        return JsonResponse(
-            {"error": {"code": "forbidden", "message": "Bad push credentials."}}, status=403
-        )
+    try:
+        if not push.authenticated(request):
+            return JsonResponse(
+                {"error": {"code": "forbidden", "message": "Bad push credentials."}}, status=403
+            )
+    except push.CertificatesUnavailable as exc:
+        # Pub/Sub redelivers on 503; the notification is not lost.
+        return JsonResponse({"error": {"code": "unavailable", "message": str(exc)}}, status=503)
     try:
         notification = push.decode(request.body)
     except push.BadPush as exc:
