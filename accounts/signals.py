@@ -6,7 +6,8 @@ from django.dispatch import Signal
 
 # Sent (sender=User, user=...) after a person granted Gmail access and their tokens are stored.
 google_connected = Signal()
-# Sent (sender=User, user=...) after a person disconnected Google or their consent was revoked.
+# Sent (sender=User, user=...) after a person disconnected Google or their consent was revoked;
+# mails.receivers forgets the mailbox's watch.
 google_disconnected = Signal()
 # Sent (sender=User, user=..., full=bool) when staff ask for a sync from the admin.
 sync_requested = Signal()
