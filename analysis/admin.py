@@ -19,8 +19,8 @@ from accounts.admin import SupportAccessAdmin
 from accounts.audit import has_support_access
 from accounts.models import AuditEvent
 from analysis import cache, service, tasks
-from analysis.classify import Status
 from analysis.models import ApplicationEmail, EmailAnalysis, JobApplication
+from analysis.status import Status
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldGroups

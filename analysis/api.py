@@ -30,6 +30,7 @@ from accounts.models import User
 from analysis import service
 from analysis.forms import PAGE_SIZE, ApplicationFilterForm
 from analysis.models import ApplicationEmail, JobApplication
+from mailbox_project.ids import user_id as as_user_id
 
 
 def _user(request: HttpRequest) -> User:
@@ -60,10 +61,11 @@ def application_json(application: JobApplication) -> dict[str, Any]:
 
 def _timeline_json(user: User, emails: list[ApplicationEmail]) -> list[dict[str, Any]]:
     # Details and confidence through the tiered cache; the timeline snapshot if it has none.
-    analyses = service.results_for(user.pk, [e.message_id for e in emails], compute_missing=False)
+    ids = [e.message_id for e in emails]
+    analyses = service.results_for(as_user_id(user), ids, compute_missing=False)
     timeline = []
     for email in emails:
-        analysis = analyses.get(email.message_id, {})
+        analysis = analyses.get(email.message_id)
         timeline.append(
             {
                 "message_id": email.message_id,
@@ -73,8 +75,8 @@ def _timeline_json(user: User, emails: list[ApplicationEmail]) -> list[dict[str,
                 "sender": email.sender,
                 "company": email.company,
                 "position": email.position,
-                "details": analysis.get("details", email.details),
-                "confidence": analysis.get("confidence", email.confidence),
+                "details": analysis.details if analysis else email.details,
+                "confidence": analysis.confidence if analysis else email.confidence,
                 "corrected": email.corrected,
                 "mail_url": f"/mails/{email.message_id}",
                 "api_url": f"/api/mails/{email.message_id}",

@@ -30,7 +30,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +38,7 @@ from bson import ObjectId
 from django.db import IntegrityError
 from django.utils import timezone
 from pymongo import DeleteMany, UpdateOne
+from pymongo.collection import Collection
 
 from analysis import cache
 from analysis.models import (
@@ -49,6 +50,8 @@ from analysis.models import (
     JobApplication,
     summarise,
 )
+from analysis.results import AnalysisResult
+from mailbox_project.ids import UserId
 from mailbox_project.mongo import get_database
 from mailbox_project.redis import LockLost, UserLock
 from mails.models import Message
@@ -135,34 +138,13 @@ class EmailFacts:
         return company_key(self.company), position_key(self.position)
 
 
-def parse_date(value: Any) -> datetime | None:
-    """Return an aware datetime from an ISO 8601 string (naive means UTC), or None."""
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    else:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _text(result: Mapping[str, Any], name: str, limit: int) -> str:
-    value = result.get(name)
-    return str(value).strip()[:limit] if value is not None else ""
-
-
-def _confidence(value: Any) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
+def _capped(text: str, limit: int) -> str:
+    # Stored documents predate today's engine caps (and the admin can edit them).
+    return text.strip()[:limit]
 
 
 def facts_from(
-    result: Mapping[str, Any], correction: Correction | None, fallback_date: datetime
+    result: AnalysisResult, correction: Correction | None, fallback_date: datetime
 ) -> EmailFacts | None:
     """Return the tracker's view of one analysis with the person's correction on top.
 
@@ -171,21 +153,21 @@ def facts_from(
     """
     if correction is not None and correction.not_job:
         return None
-    status = (correction.status if correction else "") or _text(result, "status", 32)
+    status = (correction.status if correction else "") or result.status.value
     if status not in TRACKED_STATUSES:
         return None
-    company = (correction.company if correction else "") or _text(result, "company", 300)
-    position = (correction.position if correction else "") or _text(result, "position", 300)
+    company = (correction.company if correction else "") or _capped(result.company, 300)
+    position = (correction.position if correction else "") or _capped(result.position, 300)
     return EmailFacts(
-        message_id=str(result.get("message_id", "")),
+        message_id=result.message_id,
         status=status,
         company=company,
         position=position,
-        date=parse_date(result.get("date")) or fallback_date,
-        subject=_text(result, "subject", 2000),
-        sender=_text(result, "sender", 500),
-        details=_text(result, "details", 5000),
-        confidence=_confidence(result.get("confidence")),
+        date=result.date or fallback_date,
+        subject=_capped(result.subject, 2000),
+        sender=_capped(result.sender, 500),
+        details=_capped(result.details, 5000),
+        confidence=result.confidence,
         corrected=correction is not None
         and bool(correction.status or correction.company or correction.position),
     )
@@ -215,52 +197,56 @@ def user_lock(user_id: Any, wait: float = LOCK_WAIT) -> Iterator[None]:
 # --- Reading analyses ------------------------------------------------------------------------
 
 
-def raw_results(user_id: Any, message_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+def raw_results(user_id: UserId, message_ids: Sequence[str]) -> dict[str, AnalysisResult]:
     """Return {message id: analysis result} through the tiered cache.
 
     Analyses of an older classifier (the cache answers only the current one) come from the
     stored documents: a stale analysis still places an email better than none.
     """
-    found = {
-        mid: dict(entry)
-        for mid, entry in cache.get_many(user_id, message_ids).items()
-        if not cache.is_failed(entry)
-    }
+    found = cache.results_only(cache.get_many(user_id, message_ids))
     missing = [mid for mid in message_ids if mid not in found]
     if missing:
         stored = EmailAnalysis.objects.filter(user_id=user_id, message_id__in=missing)
-        for message_id, result in stored.values_list("message_id", "result"):
-            found[message_id] = dict(result or {})
-    for message_id, result in found.items():
-        result.setdefault("message_id", message_id)
+        for message_id, document in stored.values_list("message_id", "result"):
+            result = _stored_result(message_id, document)
+            if result is not None:
+                found[message_id] = result
     return found
 
 
-def _corrections(user_id: Any, message_ids: Iterable[str]) -> dict[str, Correction]:
+def _stored_result(message_id: str, document: object) -> AnalysisResult | None:
+    """Return the result of an ``email_analysis_cache`` document, None if it holds none."""
+    if not isinstance(document, Mapping):
+        return None
+    try:
+        return replace(AnalysisResult.from_document(document), message_id=message_id)
+    except ValueError:
+        return None
+
+
+def _corrections(user_id: UserId, message_ids: Iterable[str]) -> dict[str, Correction]:
     ids = list(message_ids)
     return {c.message_id: c for c in Correction.objects.filter(user_id=user_id, message_id__in=ids)}
 
 
-def _received_dates(user_id: Any, message_ids: Iterable[str]) -> dict[str, datetime]:
+def _received_dates(user_id: UserId, message_ids: Iterable[str]) -> dict[str, datetime]:
     rows = Message.objects.filter(user_id=user_id, gmail_id__in=list(message_ids))
     return dict(rows.values_list("gmail_id", "internal_date"))
 
 
 def _all_facts(
-    user_id: Any, results: Sequence[Mapping[str, Any]]
+    user_id: UserId, results: Sequence[AnalysisResult]
 ) -> tuple[list[EmailFacts], list[str]]:
     """Return (facts of the job emails, ids of the emails that are not job emails)."""
-    ids = [str(r.get("message_id", "")) for r in results if r.get("message_id")]
-    corrections = _corrections(user_id, ids)
-    undated = [str(r["message_id"]) for r in results if not parse_date(r.get("date"))]
+    results = [r for r in results if r.message_id]
+    corrections = _corrections(user_id, [r.message_id for r in results])
+    undated = [r.message_id for r in results if r.date is None]
     received = _received_dates(user_id, undated) if undated else {}
     now = timezone.now()
     placed: list[EmailFacts] = []
     dropped: list[str] = []
     for result in results:
-        message_id = str(result.get("message_id") or "")
-        if not message_id:
-            continue
+        message_id = result.message_id
         fallback = received.get(message_id, now)
         facts = facts_from(result, corrections.get(message_id), fallback)
         if facts is None:
@@ -280,27 +266,27 @@ class _Resolver:
     batch costs one lookup, not one per email.
     """
 
-    def __init__(self, user_id: Any, companies: Iterable[str]) -> None:
+    def __init__(self, user_id: UserId, companies: Iterable[str]) -> None:
         self.user_id = user_id
-        self.by_alias: dict[tuple[str, str], Any] = {}
-        self.by_company: dict[str, set[Any]] = {}
+        self.by_alias: dict[tuple[str, str], ObjectId] = {}
+        self.by_company: dict[str, set[ObjectId]] = {}
         aliases = ApplicationAlias.objects.filter(user_id=user_id, company_key__in=set(companies))
         for company, position, application_id in aliases.values_list(
             "company_key", "position_key", "application_id"
         ):
             self._remember((company, position), application_id)
 
-    def _remember(self, keys: tuple[str, str], application_id: Any) -> None:
+    def _remember(self, keys: tuple[str, str], application_id: ObjectId) -> None:
         self.by_alias[keys] = application_id
         self.by_company.setdefault(keys[0], set()).add(application_id)
 
-    def resolve(self, batch: Sequence[EmailFacts]) -> dict[str, Any]:
+    def resolve(self, batch: Sequence[EmailFacts]) -> dict[str, ObjectId]:
         """Return {message id: application id} for ``batch``, creating what is missing.
 
         New applications are created together (two bulk inserts), named after the earliest
         email of their keys.
         """
-        found: dict[str, Any] = {}
+        found: dict[str, ObjectId] = {}
         pending: dict[tuple[str, str], EmailFacts] = {}
         for facts in sorted(batch, key=lambda f: f.date):
             application_id = self._existing(facts.keys)
@@ -315,7 +301,7 @@ class _Resolver:
                 found[facts.message_id] = self.by_alias[facts.keys]
         return found
 
-    def _existing(self, keys: tuple[str, str]) -> Any:
+    def _existing(self, keys: tuple[str, str]) -> ObjectId | None:
         if keys in self.by_alias:
             return self.by_alias[keys]
         others = self.by_company.get(keys[0], set())
@@ -367,11 +353,11 @@ class _Resolver:
                 self._remember(keys, existing)
 
 
-def _emails() -> Any:
+def _emails() -> Collection[dict[str, Any]]:
     return get_database()[ApplicationEmail._meta.db_table]
 
 
-def _link_document(facts: EmailFacts, application_id: Any) -> dict[str, Any]:
+def _link_document(facts: EmailFacts, application_id: ObjectId) -> dict[str, Any]:
     return {
         "application_id": application_id,
         "status": facts.status,
@@ -386,22 +372,21 @@ def _link_document(facts: EmailFacts, application_id: Any) -> dict[str, Any]:
     }
 
 
-def _current_applications(user_oid: ObjectId, message_ids: Sequence[str]) -> set[Any]:
+def _current_applications(user_id: UserId, message_ids: Sequence[str]) -> set[ObjectId]:
     found = _emails().find(
-        {"user_id": user_oid, "message_id": {"$in": list(message_ids)}},
+        {"user_id": user_id, "message_id": {"$in": list(message_ids)}},
         {"_id": 0, "application_id": 1},
     )
     return {doc["application_id"] for doc in found}
 
 
-def _place(user_id: Any, placed: Sequence[EmailFacts], dropped: Sequence[str]) -> set[Any]:
+def _place(user_id: UserId, placed: Sequence[EmailFacts], dropped: Sequence[str]) -> set[ObjectId]:
     """Upsert the timeline entries of ``placed``, remove ``dropped``; return touched app ids.
 
     Emails with a position go first, so that position-less ones see the company's applications.
     """
-    user_oid = ObjectId(str(user_id))
     ids = [f.message_id for f in placed] + list(dropped)
-    touched = _current_applications(user_oid, ids)
+    touched = _current_applications(user_id, ids)
     resolver = _Resolver(user_id, (f.keys[0] for f in placed))
     # Emails with a position first, so that position-less ones see the company's applications.
     targets = resolver.resolve([f for f in placed if f.keys[1]])
@@ -409,27 +394,27 @@ def _place(user_id: Any, placed: Sequence[EmailFacts], dropped: Sequence[str]) -
     touched.update(targets.values())
     writes: list[UpdateOne | DeleteMany] = [
         UpdateOne(
-            {"user_id": user_oid, "message_id": facts.message_id},
+            {"user_id": user_id, "message_id": facts.message_id},
             {"$set": _link_document(facts, targets[facts.message_id])},
             upsert=True,
         )
         for facts in placed
     ]
     if dropped:
-        writes.append(DeleteMany({"user_id": user_oid, "message_id": {"$in": list(dropped)}}))
+        writes.append(DeleteMany({"user_id": user_id, "message_id": {"$in": list(dropped)}}))
     if writes:
         _emails().bulk_write(writes, ordered=True)
     return touched
 
 
-def refresh(user_id: Any, application_ids: Iterable[Any]) -> None:
+def refresh(user_id: UserId, application_ids: Iterable[ObjectId | None]) -> None:
     """Recompute the summaries of the user's applications; delete those left without emails."""
     ids = [pk for pk in set(application_ids) if pk is not None]
     if not ids:
         return
-    timelines: dict[Any, list[tuple[str, datetime]]] = {}
+    timelines: dict[ObjectId, list[tuple[str, datetime]]] = {}
     rows = _emails().find(
-        {"user_id": ObjectId(str(user_id)), "application_id": {"$in": ids}},
+        {"user_id": user_id, "application_id": {"$in": ids}},
         {"_id": 0, "application_id": 1, "status": 1, "date": 1},
     )
     for row in rows:
@@ -459,7 +444,7 @@ def _aware(value: datetime) -> datetime:
 # --- Following the analyses ----------------------------------------------------------------------
 
 
-def place(user_id: Any, results: Sequence[Mapping[str, Any]]) -> None:
+def place(user_id: UserId, results: Sequence[AnalysisResult]) -> None:
     """Place analysis results (corrections on top) and update the applications they touch.
 
     The caller holds ``user_lock``.
@@ -468,7 +453,7 @@ def place(user_id: Any, results: Sequence[Mapping[str, Any]]) -> None:
     refresh(user_id, _place(user_id, placed, dropped))
 
 
-def record(user_id: Any, results: Sequence[Mapping[str, Any]]) -> None:
+def record(user_id: UserId, results: Sequence[AnalysisResult]) -> None:
     """Place freshly stored (or re-analysed) results on the user's applications."""
     if not results:
         return
@@ -476,7 +461,7 @@ def record(user_id: Any, results: Sequence[Mapping[str, Any]]) -> None:
         place(user_id, results)
 
 
-def forget(user_id: Any, message_ids: Sequence[str]) -> None:
+def forget(user_id: UserId, message_ids: Sequence[str]) -> None:
     """Take emails whose analyses were removed off their applications."""
     if not message_ids:
         return
@@ -490,21 +475,20 @@ class RebuildSummary:
     applications: int
 
 
-def rebuild(user_id: Any) -> RebuildSummary:
+def rebuild(user_id: UserId) -> RebuildSummary:
     """Regroup all of the user's stored analyses from scratch (corrections and aliases kept).
 
     Idempotent: run twice, it changes nothing the second time.
     """
     with user_lock(user_id):
-        user_oid = ObjectId(str(user_id))
         documents = get_database()[EmailAnalysis._meta.db_table].find(
-            {"user_id": user_oid}, {"_id": 0, "message_id": 1, "result": 1}
+            {"user_id": user_id}, {"_id": 0, "message_id": 1, "result": 1}
         )
-        results = [{**(d.get("result") or {}), "message_id": d["message_id"]} for d in documents]
-        placed, dropped = _all_facts(user_id, results)
+        stored = (_stored_result(d["message_id"], d.get("result")) for d in documents)
+        placed, dropped = _all_facts(user_id, [r for r in stored if r is not None])
         kept = [f.message_id for f in placed]
         stale = _emails().find(
-            {"user_id": user_oid, "message_id": {"$nin": kept}}, {"_id": 0, "message_id": 1}
+            {"user_id": user_id, "message_id": {"$nin": kept}}, {"_id": 0, "message_id": 1}
         )
         dropped = [*dropped, *(doc["message_id"] for doc in stale)]
         touched = _place(user_id, placed, dropped)

@@ -4,10 +4,12 @@ Reads fall through L1 → L2 → L3 and fill the tiers above; writes go through 
 key holds the user id and the classifier version, so a new classifier re-analyses lazily and
 one user's entry can never answer another's (Gmail ids are only unique per mailbox).
 
-Entries are result dicts ``{subject, sender, date, status, company, position, details,
-confidence, message_id}``, or *failed markers* ``{"failed": True, "reason": str,
-"message_id": str}`` (see ``is_failed``): a failed analysis lives ``ANALYSIS_FAILED_TTL``
-seconds in L1 and L2 only, then the message is analysed again.
+Entries are ``analysis.results.CacheEntry``: an ``AnalysisResult``, or a ``FailedAnalysis``
+marker (see ``is_failed``) that lives ``ANALYSIS_FAILED_TTL`` seconds in L1 and L2 only, then
+the message is analysed again. L1 holds the frozen objects themselves; L2 (a JSON value) and
+L3 (the document's ``result``) hold ``to_document()`` forms, read back by
+``entry_from_document`` whatever their schema version. A stored value that is no analysis
+counts as a miss, so the message is analysed again.
 
 Invalidation across processes: L1 keys also hold a per-user *generation*, a random token in
 Redis that ``delete`` and ``purge_user`` replace. Each process re-reads a user's token at most
@@ -30,10 +32,8 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeGuard
 
-from bson import ObjectId
-from bson.errors import InvalidId
 from cachetools import TTLCache
 from django.conf import settings
 from django.utils import timezone
@@ -46,6 +46,8 @@ from redis.exceptions import RedisError
 from analysis import cache_metrics as metrics
 from analysis.classify import classifier_version
 from analysis.models import EmailAnalysis
+from analysis.results import AnalysisResult, CacheEntry, FailedAnalysis, entry_from_document
+from mailbox_project.ids import UserId
 from mailbox_project.mongo import get_database
 from mailbox_project.redis import connection
 
@@ -58,7 +60,7 @@ GENERATION_RECHECK = 2.0
 L3_TTL = timedelta(days=360)
 SCAN_BATCH = 500
 
-Entry = dict[str, Any]
+Entry = CacheEntry
 # (user, generation, classifier version, message id)
 L1Key = tuple[str, str, str, str]
 
@@ -68,9 +70,25 @@ def prefix() -> str:
     return f"{settings.CACHE_KEY_PREFIX}:analysis"
 
 
-def is_failed(entry: Mapping[str, Any] | None) -> bool:
+def is_failed(entry: Entry | None) -> TypeGuard[FailedAnalysis]:
     """Return whether a cache entry is a failed marker rather than a result."""
-    return bool(entry and entry.get("failed"))
+    return isinstance(entry, FailedAnalysis)
+
+
+def results_only(entries: Mapping[str, Entry]) -> dict[str, AnalysisResult]:
+    """Return the results among ``entries``, failed markers left out."""
+    return {m: e for m, e in entries.items() if isinstance(e, AnalysisResult)}
+
+
+def _decoded(message_id: str, document: object) -> Entry | None:
+    """Return the entry a stored document holds, or None (a miss) if it holds none."""
+    if not isinstance(document, Mapping):
+        return None
+    try:
+        return entry_from_document(document, message_id)
+    except ValueError:
+        logger.warning("analysis cache entry of message %s is unreadable: a miss", message_id)
+        return None
 
 
 # --- L1: this process --------------------------------------------------------------------------
@@ -129,7 +147,7 @@ def _l1_get(keys: Mapping[str, L1Key]) -> dict[str, Entry]:
             if deadline is not None and deadline <= now:
                 del _local.entries[key]  # a failed marker past its short life
                 continue
-            found[message_id] = dict(entry)
+            found[message_id] = entry  # frozen: shared, never copied
     return found
 
 
@@ -139,7 +157,7 @@ def _l1_put(keys: Mapping[str, L1Key], entries: Mapping[str, Entry], short: bool
         for message_id, entry in entries.items():
             brief = short or is_failed(entry)
             deadline = now + settings.ANALYSIS_FAILED_TTL if brief else None
-            _local.entries[keys[message_id]] = (dict(entry), deadline)
+            _local.entries[keys[message_id]] = (entry, deadline)
 
 
 def _l1_drop(keys: Iterable[L1Key]) -> None:
@@ -192,7 +210,12 @@ def _l2_key(user: str, version: str, message_id: str) -> str:
 
 def _l2_get(redis: Redis, user: str, version: str, message_ids: list[str]) -> dict[str, Entry]:
     values = redis.mget([_l2_key(user, version, m) for m in message_ids])
-    return {m: json.loads(v) for m, v in zip(message_ids, values, strict=True) if v is not None}
+    found: dict[str, Entry] = {}
+    for message_id, value in zip(message_ids, values, strict=True):
+        entry = _decoded(message_id, json.loads(value)) if value is not None else None
+        if entry is not None:
+            found[message_id] = entry
+    return found
 
 
 def _versions_key() -> str:
@@ -209,7 +232,8 @@ def _l2_put(
     for message_id, entry in entries.items():
         brief = short or is_failed(entry)
         ttl = settings.ANALYSIS_FAILED_TTL if brief else settings.ANALYSIS_L2_TTL
-        pipe.set(_l2_key(user, version, message_id), json.dumps(entry), ex=ttl)
+        value = json.dumps(entry.to_document())
+        pipe.set(_l2_key(user, version, message_id), value, ex=ttl)
     pipe.execute()
 
 
@@ -228,28 +252,39 @@ def _collection() -> Collection[dict[str, Any]]:
     return get_database()[EmailAnalysis._meta.db_table]
 
 
-def _l3_query(user_oid: ObjectId, version: str, message_ids: list[str]) -> dict[str, Any]:
+def _l3_query(user: UserId, version: str, message_ids: list[str]) -> dict[str, Any]:
     return {
-        "user_id": user_oid,
+        "user_id": user,
         "message_id": {"$in": message_ids},
         "classifier_version": version,
         "cached_at": {"$gt": timezone.now() - L3_TTL},
     }
 
 
-def _l3_get(user_oid: ObjectId, version: str, message_ids: list[str]) -> dict[str, Entry]:
+def _l3_get(user: UserId, version: str, message_ids: list[str]) -> dict[str, Entry]:
     documents = _collection().find(
-        _l3_query(user_oid, version, message_ids), {"_id": 0, "message_id": 1, "result": 1}
+        _l3_query(user, version, message_ids), {"_id": 0, "message_id": 1, "result": 1}
     )
-    return {doc["message_id"]: doc["result"] for doc in documents}
+    found: dict[str, Entry] = {}
+    for document in documents:
+        entry = _decoded(document["message_id"], document.get("result"))
+        if entry is not None:
+            found[document["message_id"]] = entry
+    return found
 
 
-def _l3_put(user_oid: ObjectId, version: str, results: Mapping[str, Entry]) -> None:
+def _l3_put(user: UserId, version: str, results: Mapping[str, AnalysisResult]) -> None:
     now = timezone.now()
     writes = [
         UpdateOne(
-            {"user_id": user_oid, "message_id": message_id},
-            {"$set": {"cached_at": now, "classifier_version": version, "result": result}},
+            {"user_id": user, "message_id": message_id},
+            {
+                "$set": {
+                    "cached_at": now,
+                    "classifier_version": version,
+                    "result": result.to_document(),
+                }
+            },
             upsert=True,
         )
         for message_id, result in results.items()
@@ -267,22 +302,12 @@ def _l3_put(user_oid: ObjectId, version: str, results: Mapping[str, Entry]) -> N
 # --- Public interface ------------------------------------------------------------------------
 
 
-def user_oid(user_id: Any) -> ObjectId:
-    """Return the user's id as the ObjectId stored in MongoDB; ValueError if it is none."""
-    if isinstance(user_id, ObjectId):
-        return user_id
-    try:
-        return ObjectId(str(user_id))
-    except (InvalidId, TypeError) as exc:
-        raise ValueError(f"not a user id: {user_id!r}") from exc
-
-
 class _Scope:
     """One call's user (as key text and ObjectId), classifier version and Redis client."""
 
-    def __init__(self, user_id: Any) -> None:
-        self.user_oid = user_oid(user_id)
-        self.user = str(self.user_oid)
+    def __init__(self, user_id: UserId) -> None:
+        self.user_oid = user_id
+        self.user = str(user_id)
         self.version = classifier_version()
 
     @cached_property
@@ -299,12 +324,12 @@ def _unique(message_ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(str(m) for m in message_ids))
 
 
-def get(user_id: Any, message_id: str) -> Entry | None:
+def get(user_id: UserId, message_id: str) -> Entry | None:
     """Return the user's cached entry for one message (result or failed marker), or None."""
     return get_many(user_id, [message_id]).get(str(message_id))
 
 
-def get_many(user_id: Any, message_ids: Iterable[str]) -> dict[str, Entry]:
+def get_many(user_id: UserId, message_ids: Iterable[str]) -> dict[str, Entry]:
     """Return {message id: entry} of the user's cached analyses under the current classifier.
 
     One lookup per tier for what the tier above missed: L1 dict reads, one Redis MGET, one
@@ -349,12 +374,12 @@ def _fill_from_l3(scope: _Scope, keys: Mapping[str, L1Key], entries: Mapping[str
     _l1_put(keys, entries)
 
 
-def put(user_id: Any, message_id: str, result: Entry) -> None:
+def put(user_id: UserId, message_id: str, result: AnalysisResult) -> None:
     """Store one analysis result in all three tiers."""
     put_many(user_id, {str(message_id): result})
 
 
-def put_many(user_id: Any, results: Mapping[str, Entry]) -> None:
+def put_many(user_id: UserId, results: Mapping[str, AnalysisResult]) -> None:
     """Store the user's analysis results {message id: result} in all three tiers.
 
     L3 first: if MongoDB fails, no faster tier holds a result the persistent one lacks.
@@ -362,7 +387,7 @@ def put_many(user_id: Any, results: Mapping[str, Entry]) -> None:
     if not results:
         return
     for message_id, result in results.items():
-        if is_failed(result):
+        if not isinstance(result, AnalysisResult):
             raise ValueError(f"a failed marker for {message_id} goes through put_failed")
     scope = _Scope(user_id)
     _l3_put(scope.user_oid, scope.version, results)
@@ -370,7 +395,7 @@ def put_many(user_id: Any, results: Mapping[str, Entry]) -> None:
     _l1_put(scope.l1_keys(results), results)
 
 
-def put_provisional(user_id: Any, results: Mapping[str, Entry]) -> None:
+def put_provisional(user_id: UserId, results: Mapping[str, AnalysisResult]) -> None:
     """Store results of a stand-in engine in L1 and L2 only, for ``ANALYSIS_FAILED_TTL``.
 
     Readers get them meanwhile; then the message is analysed again, by the configured engine
@@ -383,16 +408,16 @@ def put_provisional(user_id: Any, results: Mapping[str, Entry]) -> None:
     _l1_put(scope.l1_keys(results), results, short=True)
 
 
-def put_failed(user_id: Any, message_id: str, reason: str) -> None:
+def put_failed(user_id: UserId, message_id: str, reason: str) -> None:
     """Remember briefly (L1 and L2, ``ANALYSIS_FAILED_TTL``) that analysing a message failed."""
     message_id = str(message_id)
-    marker = {"failed": True, "reason": reason[:300], "message_id": message_id}
+    marker = FailedAnalysis(message_id=message_id, reason=reason[:300])
     scope = _Scope(user_id)
     _l2_put(scope.redis, scope.user, scope.version, {message_id: marker})
     _l1_put(scope.l1_keys([message_id]), {message_id: marker})
 
 
-def delete(user_id: Any, message_ids: Iterable[str]) -> None:
+def delete(user_id: UserId, message_ids: Iterable[str]) -> None:
     """Remove the user's analyses of these messages from every tier (and other processes' L1)."""
     ids = _unique(message_ids)
     if not ids:
@@ -405,7 +430,7 @@ def delete(user_id: Any, message_ids: Iterable[str]) -> None:
     _new_generation(scope.redis, scope.user)
 
 
-def purge_user(user_id: Any) -> int:
+def purge_user(user_id: UserId) -> int:
     """Remove all of the user's analyses from every tier; return how many L3 held."""
     scope = _Scope(user_id)
     deleted = _collection().delete_many({"user_id": scope.user_oid}).deleted_count
@@ -419,7 +444,7 @@ def purge_user(user_id: Any) -> int:
     return int(deleted)
 
 
-def stored_ids(user_id: Any, message_ids: Iterable[str] | None = None) -> list[str]:
+def stored_ids(user_id: UserId, message_ids: Iterable[str] | None = None) -> list[str]:
     """Return the message ids the user has in L3 (all, or those among ``message_ids``)."""
     scope = _Scope(user_id)
     query: dict[str, Any] = {"user_id": scope.user_oid}
@@ -428,7 +453,7 @@ def stored_ids(user_id: Any, message_ids: Iterable[str] | None = None) -> list[s
     return [doc["message_id"] for doc in _collection().find(query, {"_id": 0, "message_id": 1})]
 
 
-def current_ids(user_id: Any, message_ids: Iterable[str]) -> list[str]:
+def current_ids(user_id: UserId, message_ids: Iterable[str]) -> list[str]:
     """Return which of these messages have an analysis in L3 under the current classifier."""
     scope = _Scope(user_id)
     query = _l3_query(scope.user_oid, scope.version, _unique(message_ids))

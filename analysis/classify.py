@@ -12,8 +12,10 @@ import logging
 from django.conf import settings
 
 from analysis.engines import llm, rules
-from analysis.engines.base import Analysis, EmailInput, Status
+from analysis.engines.base import Analysis, EmailInput
+from analysis.status import Status
 
+# Status is re-exported for other apps' callers; this app imports it from analysis.status.
 __all__ = ["Analysis", "EmailInput", "Status", "classifier_version", "classify"]
 
 logger = logging.getLogger(__name__)

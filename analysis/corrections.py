@@ -9,8 +9,8 @@ change survives re-analysis, new mail and ``applications.rebuild``. Each raises
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from bson import ObjectId
 from django.utils import timezone
 from django_mongodb_backend import transaction
 
@@ -30,6 +30,9 @@ from analysis.models import (
     EmailAnalysis,
     JobApplication,
 )
+from analysis.results import AnalysisResult
+from analysis.status import Status
+from mailbox_project.ids import UserId
 
 # A person waits at most this long (seconds) for a rebuild or an analysis batch to finish.
 INTERACTIVE_WAIT = 10.0
@@ -50,13 +53,28 @@ class Conflict(Exception):
     """A correction would make two applications one: the person should merge them instead."""
 
 
-def _snapshots(user_id: Any, message_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+def _snapshots(user_id: UserId, message_ids: Sequence[str]) -> dict[str, AnalysisResult]:
+    """Return the timeline entries of these emails, as the analyses they were placed from."""
     rows = ApplicationEmail.objects.filter(user_id=user_id, message_id__in=list(message_ids))
-    fields = ("message_id", "status", "company", "position", "subject", "sender", "details")
-    return {row["message_id"]: {**row, "date": row["date"]} for row in rows.values(*fields, "date")}
+    return {row.message_id: _as_result(row) for row in rows}
 
 
-def _place_again(user_id: Any, message_ids: Sequence[str]) -> None:
+def _as_result(row: ApplicationEmail) -> AnalysisResult:
+    return AnalysisResult(
+        message_id=row.message_id,
+        subject=row.subject,
+        sender=row.sender,
+        date=row.date,
+        status=Status(row.status),
+        company=row.company,
+        position=row.position,
+        details=row.details,
+        # A snapshot's confidence is None only if its analysis had none, which no engine writes.
+        confidence=row.confidence or 0.0,
+    )
+
+
+def _place_again(user_id: UserId, message_ids: Sequence[str]) -> None:
     """Place emails again from their analyses with the current corrections on top.
 
     An email whose analysis is gone (aged out of every tier) keeps its timeline snapshot as
@@ -69,7 +87,7 @@ def _place_again(user_id: Any, message_ids: Sequence[str]) -> None:
     place(user_id, list(results.values()))
 
 
-def _check_known(user_id: Any, message_id: str) -> None:
+def _check_known(user_id: UserId, message_id: str) -> None:
     on_timeline = ApplicationEmail.objects.filter(user_id=user_id, message_id=message_id)
     analysed = EmailAnalysis.objects.filter(user_id=user_id, message_id=message_id)
     if not on_timeline.exists() and not analysed.exists():
@@ -77,7 +95,7 @@ def _check_known(user_id: Any, message_id: str) -> None:
 
 
 def correct_email(
-    user_id: Any, message_id: str, *, status: str = "", company: str = "", position: str = ""
+    user_id: UserId, message_id: str, *, status: str = "", company: str = "", position: str = ""
 ) -> None:
     """Record the person's reading of one email (blank = as analysed) and regroup it.
 
@@ -99,7 +117,7 @@ def correct_email(
         _place_again(user_id, [message_id])
 
 
-def mark_not_job(user_id: Any, message_id: str) -> None:
+def mark_not_job(user_id: UserId, message_id: str) -> None:
     """Take one email out of the tracker for good: the person says it is not a job email."""
     with user_lock(user_id, INTERACTIVE_WAIT):
         _check_known(user_id, message_id)
@@ -111,7 +129,7 @@ def mark_not_job(user_id: Any, message_id: str) -> None:
         _place_again(user_id, [message_id])
 
 
-def reset_email(user_id: Any, message_id: str) -> None:
+def reset_email(user_id: UserId, message_id: str) -> None:
     """Drop the person's correction of one email: the analysis decides again."""
     with user_lock(user_id, INTERACTIVE_WAIT):
         Correction.objects.filter(user_id=user_id, message_id=message_id).delete()
@@ -162,7 +180,7 @@ def _rename(application: JobApplication, company: str, position: str) -> None:
     application.company_key, application.position_key = keys
 
 
-def merge(user_id: Any, target_id: Any, source_id: Any) -> JobApplication:
+def merge(user_id: UserId, target_id: ObjectId | str, source_id: ObjectId | str) -> JobApplication:
     """Move everything of application ``source_id`` into ``target_id``; return the target.
 
     The source's aliases move too, so its emails keep joining the target after re-analysis.

@@ -22,15 +22,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bson import ObjectId
-
-from analysis.classify import Status
 from analysis.models import (
     RESPONSE_STATUSES,
     UNKNOWN_COMPANY,
     ApplicationEmail,
     JobApplication,
 )
+from analysis.status import Status
+from mailbox_project.ids import UserId
 from mailbox_project.mongo import get_database
 
 MS_PER_DAY = 24 * 3600 * 1000
@@ -80,7 +79,7 @@ def _dates_of(statuses_cond: dict[str, Any]) -> dict[str, Any]:
     return {"$map": {"input": matching, "in": "$$this.date"}}
 
 
-def per_application(user_oid: ObjectId) -> list[dict[str, Any]]:
+def per_application(user_id: UserId) -> list[dict[str, Any]]:
     """Return the shared prefix: one document per application with its derived dates.
 
     The user's applications and their timeline entries are streamed together (``$unionWith``)
@@ -91,7 +90,7 @@ def per_application(user_oid: ObjectId) -> list[dict[str, Any]]:
         "$unionWith": {
             "coll": ApplicationEmail._meta.db_table,
             "pipeline": [
-                {"$match": {"user_id": user_oid}},
+                {"$match": {"user_id": user_id}},
                 {
                     "$project": {
                         "_id": 0,
@@ -108,7 +107,7 @@ def per_application(user_oid: ObjectId) -> list[dict[str, Any]]:
     is_response = {"$in": ["$$this.status", sorted(RESPONSE_STATUSES)]}
     first_response = {"$min": _dates_of({"$and": [is_response, applied_after]})}
     return [
-        {"$match": {"user_id": user_oid}},
+        {"$match": {"user_id": user_id}},
         {
             "$project": {
                 "_id": 0,
@@ -214,10 +213,10 @@ def weekly_pipeline() -> list[dict[str, Any]]:
     ]
 
 
-def compute(user_id: Any) -> Figures:
+def compute(user_id: UserId) -> Figures:
     """Return the user's dashboard figures (one aggregation, one round trip)."""
     pipeline = [
-        *per_application(ObjectId(str(user_id))),
+        *per_application(user_id),
         {
             "$facet": {
                 "funnel": funnel_pipeline(),

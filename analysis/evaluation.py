@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
-from analysis.classify import Analysis, EmailInput, Status
+from analysis.classify import Analysis, EmailInput
+from analysis.status import Status
 
 S = Status
 # Each format: the columns that identify it, and its labels → the statuses they admit.

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
+from bson import ObjectId
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from analysis.classify import Status
+from analysis.status import Status
+from mailbox_project.ids import UserId
 
 
 class EmailAnalysis(models.Model):
@@ -142,7 +144,7 @@ UNKNOWN_POSITION = "(position unknown)"
 
 
 class JobApplicationQuerySet(models.QuerySet["JobApplication"]):
-    def for_user(self, user: Any) -> JobApplicationQuerySet:
+    def for_user(self, user: object) -> JobApplicationQuerySet:
         """Every query of applications starts here: one user's, never anyone else's."""
         return self.filter(user=user)
 
@@ -155,7 +157,7 @@ class JobApplication(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
-    user_id: Any  # the ObjectId behind ``user``; declared for type checkers
+    user_id: UserId  # the ObjectId behind ``user``; declared for type checkers
     company = models.CharField(max_length=300, blank=True)
     company_key = models.CharField(max_length=300, blank=True)
     position = models.CharField(max_length=300, blank=True)
@@ -234,7 +236,7 @@ class ApplicationAlias(models.Model):
     application = models.ForeignKey(
         JobApplication, on_delete=models.CASCADE, related_name="aliases"
     )
-    application_id: Any
+    application_id: ObjectId
     # Made by a person (a merge or rename) rather than by grouping.
     manual = models.BooleanField(default=False)
 
@@ -272,7 +274,7 @@ class ApplicationEmail(models.Model):
     application = models.ForeignKey(
         JobApplication, on_delete=models.CASCADE, related_name="emails", db_index=False
     )
-    application_id: Any
+    application_id: ObjectId
     message_id = models.CharField(max_length=64)
     status = models.CharField(max_length=32)
     date = models.DateTimeField()

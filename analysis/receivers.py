@@ -1,53 +1,54 @@
 """Reactions to mailbox events: analyse new messages, forget deleted ones; status badges.
 
-Connected when the app is ready (``AnalysisConfig.ready`` imports this module).
+Connected when the app is ready (``AnalysisConfig.ready`` imports this module). The mails app
+sends user ids as it holds them; each receiver converts once (``mailbox_project.ids``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.dispatch import receiver
 
 from analysis import cache, tasks
-from analysis.classify import Status
+from analysis.results import AnalysisResult
 from analysis.service import forget
+from mailbox_project.ids import user_id as as_user_id
 from mails.annotations import Badge, register_badge_provider
 from mails.signals import messages_deleted, messages_stored
 
 
 @receiver(messages_stored, dispatch_uid="analysis.analyse_new_messages")
-def analyse_new_messages(sender: Any, user_id: Any, gmail_ids: Sequence[str], **_: Any) -> None:
+def analyse_new_messages(
+    sender: object, user_id: object, gmail_ids: Sequence[str], **_: object
+) -> None:
     """Queue analysis of newly synced messages (on the analysis queue, in batches)."""
-    tasks.enqueue(user_id, gmail_ids)
+    tasks.enqueue(as_user_id(user_id), gmail_ids)
 
 
 @receiver(messages_deleted, dispatch_uid="analysis.forget_deleted_messages")
-def forget_deleted_messages(sender: Any, user_id: Any, gmail_ids: Sequence[str], **_: Any) -> None:
+def forget_deleted_messages(
+    sender: object, user_id: object, gmail_ids: Sequence[str], **_: object
+) -> None:
     """Remove deleted messages' analyses from every tier (and tell the tracker)."""
-    forget(user_id, gmail_ids)
+    forget(as_user_id(user_id), gmail_ids)
 
 
-def status_badges(user_id: Any, gmail_ids: Sequence[str]) -> dict[str, Badge]:
+def status_badges(user_id: object, gmail_ids: Sequence[str]) -> dict[str, Badge]:
     """Return a status badge for each job email of the page that the cache knows.
 
     Only the cache is read (warm: L1 and Redis, no MongoDB); nothing is classified on a page
     view, so a message not analysed yet has no badge.
     """
-    badges: dict[str, Badge] = {}
-    for gmail_id, entry in cache.get_many(user_id, gmail_ids).items():
-        if cache.is_failed(entry) or entry.get("status") == Status.NOT_JOB_RELATED:
-            continue
-        badges[gmail_id] = _badge(entry)
-    return badges
+    results = cache.results_only(cache.get_many(as_user_id(user_id), gmail_ids))
+    return {gmail_id: _badge(result) for gmail_id, result in results.items() if result.is_job}
 
 
-def _badge(entry: dict[str, Any]) -> Badge:
-    status = str(entry.get("status", ""))
+def _badge(result: AnalysisResult) -> Badge:
+    status = result.status.value
     label = status.replace("_", " ").capitalize()
-    about = " — ".join(part for part in (entry.get("company"), entry.get("position")) if part)
-    confidence = float(entry.get("confidence") or 0.0)
+    about = " — ".join(part for part in (result.company, result.position) if part)
+    confidence = result.confidence
     title = f"{about} ({confidence:.0%} confident)" if about else f"{confidence:.0%} confident"
     return Badge(label=label, css_class=f"status-{status}", title=title)
 

@@ -16,18 +16,21 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from pymongo.collection import Collection
 
 from analysis import cache
 from analysis.classify import EmailInput, classifier_version, classify
 from analysis.models import EmailAnalysis
+from analysis.results import AnalysisResult, CacheEntry
 from analysis.signals import analysis_removed, analysis_stored
+from mailbox_project.ids import UserId
 from mailbox_project.mongo import get_database
 from mails.models import Message
 from mails.store import PENDING_FIELD
 
 logger = logging.getLogger(__name__)
 
-Result = dict[str, Any]
+Result = AnalysisResult
 # Messages classified between two writes: what an interrupted task loses at most.
 STORE_CHUNK = 50
 
@@ -54,7 +57,7 @@ def _message_ids(gmail_ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(str(m) for m in gmail_ids))
 
 
-def analyze(user_id: Any, gmail_ids: Iterable[str], *, force: bool = False) -> dict[str, Result]:
+def analyze(user_id: UserId, gmail_ids: Iterable[str], *, force: bool = False) -> dict[str, Result]:
     """Return {gmail id: result} for the user's messages, classifying those not yet cached.
 
     With ``force`` every message is classified again. Results go through all cache tiers, and
@@ -66,21 +69,24 @@ def analyze(user_id: Any, gmail_ids: Iterable[str], *, force: bool = False) -> d
 
 
 def run(
-    user_id: Any, gmail_ids: Iterable[str], *, force: bool = False, outcome: Outcome | None = None
+    user_id: UserId,
+    gmail_ids: Iterable[str],
+    *,
+    force: bool = False,
+    outcome: Outcome | None = None,
 ) -> Outcome:
     """``analyze``, returning the whole ``Outcome`` (counts for tasks and commands).
 
     Results are stored every ``STORE_CHUNK`` messages, and a caller-supplied ``outcome`` shows
     what was stored so far if the call is interrupted (a task's soft time limit).
     """
-    user_id = cache.user_oid(user_id)  # str from tasks, ObjectId from signals: one kind out
     ids = _message_ids(gmail_ids)
     outcome = outcome if outcome is not None else Outcome()
     if not ids:
         return outcome
     if not force:
         cached = cache.get_many(user_id, ids)
-        found = {m: r for m, r in cached.items() if not cache.is_failed(r)}
+        found = cache.results_only(cached)
         outcome.results.update(found)
         _settle_cached(user_id, found)
         # A failed marker means "tried moments ago": wait until it expires.
@@ -103,7 +109,7 @@ def unfinished(outcome: Outcome, gmail_ids: Iterable[str]) -> list[str]:
     return [m for m in _message_ids(gmail_ids) if m not in done]
 
 
-def _load(user_id: Any, gmail_ids: list[str]) -> list[Message]:
+def _load(user_id: UserId, gmail_ids: list[str]) -> list[Message]:
     if not gmail_ids:
         return []
     fields = (
@@ -114,7 +120,7 @@ def _load(user_id: Any, gmail_ids: list[str]) -> list[Message]:
 
 
 def _classify(
-    user_id: Any, messages: list[Message], outcome: Outcome
+    user_id: UserId, messages: list[Message], outcome: Outcome
 ) -> tuple[dict[str, Result], dict[str, Result]]:
     """Return (results of the configured engine, results of a stand-in engine)."""
     fresh: dict[str, Result] = {}
@@ -141,7 +147,7 @@ def _classify(
     return fresh, provisional
 
 
-def _store(user_id: Any, fresh: dict[str, Result], provisional: dict[str, Result]) -> None:
+def _store(user_id: UserId, fresh: dict[str, Result], provisional: dict[str, Result]) -> None:
     if not fresh and not provisional:
         return
     cache.put_many(user_id, fresh)
@@ -170,16 +176,16 @@ def _store(user_id: Any, fresh: dict[str, Result], provisional: dict[str, Result
 # --- Pending analyses --------------------------------------------------------------------------
 
 
-def _messages() -> Any:
+def _messages() -> Collection[dict[str, Any]]:
     return get_database()[Message._meta.db_table]
 
 
-def _pending_among(user_id: Any, gmail_ids: list[str]) -> list[str]:
+def _pending_among(user_id: UserId, gmail_ids: list[str]) -> list[str]:
     query = {"user_id": user_id, "gmail_id": {"$in": gmail_ids}, PENDING_FIELD: {"$exists": True}}
     return [doc["gmail_id"] for doc in _messages().find(query, {"_id": 0, "gmail_id": 1})]
 
 
-def _settle_cached(user_id: Any, results: dict[str, Result]) -> None:
+def _settle_cached(user_id: UserId, results: dict[str, Result]) -> None:
     """Finish cached analyses of messages still pending: place them, then clear the marker.
 
     A message can be pending with its analysis stored when the analysing worker died (or the
@@ -198,30 +204,30 @@ def _settle_cached(user_id: Any, results: dict[str, Result]) -> None:
         clear_pending(user_id, durable)
 
 
-def clear_pending(user_id: Any, gmail_ids: list[str]) -> None:
+def clear_pending(user_id: UserId, gmail_ids: list[str]) -> None:
     """Mark these messages of the user as analysed (see ``mails.store.PENDING_FIELD``)."""
     if not gmail_ids:
         return
     _messages().update_many(
-        {"user_id": cache.user_oid(user_id), "gmail_id": {"$in": gmail_ids}},
+        {"user_id": user_id, "gmail_id": {"$in": gmail_ids}},
         {"$unset": {PENDING_FIELD: ""}},
     )
 
 
-def pending(user_id: Any, older_than: timedelta, limit: int) -> list[str]:
+def pending(user_id: UserId, older_than: timedelta, limit: int) -> list[str]:
     """Return up to ``limit`` of the user's message ids pending longer than ``older_than``.
 
     Oldest first, through the partial index on the marker (mails migration 0006).
     """
     query = {
-        "user_id": cache.user_oid(user_id),
+        "user_id": user_id,
         PENDING_FIELD: {"$lte": timezone.now() - older_than},
     }
     found = _messages().find(query, {"_id": 0, "gmail_id": 1}).sort(PENDING_FIELD, 1)
     return [doc["gmail_id"] for doc in found.limit(limit)]
 
 
-def rearm_pending(user_id: Any, gmail_ids: list[str]) -> None:
+def rearm_pending(user_id: UserId, gmail_ids: list[str]) -> None:
     """Restart the grace period of pending messages just queued, so they are queued once.
 
     Only those still pending: one analysed meanwhile must not become pending again.
@@ -230,7 +236,7 @@ def rearm_pending(user_id: Any, gmail_ids: list[str]) -> None:
         return
     _messages().update_many(
         {
-            "user_id": cache.user_oid(user_id),
+            "user_id": user_id,
             "gmail_id": {"$in": gmail_ids},
             PENDING_FIELD: {"$exists": True},
         },
@@ -239,31 +245,31 @@ def rearm_pending(user_id: Any, gmail_ids: list[str]) -> None:
 
 
 def results_for(
-    user_id: Any,
-    gmail_ids: Iterable[str],
-    *,
-    compute_missing: bool = True,
-    include_failed: bool = False,
+    user_id: UserId, gmail_ids: Iterable[str], *, compute_missing: bool = True
 ) -> dict[str, Result]:
     """Return {gmail id: result} of the user's messages from the cache.
 
     Messages found in no tier are analysed now when ``compute_missing`` (they aged out, or the
-    classifier changed since). Failed markers (``cache.is_failed``) are left out unless
-    ``include_failed``.
+    classifier changed since). Failed markers (``cache.is_failed``) are left out: see
+    ``entries_for``.
     """
+    return cache.results_only(entries_for(user_id, gmail_ids, compute_missing=compute_missing))
+
+
+def entries_for(
+    user_id: UserId, gmail_ids: Iterable[str], *, compute_missing: bool = True
+) -> dict[str, CacheEntry]:
+    """``results_for`` with the failed markers: {gmail id: result or failed marker}."""
     ids = _message_ids(gmail_ids)
     found = cache.get_many(user_id, ids)
     missing = [m for m in ids if m not in found]
     if compute_missing and missing:
         found.update(analyze(user_id, missing, force=True))
-    if include_failed:
-        return found
-    return {m: r for m, r in found.items() if not cache.is_failed(r)}
+    return found
 
 
-def forget(user_id: Any, gmail_ids: Iterable[str]) -> None:
+def forget(user_id: UserId, gmail_ids: Iterable[str]) -> None:
     """Remove the analyses of these messages from every tier and announce it."""
-    user_id = cache.user_oid(user_id)
     ids = _message_ids(gmail_ids)
     if not ids:
         return
@@ -271,9 +277,8 @@ def forget(user_id: Any, gmail_ids: Iterable[str]) -> None:
     analysis_removed.send(sender=EmailAnalysis, user_id=user_id, message_ids=ids)
 
 
-def purge_user(user_id: Any) -> int:
+def purge_user(user_id: UserId) -> int:
     """Remove all of the user's analyses from every tier, announce it; return how many."""
-    user_id = cache.user_oid(user_id)
     ids = cache.stored_ids(user_id)
     count = cache.purge_user(user_id)
     if ids:
@@ -281,7 +286,7 @@ def purge_user(user_id: Any) -> int:
     return count
 
 
-def mailbox_batches(user_id: Any, *, force: bool = False) -> Iterator[list[str]]:
+def mailbox_batches(user_id: UserId, *, force: bool = False) -> Iterator[list[str]]:
     """Yield the user's message ids, newest first, in batches of ``ANALYSIS_BATCH_SIZE``.
 
     Without ``force``, only messages with no analysis in MongoDB under the current classifier.
@@ -298,7 +303,7 @@ def mailbox_batches(user_id: Any, *, force: bool = False) -> Iterator[list[str]]
         yield from _unanalysed(user_id, batch, force)
 
 
-def _unanalysed(user_id: Any, batch: list[str], force: bool) -> Iterator[list[str]]:
+def _unanalysed(user_id: UserId, batch: list[str], force: bool) -> Iterator[list[str]]:
     if not force:
         done = set(cache.current_ids(user_id, batch))
         batch = [m for m in batch if m not in done]

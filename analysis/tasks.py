@@ -22,6 +22,8 @@ from accounts.models import User
 from analysis import service
 from mailbox_project.celery import app
 from mailbox_project.faults import RetryingTask
+from mailbox_project.ids import UserId
+from mailbox_project.ids import user_id as as_user_id
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +31,16 @@ logger = logging.getLogger(__name__)
 RECONCILE_LIMIT = 20_000
 
 
-def _user_exists(user_id: str) -> bool:
-    return User.objects.filter(pk=user_id, is_active=True).exists()
+def _active_user(value: str) -> UserId | None:
+    """Return the task's user id as a ``UserId`` if it names an active user, else None."""
+    try:
+        user = as_user_id(value)
+    except ValueError:
+        return None
+    return user if User.objects.filter(pk=user, is_active=True).exists() else None
 
 
-def enqueue(user_id: Any, gmail_ids: Sequence[str], *, force: bool = False) -> int:
+def enqueue(user_id: UserId, gmail_ids: Sequence[str], *, force: bool = False) -> int:
     """Queue analysis of these messages in batches of ``ANALYSIS_BATCH_SIZE``; return batches.
 
     A broker outage is logged, not raised: the sync that calls this must not fail over it. The
@@ -58,15 +65,16 @@ def analyze_messages(
     self: Task[Any, Any], user_id: str, gmail_ids: list[str], force: bool = False
 ) -> str:
     """Analyse one batch of a user's messages; return a short summary."""
-    if not _user_exists(user_id):
+    user = _active_user(user_id)
+    if user is None:
         return "no such user"
     outcome = service.Outcome()
     try:
-        service.run(user_id, gmail_ids, force=force, outcome=outcome)
+        service.run(user, gmail_ids, force=force, outcome=outcome)
     except SoftTimeLimitExceeded:
         # Slow classification (an LLM engine): keep what is stored, queue the rest anew.
         rest = service.unfinished(outcome, gmail_ids)
-        enqueue(user_id, rest, force=force)
+        enqueue(user, rest, force=force)
         return f"{outcome.summary()}; time limit: {len(rest)} re-queued"
     return outcome.summary()
 
@@ -74,15 +82,16 @@ def analyze_messages(
 @app.task(base=RetryingTask, name="analysis.tasks.analyze_mailbox")
 def analyze_mailbox(user_id: str, force: bool = False) -> str:
     """Queue analysis of the user's whole mailbox (only the unanalysed unless ``force``)."""
-    if not _user_exists(user_id):
+    user = _active_user(user_id)
+    if user is None:
         return "no such user"
     batches = 0
-    for batch in service.mailbox_batches(user_id, force=force):
-        batches += enqueue(user_id, batch, force=force)
+    for batch in service.mailbox_batches(user, force=force):
+        batches += enqueue(user, batch, force=force)
     return f"{batches} batches queued"
 
 
-def queue_pending(user_id: Any, older_than: timedelta) -> int:
+def queue_pending(user_id: UserId, older_than: timedelta) -> int:
     """Queue the user's messages pending longer than ``older_than``; return how many.
 
     Queued ones start a new grace period, so the next run does not queue them again while
@@ -104,7 +113,8 @@ def reconcile_pending() -> str:
     """
     grace = timedelta(seconds=settings.ANALYSIS_PENDING_GRACE)
     users = messages = 0
-    for user_id in User.objects.filter(is_active=True).values_list("pk", flat=True):
+    for pk in User.objects.filter(is_active=True).values_list("pk", flat=True):
+        user_id = as_user_id(pk)
         queued = queue_pending(user_id, grace)
         if queued:
             users += 1

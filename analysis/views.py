@@ -34,6 +34,7 @@ from analysis.forms import (
     company_choices,
 )
 from analysis.models import STATUS_LABELS, ApplicationEmail, Correction, JobApplication
+from mailbox_project.ids import user_id as as_user_id
 from mails.models import Message
 
 # Column headings of the list, in order: (label, ?sort= name or None when not sortable).
@@ -177,13 +178,13 @@ def _timeline(
     emails = list(ApplicationEmail.objects.timeline(application))
     ids = [email.message_id for email in emails]
     # Through the tiered cache (L1 → Redis → MongoDB); nothing is classified on a page view.
-    analyses = service.results_for(user.pk, ids, compute_missing=False)
+    analyses = service.results_for(as_user_id(user), ids, compute_missing=False)
     corrections = {
         c.message_id: c for c in Correction.objects.filter(user=user, message_id__in=ids)
     }
     entries = []
     for email in emails:
-        analysis = analyses.get(email.message_id, {})
+        analysis = analyses.get(email.message_id)
         prefix = f"email-{email.message_id}"
         is_bound = bound is not None and bound.prefix == prefix
         form = (
@@ -193,21 +194,14 @@ def _timeline(
             TimelineEntry(
                 email=email,
                 mail_url=mail_url(email.message_id),
-                details=str(analysis.get("details") or email.details),
-                confidence=_confidence(analysis.get("confidence", email.confidence)),
-                analysed_status=STATUS_LABELS.get(str(analysis.get("status")), ""),
+                details=(analysis.details if analysis else "") or email.details,
+                confidence=analysis.confidence if analysis else email.confidence,
+                analysed_status=STATUS_LABELS.get(analysis.status, "") if analysis else "",
                 form=form,
                 open=is_bound,
             )
         )
     return entries
-
-
-def _confidence(value: Any) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _email_form(correction: Correction | None, prefix: str) -> EmailCorrectionForm:
@@ -303,7 +297,7 @@ def merge_application(request: HttpRequest, application_id: str) -> HttpResponse
     # The form accepts only the user's own other applications.
     form = _merge_form(request, application, data=request.POST)
     if form.is_valid():
-        corrections.merge(user.pk, application.pk, form.cleaned_data["other"])
+        corrections.merge(as_user_id(user), application.pk, form.cleaned_data["other"])
         messages.success(request, "Applications merged.")
         return redirect(detail_url(application))
     return _render_detail(request, application, merge_form=form, status=400)
@@ -348,7 +342,7 @@ def correct_email(request: HttpRequest, application_id: str, message_id: str) ->
     email = _email_or_404(user, application, message_id)
     form = EmailCorrectionForm(request.POST, prefix=f"email-{email.message_id}")
     if form.is_valid():
-        corrections.correct_email(user.pk, email.message_id, **form.cleaned_data)
+        corrections.correct_email(as_user_id(user), email.message_id, **form.cleaned_data)
         messages.success(request, "Email corrected.")
         return _after_email_change(request, application, email.message_id)
     return _render_detail(request, application, email_form=form, status=400)
@@ -361,7 +355,7 @@ def mark_not_job(request: HttpRequest, application_id: str, message_id: str) -> 
     user = _user(request)
     application = application_or_404(user, application_id)
     email = _email_or_404(user, application, message_id)
-    corrections.mark_not_job(user.pk, email.message_id)
+    corrections.mark_not_job(as_user_id(user), email.message_id)
     messages.success(request, f"“{email.subject or '(no subject)'}” is not tracked any more.")
     return _after_email_change(request, application, email.message_id)
 
@@ -373,7 +367,7 @@ def reset_email(request: HttpRequest, application_id: str, message_id: str) -> H
     user = _user(request)
     application = application_or_404(user, application_id)
     email = _email_or_404(user, application, message_id)
-    corrections.reset_email(user.pk, email.message_id)
+    corrections.reset_email(as_user_id(user), email.message_id)
     messages.success(request, "The email is back to what the analysis says.")
     return _after_email_change(request, application, email.message_id)
 
@@ -384,7 +378,7 @@ def reset_email(request: HttpRequest, application_id: str, message_id: str) -> H
 @require_GET
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    figures = dashboard.compute(_user(request).pk)
+    figures = dashboard.compute(as_user_id(_user(request)))
     context = {
         "figures": figures,
         "funnel_chart": charts.funnel(figures.funnel),
@@ -415,7 +409,7 @@ def restore_email(request: HttpRequest, message_id: str) -> HttpResponse:
     user = _user(request)
     get_object_or_404(Correction, user=user, message_id=message_id, not_job=True)
     try:
-        corrections.reset_email(user.pk, message_id)
+        corrections.reset_email(as_user_id(user), message_id)
     except corrections.TrackerBusy:
         messages.error(request, "Your applications are being updated. Try again shortly.")
         return redirect("analysis:not_job_list")

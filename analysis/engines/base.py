@@ -1,6 +1,7 @@
-"""The classifier's vocabulary: statuses, the email it reads and the analysis it returns.
+"""The classifier's vocabulary: the email it reads and the analysis it returns.
 
-Engines import these from here; everyone else imports them from ``analysis.classify``.
+Engines import these from here; everyone else imports them from ``analysis.classify``. The
+statuses live in ``analysis.status``, the record an analysis becomes in ``analysis.results``.
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from analysis.results import AnalysisResult, parse_date
+from analysis.status import Status
 
 if TYPE_CHECKING:
     from mails.models import Message
@@ -17,20 +20,6 @@ if TYPE_CHECKING:
 # Long enough for a company or a job title with its qualifiers; longer is noise.
 MAX_FIELD_CHARS = 120
 MAX_DETAILS_CHARS = 200
-
-
-class Status(StrEnum):
-    """What a job-application email says happened."""
-
-    APPLICATION_CONFIRMATION = "application_confirmation"
-    REJECTION = "rejection"
-    INTERVIEW_INVITATION = "interview_invitation"
-    ASSESSMENT = "assessment"
-    OFFER = "offer"
-    INFORMATION_REQUEST = "information_request"
-    ACTION_REQUIRED = "action_required"
-    WITHDRAWAL = "withdrawal"
-    NOT_JOB_RELATED = "not_job_related"
 
 
 @dataclass(frozen=True)
@@ -88,19 +77,19 @@ class Analysis:
         """Return whether the email is about a job application."""
         return self.status is not Status.NOT_JOB_RELATED
 
-    def result(self, email: EmailInput) -> dict[str, Any]:
-        """Return the stored result document of this analysis of ``email``."""
-        return {
-            "subject": email.subject,
-            "sender": email.sender,
-            "date": email.date.isoformat() if email.date else None,
-            "status": self.status.value,
-            "company": self.company,
-            "position": self.position,
-            "details": self.details,
-            "confidence": self.confidence,
-            "message_id": email.message_id,
-        }
+    def result(self, email: EmailInput) -> AnalysisResult:
+        """Return the record of this analysis of ``email`` (what the cache stores)."""
+        return AnalysisResult(
+            message_id=email.message_id,
+            subject=email.subject,
+            sender=email.sender,
+            date=parse_date(email.date),  # aware: a naive date means UTC
+            status=self.status,
+            company=self.company,
+            position=self.position,
+            details=self.details,
+            confidence=self.confidence,
+        )
 
 
 def clamp_confidence(value: float) -> float:

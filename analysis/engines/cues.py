@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from analysis.engines.base import Status
 from analysis.engines.triggers import Triggered
+from analysis.status import Status
 
 S = Status
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from analysis.engines.base import MAX_DETAILS_CHARS, Status, cap
+from analysis.engines.base import MAX_DETAILS_CHARS, cap
 from analysis.engines.text import Text
 from analysis.engines.triggers import Triggered
+from analysis.status import Status
 
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = (

@@ -24,10 +24,10 @@ from analysis.engines.base import (
     MAX_FIELD_CHARS,
     Analysis,
     EmailInput,
-    Status,
     cap,
     clamp_confidence,
 )
+from analysis.status import Status
 
 # Bump when the prompt or the validation changes: cached analyses carry the version.
 PROMPT_VERSION = 2

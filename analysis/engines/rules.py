@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass
 
 from analysis.engines import company, cues, details, position, vocab
-from analysis.engines.base import Analysis, EmailInput, Status, clamp_confidence
+from analysis.engines.base import Analysis, EmailInput, clamp_confidence
 from analysis.engines.text import Text, prepare
 from analysis.engines.triggers import Triggered, TriggerSet
+from analysis.status import Status
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
 VERSION = "rules-8"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from analysis.classify import Status
 from analysis.models import JobApplication
+from analysis.status import Status
 from analysis.tests.tracker_factory import result, store
 
 pytestmark = pytest.mark.django_db

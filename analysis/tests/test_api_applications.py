@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from accounts import api_tokens
-from analysis.classify import Status
 from analysis.models import JobApplication
+from analysis.status import Status
 from analysis.tests.tracker_factory import result, store
 
 pytestmark = pytest.mark.django_db

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from analysis import applications
-from analysis.classify import Status
 from analysis.models import ApplicationEmail, JobApplication, current_status, summarise
+from analysis.results import AnalysisResult
+from analysis.status import Status
 from analysis.tests.tracker_factory import START, remove, result, store
+from mailbox_project.mongo import get_database
 
 pytestmark = pytest.mark.django_db
 
@@ -94,11 +98,15 @@ def test_an_email_without_company_is_tracked_under_company_unknown(owner) -> Non
 
 
 def test_not_job_emails_and_unknown_statuses_are_not_tracked(owner) -> None:
-    store(
-        owner,
-        result("m1", Status.NOT_JOB_RELATED, "Newsletter Co", ""),
-        result("m2", "spam", "Acme", "Engineer"),
+    store(owner, result("m1", Status.NOT_JOB_RELATED, "Newsletter Co", ""))
+    # An unknown status cannot be an AnalysisResult: a stored document with one is no analysis.
+    spam = {**result("m2", APPLIED, "Acme", "Engineer").to_document(), "status": "spam"}
+    with pytest.raises(ValueError, match="spam"):
+        AnalysisResult.from_document(spam)
+    get_database()["email_analysis_cache"].insert_one(
+        {"user_id": owner.pk, "message_id": "m2", "classifier_version": "x", "result": spam}
     )
+    applications.rebuild(owner.pk)
     assert apps_of(owner) == []
 
 
@@ -189,9 +197,7 @@ def test_rebuild_drops_emails_whose_analysis_is_gone(owner) -> None:
 
 
 def test_an_undated_result_takes_the_date_the_message_was_received(owner) -> None:
-    bad = result("m1", APPLIED)
-    bad["date"] = "not a date"
-    store(owner, bad)
+    store(owner, replace(result("m1", APPLIED), date=None))
     (app,) = apps_of(owner)
     assert app.applied_at is not None
 

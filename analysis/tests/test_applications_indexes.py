@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.classify import Status
 from analysis.models import JobApplication
+from analysis.status import Status
 from analysis.tests.tracker_factory import result, store
 from mailbox_project.mongo import get_database
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from analysis import applications, service
-from analysis.classify import Status
 from analysis.models import ApplicationEmail, JobApplication
 from mails import sync
 from mails.models import Message, SyncState
@@ -37,7 +36,7 @@ def test_analysed_job_mail_becomes_applications_idempotently(mailbox_owner, goog
     user = mailbox_owner
     ids = sync_mailbox(user)
     results = service.analyze(user.pk, ids)
-    job = {m for m, r in results.items() if r["status"] != Status.NOT_JOB_RELATED}
+    job = {m for m, r in results.items() if r.is_job}
     assert job, "the emulator's mailbox has job mail"
 
     placed = grouping(user)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from datetime import UTC, datetime
 
-from analysis.classify import Analysis, EmailInput, Status, classifier_version, classify
+from analysis.classify import Analysis, EmailInput, classifier_version, classify
+from analysis.results import AnalysisResult
+from analysis.status import Status
 
 
 def _email(**overrides: object) -> EmailInput:
@@ -25,10 +28,16 @@ def test_status_values_are_the_lower_case_names():
     assert len(Status) == 9
 
 
-def test_result_has_the_documented_keys_and_iso_date():
+def test_result_is_the_record_with_an_aware_date_and_documents_the_documented_keys():
     email = _email()
     result = classify(email).result(email)
-    assert set(result) == {
+    assert result.date == datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
+    assert result.sender == "Globex Recruiting <no-reply@greenhouse.io>"
+    assert result.message_id == "18abc"
+    assert result.status is Status.APPLICATION_CONFIRMATION
+    document = result.to_document()
+    assert set(document) == {
+        "v",
         "subject",
         "sender",
         "date",
@@ -39,15 +48,21 @@ def test_result_has_the_documented_keys_and_iso_date():
         "confidence",
         "message_id",
     }
-    assert result["date"] == "2025-03-04T09:30:00+00:00"
-    assert result["sender"] == "Globex Recruiting <no-reply@greenhouse.io>"
-    assert result["message_id"] == "18abc"
-    assert result["status"] == "application_confirmation"
+    assert document["date"] == "2025-03-04T09:30:00+00:00"
+    assert document["status"] == "application_confirmation"
+    assert AnalysisResult.from_document(document) == result
+
+
+def test_a_naive_date_is_read_as_utc():
+    email = _email(date=datetime(2025, 3, 4, 9, 30))
+    assert classify(email).result(email).date == datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 
 
 def test_result_date_is_none_without_a_date():
     email = _email(date=None)
-    assert classify(email).result(email)["date"] is None
+    result = classify(email).result(email)
+    assert result.date is None
+    assert result.to_document()["date"] is None
 
 
 def test_is_job_is_false_only_for_not_job_related():

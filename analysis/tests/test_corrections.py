@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from analysis import applications, corrections
-from analysis.classify import Status
 from analysis.models import ApplicationEmail, Correction, JobApplication
+from analysis.status import Status
 from analysis.tests.tracker_factory import START, result, store
 
 pytestmark = pytest.mark.django_db

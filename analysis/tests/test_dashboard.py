@@ -11,13 +11,13 @@ import random
 import statistics
 from collections import Counter
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import pytest
 
 from analysis import charts, corrections, dashboard
-from analysis.classify import Status
 from analysis.models import JobApplication
+from analysis.results import AnalysisResult
+from analysis.status import Status
 from analysis.tests.tracker_factory import result, store
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,10 @@ STATUSES = [s for s in Status if s != Status.NOT_JOB_RELATED]
 RESPONSES = set(STATUSES) - {Status.APPLICATION_CONFIRMATION, Status.WITHDRAWAL}
 
 
-def make_timelines(seed: int) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """{(company, position): result dicts} of about 40 applications."""
+def make_timelines(seed: int) -> dict[tuple[str, str], list[AnalysisResult]]:
+    """{(company, position): results} of about 40 applications."""
     rng = random.Random(seed)
-    timelines: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    timelines: dict[tuple[str, str], list[AnalysisResult]] = {}
     for index in range(40):
         company = rng.choice(COMPANIES)
         position = f"Role {index}"
@@ -47,8 +47,9 @@ def make_timelines(seed: int) -> dict[tuple[str, str], list[dict[str, Any]]]:
     return timelines
 
 
-def when(entry: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(entry["date"])
+def when(entry: AnalysisResult) -> datetime:
+    assert entry.date is not None
+    return entry.date
 
 
 def reference(timelines, overrides):
@@ -58,16 +59,16 @@ def reference(timelines, overrides):
     waits: dict[str, list[float]] = {}
     weeks: Counter[date] = Counter()
     for keys, entries in timelines.items():
-        statuses = {e["status"] for e in entries} | set(overrides.get(keys, ()))
+        statuses = {e.status for e in entries} | set(overrides.get(keys, ()))
         funnel["applied"] += 1
         funnel["interview"] += bool(statuses & {Status.INTERVIEW_INVITATION, Status.OFFER})
         funnel["offer"] += Status.OFFER in statuses
-        confirmations = [when(e) for e in entries if e["status"] == "application_confirmation"]
+        confirmations = [when(e) for e in entries if e.status == "application_confirmation"]
         applied = min(confirmations, default=None)
         answers = [
             when(e)
             for e in entries
-            if e["status"] in RESPONSES and (applied is None or when(e) >= applied)
+            if e.status in RESPONSES and (applied is None or when(e) >= applied)
         ]
         if answers:
             responded += 1

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from analysis import export
-from analysis.classify import Status
+from analysis.status import Status
 from analysis.tests.tracker_factory import result, store
 
 pytestmark = pytest.mark.django_db

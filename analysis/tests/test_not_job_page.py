@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.classify import Status
 from analysis.models import ApplicationEmail, JobApplication
+from analysis.status import Status
 from analysis.tests.tracker_factory import result, store
 
 pytestmark = pytest.mark.django_db

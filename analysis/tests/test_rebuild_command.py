@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from analysis.classify import Status
 from analysis.models import ApplicationEmail, JobApplication
+from analysis.status import Status
 from analysis.tests.tracker_factory import result, store
 
 pytestmark = pytest.mark.django_db

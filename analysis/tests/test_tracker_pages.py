@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from analysis.classify import Status
 from analysis.models import Correction, JobApplication
+from analysis.status import Status
 from analysis.tests.tracker_factory import result, store
 
 pytestmark = pytest.mark.django_db
