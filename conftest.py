@@ -70,7 +70,11 @@ def google(settings: Any, google_emulator: EmulatorServer) -> EmulatorServer:
 
 @pytest.fixture
 def mailbox_owner(db: None, google: EmulatorServer) -> User:
-    """A signed-up user whose Gmail is the emulator's first account, with tokens stored."""
+    """A signed-up user whose Gmail is the emulator's first account, with tokens stored.
+
+    The persona for tests that sync: ``owner`` has no Gmail behind it. The mails tests'
+    ``synced_mailbox`` is this user's mailbox after a full sync.
+    """
     from accounts import google as google_oauth
 
     email = google.emails[0]
@@ -81,16 +85,19 @@ def mailbox_owner(db: None, google: EmulatorServer) -> User:
 
 @pytest.fixture
 def owner(db: None) -> User:
+    """The persona whose data a test looks at (no Gmail: its mail is created by the test)."""
     return User.objects.create_user(email="owner@example.com", name="Olive Owner")
 
 
 @pytest.fixture
 def other_user(db: None) -> User:
+    """Another signed-up user: what ``owner`` has must stay invisible to them."""
     return User.objects.create_user(email="other@example.com", name="Otto Other")
 
 
 @pytest.fixture
 def staff(db: None) -> User:
+    """A superuser, for the admin pages."""
     return User.objects.create_superuser(email="staff@example.com", password="staff-pass-123!")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,17 +17,9 @@ from mailbox_project.celery import app
 from mailbox_project.mongo import get_database
 from mails.models import Message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_analysis_tiers")]
 
 CHANGELIST = reverse("admin:analysis_emailanalysis_changelist")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tiers() -> Iterator[None]:
-    cache.clear_local()
-    cache_metrics.reset()
-    yield
-    cache.clear_local()
 
 
 @pytest.fixture

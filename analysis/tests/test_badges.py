@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,15 +13,7 @@ from mailbox_project.mongo import get_database
 from mails.annotations import badges_for
 from mails.models import Message
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tiers() -> Iterator[None]:
-    cache.clear_local()
-    cache_metrics.reset()
-    yield
-    cache.clear_local()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_analysis_tiers")]
 
 
 def store(user: Any, gmail_id: str, subject: str, body: str) -> None:
@@ -39,7 +30,8 @@ def store(user: Any, gmail_id: str, subject: str, body: str) -> None:
 
 
 @pytest.fixture
-def mailbox(owner) -> Any:
+def analysed_owner(owner) -> Any:
+    """The owner with three stored messages; two are analysed, one (a job offer) not yet."""
     store(owner, "interview", "Interview invitation", "Pick an interview slot.")
     store(owner, "digest", "Weekly digest", "Recipes for a rainy day.")
     store(owner, "fresh", "Offer letter", "We are pleased to offer you the job.")
@@ -47,8 +39,8 @@ def mailbox(owner) -> Any:
     return owner
 
 
-def test_only_analysed_job_emails_get_a_badge(mailbox) -> None:
-    badges = badges_for(mailbox.pk, ["interview", "digest", "fresh"])
+def test_only_analysed_job_emails_get_a_badge(analysed_owner) -> None:
+    badges = badges_for(analysed_owner.pk, ["interview", "digest", "fresh"])
     assert list(badges) == ["interview"]
     [badge] = badges["interview"]
     assert badge.label == "Interview invitation"
@@ -56,33 +48,35 @@ def test_only_analysed_job_emails_get_a_badge(mailbox) -> None:
     assert "confident" in badge.title
 
 
-def test_a_page_view_never_classifies(mailbox) -> None:
-    badges_for(mailbox.pk, ["fresh"])
-    assert cache.get(mailbox.pk, "fresh") is None
+def test_a_page_view_never_classifies(analysed_owner) -> None:
+    badges_for(analysed_owner.pk, ["fresh"])
+    assert cache.get(analysed_owner.pk, "fresh") is None
     assert get_database()["email_analysis_cache"].count_documents({"message_id": "fresh"}) == 0
 
 
-def test_a_warm_page_is_served_without_mongodb(mailbox) -> None:
+def test_a_warm_page_is_served_without_mongodb(analysed_owner) -> None:
     cache.clear_local()
-    badges_for(mailbox.pk, ["interview", "digest"])  # Redis answers and fills L1
+    badges_for(analysed_owner.pk, ["interview", "digest"])  # Redis answers and fills L1
     cache_metrics.reset()
     for _ in range(3):
-        badges_for(mailbox.pk, ["interview", "digest"])
+        badges_for(analysed_owner.pk, ["interview", "digest"])
     stats = cache.stats()
     assert stats["l1"]["hits"] == 6
     assert stats["l3"]["hits"] + stats["l3"]["misses"] == 0
 
 
-def test_another_user_sees_no_badge_for_the_same_gmail_id(mailbox, other_user) -> None:
+def test_another_user_sees_no_badge_for_the_same_gmail_id(analysed_owner, other_user) -> None:
     store(other_user, "interview", "Lunch?", "Shall we have lunch on Friday?")
     assert badges_for(other_user.pk, ["interview"]) == {}
     service.analyze(other_user.pk, ["interview"])
     assert badges_for(other_user.pk, ["interview"]) == {}  # theirs is not a job email
-    assert list(badges_for(mailbox.pk, ["interview"])) == ["interview"]
+    assert list(badges_for(analysed_owner.pk, ["interview"])) == ["interview"]
 
 
-def test_the_mail_list_shows_the_badges_of_its_owner_only(client, mailbox, other_user) -> None:
-    client.force_login(mailbox)
+def test_the_mail_list_shows_the_badges_of_its_owner_only(
+    client, analysed_owner, other_user
+) -> None:
+    client.force_login(analysed_owner)
     page = client.get("/mails").text
     assert re.search(r'class="badge status-interview_invitation"[^>]*>Interview invitation<', page)
     assert "status-not_job_related" not in page

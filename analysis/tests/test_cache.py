@@ -11,21 +11,13 @@ import pytest
 from django.core.cache import cache as django_cache
 from django.utils import timezone
 
-from analysis import cache, cache_metrics
+from analysis import cache
 from analysis.classify import classifier_version
 from analysis.models import EmailAnalysis
 from mailbox_project.mongo import get_database
 from mailbox_project.testing import BASE_DIR, process_environment, wait_until
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tiers():
-    cache.clear_local()
-    cache_metrics.reset()
-    yield
-    cache.clear_local()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_analysis_tiers")]
 
 
 def result(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from redis import Redis
 
-from analysis import cache, cache_metrics, tasks
+from analysis import cache, tasks
 from analysis.classify import EmailInput, classify
 from mailbox_project.mongo import get_database
 from mailbox_project.testing import wait_until
@@ -19,15 +18,9 @@ from mails import tasks as mail_tasks
 from mails.models import Message, SyncState
 from mails.tests.mirror import emulator_view
 
+pytestmark = pytest.mark.usefixtures("fresh_analysis_tiers")
+
 ANALYSES = "email_analysis_cache"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tiers() -> Iterator[None]:
-    cache.clear_local()
-    cache_metrics.reset()
-    yield
-    cache.clear_local()
 
 
 def analyses(user: Any) -> dict[str, dict[str, Any]]:
@@ -40,7 +33,7 @@ def expected(message: Message) -> dict[str, Any]:
     return classify(email).result(email)
 
 
-def synced(user: Any) -> bool:
+def reached_partial_sync(user: Any) -> bool:
     return SyncState.objects.filter(user=user, phase=SyncState.Phase.PARTIAL).exists()
 
 
@@ -52,7 +45,7 @@ def test_a_synced_mailbox_is_analysed_by_workers_and_deletions_follow(
     user = mailbox_owner
     worker = celery_workers("pipeline", env={"GOOGLE_EMULATOR_URL": google.url})
     mail_tasks.start_sync(user.pk)
-    wait_until(lambda: synced(user), 90, "the full sync")
+    wait_until(lambda: reached_partial_sync(user), 90, "the full sync")
     messages = {m.gmail_id: m for m in Message.objects.filter(user=user)}
     assert len(messages) == len(emulator_view(google, user.email))
     wait_until(lambda: len(analyses(user)) == len(messages), 60, "an analysis of every message")

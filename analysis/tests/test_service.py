@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from analysis import cache, cache_metrics, service
+from analysis import cache, service
 from analysis.classify import Status
 from analysis.classify import classify as real_classify
 from analysis.signals import analysis_removed, analysis_stored
@@ -16,18 +16,10 @@ from mailbox_project.mongo import get_database
 from mailbox_project.testing import wait_until
 from mails.models import Message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_analysis_tiers")]
 
 INTERVIEW = ("Interview invitation", "We would like to invite you to an interview on Monday.")
 NEWSLETTER = ("Weekly digest", "Ten recipes for a rainy day.")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tiers() -> Iterator[None]:
-    cache.clear_local()
-    cache_metrics.reset()
-    yield
-    cache.clear_local()
 
 
 def store(user: Any, gmail_id: str, subject: str, body: str) -> Message:

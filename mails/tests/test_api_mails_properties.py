@@ -31,7 +31,8 @@ ANYTHING = st.one_of(st.none(), st.text(max_size=30), st.integers(-(10**20), 10*
 
 
 @pytest.fixture
-def synced(signed_in, mailbox):
+def client_with_synced_mail(signed_in, mailbox):
+    """The owner's signed-in client, after one delivered message was synced."""
     mailbox.add(subject="Ana's offer", body="from lima with attachment", labels=["INBOX"])
     mailbox.sync()
     return signed_in
@@ -43,13 +44,13 @@ def synced(signed_in, mailbox):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(q=QUERIES, cursor=ANYTHING, page_size=ANYTHING)
-def test_any_request_is_answered_200_or_400(synced, q, cursor, page_size) -> None:
+def test_any_request_is_answered_200_or_400(client_with_synced_mail, q, cursor, page_size) -> None:
     params = {"q": q}
     if cursor is not None:
         params["cursor"] = cursor
     if page_size is not None:
         params["page_size"] = page_size
-    response = synced.get("/api/mails", params)
+    response = client_with_synced_mail.get("/api/mails", params)
     assert response.status_code in {200, 400}, (response.status_code, params)
     data = response.json()
     if response.status_code == 400:
@@ -66,6 +67,6 @@ def test_any_request_is_answered_200_or_400(synced, q, cursor, page_size) -> Non
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(q=QUERIES)
-def test_the_html_page_answers_any_query_with_200_or_400(synced, q) -> None:
-    response = synced.get("/mails", {"q": q})
+def test_the_html_page_answers_any_query_with_200_or_400(client_with_synced_mail, q) -> None:
+    response = client_with_synced_mail.get("/mails", {"q": q})
     assert response.status_code in {200, 400}, (response.status_code, q)

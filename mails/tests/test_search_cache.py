@@ -31,7 +31,8 @@ def spec(minutes: int, subject: str, labels: list[str] | None = None) -> Spec:
 
 
 @pytest.fixture
-def synced(mailbox_owner, google):
+def synced_larkspurs(mailbox_owner, google):
+    """The owner and the ids of three "Larkspur" messages, delivered before the full sync."""
     ids = [
         deliver(google.emulator, mailbox_owner.email, spec(n, f"Larkspur {n}")) for n in range(3)
     ]
@@ -43,8 +44,8 @@ def found(user, query: str) -> list[str]:
     return [m.gmail_id for m in search(user, query).messages]
 
 
-def test_an_unchanged_mailbox_is_answered_from_the_cache(synced) -> None:
-    user, ids = synced
+def test_an_unchanged_mailbox_is_answered_from_the_cache(synced_larkspurs) -> None:
+    user, ids = synced_larkspurs
     assert found(user, "larkspur") == ids[::-1]
     # A write behind the sync's back (no version bump) is not seen: the page came from Redis.
     sneaky = spec(10, "Larkspur sneaky")
@@ -57,24 +58,24 @@ def test_an_unchanged_mailbox_is_answered_from_the_cache(synced) -> None:
     assert found(user, "larkspur")[0] == "sneaky-id"
 
 
-def test_a_delivery_is_seen_by_the_next_search(synced, google) -> None:
-    user, ids = synced
+def test_a_delivery_is_seen_by_the_next_search(synced_larkspurs, google) -> None:
+    user, ids = synced_larkspurs
     assert found(user, "larkspur") == ids[::-1]
     new = deliver(google.emulator, user.email, spec(30, "Larkspur new"))
     sync.sync_step(user)
     assert found(user, "larkspur") == [new, *ids[::-1]]
 
 
-def test_a_deletion_is_seen_by_the_next_search(synced, google) -> None:
-    user, ids = synced
+def test_a_deletion_is_seen_by_the_next_search(synced_larkspurs, google) -> None:
+    user, ids = synced_larkspurs
     assert found(user, "larkspur") == ids[::-1]
     google.emulator.delete(user.email, ids[1])
     sync.sync_step(user)
     assert found(user, "larkspur") == [ids[2], ids[0]]
 
 
-def test_label_changes_are_seen_by_the_next_search(synced, google) -> None:
-    user, ids = synced
+def test_label_changes_are_seen_by_the_next_search(synced_larkspurs, google) -> None:
+    user, ids = synced_larkspurs
     assert found(user, "is:starred larkspur") == []
     assert found(user, "larkspur") == ids[::-1]
     google.emulator.modify_labels(user.email, ids[0], add=["STARRED"])
@@ -89,8 +90,10 @@ def test_label_changes_are_seen_by_the_next_search(synced, google) -> None:
     assert found(user, "is:starred larkspur") == []
 
 
-def test_a_label_the_sync_does_not_know_is_looked_up_and_searchable(synced, google) -> None:
-    user, ids = synced
+def test_a_label_the_sync_does_not_know_is_looked_up_and_searchable(
+    synced_larkspurs, google
+) -> None:
+    user, ids = synced_larkspurs
     assert found(user, "label:garden-club") == []
     mailbox = google.emulator.mailbox(user.email)
     with google.emulator.lock:
@@ -102,8 +105,8 @@ def test_a_label_the_sync_does_not_know_is_looked_up_and_searchable(synced, goog
     assert found(user, 'label:"Garden Club"') == [ids[2]]
 
 
-def test_a_renamed_label_is_searched_by_its_new_name(synced, google) -> None:
-    user, ids = synced
+def test_a_renamed_label_is_searched_by_its_new_name(synced_larkspurs, google) -> None:
+    user, ids = synced_larkspurs
     mailbox = google.emulator.mailbox(user.email)
     with google.emulator.lock:
         label_id = mailbox.add_user_label("Old Name")
@@ -117,8 +120,8 @@ def test_a_renamed_label_is_searched_by_its_new_name(synced, google) -> None:
     assert found(user, "label:old-name") == []
 
 
-def test_the_cache_keeps_ids_not_messages(synced) -> None:
-    user, _ids = synced
+def test_the_cache_keeps_ids_not_messages(synced_larkspurs) -> None:
+    user, _ids = synced_larkspurs
     from django.core.cache import cache
 
     from mails.search import cache as search_cache

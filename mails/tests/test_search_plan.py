@@ -20,8 +20,9 @@ NOW = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def mailbox(owner):
-    specs = [
+def search_corpus_specs() -> list[Spec]:
+    """200 messages with "common", one in 20 also "rare"."""
+    return [
         Spec(
             subject="common words" + (" rare" if n % 20 == 0 else ""),
             from_name="Ana",
@@ -31,8 +32,6 @@ def mailbox(owner):
         )
         for n in range(200)
     ]
-    insert(owner.pk, specs)
-    return owner
 
 
 def scanned(owner, query: str) -> tuple[int, list[dict[str, object]]]:
@@ -45,29 +44,29 @@ def scanned(owner, query: str) -> tuple[int, list[dict[str, object]]]:
 
 
 @pytest.mark.parametrize("query", ["common rare", "rare common", '"words rare"', "in:inbox rare"])
-def test_the_rarest_term_leads(mailbox, query) -> None:
-    keys, clauses = scanned(mailbox, query)
+def test_the_rarest_term_leads(search_corpus, query) -> None:
+    keys, clauses = scanned(search_corpus, query)
     assert clauses[0] == {"search_terms": "rare"}
     assert keys <= 10  # the 10 messages with "rare", not the 200 with "common"
-    assert len(search(mailbox, query).messages) == 10
+    assert len(search(search_corpus, query).messages) == 10
 
 
-def test_a_filter_without_terms_is_left_to_the_planner(mailbox) -> None:
+def test_a_filter_without_terms_is_left_to_the_planner(search_corpus) -> None:
     collection = get_database()["messages"]
-    query_filter = compile_query(parse("larger:10 in:anywhere"), mailbox)
-    how = plan(query_filter, mailbox.pk, collection)
+    query_filter = compile_query(parse("larger:10 in:anywhere"), search_corpus)
+    how = plan(query_filter, search_corpus.pk, collection)
     assert (how.filter, how.index, how.terms) == (query_filter, None, [])
 
 
-def test_a_single_term_is_hinted_without_counting(mailbox) -> None:
+def test_a_single_term_is_hinted_without_counting(search_corpus) -> None:
     class NoCounting:
         def count_documents(self, *args, **kwargs):
             raise AssertionError("one term needs no count")
 
-    query_filter = compile_query(parse("rare -common OR x"), mailbox)
-    assert plan(query_filter, mailbox.pk, NoCounting()).index is None
-    query_filter = compile_query(parse("rare -common"), mailbox)
-    assert plan(query_filter, mailbox.pk, NoCounting()).index == TERM_INDEX
+    query_filter = compile_query(parse("rare -common OR x"), search_corpus)
+    assert plan(query_filter, search_corpus.pk, NoCounting()).index is None
+    query_filter = compile_query(parse("rare -common"), search_corpus)
+    assert plan(query_filter, search_corpus.pk, NoCounting()).index == TERM_INDEX
 
 
 QUERIES = [
@@ -101,18 +100,17 @@ def varied(owner):
 def test_intersecting_terms_in_small_chunks_finds_what_mongodb_finds(
     varied, monkeypatch, query
 ) -> None:
-    mailbox = varied
     # Tiny chunks make every page cross many chunk and window boundaries.
     monkeypatch.setattr(scan, "FIRST_CHUNK", 3)
     monkeypatch.setattr(scan, "MAX_CHUNK", 8)
     collection = get_database()["messages"]
-    query_filter = compile_query(parse(query), mailbox)
+    query_filter = compile_query(parse(query), varied)
     order = [("internal_date", -1), ("_id", -1)]
     expected = [d["_id"] for d in collection.find(query_filter, {"_id": 1}).sort(order)]
     walked: list[ObjectId] = []
     cursor = None
     while True:
-        page = search(mailbox, query, cursor=cursor, page_size=4, now=NOW)
+        page = search(varied, query, cursor=cursor, page_size=4, now=NOW)
         walked.extend(m.pk for m in page.messages)
         if page.next_cursor is None:
             break
@@ -121,7 +119,7 @@ def test_intersecting_terms_in_small_chunks_finds_what_mongodb_finds(
     back: list[ObjectId] = []
     cursor = page.prev_cursor
     while cursor is not None:
-        previous = search(mailbox, query, cursor=cursor, page_size=4, now=NOW)
+        previous = search(varied, query, cursor=cursor, page_size=4, now=NOW)
         back = [m.pk for m in previous.messages] + back
         cursor = previous.prev_cursor
     assert back + [m.pk for m in page.messages] == expected

@@ -22,7 +22,6 @@ from mails.search import (
 )
 from mails.search.highlights import highlight_terms
 from mails.search.service import search
-from mails.search.testing import insert, random_specs
 
 PIECES = st.sampled_from(
     [
@@ -80,12 +79,6 @@ def test_normalize_query_never_raises(text) -> None:
     assert isinstance(normalize_query(text), str)
 
 
-@pytest.fixture
-def mailbox(owner):
-    insert(owner.pk, random_specs(5, 30, dt.datetime(2024, 1, 1, tzinfo=dt.UTC)))
-    return owner
-
-
 @pytest.mark.django_db
 @settings(
     max_examples=80,
@@ -93,9 +86,9 @@ def mailbox(owner):
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(query=QUERIES, cursor=st.one_of(st.none(), st.text(max_size=30)))
-def test_search_answers_or_raises_only_invalid_request(mailbox, query, cursor) -> None:
-    page, error = attempt(search, mailbox, query, cursor=cursor, page_size=5)
+def test_search_answers_or_raises_only_invalid_request(search_corpus, query, cursor) -> None:
+    page, error = attempt(search, search_corpus, query, cursor=cursor, page_size=5)
     if error is not None:
         assert error.code in {"bad_query", "bad_cursor"}
         return
-    assert all(m.user_id == mailbox.pk for m in page.messages)
+    assert all(m.user_id == search_corpus.pk for m in page.messages)
