@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from mailbox_project.ids import UserId
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ class Badge:
 
 
 # (user id, gmail ids of the page) -> {gmail id: badge} for the messages it has a badge for.
-BadgeProvider = Callable[[Any, Sequence[str]], Mapping[str, Badge]]
+BadgeProvider = Callable[[UserId, Sequence[str]], Mapping[str, Badge]]
 
 _providers: list[BadgeProvider] = []
 
@@ -36,7 +37,7 @@ def register_badge_provider(provider: BadgeProvider) -> None:
         _providers.append(provider)
 
 
-def badges_for(user_id: Any, gmail_ids: Sequence[str]) -> dict[str, list[Badge]]:
+def badges_for(user_id: UserId, gmail_ids: Sequence[str]) -> dict[str, list[Badge]]:
     """Every provider's badges for these messages of one user.
 
     A failing provider is logged and skipped: a badge must never break the mail page.

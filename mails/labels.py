@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from mailbox_project.ids import UserId
 from mails import versions
 from mails.models import Label
 from mails.search.values import label_query_name
@@ -38,7 +39,7 @@ SYSTEM_NAMES = {
 }
 
 
-def names_for(user_id: Any) -> dict[str, str]:
+def names_for(user_id: UserId) -> dict[str, str]:
     """Return label id → display name of every label the user's mail may carry."""
     names = dict(SYSTEM_NAMES)
     for label_id, name, kind in Label.objects.filter(user_id=user_id).values_list(
@@ -48,7 +49,7 @@ def names_for(user_id: Any) -> dict[str, str]:
     return names
 
 
-def query_names(user_id: Any) -> dict[str, tuple[str, ...]]:
+def query_names(user_id: UserId) -> dict[str, tuple[str, ...]]:
     """Return the name a query uses for a label (``label:job-search``) → its label ids.
 
     System labels answer to their id (``label:inbox``, ``label:category_social``); user
@@ -65,7 +66,7 @@ def query_names(user_id: Any) -> dict[str, tuple[str, ...]]:
     return {key: tuple(ids) for key, ids in found.items()}
 
 
-def refresh(user_id: Any, client: GmailClient) -> bool:
+def refresh(user_id: UserId, client: GmailClient) -> bool:
     """Store the mailbox's labels from labels.list; return whether anything changed."""
     listed = {
         label.label_id: (label.name, Label.Kind.SYSTEM if label.system else Label.Kind.USER)
@@ -89,7 +90,7 @@ def refresh(user_id: Any, client: GmailClient) -> bool:
     return True
 
 
-def refresh_if_unknown(user_id: Any, label_ids: Iterable[str], client: GmailClient) -> bool:
+def refresh_if_unknown(user_id: UserId, label_ids: Iterable[str], client: GmailClient) -> bool:
     """Refresh the labels when ``label_ids`` holds one not stored yet; return if refreshed."""
     wanted = set(label_ids) - set(SYSTEM_NAMES)
     if not wanted:

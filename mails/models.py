@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django_mongodb_backend.fields import ArrayField
 
+from mailbox_project.ids import UserId
+
 
 class MessageQuerySet(models.QuerySet["Message"]):
     def for_user(self, user: object) -> MessageQuerySet:
@@ -24,7 +26,7 @@ class Message(models.Model):
 
     # No single-field index: every compound index below starts with the user.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
-    user_id: Any  # the ObjectId behind ``user``; declared for type checkers
+    user_id: UserId  # the ObjectId behind ``user``; declared for type checkers
     gmail_id = models.CharField(max_length=64)
     thread_id = models.CharField(max_length=64)
     history_id = models.BigIntegerField(default=0)
@@ -108,7 +110,7 @@ class Label(models.Model):
         USER = "user", "User"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
-    user_id: Any
+    user_id: UserId  # the ObjectId behind ``user``; declared for type checkers
     label_id = models.CharField(max_length=256)
     name = models.CharField(max_length=500)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.USER)
@@ -138,7 +140,7 @@ class SyncState(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sync_state"
     )
-    user_id: Any  # the ObjectId behind ``user``; declared for type checkers
+    user_id: UserId  # the ObjectId behind ``user``; declared for type checkers
     phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.NEW)
     # Incremented by every full sync; see Message.sync_generation.
     generation = models.IntegerField(default=0)

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
 
 from django.conf import settings
 from redis import Redis
 
+from mailbox_project.ids import UserId
 from mailbox_project.redis import UserLock, connection
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def _redis() -> Redis:
     return connection()
 
 
-def _key(kind: str, user_id: Any) -> str:
+def _key(kind: str, user_id: UserId) -> str:
     return f"{settings.CACHE_KEY_PREFIX}:sync-{kind}:{user_id}"
 
 
@@ -60,7 +60,7 @@ def due_ttl(countdown: float = 0) -> int:
     return int(countdown + settings.SYNC_CHAIN_GRACE)
 
 
-def claim_chain(user_id: Any) -> str | None:
+def claim_chain(user_id: UserId) -> str | None:
     """Return a new chain id if no chain is live for the user, else None.
 
     The caller queues the chain's first step at once, so the claim lasts as a queued step does.
@@ -70,12 +70,12 @@ def claim_chain(user_id: Any) -> str | None:
     return chain_id if claimed else None
 
 
-def live_chain(user_id: Any) -> str | None:
+def live_chain(user_id: UserId) -> str | None:
     value = _redis().get(_key("chain", user_id))
     return value.decode() if isinstance(value, bytes) else value
 
 
-def keep_chain_alive(user_id: Any, chain_id: str, ttl: int | None = None) -> bool:
+def keep_chain_alive(user_id: UserId, chain_id: str, ttl: int | None = None) -> bool:
     """Keep the chain live ``ttl`` more seconds (a heartbeat's by default).
 
     Return False, changing nothing, when ``chain_id`` is not the user's live chain.
@@ -85,11 +85,11 @@ def keep_chain_alive(user_id: Any, chain_id: str, ttl: int | None = None) -> boo
     return bool(_redis().eval(_COMPARE_AND_EXPIRE, 1, key, chain_id, max(1, int(seconds))))
 
 
-def end_chain(user_id: Any, chain_id: str) -> None:
+def end_chain(user_id: UserId, chain_id: str) -> None:
     _redis().eval(_COMPARE_AND_DELETE, 1, _key("chain", user_id), chain_id)
 
 
-def step_lock(user_id: Any, chain_id: str | None = None) -> UserLock:
+def step_lock(user_id: UserId, chain_id: str | None = None) -> UserLock:
     """Return the per-user lock of one sync step: ``acquire()`` (no waiting), then ``with``.
 
     While the body runs, a heartbeat (a background thread) renews the lock and keeps the chain
@@ -114,17 +114,17 @@ def step_lock(user_id: Any, chain_id: str | None = None) -> UserLock:
     )
 
 
-def mark_dirty(user_id: Any) -> None:
+def mark_dirty(user_id: UserId) -> None:
     """Note that the mailbox changed since the running step began (a push arrived)."""
     _redis().set(_key("dirty", user_id), 1, ex=chain_ttl())
 
 
-def take_dirty(user_id: Any) -> bool:
+def take_dirty(user_id: UserId) -> bool:
     """Return whether a wake-up arrived, clearing the mark."""
     return bool(_redis().getdel(_key("dirty", user_id)))
 
 
-def claim_pending(user_id: Any) -> bool:
+def claim_pending(user_id: UserId) -> bool:
     """Return True if no wake-up task is queued for the user yet (and now one is).
 
     Push storms collapse into one queued task; the mark is released when that task starts, so a
@@ -133,5 +133,5 @@ def claim_pending(user_id: Any) -> bool:
     return bool(_redis().set(_key("pending", user_id), 1, nx=True, ex=chain_ttl()))
 
 
-def release_pending(user_id: Any) -> None:
+def release_pending(user_id: UserId) -> None:
     _redis().delete(_key("pending", user_id))

@@ -22,6 +22,8 @@ from accounts.errors import TransientError, UnrecoverableError
 from accounts.models import User
 from mailbox_project.celery import app
 from mailbox_project.faults import RetryingTask
+from mailbox_project.ids import UserId
+from mailbox_project.ids import user_id as to_user_id
 from mails import scheduling, sync, watching
 from mails.gmail import RateLimited
 from mails.models import SyncState
@@ -32,7 +34,7 @@ MAX_RETRIES = 8
 RETRY_BACKOFF_CAP = 600
 
 
-def start_sync(user_id: Any) -> bool:
+def start_sync(user_id: UserId) -> bool:
     """Start the user's sync chain unless one is live; return whether one was started."""
     chain_id = scheduling.claim_chain(user_id)
     if chain_id is None:
@@ -41,7 +43,7 @@ def start_sync(user_id: Any) -> bool:
     return True
 
 
-def wake(user_id: Any) -> None:
+def wake(user_id: UserId) -> None:
     """Sync the user's mailbox soon: start a chain, or queue one extra step.
 
     The mailbox is marked dirty first, so a step already running runs again when it ends; at
@@ -59,7 +61,7 @@ def _active(user: User) -> bool:
     return user.last_seen_at is not None and timezone.now() - user.last_seen_at <= window
 
 
-def _record_error(user_id: Any, message: str) -> None:
+def _record_error(user_id: UserId, message: str) -> None:
     SyncState.objects.filter(user_id=user_id).update(
         last_error=message[:1000], last_error_at=timezone.now()
     )
@@ -81,21 +83,22 @@ def sync_mailbox(
     self: Task[Any, Any], user_id: str, chain_id: str | None, full: bool = False
 ) -> str:
     """Run one sync step for a user; a chain task (``chain_id``) then reschedules itself."""
+    pk = to_user_id(user_id)  # the task carries the id as text; converted once, here
     if chain_id is None:
         # Changes from now on need another wake-up task; this one may already be too late.
-        scheduling.release_pending(user_id)
-    elif not scheduling.keep_chain_alive(user_id, chain_id):
+        scheduling.release_pending(pk)
+    elif not scheduling.keep_chain_alive(pk, chain_id):
         return "stale chain: exit"
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = User.objects.filter(pk=pk, is_active=True).first()
     if user is None or user.needs_reconnect:
         if chain_id:
-            scheduling.end_chain(user_id, chain_id)
+            scheduling.end_chain(pk, chain_id)
         return "user gone or disconnected: chain ended"
-    lock = scheduling.step_lock(user_id, chain_id)
+    lock = scheduling.step_lock(pk, chain_id)
     if not lock.acquire():
         # Another step runs; it sees the dirty mark. A chain must not vanish here, so it
         # comes back shortly; a one-off wake-up has nothing more to do.
-        if chain_id and scheduling.keep_chain_alive(user_id, chain_id, scheduling.due_ttl(2)):
+        if chain_id and scheduling.keep_chain_alive(pk, chain_id, scheduling.due_ttl(2)):
             sync_mailbox.apply_async((user_id, chain_id), countdown=2)
         return "busy"
     try:
@@ -105,15 +108,15 @@ def sync_mailbox(
         if chain_id:
             # Live through the wait for the retry, and no longer: then beat restarts it.
             ttl = scheduling.due_ttl(_retry_delay(self, exc))
-            scheduling.keep_chain_alive(user_id, chain_id, ttl)
+            scheduling.keep_chain_alive(pk, chain_id, ttl)
         raise
     logger.info(
-        "sync step user=%s chain=%s: %s", user_id, chain_id, result.summary() if result else "ended"
+        "sync step user=%s chain=%s: %s", pk, chain_id, result.summary() if result else "ended"
     )
     if chain_id is not None:
         _reschedule(user, chain_id, result)
-    elif result is not None and scheduling.take_dirty(user.pk):
-        wake(user.pk)  # a push arrived while this step ran
+    elif result is not None and scheduling.take_dirty(pk):
+        wake(pk)  # a push arrived while this step ran
     return result.summary() if result else "ended"
 
 
@@ -172,7 +175,7 @@ def dispatch_syncs() -> int:
     """Restart the chains of active users whose chain died; return how many were started."""
     window = timedelta(seconds=settings.SYNC_ACTIVE_WINDOW)
     users = User.objects.active_since(window).filter(needs_reconnect=False)
-    return sum(start_sync(pk) for pk in users.values_list("pk", flat=True))
+    return sum(start_sync(to_user_id(pk)) for pk in users.values_list("pk", flat=True))
 
 
 @app.task(

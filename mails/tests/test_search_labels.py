@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from mails import labels
+from mails.gmail import GmailLabel
 from mails.models import Label
 
 pytestmark = pytest.mark.django_db
 
 
 class Listing:
-    """labels.list as Gmail answers it."""
+    """labels.list as Gmail answers it, through the seam's record."""
 
     def __init__(self, entries) -> None:
         self.entries = entries
@@ -19,7 +20,7 @@ class Listing:
 
     def list_labels(self):
         self.calls += 1
-        return self.entries
+        return GmailLabel.list_from_api({"labels": self.entries})
 
 
 def test_labels_are_stored_named_and_refreshed_only_when_unknown(owner, other_user) -> None:
