@@ -21,6 +21,8 @@ from accounts.models import AuditEvent
 from analysis import cache, service, tasks
 from analysis.models import ApplicationEmail, EmailAnalysis, JobApplication
 from analysis.status import Status
+from mailbox_project.ids import UserId
+from mailbox_project.ids import user_id as as_user_id
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldGroups
@@ -38,10 +40,10 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(result__status=value) if value else queryset
 
 
-def _by_user(queryset: QuerySet[EmailAnalysis]) -> dict[Any, list[str]]:
-    grouped: dict[Any, list[str]] = defaultdict(list)
-    for user_id, message_id in queryset.values_list("user_id", "message_id"):
-        grouped[user_id].append(message_id)
+def _by_user(queryset: QuerySet[EmailAnalysis]) -> dict[UserId, list[str]]:
+    grouped: dict[UserId, list[str]] = defaultdict(list)
+    for pk, message_id in queryset.values_list("user_id", "message_id"):
+        grouped[as_user_id(pk)].append(message_id)
     return grouped
 
 
@@ -95,7 +97,7 @@ class EmailAnalysisAdmin(SupportAccessAdmin[EmailAnalysis]):
         return found
 
     def delete_model(self, request: HttpRequest, obj: EmailAnalysis) -> None:
-        service.forget(obj.user_id, [obj.message_id])  # type: ignore[attr-defined]  # FK id
+        service.forget(obj.user_id, [obj.message_id])
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[EmailAnalysis]) -> None:
         for user_id, message_ids in _by_user(queryset).items():
@@ -118,7 +120,7 @@ class EmailAnalysisAdmin(SupportAccessAdmin[EmailAnalysis]):
         description="Purge everything of the selected entries' users", permissions=["delete"]
     )
     def purge_users(self, request: HttpRequest, queryset: QuerySet[EmailAnalysis]) -> None:
-        users = {user_id for user_id, _ in queryset.values_list("user_id", "message_id")}
+        users = {as_user_id(pk) for pk in queryset.values_list("user_id", flat=True)}
         count = sum(service.purge_user(user_id) for user_id in users)
         self.message_user(request, f"Purged all {count} entries of {len(users)} users.")
 

@@ -24,10 +24,12 @@ class EmailAnalysis(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    user_id: UserId  # the ObjectId behind ``user``; declared for type checkers
     message_id = models.CharField(max_length=64)
     cached_at = models.DateTimeField(default=timezone.now)
     classifier_version = models.CharField(max_length=32)
-    # {subject, sender, date, status, company, position, details, confidence, message_id}
+    # AnalysisResult.to_document(): {v, subject, sender, date, status, company, position,
+    # details, confidence, message_id}; read back with analysis.results.entry_from_document.
     result = models.JSONField(default=dict)
 
     class Meta:

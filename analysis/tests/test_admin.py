@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,7 +13,9 @@ from redis import Redis
 
 from analysis import cache, cache_metrics, service
 from analysis.models import EmailAnalysis
+from analysis.results import AnalysisResult
 from analysis.signals import analysis_removed
+from analysis.status import Status
 from mailbox_project.celery import app
 from mailbox_project.mongo import get_database
 from mails.models import Message
@@ -164,8 +167,8 @@ def test_deleting_one_entry_goes_through_every_tier(admin_client, entries) -> No
 def test_re_analysing_selected_entries_recomputes_them(admin_client, entries) -> None:
     owner = entries["owner"]
     current = cache.get(owner.pk, "digest")
-    assert current is not None
-    wrong = {**current, "status": "offer", "company": "Stale"}
+    assert isinstance(current, AnalysisResult)
+    wrong = replace(current, status=Status.OFFER, company="Stale")
     cache.put(owner.pk, "digest", wrong)
     before = EmailAnalysis.objects.get(user=owner, message_id="digest").cached_at
     response = admin_client.post(
@@ -174,7 +177,7 @@ def test_re_analysing_selected_entries_recomputes_them(admin_client, entries) ->
         follow=True,
     )
     assert "Re-analysed 1 entries, 0 failed." in response.text
-    assert cache.get(owner.pk, "digest")["status"] == "not_job_related"
+    assert cache.get(owner.pk, "digest").status is Status.NOT_JOB_RELATED
     fresh = get_database()["email_analysis_cache"].find_one(
         {"user_id": owner.pk, "message_id": "digest"}
     )

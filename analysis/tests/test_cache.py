@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
-from datetime import UTC, timedelta
+from dataclasses import FrozenInstanceError
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +16,9 @@ from django.utils import timezone
 from analysis import cache
 from analysis.classify import classifier_version
 from analysis.models import EmailAnalysis
+from analysis.results import SCHEMA_VERSION, AnalysisResult, FailedAnalysis
+from analysis.status import Status
+from mailbox_project.ids import user_id
 from mailbox_project.mongo import get_database
 from mailbox_project.testing import BASE_DIR, process_environment, wait_until
 
@@ -22,18 +27,18 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_analysis_tie
 
 def result(
     message_id: str, status: str = "interview_invitation", company: str = "Acme"
-) -> dict[str, Any]:
-    return {
-        "subject": f"About {message_id}",
-        "sender": "Recruiter <jobs@acme.example>",
-        "date": "2026-01-02T03:04:05+00:00",
-        "status": status,
-        "company": company,
-        "position": "Engineer",
-        "details": "Interview on Monday.",
-        "confidence": 0.9,
-        "message_id": message_id,
-    }
+) -> AnalysisResult:
+    return AnalysisResult(
+        message_id=message_id,
+        subject=f"About {message_id}",
+        sender="Recruiter <jobs@acme.example>",
+        date=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        status=Status(status),
+        company=company,
+        position="Engineer",
+        details="Interview on Monday.",
+        confidence=0.9,
+    )
 
 
 def l3(user, message_id: str) -> dict[str, Any] | None:
@@ -53,12 +58,14 @@ def tier_counts() -> dict[str, dict[str, float]]:
 def test_a_put_writes_through_all_three_tiers(owner) -> None:
     cache.put(owner.pk, "m1", result("m1"))
     document = l3(owner, "m1")
-    assert document["result"] == result("m1")
+    assert document["result"] == result("m1").to_document()
+    assert document["result"]["v"] == SCHEMA_VERSION
+    assert document["result"]["date"] == "2026-01-02T03:04:05+00:00"
     assert document["classifier_version"] == classifier_version()
     assert timezone.now() - document["cached_at"].replace(tzinfo=UTC) < timedelta(minutes=1)
     # The ORM (the admin) reads what pymongo wrote.
     stored = EmailAnalysis.objects.get(user=owner, message_id="m1")
-    assert stored.result == result("m1")
+    assert stored.result == result("m1").to_document()
     assert len(l2_keys(owner)) == 1
     assert cache.get(owner.pk, "m1") == result("m1")
     assert tier_counts()["l1"]["hits"] == 1
@@ -105,10 +112,13 @@ def test_get_many_returns_found_entries_and_counts_misses(owner) -> None:
     assert (stats["l3"]["hits"], stats["l3"]["misses"]) == (0, 1)
 
 
-def test_entries_handed_out_are_copies(owner) -> None:
+def test_entries_handed_out_are_frozen(owner) -> None:
+    # L1 hands out the object it holds: no reader can change another reader's copy.
     cache.put(owner.pk, "m1", result("m1"))
-    cache.get(owner.pk, "m1")["status"] = "offer"
-    assert cache.get(owner.pk, "m1")["status"] == "interview_invitation"
+    entry, name = cache.get(owner.pk, "m1"), "status"
+    with pytest.raises(FrozenInstanceError):
+        setattr(entry, name, Status.OFFER)
+    assert cache.get(owner.pk, "m1").status is Status.INTERVIEW_INVITATION
 
 
 def test_delete_removes_an_entry_from_every_tier(owner) -> None:
@@ -127,7 +137,8 @@ def test_another_process_deleting_an_entry_retires_this_process_l1_copy(owner, m
     assert cache.get(owner.pk, "m1") is not None  # now in this process's L1
     script = (
         "import django; django.setup(); from analysis import cache; "
-        f"cache.delete({str(owner.pk)!r}, ['m1'])"
+        "from mailbox_project.ids import user_id; "
+        f"cache.delete(user_id({str(owner.pk)!r}), ['m1'])"
     )
     env = process_environment(DJANGO_SETTINGS_MODULE="mailbox_project.settings")
     done = subprocess.run(
@@ -144,18 +155,18 @@ def test_purge_user_empties_every_tier_for_that_user_only(owner, other_user) -> 
     assert cache.get_many(owner.pk, ["a", "b"]) == {}
     assert l2_keys(owner) == []
     cache.clear_local()
-    assert cache.get(other_user.pk, "a")["company"] == "Other Co"
+    assert cache.get(other_user.pk, "a").company == "Other Co"
 
 
 def test_the_same_gmail_id_in_two_mailboxes_is_two_entries(owner, other_user) -> None:
     cache.put(owner.pk, "same", result("same", company="Mine"))
     cache.put(other_user.pk, "same", result("same", company="Theirs"))
-    assert cache.get(owner.pk, "same")["company"] == "Mine"
-    assert cache.get(other_user.pk, "same")["company"] == "Theirs"
+    assert cache.get(owner.pk, "same").company == "Mine"
+    assert cache.get(other_user.pk, "same").company == "Theirs"
     cache.delete(other_user.pk, ["same"])
     cache.clear_local()
     django_cache.clear()
-    assert cache.get(owner.pk, "same")["company"] == "Mine"
+    assert cache.get(owner.pk, "same").company == "Mine"
     assert cache.get(other_user.pk, "same") is None
 
 
@@ -164,7 +175,7 @@ def test_a_failed_marker_lives_briefly_in_l1_and_redis_only(owner, settings) -> 
     cache.put_failed(owner.pk, "m1", "TimeoutError while classifying")
     entry = cache.get(owner.pk, "m1")
     assert cache.is_failed(entry)
-    assert entry["reason"] == "TimeoutError while classifying"
+    assert entry.reason == "TimeoutError while classifying"
     assert l3(owner, "m1") is None
     cache.clear_local()
     assert cache.is_failed(cache.get(owner.pk, "m1"))  # from Redis
@@ -173,7 +184,7 @@ def test_a_failed_marker_lives_briefly_in_l1_and_redis_only(owner, settings) -> 
 
 def test_a_failed_marker_cannot_go_through_put(owner) -> None:
     with pytest.raises(ValueError, match="put_failed"):
-        cache.put(owner.pk, "m1", {"failed": True, "reason": "x", "message_id": "m1"})
+        cache.put(owner.pk, "m1", FailedAnalysis(message_id="m1", reason="x"))
 
 
 def test_a_new_classifier_version_misses_every_tier(owner, monkeypatch) -> None:
@@ -214,8 +225,49 @@ def test_l1_counts_evictions_when_full(owner, settings) -> None:
 
 
 def test_a_bad_user_id_is_a_clear_error() -> None:
+    # Converted once where it enters; the cache itself takes only a UserId.
     with pytest.raises(ValueError, match="not a user id"):
-        cache.get("not-an-id", "m1")
+        cache.get(user_id("not-an-id"), "m1")
+
+
+def test_a_document_written_before_the_schema_version_still_loads(owner) -> None:
+    # The L3 documents of earlier releases: no "v", the date as ISO text (naive meaning UTC).
+    old = {
+        "subject": "About m1",
+        "sender": "Recruiter <jobs@acme.example>",
+        "date": "2026-01-02T03:04:05",
+        "status": "interview_invitation",
+        "company": "Acme",
+        "position": "Engineer",
+        "details": "Interview on Monday.",
+        "confidence": 0.9,
+        "message_id": "m1",
+    }
+    get_database()["email_analysis_cache"].insert_one(
+        {
+            "user_id": owner.pk,
+            "message_id": "m1",
+            "classifier_version": classifier_version(),
+            "cached_at": timezone.now(),
+            "result": old,
+        }
+    )
+    found = cache.get(owner.pk, "m1")
+    assert found == result("m1")
+    assert found.date.tzinfo is not None
+    cache.clear_local()
+    assert cache.get(owner.pk, "m1") == result("m1")  # and as L3 filled Redis
+
+
+def test_a_value_that_is_no_analysis_is_a_miss(owner) -> None:
+    cache.put(owner.pk, "m1", result("m1"))
+    [key] = l2_keys(owner)
+    cache._redis().set(key, json.dumps({"status": "not a status"}))
+    get_database()["email_analysis_cache"].update_one(
+        {"user_id": owner.pk, "message_id": "m1"}, {"$set": {"result": {"status": "?"}}}
+    )
+    cache.clear_local()
+    assert cache.get(owner.pk, "m1") is None
 
 
 def test_redis_usage_counts_the_analysis_keys(owner) -> None:

@@ -11,6 +11,7 @@ from redis import Redis
 
 from analysis import cache, tasks
 from analysis.classify import EmailInput, classify
+from analysis.results import AnalysisResult
 from mailbox_project.mongo import get_database
 from mailbox_project.testing import wait_until
 from mails import store, sync
@@ -28,7 +29,7 @@ def analyses(user: Any) -> dict[str, dict[str, Any]]:
     return {doc["message_id"]: doc for doc in documents}
 
 
-def expected(message: Message) -> dict[str, Any]:
+def expected(message: Message) -> AnalysisResult:
     email = EmailInput.from_message(message)
     return classify(email).result(email)
 
@@ -91,7 +92,10 @@ def test_the_sync_deleting_messages_removes_their_analyses_in_every_tier(owner) 
             subject="Interview invitation",
             body_text="Please pick an interview slot.",
         )
-    entries = {m: {"status": "interview_invitation", "message_id": m} for m in ("keep", "gone")}
+    entries = {
+        m: AnalysisResult.from_document({"status": "interview_invitation", "message_id": m})
+        for m in ("keep", "gone")
+    }
     cache.put_many(owner.pk, entries)
     assert store.delete_messages(owner.pk, ["gone"]) == 1  # sends messages_deleted
     assert set(analyses(owner)) == {"keep"}

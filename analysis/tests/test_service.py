@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from analysis import cache, service
-from analysis.classify import Status
+from analysis import cache, service, tasks
 from analysis.classify import classify as real_classify
+from analysis.results import FailedAnalysis
 from analysis.signals import analysis_removed, analysis_stored
+from analysis.status import Status
 from mailbox_project.mongo import get_database
 from mailbox_project.testing import wait_until
 from mails.models import Message
@@ -61,20 +62,21 @@ def test_analyze_classifies_stores_and_announces(owner, signals) -> None:
     store(owner, "job", *INTERVIEW)
     store(owner, "news", *NEWSLETTER)
     results = service.analyze(owner.pk, ["job", "news"])
-    assert results["job"]["status"] == Status.INTERVIEW_INVITATION
-    assert results["job"]["subject"] == "Interview invitation"
-    assert results["job"]["sender"] == "Acme Hiring <jobs@acme.example>"
-    assert results["news"]["status"] == Status.NOT_JOB_RELATED
+    assert results["job"].status == Status.INTERVIEW_INVITATION
+    assert results["job"].subject == "Interview invitation"
+    assert results["job"].sender == "Acme Hiring <jobs@acme.example>"
+    assert results["news"].status == Status.NOT_JOB_RELATED
     assert set(l3_versions(owner)) == {"job", "news"}
     assert cache.get(owner.pk, "job") == results["job"]
     [sent] = signals["stored"]
     assert sent["user_id"] == owner.pk
-    assert sorted(r["message_id"] for r in sent["results"]) == ["job", "news"]
+    assert sorted(r.message_id for r in sent["results"]) == ["job", "news"]
 
 
 def test_a_task_s_string_user_id_is_announced_as_the_stored_object_id(owner, signals) -> None:
     store(owner, "job", *INTERVIEW)
-    service.analyze(str(owner.pk), ["job"])
+    # The task converts the id it carries (text, JSON) once; the service takes a UserId.
+    tasks.analyze_messages(str(owner.pk), ["job"])
     [sent] = signals["stored"]
     assert sent["user_id"] == owner.pk
     assert type(sent["user_id"]) is type(owner.pk)
@@ -85,7 +87,7 @@ def test_analyze_skips_what_is_cached_unless_forced(owner, signals) -> None:
     assert service.run(owner.pk, ["job"]).analysed == 1
     again = service.run(owner.pk, ["job"])
     assert again.analysed == 0
-    assert again.results["job"]["status"] == Status.INTERVIEW_INVITATION
+    assert again.results["job"].status == Status.INTERVIEW_INVITATION
     assert service.run(owner.pk, ["job"], force=True).analysed == 1
     assert len(signals["stored"]) == 2
 
@@ -102,8 +104,8 @@ def test_the_same_gmail_id_in_two_mailboxes_is_analysed_per_mailbox(owner, other
     store(other_user, "same", *NEWSLETTER)
     service.analyze(owner.pk, ["same"])
     service.analyze(other_user.pk, ["same"])
-    assert service.results_for(owner.pk, ["same"])["same"]["status"] == Status.INTERVIEW_INVITATION
-    assert service.results_for(other_user.pk, ["same"])["same"]["status"] == Status.NOT_JOB_RELATED
+    assert service.results_for(owner.pk, ["same"])["same"].status == Status.INTERVIEW_INVITATION
+    assert service.results_for(other_user.pk, ["same"])["same"].status == Status.NOT_JOB_RELATED
     service.forget(owner.pk, ["same"])
     assert service.results_for(owner.pk, ["same"], compute_missing=False) == {}
     assert "same" in service.results_for(other_user.pk, ["same"], compute_missing=False)
@@ -113,7 +115,7 @@ def test_results_for_analyses_a_full_miss_on_demand(owner, signals) -> None:
     store(owner, "job", *INTERVIEW)
     assert service.results_for(owner.pk, ["job"], compute_missing=False) == {}
     found = service.results_for(owner.pk, ["job"])
-    assert found["job"]["status"] == Status.INTERVIEW_INVITATION
+    assert found["job"].status == Status.INTERVIEW_INVITATION
     assert len(signals["stored"]) == 1
     service.results_for(owner.pk, ["job"])  # now a cache hit: nothing analysed
     assert len(signals["stored"]) == 1
@@ -127,7 +129,7 @@ def test_a_new_classifier_version_re_analyses_lazily(owner, monkeypatch) -> None
     monkeypatch.setattr(cache, "classifier_version", lambda: "rules-next")
     assert l3_versions(owner) == {"job": old, "news": old}  # nothing happens until asked
     found = service.results_for(owner.pk, ["job"])
-    assert found["job"]["status"] == Status.INTERVIEW_INVITATION
+    assert found["job"].status == Status.INTERVIEW_INVITATION
     assert l3_versions(owner) == {"job": "rules-next", "news": old}
 
 
@@ -146,19 +148,15 @@ def test_a_failed_analysis_is_remembered_briefly_then_retried(owner, monkeypatch
     assert (outcome.analysed, outcome.failed) == (1, ["bad"])
     assert outcome.summary() == "1 analysed, 1 failed"
     marker = cache.get(owner.pk, "bad")
-    assert marker == {
-        "failed": True,
-        "reason": "TimeoutError while classifying",
-        "message_id": "bad",
-    }
+    assert marker == FailedAnalysis(message_id="bad", reason="TimeoutError while classifying")
     assert "bad" not in l3_versions(owner)
     # While the marker lives, neither analyze nor results_for tries again.
     assert service.run(owner.pk, ["bad"]).failed == []
     assert service.results_for(owner.pk, ["job", "bad"]).keys() == {"job"}
-    assert service.results_for(owner.pk, ["bad"], include_failed=True)["bad"]["failed"] is True
+    assert cache.is_failed(service.entries_for(owner.pk, ["bad"])["bad"])
     monkeypatch.setattr(service, "classify", real_classify)
     wait_until(lambda: cache.get(owner.pk, "bad") is None, 5, "the failed marker to expire")
-    assert service.results_for(owner.pk, ["bad"])["bad"]["status"] == Status.NOT_JOB_RELATED
+    assert service.results_for(owner.pk, ["bad"])["bad"].status == Status.NOT_JOB_RELATED
 
 
 def test_a_stand_in_engine_s_result_is_served_briefly_then_analysed_again(owner, settings) -> None:
@@ -171,7 +169,7 @@ def test_a_stand_in_engine_s_result_is_served_briefly_then_analysed_again(owner,
     outcome = service.run(owner.pk, ["job"])
     assert outcome.provisional == ["job"]
     assert outcome.summary() == "1 analysed, 0 failed, 1 provisional"
-    assert outcome.results["job"]["status"] == Status.INTERVIEW_INVITATION
+    assert outcome.results["job"].status == Status.INTERVIEW_INVITATION
     assert cache.get(owner.pk, "job") == outcome.results["job"]  # readers get it meanwhile
     assert l3_versions(owner) == {}  # MongoDB keeps only the configured engine's results
     wait_until(lambda: cache.get(owner.pk, "job") is None, 5, "the stand-in result to expire")

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from analysis import service, tasks
+from mailbox_project.ids import user_id
 
 
 class Command(BaseCommand):
@@ -60,7 +61,7 @@ class Command(BaseCommand):
             result = tasks.analyze_mailbox.delay(str(user.pk), force)
             self.stdout.write(self.style.SUCCESS(f"Queued as task {result.id}."))
             return
-        self._run(user, service.mailbox_batches(user.pk, force=force), force=True)
+        self._run(user, service.mailbox_batches(user_id(user), force=force), force=True)
 
     def _users(self, email: str | None) -> list[User]:
         if email is None:
@@ -73,10 +74,10 @@ class Command(BaseCommand):
     def _pending(self, users: list[User], older_than: timedelta, queue: bool) -> None:
         for user in users:
             if queue:
-                queued = tasks.queue_pending(user.pk, older_than)
+                queued = tasks.queue_pending(user_id(user), older_than)
                 self.stdout.write(self.style.SUCCESS(f"{user.email}: {queued} pending queued."))
                 continue
-            ids = service.pending(user.pk, older_than, tasks.RECONCILE_LIMIT)
+            ids = service.pending(user_id(user), older_than, tasks.RECONCILE_LIMIT)
             size = settings.ANALYSIS_BATCH_SIZE
             batches = (ids[start : start + size] for start in range(0, len(ids), size))
             # Not forced: a message whose analysis is stored already is only placed and cleared.
@@ -85,7 +86,7 @@ class Command(BaseCommand):
     def _run(self, user: User, batches: Iterable[list[str]], *, force: bool) -> None:
         analysed = failed = 0
         for batch in batches:
-            outcome = service.run(user.pk, batch, force=force)
+            outcome = service.run(user_id(user), batch, force=force)
             analysed += outcome.analysed
             failed += len(outcome.failed)
             self.stdout.write(f"{outcome.summary()} ({analysed} so far)")

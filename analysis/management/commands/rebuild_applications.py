@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from analysis import applications
+from mailbox_project.ids import user_id
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email.strip().lower()).first()
         if user is None:
             raise CommandError(f"No user with email {email!r}.")
-        summary = applications.rebuild(user.pk)
+        summary = applications.rebuild(user_id(user))
         self.stdout.write(
             self.style.SUCCESS(
                 f"{user.email}: {summary.emails} job emails in {summary.applications} applications."
