@@ -12,11 +12,9 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from pymongo.collection import Collection
 
 from analysis import cache
 from analysis.classify import EmailInput, classifier_version, classify
@@ -24,9 +22,8 @@ from analysis.models import EmailAnalysis
 from analysis.results import AnalysisResult, CacheEntry
 from analysis.signals import analysis_removed, analysis_stored
 from mailbox_project.ids import UserId
-from mailbox_project.mongo import get_database
+from mails import store
 from mails.models import Message
-from mails.store import PENDING_FIELD
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +136,7 @@ def _classify(
             cache.put_failed(user_id, message.gmail_id, reason)
             # Analysing it again would fail again: it is no longer pending, or reconciliation
             # would queue it forever. Readers still retry it once the failed marker expires.
-            clear_pending(user_id, [message.gmail_id])
+            store.clear_pending(user_id, [message.gmail_id])
             outcome.failed.append(message.gmail_id)
             continue
         stand_in = analysis.engine_version not in ("", version)
@@ -170,19 +167,10 @@ def _store(user_id: UserId, fresh: dict[str, Result], provisional: dict[str, Res
         analysis_stored.send(sender=EmailAnalysis, user_id=user_id, results=results)
     # Only now, with the result stored and placed on the tracker, is the message done. A
     # stand-in's result is not: it stays pending until the configured engine answers.
-    clear_pending(user_id, list(fresh))
+    store.clear_pending(user_id, list(fresh))
 
 
 # --- Pending analyses --------------------------------------------------------------------------
-
-
-def _messages() -> Collection[dict[str, Any]]:
-    return get_database()[Message._meta.db_table]
-
-
-def _pending_among(user_id: UserId, gmail_ids: list[str]) -> list[str]:
-    query = {"user_id": user_id, "gmail_id": {"$in": gmail_ids}, PENDING_FIELD: {"$exists": True}}
-    return [doc["gmail_id"] for doc in _messages().find(query, {"_id": 0, "gmail_id": 1})]
 
 
 def _settle_cached(user_id: UserId, results: dict[str, Result]) -> None:
@@ -194,54 +182,19 @@ def _settle_cached(user_id: UserId, results: dict[str, Result]) -> None:
     """
     if not results:
         return
-    pending = _pending_among(user_id, list(results))
+    pending = store.pending_among(user_id, list(results))
     if not pending:
         return
     durable = cache.current_ids(user_id, pending)
     if durable:
         stored = [results[m] for m in durable]
         analysis_stored.send(sender=EmailAnalysis, user_id=user_id, results=stored)
-        clear_pending(user_id, durable)
-
-
-def clear_pending(user_id: UserId, gmail_ids: list[str]) -> None:
-    """Mark these messages of the user as analysed (see ``mails.store.PENDING_FIELD``)."""
-    if not gmail_ids:
-        return
-    _messages().update_many(
-        {"user_id": user_id, "gmail_id": {"$in": gmail_ids}},
-        {"$unset": {PENDING_FIELD: ""}},
-    )
+        store.clear_pending(user_id, durable)
 
 
 def pending(user_id: UserId, older_than: timedelta, limit: int) -> list[str]:
-    """Return up to ``limit`` of the user's message ids pending longer than ``older_than``.
-
-    Oldest first, through the partial index on the marker (mails migration 0006).
-    """
-    query = {
-        "user_id": user_id,
-        PENDING_FIELD: {"$lte": timezone.now() - older_than},
-    }
-    found = _messages().find(query, {"_id": 0, "gmail_id": 1}).sort(PENDING_FIELD, 1)
-    return [doc["gmail_id"] for doc in found.limit(limit)]
-
-
-def rearm_pending(user_id: UserId, gmail_ids: list[str]) -> None:
-    """Restart the grace period of pending messages just queued, so they are queued once.
-
-    Only those still pending: one analysed meanwhile must not become pending again.
-    """
-    if not gmail_ids:
-        return
-    _messages().update_many(
-        {
-            "user_id": user_id,
-            "gmail_id": {"$in": gmail_ids},
-            PENDING_FIELD: {"$exists": True},
-        },
-        {"$set": {PENDING_FIELD: timezone.now()}},
-    )
+    """Return up to ``limit`` of the user's message ids pending longer than ``older_than``."""
+    return store.pending_since(user_id, timezone.now() - older_than, limit)
 
 
 def results_for(

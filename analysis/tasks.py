@@ -24,6 +24,7 @@ from mailbox_project.celery import app
 from mailbox_project.faults import RetryingTask
 from mailbox_project.ids import UserId
 from mailbox_project.ids import user_id as as_user_id
+from mails import store
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def queue_pending(user_id: UserId, older_than: timedelta) -> int:
     """
     ids = service.pending(user_id, older_than, RECONCILE_LIMIT)
     queued = ids[: enqueue(user_id, ids) * settings.ANALYSIS_BATCH_SIZE]
-    service.rearm_pending(user_id, queued)
+    store.rearm_pending(user_id, queued)
     return len(queued)
 
 
