@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from analysis.engines import vocab
 from analysis.engines.base import EmailInput, cap
 from analysis.engines.names import NAME, SENTENCE_STARTS, compile_table, triggered_table
-from analysis.engines.text import Text
+from analysis.engines.rule_text import Text
 
 # (weight, pattern): the pattern's group "c" is a company.
 _SUBJECT_COMPANY = (

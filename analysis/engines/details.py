@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from analysis.engines.base import MAX_DETAILS_CHARS, cap
-from analysis.engines.text import Text
+from analysis.engines.rule_text import Text
 from analysis.engines.triggers import Triggered
 from analysis.status import Status
 

@@ -6,7 +6,7 @@ import re
 
 from analysis.engines.base import EmailInput, cap
 from analysis.engines.names import SENTENCE_STARTS, TITLE, compile_table, triggered_table
-from analysis.engines.text import Text
+from analysis.engines.rule_text import Text
 
 # How far into the body a position is looked for: emails name it early, and legal footers
 # further down mention roles in passing.

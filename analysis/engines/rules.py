@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from analysis.engines import company, cues, details, position, vocab
 from analysis.engines.base import Analysis, EmailInput, clamp_confidence
-from analysis.engines.text import Text, prepare
+from analysis.engines.rule_text import Text, prepare
 from analysis.engines.triggers import Triggered, TriggerSet
 from analysis.status import Status
 

@@ -8,7 +8,7 @@ raises :class:`MessageParseError`; everything else degrades into ``parse_error``
 
 from __future__ import annotations
 
-from mails.parsing.gmail import parse_full_message, parse_message, parse_raw_message
+from mails.parsing.api_message import parse_full_message, parse_message, parse_raw_message
 from mails.parsing.result import Attachment, MessageParseError, ParsedContent, ParsedMessage
 from mails.parsing.rfc822 import parse_rfc822
 

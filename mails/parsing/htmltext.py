@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from mails.parsing.text import BODY_TEXT_LIMIT, tidy_text
+from mails.parsing.body_text import BODY_TEXT_LIMIT, tidy_text
 
 # One tag: name, then attributes; a quote opens a value only right after "=" (as in HTML),
 # and a quoted value may hold ">". Atomic groups never backtrack, so a failed match costs

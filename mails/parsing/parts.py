@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from mails.parsing.body_text import BODY_TEXT_LIMIT, cap_utf8, tidy_text
 from mails.parsing.charsets import clean_str, decode_text
 from mails.parsing.htmltext import html_to_text
 from mails.parsing.notes import Notes, part_label
 from mails.parsing.result import Attachment
-from mails.parsing.text import BODY_TEXT_LIMIT, cap_utf8, tidy_text
 
 # Deeper or wider trees are attacks or loops (a bounce of a bounce of ...): stop, keep the rest.
 MAX_DEPTH = 30

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from mails.search.folding import fold, words
 from mails.search.index import HAS_ATTACHMENT, label_term, message_id_term
 from mails.search.nodes import And, Field, Node, Not, Or, Text
-from mails.search.text import fold, words
 from mails.search.values import CATEGORIES, WORD_OPERATORS
 
 Filter = dict[str, Any]

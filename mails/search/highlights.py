@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from mails.search.folding import words
 from mails.search.nodes import And, Field, Node, Not, Or, Text
-from mails.search.text import words
 
 # Operators whose values are text a reader sees in the subject or body.
 _TEXT_OPERATORS = frozenset({"subject", "filename"})

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from mails.search.text import fold, words
+from mails.search.folding import fold, words
 
 # Bodies beyond this are searched by their beginning only: it bounds index entries and the
 # stored text of one message (Gmail too indexes only part of very large messages).

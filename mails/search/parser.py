@@ -17,9 +17,9 @@ malformed query raises ``SearchError`` naming the 1-based position of the proble
 from __future__ import annotations
 
 from mails.search.errors import SearchError
+from mails.search.folding import words
 from mails.search.lexer import Token, tokenize
 from mails.search.nodes import Node, Text, make_and, make_not, make_or
-from mails.search.text import words
 from mails.search.values import make_field
 
 MAX_QUERY_LENGTH = 2000

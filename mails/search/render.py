@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from mails.search.errors import SearchError
+from mails.search.folding import fold
 from mails.search.nodes import And, Field, Node, Not, Or, Text
 from mails.search.parser import parse
-from mails.search.text import fold
 
 # A value that can be written bare: nothing the lexer would split or treat specially.
 _BARE_VALUE = re.compile(r'[^\s(){}"\\]+')
@@ -41,7 +41,7 @@ def _quote(text: str) -> str:
 def normalize_query(query: str) -> str:
     """Return the canonical form of ``query``: parsed, then rendered.
 
-    Text that is not a valid query comes back folded (see ``mails.search.text.fold``)
+    Text that is not a valid query comes back folded (see ``mails.search.folding.fold``)
     instead of raising, so callers that only need Gmail's case and accent folding of a
     fragment (a highlighter working character by character) can use it on anything.
     """

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from mailbox_project.mongo import get_database
 from mails.models import Message
-from mails.search import cache, cursor, loading, scan
+from mails.search import cursor, loading, page_cache, scan
 from mails.search.compiler import Filter, compile_query
 from mails.search.cursor import Position
 from mails.search.errors import InvalidRequest, SearchError
@@ -73,7 +73,7 @@ def search(
     # Only first pages on the real clock are cached (a test's fixed ``now`` is not).
     cache_key = None
     if position is None and now is None:
-        cache_key = cache.key(user.pk, canonical, size, include_body)
+        cache_key = page_cache.key(user.pk, canonical, size, include_body)
     if cache_key:
         cached = _cached_page(user, cache_key, include_body)
         if cached is not None:
@@ -82,7 +82,7 @@ def search(
     next_cursor = _dump(found.next_position, user.pk, canonical)
     prev_cursor = _dump(found.prev_position, user.pk, canonical)
     if cache_key:
-        cache.put(cache_key, cache.CachedPage([str(i) for i in found.ids], next_cursor))
+        page_cache.put(cache_key, page_cache.CachedPage([str(i) for i in found.ids], next_cursor))
     messages = _load_messages(user, found.ids, include_body)
     return SearchPage(messages, next_cursor, prev_cursor, highlight_terms(node), canonical)
 
@@ -91,7 +91,7 @@ def _cached_page(
     user: Any, cache_key: str, include_body: bool
 ) -> tuple[list[Message], str | None] | None:
     """Return the cached first page's messages and next cursor, if cached and all there."""
-    cached = cache.get(cache_key)
+    cached = page_cache.get(cache_key)
     if cached is None:
         return None
     messages = _load_messages(user, [ObjectId(i) for i in cached.ids], include_body)

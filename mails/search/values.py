@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 
 from mails.search.errors import SearchError
+from mails.search.folding import fold, words
 from mails.search.nodes import Field
-from mails.search.text import fold, words
 
 ALIASES = {"older": "before", "newer": "after", "size": "larger"}
 IS_VALUES = frozenset({"unread", "read", "starred", "important"})

@@ -24,7 +24,7 @@ from mails.parsing import (
     parse_message,
     parse_raw_message,
 )
-from mails.parsing.text import BODY_TEXT_LIMIT
+from mails.parsing.body_text import BODY_TEXT_LIMIT
 
 INLINE_LIMIT = 4096  # Gmail serves bigger attachment bodies by attachmentId only
 
@@ -344,7 +344,7 @@ def test_even_a_failure_of_our_own_keeps_the_message(monkeypatch: pytest.MonkeyP
     def broken(*args: Any) -> Any:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("mails.parsing.gmail._labels", broken)
+    monkeypatch.setattr("mails.parsing.api_message._labels", broken)
     parsed = parse_raw_message(gmail_raw(ALTERNATIVE))
 
     assert parsed.gmail_id == "18c0ffee"

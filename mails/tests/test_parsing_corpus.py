@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mails.parsing import ParsedMessage, parse_full_message, parse_raw_message
-from mails.parsing.text import BODY_TEXT_LIMIT
+from mails.parsing.body_text import BODY_TEXT_LIMIT
 from mails.tests.test_parsing import assert_storable, gmail_raw
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "email-corpus"

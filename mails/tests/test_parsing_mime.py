@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mails.parsing import parse_full_message, parse_raw_message, parse_rfc822
-from mails.parsing.text import BODY_TEXT_LIMIT
+from mails.parsing.body_text import BODY_TEXT_LIMIT
 from mails.tests.test_parsing import b64url, email_bytes, gmail_full, gmail_raw
 
 

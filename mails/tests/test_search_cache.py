@@ -124,10 +124,10 @@ def test_the_cache_keeps_ids_not_messages(synced_larkspurs) -> None:
     user, _ids = synced_larkspurs
     from django.core.cache import cache
 
-    from mails.search import cache as search_cache
+    from mails.search import page_cache
 
     search(user, "larkspur", include_body=True)
-    entry = cache.get(search_cache.key(user.pk, "larkspur", 50, True))
+    entry = cache.get(page_cache.key(user.pk, "larkspur", 50, True))
     assert entry["ids"]
     assert all(ObjectId.is_valid(i) for i in entry["ids"])
     assert set(entry) == {"ids", "next"}
