@@ -52,6 +52,10 @@ LIST_FIELDS = "messages(id,threadId),nextPageToken,resultSizeEstimate"
 # already split the MIME tree) and a fraction of the bytes (attachments come by id, not inline).
 GET_FORMAT = "full"
 GET_FIELDS = "id,threadId,labelIds,snippet,historyId,internalDate,sizeEstimate,payload"
+# A full resync reads only the labels of messages it has stored already (same quota cost,
+# a fraction of the bytes).
+LABELS_FORMAT = "minimal"
+LABELS_FIELDS = "id,labelIds"
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 32.0
@@ -469,8 +473,12 @@ class GmailClient:
             merged.failed.update(chunk.failed)
         return merged
 
-    def iter_messages(self, ids: Sequence[str]) -> Iterator[FetchResult]:
+    def iter_messages(
+        self, ids: Sequence[str], *, labels_only: bool = False
+    ) -> Iterator[FetchResult]:
         """Yield batches of messages in ``format=full`` as they arrive, retrying failed parts.
+
+        With ``labels_only`` each message is just ``{"id", "labelIds"}`` (``format=minimal``).
 
         Batches hold at most 50 gets (fewer when the quota's burst is smaller) and run on
         ``GMAIL_FETCH_THREADS`` threads, so parsing and storing one batch overlaps waiting for
@@ -485,19 +493,19 @@ class GmailClient:
         size = self.quota.max_batch(cost("messages.get"))
         chunks = [pending[start : start + size] for start in range(0, len(pending), size)]
         error: TransientError | None = None
-        for result in self._fetch_chunks(chunks):
+        for result in self._fetch_chunks(chunks, labels_only):
             error = result.error or error
             yield result
         if error is not None:
             raise error
 
-    def _fetch_chunks(self, chunks: list[list[str]]) -> Iterator[FetchResult]:
+    def _fetch_chunks(self, chunks: list[list[str]], labels_only: bool) -> Iterator[FetchResult]:
         if len(chunks) <= 1 or settings.GMAIL_FETCH_THREADS <= 1:
             for chunk in chunks:
-                yield self._fetch_chunk(chunk)
+                yield self._fetch_chunk(chunk, labels_only)
             return
         with ThreadPoolExecutor(settings.GMAIL_FETCH_THREADS, "gmail-fetch") as pool:
-            futures = [pool.submit(self._fetch_chunk, chunk) for chunk in chunks]
+            futures = [pool.submit(self._fetch_chunk, chunk, labels_only) for chunk in chunks]
             try:
                 for future in as_completed(futures):
                     yield future.result()
@@ -505,12 +513,12 @@ class GmailClient:
                 for future in futures:
                     future.cancel()
 
-    def _fetch_chunk(self, ids: list[str]) -> FetchResult:
+    def _fetch_chunk(self, ids: list[str], labels_only: bool = False) -> FetchResult:
         """Fetch ``ids``, retrying failed parts; parts that keep failing end up unfetched."""
         result = FetchResult()
         pending = ids
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            retry, retry_after, last_error = self._fetch_parts(pending, result)
+            retry, retry_after, last_error = self._fetch_parts(pending, result, labels_only)
             if not retry:
                 return result
             if attempt == MAX_ATTEMPTS:
@@ -522,7 +530,7 @@ class GmailClient:
         return result
 
     def _fetch_parts(
-        self, ids: list[str], result: FetchResult
+        self, ids: list[str], result: FetchResult, labels_only: bool
     ) -> tuple[list[str], float | None, TransientError | None]:
         """Fetch ``ids`` in bursts the learned quota allows; return what to retry, and when."""
         retry: list[str] = []
@@ -533,7 +541,7 @@ class GmailClient:
             # Sized now, not when the chunk was cut: the learned limit may have dropped since.
             burst, ids, epoch = self._reserve_burst(ids, unit)
             refused = 0
-            for message_id, outcome in self._execute_batch(burst).items():
+            for message_id, outcome in self._execute_batch(burst, labels_only).items():
                 if isinstance(outcome, dict):
                     result.messages[message_id] = outcome
                 elif isinstance(outcome, MessageGone):
@@ -565,7 +573,9 @@ class GmailClient:
             if epoch is not None:
                 return ids[:size], ids[size:], epoch
 
-    def _execute_batch(self, ids: list[str]) -> dict[str, dict[str, Any] | Exception]:
+    def _execute_batch(
+        self, ids: list[str], labels_only: bool = False
+    ) -> dict[str, dict[str, Any] | Exception]:
         outcomes: dict[str, dict[str, Any] | Exception] = {}
 
         def on_response(request_id: str, response: Any, exception: Exception | None) -> None:
@@ -578,9 +588,10 @@ class GmailClient:
 
         batch = BatchHttpRequest(callback=on_response, batch_uri=self._batch_uri)
         messages = self._service.users().messages()
+        shape = (LABELS_FORMAT, LABELS_FIELDS) if labels_only else (GET_FORMAT, GET_FIELDS)
         for message_id in ids:
             batch.add(
-                messages.get(userId="me", id=message_id, format=GET_FORMAT, fields=GET_FIELDS),
+                messages.get(userId="me", id=message_id, format=shape[0], fields=shape[1]),
                 request_id=message_id,
             )
         try:

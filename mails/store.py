@@ -2,11 +2,12 @@
 
 Everything that changes a stored message comes through here: the upsert of fetched mail
 (``store_fetched``/``store_all``), label changes and the flags derived from labels
-(``apply_label_ops``), deletes (``delete_messages``), the full sync's generation stamp
-(``mark_seen``), search-field rewrites (``rewrite_search_fields``) and the pending-analysis
-marker. Each write that changes what a user sees bumps the mailbox version (cached search
-pages die) and announces it with ``messages_stored``/``messages_deleted``, only after MongoDB
-acknowledged it. Reads stay where they are (views, search, analysis): they need no owner.
+(``apply_label_ops``), deletes (``delete_messages``), the full sync's generation stamp and
+a resync's label refresh (``mark_seen``, ``relabel_seen``), search-field rewrites
+(``rewrite_search_fields``) and the pending-analysis marker. Each write that changes what a
+user sees bumps the mailbox version (cached search pages die) and announces it with
+``messages_stored``/``messages_deleted``, only after MongoDB acknowledged it.
+Reads stay where they are (views, search, analysis): they need no owner.
 
 Invariants:
 - A document is keyed by (user_id, gmail_id) and every write is an idempotent upsert/update.
@@ -183,18 +184,51 @@ def _record_failures(state: SyncState, failures: dict[str, str]) -> None:
 # --- Full sync bookkeeping --------------------------------------------------------------------
 
 
-def mark_seen(user_id: UserId, generation: int, ids: list[str]) -> set[str]:
-    """Return which of ``ids`` are stored already, stamping them as seen by ``generation``."""
+def seen_by(user_id: UserId, ids: list[str]) -> dict[str, int]:
+    """Return {gmail id: the full sync generation that last saw it} of the stored ``ids``."""
     if not ids:
-        return set()
+        return {}
     query = {"user_id": user_id, "gmail_id": {"$in": ids}}
-    known = {doc["gmail_id"] for doc in _messages().find(query, {"gmail_id": 1})}
-    if known:
+    found = _messages().find(query, {"_id": 0, "gmail_id": 1, "sync_generation": 1})
+    return {doc["gmail_id"]: int(doc.get("sync_generation") or 0) for doc in found}
+
+
+def mark_seen(user_id: UserId, generation: int, ids: list[str]) -> None:
+    """Stamp these stored messages as seen by the full sync ``generation`` (kept at its end)."""
+    if ids:
         _messages().update_many(
-            {"user_id": user_id, "gmail_id": {"$in": list(known)}},
+            {"user_id": user_id, "gmail_id": {"$in": ids}},
             {"$set": {"sync_generation": generation}},
         )
-    return known
+
+
+def relabel_seen(user_id: UserId, generation: int, labels: Mapping[str, list[str]]) -> int:
+    """Give stored messages the labels Gmail has for them now, stamped as seen by ``generation``.
+
+    A full resync does not fetch stored messages again, but their labels may have changed
+    while history was lost. The labels, the flags derived from them and the ``label:`` search
+    terms change in one update per message, as ``apply_label_ops`` keeps them together.
+    Returns how many messages' labels changed.
+    """
+    if not labels:
+        return 0
+    query = {"user_id": user_id, "gmail_id": {"$in": list(labels)}}
+    found = _messages().find(query, {"gmail_id": 1, "label_ids": 1, "search_terms": 1})
+    writes, changed = [], 0
+    for doc in found:
+        fresh = list(labels[doc["gmail_id"]])
+        update: Document = {"sync_generation": generation}
+        if sorted(fresh) != sorted(doc.get("label_ids") or []):
+            changed += 1
+            kept = [t for t in doc.get("search_terms") or [] if not t.startswith("label:")]
+            terms = kept + [label_term(label) for label in fresh]
+            update.update(label_ids=fresh, search_terms=terms, **label_flags(fresh))
+        writes.append(UpdateOne({"_id": doc["_id"]}, {"$set": update}))
+    if writes:
+        _messages().bulk_write(writes, ordered=False)
+    if changed:
+        versions.bump(user_id)
+    return changed
 
 
 def unseen_since(user_id: UserId, generation: int) -> list[str]:

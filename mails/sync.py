@@ -95,19 +95,38 @@ def full_sync_page(state: SyncState, client: GmailClient) -> StepResult:
     """Store one messages.list page and move the checkpoint past it."""
     page = client.list_messages(state.page_token or None, settings.SYNC_PAGE_SIZE)
     ids = [message_id for message_id, _ in page.ids]
-    known = store.mark_seen(state.user_id, state.generation, ids)
-    missing = [i for i in ids if i not in known]
+    seen = store.seen_by(state.user_id, ids)
+    missing = [i for i in ids if i not in seen]
     stored = store.store_all(
         state, client.iter_messages(missing), check_labels=_label_check(state, client)
     )
+    # Stored before this full sync began (a resync): only their labels can have changed.
+    earlier = [i for i, generation in seen.items() if generation != state.generation]
+    relabelled = _refresh_labels(state, client, earlier)
     state.messages_done += len(ids)
     state.messages_total = max(state.messages_total, state.messages_done)
     if page.next_page_token:
         state.page_token = page.next_page_token
         state.save()
-        return StepResult("full_page", more=True, stored=stored)
+        return StepResult("full_page", more=True, stored=stored, relabelled=relabelled)
     deleted = _finish_full_sync(state)
-    return StepResult("full_done", more=True, stored=stored, deleted=deleted)
+    return StepResult("full_done", more=True, stored=stored, deleted=deleted, relabelled=relabelled)
+
+
+def _refresh_labels(state: SyncState, client: GmailClient, ids: list[str]) -> int:
+    """Bring stored messages' labels up to date; return how many changed.
+
+    A message Gmail no longer has (404) stays unstamped, so the end of the full sync deletes
+    it; one whose labels cannot be read for good is kept as it is (stamped) rather than lost.
+    """
+    relabelled = 0
+    check = _label_check(state, client)
+    for batch in client.iter_messages(ids, labels_only=True):
+        labels = {i: list(m.get("labelIds") or []) for i, m in batch.messages.items()}
+        check({label for label_ids in labels.values() for label in label_ids})
+        relabelled += store.relabel_seen(state.user_id, state.generation, labels)
+        store.mark_seen(state.user_id, state.generation, list(batch.failed))
+    return relabelled
 
 
 def _label_check(state: SyncState, client: GmailClient) -> store.LabelCheck:

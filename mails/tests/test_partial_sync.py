@@ -75,3 +75,24 @@ def test_every_sync_write_bumps_the_mailbox_version(synced_mailbox, google) -> N
     google.emulator.deliver(synced_mailbox.email, kind="personal")
     sync.sync_step(synced_mailbox.user)
     assert versions.current(synced_mailbox.user.pk) > version
+
+
+def test_a_full_resync_brings_label_changes_made_while_history_was_lost(
+    synced_mailbox, google
+) -> None:
+    # Messages already stored are not fetched again in full, but their labels may have moved
+    # while history was unavailable: the resync must bring them up to date, not keep the old.
+    emulator, email = google.emulator, synced_mailbox.email
+    starred, trashed, read = some_ids(google, email, 12)[8:11]
+    emulator.modify_labels(email, starred, add=["STARRED"])
+    emulator.modify_labels(email, trashed, add=["TRASH"], remove=["INBOX"])
+    emulator.modify_labels(email, read, remove=["UNREAD"])
+    emulator.expire_history(email)
+
+    run_until_partial(synced_mailbox.user)
+    assert local_view(synced_mailbox.user) == emulator_view(google, email)
+    assert Message.objects.get(user=synced_mailbox.user, gmail_id=starred).is_starred
+    assert not Message.objects.get(user=synced_mailbox.user, gmail_id=read).is_unread
+    trashed_terms = Message.objects.get(user=synced_mailbox.user, gmail_id=trashed).search_terms
+    assert "label:TRASH" in trashed_terms
+    assert "label:INBOX" not in trashed_terms
