@@ -20,13 +20,13 @@ Choices that mirror Gmail (and that clients must therefore handle):
 from __future__ import annotations
 
 import base64
+import binascii
 import email.utils
 import hashlib
 import html
 import json
 import re
 from dataclasses import dataclass, field
-from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import compat32
@@ -37,6 +37,7 @@ SNIPPET_LENGTH = 200
 SEARCH_TEXT_LIMIT = 64 * 1024
 
 _UNFOLD = re.compile(r"\r?\n(?=[ \t])")
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
 _WS = re.compile(r"\s+")
 _DROP_BLOCKS = re.compile(r"<(style|script|head|title)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
@@ -106,14 +107,44 @@ def clean_text(value: str) -> str:
 
 
 def decode_header_value(value: str) -> str:
-    """Return a header value unfolded and with RFC 2047 encoded-words decoded."""
-    value = _UNFOLD.sub("", clean_text(value))
+    """Return a header value unfolded and with RFC 2047 encoded-words decoded.
+
+    Written out rather than ``email.header.decode_header``, which re-encodes the text
+    around encoded-words with ``raw-unicode-escape`` and so turns a non-ASCII letter or a
+    replacement character beside them into six-character ``\\uXXXX`` escapes.  8-bit
+    bytes inside an encoded-word are decoded with the word's declared charset.
+    """
+    value = _UNFOLD.sub("", value)
     if "=?" not in value:
-        return value
+        return clean_text(value)
+    pieces: list[str] = []
+    position = 0
+    after_word = False
+    for match in _ENCODED_WORD.finditer(value):
+        between = value[position : match.start()]
+        # RFC 2047 6.2: blanks between two adjacent encoded-words are not displayed.
+        if not (after_word and not between.strip(" \t")):
+            pieces.append(clean_text(between))
+        decoded = _decode_word(match)
+        pieces.append(decoded if decoded is not None else clean_text(match.group(0)))
+        after_word = decoded is not None
+        position = match.end()
+    pieces.append(clean_text(value[position:]))
+    return "".join(pieces)
+
+
+def _decode_word(match: re.Match[str]) -> str | None:
+    charset = match.group(1).split("*", 1)[0]  # RFC 2231 adds "*language"
+    encoding, text = match.group(2).upper(), match.group(3)
+    data = text.encode("utf-8", "surrogateescape")
     try:
-        return clean_text(str(make_header(decode_header(value))))
-    except Exception:  # noqa: BLE001 - unknown charset or broken encoded-word: keep as sent
-        return value
+        if encoding == "Q":
+            raw = binascii.a2b_qp(data.replace(b"_", b" "))
+        else:
+            raw = base64.b64decode(data + b"=" * (-len(data) % 4))
+        return raw.decode(charset, "replace")
+    except (LookupError, ValueError, binascii.Error):  # unknown charset, broken base64
+        return None
 
 
 def html_to_text(markup: str) -> str:
@@ -126,6 +157,19 @@ def make_snippet(text: str) -> str:
     """Return Gmail's snippet for a body text: collapsed, cut, HTML-escaped."""
     collapsed = _WS.sub(" ", text).strip()
     return collapsed[:SNIPPET_LENGTH].rstrip().translate(_SNIPPET_ESCAPES)
+
+
+class _UnfoldingMessage(Message):
+    """A compat32 message whose boundary is unfolded, as Gmail reads it.
+
+    A boundary folded inside its quotes (``boundary="a<CRLF> b"``) means ``a b``
+    (RFC 5322 unfolding removes only the CRLF); Python keeps the CRLF and then finds no
+    delimiter line, serving the whole multipart as one opaque part.
+    """
+
+    def get_boundary(self, failobj: Any = None) -> Any:
+        boundary = super().get_boundary(failobj)
+        return _UNFOLD.sub("", boundary) if isinstance(boundary, str) else boundary
 
 
 class _Walker:
@@ -160,7 +204,9 @@ class _Walker:
 
     def body(self, msg: Message, part_id: str, mime_type: str, filename: str) -> dict[str, Any]:
         data = _leaf_bytes(msg)
-        disposition = (msg.get("Content-Disposition") or "").split(";")[0].strip().lower()
+        # get_content_disposition() also copes with the Header object compat32 returns
+        # for a value holding 8-bit bytes (a raw UTF-8 filename, say).
+        disposition = msg.get_content_disposition()
         is_attachment = bool(filename) or disposition == "attachment"
         is_attachment = is_attachment or not mime_type.startswith("text/")
         if mime_type.startswith("text/") and not filename:
@@ -173,6 +219,7 @@ class _Walker:
         if filename:
             self.filenames.append(filename)
         size = len(data)
+        # Gmail inlines small attachments as ``data`` too (clients see no attachmentId).
         if is_attachment and size > ATTACHMENT_INLINE_LIMIT:
             attachment_id = self.attachment_id(part_id)
             self.attachments[attachment_id] = (b64url(data), size)
@@ -195,8 +242,21 @@ class _Walker:
 
 
 def _filename(msg: Message) -> str:
+    probe = msg
+    params = [
+        (key, value)
+        for key, value in msg.raw_items()
+        if key.lower() in ("content-disposition", "content-type")
+    ]
+    if any(clean_text(value) != value for _, value in params):
+        # 8-bit bytes in a parameter (a raw UTF-8 filename): compat32 hands back a Header
+        # whose text is replacement characters, so read the parameters from the raw
+        # value decoded as UTF-8 instead.
+        probe = Message()
+        for key, value in params:
+            probe[key] = _UNFOLD.sub("", clean_text(value))
     try:
-        name = msg.get_filename()
+        name = probe.get_filename()
     except Exception:  # noqa: BLE001 - broken RFC 2231 parameters: no filename
         return ""
     return decode_header_value(name) if name else ""
@@ -250,7 +310,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
 
 
 def _parse(raw: bytes) -> ParsedMessage:
-    msg = BytesParser(policy=compat32).parsebytes(raw)
+    msg = BytesParser(_UnfoldingMessage, policy=compat32).parsebytes(raw)
     walker = _Walker(raw)
     payload = walker.part(msg, "")
     headers: list[dict[str, str]] = payload["headers"]
