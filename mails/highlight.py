@@ -20,6 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from mails.search import fold, words
+from mails.search.folding import CJK_CLASS, merge_bigrams
 
 # A plain web address; what ends it is whitespace, a quote, an angle bracket or a control.
 _URL = re.compile(r"""\bhttps?://[^\s<>"'\x00-\x1f\x7f]+""", re.IGNORECASE)
@@ -29,6 +30,10 @@ _LINK_REL = "noopener noreferrer nofollow"
 # The search core's words are runs of letters and digits ("_" separates, as in Gmail).
 _WORD_CHAR = r"[^\W_]"
 _SEPARATOR = r"[\W_]+"
+# CJK text has no spaces: a match may start or end next to a word character when the
+# character on either side of the edge is CJK (its words are bigrams of a longer run).
+_START = rf"(?:(?<!{_WORD_CHAR})|(?<={CJK_CLASS})|(?={CJK_CLASS}))"
+_END = rf"(?:(?!{_WORD_CHAR})|(?={CJK_CLASS})|(?<={CJK_CLASS}))"
 
 
 @functools.lru_cache(maxsize=8192)
@@ -53,14 +58,14 @@ def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     as "next steps" finds "next, steps" and "next\\nsteps"."""
     alternatives = {
         _SEPARATOR.join(re.escape(word) for word in term_words)
-        for term_words in map(words, terms)
+        for term_words in (merge_bigrams(words(term)) for term in terms)
         if term_words
     }
     if not alternatives:
         return None
     # Longest first, so a phrase wins over one of its own words at the same place.
     ordered = sorted(alternatives, key=len, reverse=True)
-    return re.compile(rf"(?<!{_WORD_CHAR})(?:{'|'.join(ordered)})(?!{_WORD_CHAR})")
+    return re.compile(rf"{_START}(?:{'|'.join(ordered)}){_END}")
 
 
 def _match_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:

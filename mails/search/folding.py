@@ -1,26 +1,76 @@
 """The one normaliser shared by indexing, querying and highlighting.
 
-Text is folded the way Gmail matches words: case-insensitive and accent-insensitive. NFKD
-splits "é" into "e" + a combining accent, which is dropped; casefold handles "ß" → "ss".
-Words are runs of letters and digits; everything else separates them.
+Text is folded the way Gmail matches words: case-insensitive, and accent-insensitive for
+Latin, Greek and Cyrillic letters only. NFKD splits "é" into "e" + a combining accent,
+which is dropped because "e" is a Latin letter; a mark on any other script is a letter of
+its own and stays (Japanese バ is ハ + the voiced mark U+3099, and バス is not ハス), and the
+result is recomposed (NFC). casefold handles "ß" → "ss".
+
+Words are runs of letters and digits; everything else separates them. CJK text has no
+spaces, so a run of Han, Hiragana, Katakana or Hangul is cut into overlapping bigrams, as
+Lucene's CJKAnalyzer does ("東京都" → "東京", "京都"); a run of one such character is that
+character. ``index_words`` also yields every CJK character alone, so a one-character query
+finds it inside longer runs (see ``mails.search.index``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 
-# Letters and digits of any script; "_" is a word character to ``\w`` but not to Gmail.
-_WORD = re.compile(r"[^\W_]+")
+# Scripts whose accents Gmail ignores: a mark on a base letter of these is dropped.
+_FOLDED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+# Han (with extensions and compatibility ideographs), Hiragana, Katakana (with the
+# halfwidth forms and phonetic extensions), Hangul syllables and jamo.
+_CJK_RANGES = (
+    "\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3131-\u318e\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+)
+CJK_CLASS = f"[{_CJK_RANGES}]"
+_CJK = re.compile(f"{CJK_CLASS}+")
+
+
+def _mark_ranges() -> str:
+    """Return a regex class body of every combining mark of the Basic Multilingual Plane."""
+    marks = [c for c in range(0x10000) if unicodedata.category(chr(c)).startswith("M")]
+    spans: list[tuple[int, int]] = []
+    for code in marks:
+        if spans and spans[-1][1] == code - 1:
+            spans[-1] = (spans[-1][0], code)
+        else:
+            spans.append((code, code))
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in spans)
+
+
+# Letters and digits of any script, with the marks that stay part of a letter (Devanagari
+# vowel signs, Thai tone marks); "_" is a word character to ``\w`` but not to Gmail.
+_MARKS = _mark_ranges()
+_WORD = re.compile(f"[^\\W_](?:[^\\W_]|[{_MARKS}])*")
+_LEADING_MARKS = re.compile(f"^[{_MARKS}]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _folds_marks(base: str) -> bool:
+    return unicodedata.name(base, "").startswith(_FOLDED_SCRIPTS)
 
 
 def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    out: list[str] = []
+    # A mark with no letter before it (the highlighter folds one character at a time) goes.
+    fold_marks = True
+    for char in unicodedata.normalize("NFKD", text):
+        if not unicodedata.combining(char):
+            fold_marks = _folds_marks(char)
+        elif fold_marks:
+            continue
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 def fold(text: str) -> str:
-    """Return ``text`` casefolded, compatibility-decomposed and without combining marks.
+    """Return ``text`` casefolded, NFKC-like and without Latin, Greek or Cyrillic accents.
 
     Folded twice is folded once: decomposition can yield upper case ("ℌ" → "H") and
     casefolding can yield marks ("İ" → "i̇"), so both steps run on each other's output.
@@ -30,6 +80,53 @@ def fold(text: str) -> str:
     return _strip_marks(_strip_marks(text).casefold()).casefold()
 
 
+def _split_word(word: str) -> Iterator[str]:
+    """Yield a word with its CJK runs cut into overlapping bigrams (one character alone)."""
+    start = 0
+    for run in _CJK.finditer(word):
+        # Marks after a CJK character are not a word of their own: they go.
+        piece = _LEADING_MARKS.sub("", word[start : run.start()])
+        if piece:
+            yield piece
+        chars = run.group()
+        if len(chars) == 1:
+            yield chars
+        else:
+            yield from (chars[i : i + 2] for i in range(len(chars) - 1))
+        start = run.end()
+    piece = _LEADING_MARKS.sub("", word[start:])
+    if piece:
+        yield piece
+
+
 def words(text: str) -> list[str]:
-    """Return the folded words of ``text``, in order."""
-    return _WORD.findall(fold(text))
+    """Return the folded words of ``text``, in order (CJK runs as their bigrams)."""
+    found = _WORD.findall(fold(text))
+    if text.isascii():
+        return found
+    return [part for word in found for part in _split_word(word)]
+
+
+def cjk_characters(text: str) -> list[str]:
+    """Return each CJK character of folded ``text``, for one-character queries."""
+    return [char for run in _CJK.findall(text) for char in run]
+
+
+def is_cjk(char: str) -> bool:
+    return bool(_CJK.fullmatch(char))
+
+
+def merge_bigrams(found: list[str]) -> list[str]:
+    """Return words with chains of overlapping CJK bigrams joined back into their run.
+
+    ``words("東京タワー")`` is ``["東京", "京タ", "タワ", "ワー"]``; a highlighter looks for
+    "東京タワー" in the text, not for four words.
+    """
+    merged: list[str] = []
+    for word in found:
+        previous = merged[-1] if merged else ""
+        if len(word) == 2 and previous[-1:] == word[0] and is_cjk(word) and is_cjk(previous):
+            merged[-1] = previous + word[1]
+        else:
+            merged.append(word)
+    return merged

@@ -2,7 +2,9 @@
 
 ``search_terms`` (one multikey index: user, term, newest first) holds, deduplicated:
 
-* every folded word of the subject, sender, recipients, attachment names, snippet and body;
+* every folded word of the subject, sender, recipients, attachment names, snippet and body
+  (a CJK run as its overlapping bigrams, and each of its characters alone, so that a
+  one-character query finds the character inside a longer run);
 * the same words prefixed by their field: ``from:alice``, ``subject:invoice``,
   ``filename:pdf``, ``to:``, ``cc:``, ``bcc:``, ``list:``;
 * whole addresses and their domains: ``from:alice@mail.example.com``,
@@ -22,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from mails.search.folding import fold, words
+from mails.search.folding import cjk_characters, fold, words
 
 # Bodies beyond this are searched by their beginning only: it bounds index entries and the
 # stored text of one message (Gmail too indexes only part of very large messages).
@@ -80,6 +82,8 @@ def search_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         if not found:
             continue
         lines.append(f"{field}: {' '.join(found)}")
+        if not value.isascii():
+            found.extend(cjk_characters(lines[-1]))
         _add(terms, found)
         if field not in {"snippet", "body"}:
             _add(terms, (f"{field}:{word}" for word in found))

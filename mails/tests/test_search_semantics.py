@@ -26,19 +26,47 @@ START = dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.UTC)
 NOW = dt.datetime(2024, 3, 9, 12, 0, tzinfo=dt.UTC)
 
 
+def _folds_accents(char: str) -> bool:
+    # Latin (Basic to Extended-B, Extended Additional), Greek (and extended), Cyrillic.
+    code = ord(char)
+    return (
+        code < 0x250
+        or 0x1E00 <= code <= 0x1EFF
+        or 0x370 <= code <= 0x3FF
+        or 0x1F00 <= code <= 0x1FFF
+        or 0x400 <= code <= 0x52F
+    )
+
+
 def ref_fold(text: str) -> str:
-    # Character by character: decompose, keep what is not a combining mark, casefold.
-    out = []
+    # Character by character: decompose and casefold; a mark goes only after a Latin, Greek
+    # or Cyrillic letter (Japanese voiced kana keep theirs); recompose.
+    out: list[str] = []
+    drop = False
     for char in text:
         for part in unicodedata.normalize("NFKD", char.casefold()):
-            if not unicodedata.combining(part):
-                out.append(part)
-    return unicodedata.normalize("NFKD", "".join(out)).casefold()
+            if unicodedata.combining(part):
+                if not drop:
+                    out.append(part)
+                continue
+            drop = _folds_accents(part)
+            out.append(part)
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFKD", "".join(out)).casefold())
+
+
+CJK_CHARS = "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af"
 
 
 def ref_words(text: str) -> list[str]:
     folded = ref_fold(text)
-    return [w for w in re.split(r"[^0-9a-zß-ÿĀ-ɏ\u0370-\u03ff\u0400-\u04ff]+", folded) if w]
+    tokens = re.findall(rf"[{CJK_CHARS}]+|[0-9a-zß-ÿĀ-ɏ\u0370-\u03ff\u0400-\u04ff]+", folded)
+    out: list[str] = []
+    for token in tokens:
+        if re.fullmatch(rf"[{CJK_CHARS}]{{2,}}", token):
+            out.extend(token[i : i + 2] for i in range(len(token) - 1))
+        else:
+            out.append(token)
+    return out
 
 
 @dataclass
@@ -49,6 +77,16 @@ class Ref:
     units: dict[str, list[list[str]]]  # field -> word lists, one per value
     labels: set[str]
     label_names: set[str]
+    texts: dict[str, list[str]]  # field -> folded raw values: CJK is checked as substrings
+
+    def contains(self, text: str, field: str | None = None) -> bool:
+        wanted = ref_fold(text)
+        return any(
+            wanted in value
+            for f, values in self.texts.items()
+            if field in (None, f)
+            for value in values
+        )
 
     def words(self, field: str | None = None) -> set[str]:
         return {
@@ -109,7 +147,9 @@ def reference(user) -> list[Ref]:
         }
         labels = set(m.label_ids)
         label_names = {names.get(i, i.lower()) for i in labels} | {i.lower() for i in labels}
-        refs.append(Ref(m, units, labels, label_names))
+        texts = {"subject": [m.subject], "from": [m.from_name], "body": [m.body_text]}
+        texts = {f: [ref_fold(v) for v in values] for f, values in texts.items()}
+        refs.append(Ref(m, units, labels, label_names, texts))
     return refs
 
 
@@ -148,6 +188,22 @@ PLANTED = [
         from_name="Eve Adams",
         from_address="eve@lever.co",
         internal_date=dt.datetime(2022, 6, 1, 10, tzinfo=dt.UTC),
+        labels=["INBOX"],
+    ),
+    Spec(
+        subject="東京タワーの見学",
+        from_name="山田太郎",
+        from_address="yamada@example.jp",
+        internal_date=START + dt.timedelta(hours=7),
+        body="来週、東京タワーに行きます。バスで行きましょう。",
+        labels=["INBOX"],
+    ),
+    Spec(
+        subject="ハスの花",
+        from_name="Ana López",
+        from_address="ana@example.com",
+        internal_date=START + dt.timedelta(hours=9),
+        body="池にハスが咲いた。서울역에서 만나요",
         labels=["INBOX"],
     ),
 ]
@@ -257,6 +313,17 @@ CASES = [
     ("smaller:2000", lambda r: size(r) < 2000),
     ("size:20000", lambda r: size(r) > 20000),
     ("unknownop:invoice", lambda r: r.phrase("unknownop invoice")),
+    # CJK: a word inside a longer run; voiced kana are letters of their own.
+    ("タワー", lambda r: r.contains("タワー")),
+    ("東京", lambda r: r.contains("東京")),
+    ("京", lambda r: r.contains("京")),
+    ("バス", lambda r: r.contains("バス")),
+    ("ﾊﾞｽ", lambda r: r.contains("バス")),
+    ("ハス", lambda r: r.contains("ハス")),
+    ("서울역", lambda r: r.contains("서울역")),
+    ("subject:見学", lambda r: r.contains("見学", "subject")),
+    ("from:太郎", lambda r: r.contains("太郎", "from")),
+    ("ハス -バス", lambda r: r.contains("ハス") and not r.contains("バス")),
     (
         "invoice from:ana is:unread",
         lambda r: "invoice" in r.words() and "ana" in r.words("from") and "UNREAD" in r.labels,
