@@ -14,8 +14,9 @@ silently gets results for a query the emulator did not understand):
 * ``after:`` ``before:`` (``YYYY/MM/DD``, ``YYYY-MM-DD`` or epoch seconds; dates are
   midnight UTC — Gmail uses the account's time zone), ``newer_than:`` ``older_than:``
   (``Nd``, ``Nm`` = 30 days, ``Ny`` = 365 days), ``larger:`` ``smaller:`` (``10K``, ``2M``);
-* ``-term`` negation, implicit AND, ``OR``, ``( ... )`` grouping and ``{a b}`` (= a OR b),
-  also as operator values: ``from:(greenhouse.io OR lever.co)``.
+* ``-term`` negation, implicit or explicit ``AND``, ``OR``, ``( ... )`` grouping and
+  ``{a b}`` (= a OR b), also as operator values: ``from:(greenhouse.io OR lever.co)``.
+  As in Gmail, ``OR`` binds tighter than AND: ``a b OR c`` is ``a AND (b OR c)``.
 
 Like Gmail, SPAM and TRASH are searched only if the query names them (``in:spam``,
 ``label:trash``, ``in:anywhere``) or ``includeSpamTrash=true``.
@@ -81,7 +82,7 @@ def compile_query(text: str, mailbox: Mailbox, now_ms: int | None = None) -> Com
     parser = _Parser(_tokenize(text), mailbox, now_ms or int(time.time() * 1000))
     if not parser.tokens:
         return CompiledQuery(lambda m: True, False)
-    predicate = parser.or_expr()
+    predicate = parser.and_expr(None)
     if parser.pos < len(parser.tokens):
         raise QueryError(f"Unexpected {parser.tokens[parser.pos][1]!r} in query")
     return CompiledQuery(predicate, parser.spam_trash)
@@ -130,24 +131,34 @@ class _Parser:
         self.pos += 1
         return token
 
-    def or_expr(self, value_of: str | None = None) -> Predicate:
-        branches = [self.and_expr(value_of)]
-        while self.peek() == ("word", "OR"):
-            self.pos += 1
-            branches.append(self.and_expr(value_of))
-        return _any(branches)
-
     def and_expr(self, value_of: str | None) -> Predicate:
         items: list[Predicate] = []
         while (token := self.peek()) is not None and token not in (
             ("punct", ")"),
             ("punct", "}"),
-            ("word", "OR"),
         ):
-            items.append(self.unary(value_of))
+            if token == ("word", "AND"):
+                self.pos += 1
+                continue
+            items.append(self.or_expr(value_of))
         if not items:
             raise QueryError("Empty expression in query")
         return _all(items)
+
+    def or_expr(self, value_of: str | None) -> Predicate:
+        branches = [self.unary(value_of)]
+        while self.peek() == ("word", "OR"):
+            self.pos += 1
+            if self.peek() in (
+                None,
+                ("word", "OR"),
+                ("word", "AND"),
+                ("punct", ")"),
+                ("punct", "}"),
+            ):
+                raise QueryError("OR needs a search term after it")
+            branches.append(self.unary(value_of))
+        return _any(branches)
 
     def unary(self, value_of: str | None) -> Predicate:
         kind, text = self.take()
@@ -156,7 +167,7 @@ class _Parser:
             inner = self.unary(value_of)
             return lambda m: not inner(m)
         if kind == "punct" and text == "(":
-            inner = self.or_expr(value_of)
+            inner = self.and_expr(value_of)
             self.expect(")")
             return inner
         if kind == "punct" and text == "{":

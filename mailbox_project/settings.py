@@ -507,6 +507,9 @@ SEARCH_MAX_PAGE_SIZE = 100
 # Seconds a query's first page stays in Redis. Staleness is not what this bounds: every sync
 # write bumps the mailbox version the key includes. It only bounds the memory of old queries.
 SEARCH_CACHE_TTL = env.integer("SEARCH_CACHE_TTL", 600, minimum=0)
+# Longest query accepted, in characters; past it the answer is a 400 naming the limit. Real
+# trackers send Gmail queries of several thousand characters; parsing stays linear in length.
+SEARCH_MAX_QUERY_CHARS = env.integer("SEARCH_MAX_QUERY_CHARS", 16_000, minimum=1)
 
 # --- Per-user rate limits (mailbox_project/ratelimit.py) ----------------------------------------
 

@@ -40,6 +40,13 @@ def test_query_operators_combine() -> None:
         "in:inbox category:primary": False,
         "after:2023/11/01 before:2023/11/30": True,
         "larger:10 smaller:1M": True,
+        # Gmail precedence: OR binds tighter than the implicit or explicit AND
+        "nothing offer OR big": False,
+        "(nothing offer) OR big": True,
+        "offer OR nothing is:starred": False,
+        "nothing AND offer OR news": False,
+        "offer AND news": True,
+        "offer OR big -from:ann": False,
     }
     for q, expected in cases.items():
         assert compile_query(q, box).match(m) is expected, q
@@ -47,7 +54,9 @@ def test_query_operators_combine() -> None:
     assert not compile_query("in:inbox", box).includes_spam_trash
 
 
-@pytest.mark.parametrize("q", ["bogus:1", "(", "is:purple", "after:yesterday", "a OR", "{}"])
+@pytest.mark.parametrize(
+    "q", ["bogus:1", "(", "is:purple", "after:yesterday", "a OR", "{}", "a OR AND b", "(a OR)"]
+)
 def test_unsupported_queries_raise(q: str) -> None:
     with pytest.raises(QueryError):
         compile_query(q, Mailbox("me@example.com", "Me", "1", 10))

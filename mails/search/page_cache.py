@@ -17,6 +17,7 @@ from django.core.cache import cache
 
 from mailbox_project import redis_outage
 from mails import versions
+from mails.search.render import SYNTAX_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,8 @@ def key(user_id: Any, query: str, page_size: int, include_body: bool) -> str | N
             "search served uncached: mailbox version unavailable (%s)", type(exc).__name__
         )
         return None
-    digest = hashlib.sha256(f"{query}\x00{page_size}\x00{int(include_body)}".encode()).hexdigest()
+    fields = f"{SYNTAX_VERSION}\x00{query}\x00{page_size}\x00{int(include_body)}"
+    digest = hashlib.sha256(fields.encode()).hexdigest()
     return f"search:{user_id}:{version}:{digest[:32]}"
 
 

@@ -1,20 +1,25 @@
 """Parse a Gmail query into the AST of ``mails.search.nodes``.
 
-Grammar (implicit AND binds tighter than OR, as the issue specifies)::
+Grammar (OR binds tighter than AND, as in Gmail: ``a b OR c`` is ``a AND (b OR c)``)::
 
-    query   := or_expr
-    or_expr := and_expr ("OR" and_expr)*
-    and_expr:= unary (["AND"] unary)*
+    query   := and_expr
+    and_expr:= or_expr (["AND"] or_expr)*
+    or_expr := unary ("OR" unary)*
     unary   := "-" unary | primary
-    primary := "(" or_expr ")" | "{" unary* "}" | word | "phrase" | op:value
-               | op:"phrase" | op:( or_expr ) | op:{ unary* }
+    primary := "(" and_expr ")" | "{" unary* "}" | word | "phrase" | op:value
+               | op:"phrase" | op:( and_expr ) | op:{ unary* }
 
-``{a b}`` means ``a OR b``. Inside ``op:( ... )`` every word and phrase becomes a value of
-``op``. Words without letters or digits are ignored, as Gmail ignores punctuation. Every
-malformed query raises ``SearchError`` naming the 1-based position of the problem.
+An explicit ``AND`` is the same conjunction as a space; parentheses override; ``-`` applies
+to one term or group. ``{a b}`` means ``a OR b``. Inside ``op:( ... )`` every word and phrase
+becomes a value of ``op``. Words without letters or digits are ignored, as Gmail ignores
+punctuation. Every malformed query raises ``SearchError`` naming the 1-based position of the
+problem. Long runs of terms and ORs are read by loops, not recursion; only nesting recurses,
+and nesting is capped at ``MAX_DEPTH``, so no query can exhaust Python's stack.
 """
 
 from __future__ import annotations
+
+from django.conf import settings
 
 from mails.search.errors import SearchError
 from mails.search.folding import words
@@ -22,7 +27,6 @@ from mails.search.lexer import Token, tokenize
 from mails.search.nodes import Node, Text, make_and, make_not, make_or
 from mails.search.values import make_field
 
-MAX_QUERY_LENGTH = 2000
 # Deeper nesting than any person writes; the cap keeps recursion far from Python's limit.
 MAX_DEPTH = 40
 _CLOSERS = {"(": ")", "{": "}"}
@@ -30,8 +34,11 @@ _CLOSERS = {"(": ")", "{": "}"}
 
 def parse(query: str) -> Node | None:
     """Return the AST of ``query``, or None when it has nothing to search for (all mail)."""
-    if len(query) > MAX_QUERY_LENGTH:
-        raise SearchError(f"the query is longer than {MAX_QUERY_LENGTH} characters")
+    limit = settings.SEARCH_MAX_QUERY_CHARS
+    if len(query) > limit:
+        raise SearchError(
+            f"the query is {len(query)} characters long; the limit is {limit} characters"
+        )
     return _Parser(tokenize(query)).parse()
 
 
@@ -50,33 +57,35 @@ class _Parser:
         return token
 
     def parse(self) -> Node | None:
-        node = self.or_expr(None)
+        node = self.and_expr(None)
         stray = self.peek()
         if stray is not None:
             raise SearchError(f"unexpected '{stray.text}'", stray.position)
         return node
 
-    def or_expr(self, field: str | None) -> Node | None:
-        branches = [self.and_expr(field)]
-        while (token := self.peek()) is not None and token.kind == "OR":
-            if self.index == 0 or self.tokens[self.index - 1].kind in {"OR", "(", "{"}:
-                raise SearchError("OR needs a search term before it", token.position)
-            self.take()
-            if self.peek() is None or self.peek().kind in {"OR", ")", "}"}:  # type: ignore[union-attr]
-                raise SearchError("OR needs a search term after it", token.position)
-            branches.append(self.and_expr(field))
-        return make_or([branch for branch in branches if branch is not None])
-
     def and_expr(self, field: str | None) -> Node | None:
         items: list[Node] = []
-        while (token := self.peek()) is not None and token.kind not in {"OR", ")", "}"}:
+        while (token := self.peek()) is not None and token.kind not in {")", "}"}:
             if token.kind == "AND":
                 self.take()
                 continue
-            item = self.unary(field)
+            item = self.or_expr(field)
             if item is not None:
                 items.append(item)
         return make_and(items)
+
+    def or_expr(self, field: str | None) -> Node | None:
+        first = self.peek()
+        if first is not None and first.kind == "OR":
+            raise SearchError("OR needs a search term before it", first.position)
+        branches = [self.unary(field)]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.take()
+            following = self.peek()
+            if following is None or following.kind in {"OR", "AND", ")", "}"}:
+                raise SearchError("OR needs a search term after it", token.position)
+            branches.append(self.unary(field))
+        return make_or([branch for branch in branches if branch is not None])
 
     def unary(self, field: str | None) -> Node | None:
         negations = 0
@@ -130,7 +139,7 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             raise SearchError(f"more than {MAX_DEPTH} nested groups", opening.position)
         closer = _CLOSERS[opening.kind]
-        node = self.or_expr(field) if opening.kind == "(" else self.braces(field)
+        node = self.and_expr(field) if opening.kind == "(" else self.braces(field)
         token = self.peek()
         if token is None or token.kind != closer:
             raise SearchError(f"unclosed '{opening.kind}'", opening.position)

@@ -13,6 +13,9 @@ from mails.search.folding import fold
 from mails.search.nodes import And, Field, Node, Not, Or, Text
 from mails.search.parser import parse
 
+# Part of every cache key: the same canonical text meant another tree before version 2
+# ("a b OR c" was (a b) OR c; since issue 13 it is a (b OR c), as in Gmail).
+SYNTAX_VERSION = 2
 # A value that can be written bare: nothing the lexer would split or treat specially.
 _BARE_VALUE = re.compile(r'[^\s(){}"\\]+')
 
@@ -30,8 +33,10 @@ def render(node: Node | None) -> str:
         inner = render(node.child)
         return f"-({inner})" if isinstance(node.child, (And, Or)) else f"-{inner}"
     if isinstance(node, And):
-        return " ".join(f"({render(c)})" if isinstance(c, Or) else render(c) for c in node.children)
-    return " OR ".join(render(child) for child in node.children)
+        # OR binds tighter than the conjunction, so an OR inside needs no parentheses...
+        return " ".join(render(child) for child in node.children)
+    # ...and a conjunction inside an OR does.
+    return " OR ".join(f"({render(c)})" if isinstance(c, And) else render(c) for c in node.children)
 
 
 def _quote(text: str) -> str:

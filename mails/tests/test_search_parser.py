@@ -2,7 +2,8 @@
 
 Trees are written as s-expressions: ``w`` a word, ``"a b"`` a phrase, ``op:value`` an
 operator, ``(and ...)``, ``(or ...)``, ``(not ...)``. Reference: Gmail's search help
-(https://support.google.com/mail/answer/7190), with implicit AND binding tighter than OR.
+(https://support.google.com/mail/answer/7190): OR binds tighter than AND, so ``a b OR c``
+is ``a AND (b OR c)``; an explicit AND is a plain conjunction; parentheses override.
 """
 
 from __future__ import annotations
@@ -55,17 +56,28 @@ PARSES = [
     ("a b c", "(and a b c)"),
     ("a AND b", "(and a b)"),
     ("a and b", "(and a and b)"),
-    # OR, and precedence: implicit AND binds tighter than OR
+    # OR, and precedence: OR binds tighter than AND (implicit or explicit), as in Gmail
     ("a OR b", "(or a b)"),
     ("a or b", "(and a or b)"),
     ("a OR b OR c", "(or a b c)"),
-    ("a b OR c", "(or (and a b) c)"),
-    ("a OR b c", "(or a (and b c))"),
-    ("a b OR c d", "(or (and a b) (and c d))"),
+    ("a b OR c", "(and a (or b c))"),
+    ("a OR b c", "(and (or a b) c)"),
+    ("a b OR c d", "(and a (or b c) d)"),
+    ("a OR b c OR d", "(and (or a b) (or c d))"),
     ("a (b OR c)", "(and a (or b c))"),
     ("(a OR b) c", "(and (or a b) c)"),
-    ("a AND b OR c", "(or (and a b) c)"),
+    ("(a b) OR c", "(or (and a b) c)"),
+    ("a OR (b c)", "(or a (and b c))"),
+    ("(a b) OR (c d)", "(or (and a b) (and c d))"),
+    ("a AND b OR c", "(and a (or b c))"),
+    ("a OR b AND c", "(and (or a b) c)"),
+    ("a OR b AND c OR d", "(and (or a b) (or c d))"),
     ("-a OR b", "(or (not a) b)"),
+    ("a OR -b", "(or a (not b))"),
+    ("-a OR -b c", "(and (or (not a) (not b)) c)"),
+    ("-(a OR b) c", "(and (not (or a b)) c)"),
+    ("{a b} OR c", "(or a b c)"),
+    ("a ... OR b", "(and a b)"),
     # braces: any of
     ("{a b}", "(or a b)"),
     ("{a b c}", "(or a b c)"),
@@ -161,7 +173,23 @@ PARSES = [
     # combined
     (
         "from:amy OR from:david subject:dinner",
-        "(or from:amy (and from:david subject:dinner))",
+        "(and (or from:amy from:david) subject:dinner)",
+    ),
+    (
+        "from:x subject:y OR subject:z -label:w",
+        "(and from:x (or subject:y subject:z) (not label:w))",
+    ),
+    (
+        "subject:(offer OR interview) from:(greenhouse.io OR lever.co)",
+        "(and (or subject:offer subject:interview) (or from:greenhouse.io from:lever.co))",
+    ),
+    ("subject:(a b OR c)", "(and subject:a (or subject:b subject:c))"),
+    # the shape real job trackers send: the exclusions apply to every alternative
+    (
+        "after:2024/01/01 (interview schedule) OR (offer letter)"
+        " AND -from:noreply -subject:newsletter",
+        "(and after:2024/01/01 (or (and interview schedule) (and offer letter))"
+        " (not from:noreply) (not subject:newsletter))",
     ),
     (
         "in:anywhere -in:trash is:unread {has:attachment larger:1M}",
@@ -185,6 +213,9 @@ ERRORS = [
     ("a OR OR b", 3, "OR needs a search term after it"),
     ("(OR a)", 2, "OR needs a search term before it"),
     ("(a OR)", 4, "OR needs a search term after it"),
+    ("a OR AND b", 3, "OR needs a search term after it"),
+    ("a AND OR b", 7, "OR needs a search term before it"),
+    ("a (OR b)", 4, "OR needs a search term before it"),
     ("-)", 1, "'-' needs a search term"),
     ("from:", 1, "from: needs a value"),
     ("from: alice", 1, "from: needs a value"),
@@ -234,11 +265,39 @@ def test_a_malformed_query_names_the_position(query, position, message) -> None:
     assert error.value.code == "bad_query"
 
 
-def test_a_query_too_long_is_refused_without_a_position() -> None:
+def test_a_query_too_long_is_refused_without_a_position(settings) -> None:
+    assert settings.SEARCH_MAX_QUERY_CHARS == 16_000
     with pytest.raises(SearchError) as error:
-        parse("a " * 1001)
+        parse("a " * 8001)
     assert error.value.position is None
-    assert "longer than 2000" in error.value.message
+    assert "16002 characters long" in error.value.message
+    assert "the limit is 16000 characters" in error.value.message
+
+
+def test_the_limit_is_a_setting(settings) -> None:
+    settings.SEARCH_MAX_QUERY_CHARS = 10
+    with pytest.raises(SearchError, match="the limit is 10 characters"):
+        parse("abcdef ghijk")
+    assert parse("abcdef ghi") is not None
+
+
+def test_a_query_of_16000_characters_with_a_thousand_ors_parses() -> None:
+    # Real trackers send queries of thousands of characters; a loop, not recursion, reads
+    # the ORs, so a thousand of them are no nearer Python's recursion limit than two.
+    query = " OR ".join(f"from:sender{i:05}@example.com" for i in range(480))
+    query += " -subject:x" * ((16_000 - len(query)) // 11)
+    assert 15_990 <= len(query) <= 16_000
+    tree = parse(query)
+    assert isinstance(tree, And)
+    assert isinstance(tree.children[0], Or)
+    assert len(tree.children[0].children) == 480
+    assert parse(render(tree)) == tree
+
+
+def test_a_thousand_negations_and_ors_in_one_run() -> None:
+    tree = parse(" OR ".join(["-a"] * 1000) + " " + "-" * 3000 + "b")
+    assert isinstance(tree, And)
+    assert tree.children[-1] == Text(("b",))
 
 
 def test_the_table_is_large() -> None:

@@ -63,8 +63,11 @@ def test_a_single_term_is_hinted_without_counting(search_corpus) -> None:
         def count_documents(self, *args, **kwargs):
             raise AssertionError("one term needs no count")
 
-    query_filter = compile_query(parse("rare -common OR x"), search_corpus)
+    # An OR at the top has no required term; "rare -common OR x" is rare AND (-common OR x).
+    query_filter = compile_query(parse("(rare -common) OR x"), search_corpus)
     assert plan(query_filter, search_corpus.pk, NoCounting()).index is None
+    query_filter = compile_query(parse("rare -common OR x"), search_corpus)
+    assert plan(query_filter, search_corpus.pk, NoCounting()).terms == ["rare"]
     query_filter = compile_query(parse("rare -common"), search_corpus)
     assert plan(query_filter, search_corpus.pk, NoCounting()).index == TERM_INDEX
 

@@ -251,9 +251,22 @@ CASES = [
     ("invoice OR meeting", lambda r: bool({"invoice", "meeting"} & r.words())),
     ("{invoice meeting}", lambda r: bool({"invoice", "meeting"} & r.words())),
     ("invoice -meeting", lambda r: "invoice" in r.words() and "meeting" not in r.words()),
+    # Gmail precedence: OR binds tighter than the implicit AND.
     (
         "invoice offer OR budget",
+        lambda r: "invoice" in r.words() and bool({"offer", "budget"} & r.words()),
+    ),
+    (
+        "(invoice offer) OR budget",
         lambda r: {"invoice", "offer"} <= r.words() or "budget" in r.words(),
+    ),
+    (
+        "invoice OR meeting -budget",
+        lambda r: bool({"invoice", "meeting"} & r.words()) and "budget" not in r.words(),
+    ),
+    (
+        "invoice AND offer OR budget",
+        lambda r: "invoice" in r.words() and bool({"offer", "budget"} & r.words()),
     ),
     (
         "invoice (offer OR budget)",
