@@ -95,6 +95,8 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
             tokens.append(("punct", m.group("punct")))
         elif m.group("phrase") is not None:
             tokens.append(("phrase", m.group("phrase")))
+        elif m.group("word") == "-" and text[m.end() : m.end() + 1] in {"(", "{", '"'}:
+            tokens.append(("neg", "-"))  # -(a OR b), -{a b}, -"a phrase"
         elif m.group("word"):
             tokens.append(("word", m.group("word")))
     return tokens
@@ -162,6 +164,9 @@ class _Parser:
 
     def unary(self, value_of: str | None) -> Predicate:
         kind, text = self.take()
+        if kind == "neg":
+            negated = self.unary(value_of)
+            return lambda m: not negated(m)
         if kind == "word" and text.startswith("-") and len(text) > 1:
             self.tokens.insert(self.pos, ("word", text[1:]))
             inner = self.unary(value_of)

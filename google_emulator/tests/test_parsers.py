@@ -47,6 +47,9 @@ def test_query_operators_combine() -> None:
         "nothing AND offer OR news": False,
         "offer AND news": True,
         "offer OR big -from:ann": False,
+        "-(nothing OR big)": False,
+        "-{nothing zzz}": True,
+        '-"big news"': False,
     }
     for q, expected in cases.items():
         assert compile_query(q, box).match(m) is expected, q
