@@ -82,7 +82,8 @@ def _finish_mbox_message(lines: list[bytes]) -> bytes:
     return b"".join(lines)
 
 
-def _walk(root: Path) -> Iterator[bytes]:
+def mail_files(root: Path) -> Iterator[Path]:
+    """Yield, sorted, the files under ``root`` that a directory load reads as mail."""
     for child in sorted(p for p in root.rglob("*") if p.is_file()):
         if child.suffix.lower() not in EML_SUFFIXES + MBOX_SUFFIXES:
             continue
@@ -90,7 +91,7 @@ def _walk(root: Path) -> Iterator[bytes]:
             with child.open("rb") as handle:
                 if not looks_like_mail(handle.read(SNIFF_BYTES)):
                     continue
-        yield from read_messages(child)
+        yield child
 
 
 def read_messages(path: str | os.PathLike[str]) -> Iterator[bytes]:
@@ -104,7 +105,8 @@ def read_messages(path: str | os.PathLike[str]) -> Iterator[bytes]:
     """
     root = Path(path)
     if root.is_dir():
-        yield from _walk(root)
+        for child in mail_files(root):
+            yield from read_messages(child)
         return
     if _is_mbox(root):
         yield from split_mbox(root.read_bytes())

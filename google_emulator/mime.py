@@ -142,9 +142,12 @@ def _decode_word(match: re.Match[str]) -> str | None:
             raw = binascii.a2b_qp(data.replace(b"_", b" "))
         else:
             raw = base64.b64decode(data + b"=" * (-len(data) % 4))
-        return raw.decode(charset, "replace")
-    except (LookupError, ValueError, binascii.Error):  # unknown charset, broken base64
+    except (ValueError, binascii.Error):  # broken base64: keep the word as sent
         return None
+    try:
+        return raw.decode(charset, "replace")
+    except LookupError:  # an unknown charset (=?NONE?B?...?=) is read like undeclared text
+        return raw.decode("utf-8", "replace")
 
 
 def html_to_text(markup: str) -> str:
@@ -278,12 +281,14 @@ def _leaf_bytes(msg: Message) -> bytes:
 
 
 def _to_utf8(data: bytes, charset: str | None) -> bytes:
-    if not charset:
-        return data
-    try:
-        return data.decode(charset, "replace").encode("utf-8")
-    except (LookupError, ValueError):  # unknown or unusable charset: serve the bytes
-        return data
+    if charset:
+        try:
+            return data.decode(charset, "replace").encode("utf-8")
+        except (LookupError, ValueError):  # unknown or unusable charset: as undeclared
+            pass
+    # Undeclared: UTF-8 where it is, U+FFFD where it is not, so that what is served as
+    # text is always valid UTF-8, as Gmail's is.
+    return data.decode("utf-8", "replace").encode("utf-8")
 
 
 def _date_ms(value: str) -> int | None:
