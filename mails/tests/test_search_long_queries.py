@@ -1,0 +1,109 @@
+"""Long queries, as real job trackers send them: thousands of characters, hundreds of ORs.
+
+They parse and compile in linear time (no recursion per OR), a query past
+``SEARCH_MAX_QUERY_CHARS`` is a 400 that names the limit, and a disjunction of hundreds of
+terms is still answered from the term index: each branch an index scan, no collection scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from mailbox_project.mongo import get_database
+from mails.search import compile_query, parse
+from mails.search.plan import plan
+from mails.search.service import search
+from mails.search.testing import Spec
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+BRANCHES = 400
+
+
+@pytest.fixture
+def search_corpus_specs() -> list[Spec]:
+    """1,500 messages, 30 of them from the senders the long queries name (10 also "hired").
+
+    The named senders are rare, so reading the mailbox in date order and filtering would
+    examine hundreds of documents: the planner must prefer the term index for each branch.
+    """
+    return [
+        Spec(
+            subject="status update" + (" hired" if n % 150 == 0 else ""),
+            from_name="Sender" if n % 50 == 0 else "Bulk",
+            from_address=f"sender{n % 60:05}@example.com" if n % 50 == 0 else "bulk@example.org",
+            internal_date=START + dt.timedelta(minutes=n),
+            labels=["INBOX"],
+        )
+        for n in range(1500)
+    ]
+
+
+def many_senders(count: int) -> str:
+    return " OR ".join(f"from:sender{i:05}@example.com" for i in range(count))
+
+
+def stages(node: dict[str, Any]) -> list[str]:
+    """The stage names of a winning plan, depth first."""
+    found = [str(node.get("stage"))]
+    for key in ("inputStage", "queryPlan"):
+        if isinstance(node.get(key), dict):
+            found += stages(node[key])
+    for child in node.get("inputStages", []):
+        found += stages(child)
+    return found
+
+
+def indexes(node: dict[str, Any]) -> set[str]:
+    """The names of the indexes a winning plan scans."""
+    found = {str(node["indexName"])} if node.get("stage") == "IXSCAN" else set()
+    for key in ("inputStage", "queryPlan"):
+        if isinstance(node.get(key), dict):
+            found |= indexes(node[key])
+    for child in node.get("inputStages", []):
+        found |= indexes(child)
+    return found
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        many_senders(BRANCHES),
+        f"hired ({many_senders(BRANCHES)})",
+        f"{many_senders(BRANCHES)} -subject:nothing",
+    ],
+    ids=["bare-or", "term-and-or", "or-and-not"],
+)
+def test_hundreds_of_or_branches_are_index_scans(search_corpus, query) -> None:
+    collection = get_database()["messages"]
+    how = plan(compile_query(parse(query), search_corpus), search_corpus.pk, collection)
+    cursor = collection.find(how.filter).sort([("internal_date", -1), ("_id", -1)]).limit(51)
+    explained = (cursor.hint(how.index) if how.index else cursor).explain()
+    winning = explained["queryPlanner"]["winningPlan"]
+    names = stages(winning)
+    assert "COLLSCAN" not in names, names
+    assert indexes(winning) == {"user_term_newest"}, indexes(winning)
+    # Only the matching messages' documents are read, not the 1,500 of the mailbox.
+    assert explained["executionStats"]["totalDocsExamined"] <= 60
+    assert search(search_corpus, query).messages
+
+
+def test_a_query_at_the_limit_is_answered_and_one_past_it_is_a_400(
+    client, search_corpus, settings
+) -> None:
+    client.force_login(search_corpus)
+    query = many_senders(BRANCHES)
+    query += " -subject:x" * ((settings.SEARCH_MAX_QUERY_CHARS - len(query)) // 11)
+    assert len(query) > settings.SEARCH_MAX_QUERY_CHARS - 11
+    answered = client.get("/api/mails", {"q": query})
+    assert answered.status_code == 200
+    assert answered.json()["results"]
+    refused = client.get("/api/mails", {"q": query + " " * 11 + "x"})
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["code"] == "bad_query"
+    assert f"the limit is {settings.SEARCH_MAX_QUERY_CHARS} characters" in error["message"]
