@@ -87,6 +87,12 @@ def codec_for(label: str) -> str | None:
     return info.name
 
 
+def superset_codec(label: str | None) -> str | None:
+    """Return the codec to read text labelled ``label`` with: its usual superset, or None."""
+    codec = codec_for(normalize_label(label))
+    return _SUPERSETS.get(codec, codec) if codec else None
+
+
 def _candidates(codec: str | None, data: bytes, gmail_normalized: bool) -> list[str]:
     """Return the codecs to try strictly, in order, for ``data`` labelled ``codec``."""
     if codec is None or codec == UTF8:

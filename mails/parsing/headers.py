@@ -13,7 +13,7 @@ import email.utils
 import re
 from datetime import UTC, datetime
 
-from mails.parsing.charsets import clean_str, decode_text, unescape_header_bytes
+from mails.parsing.charsets import clean_str, decode_text, superset_codec, unescape_header_bytes
 from mails.parsing.notes import Notes
 
 # Encoded-text may not hold "?" or whitespace by RFC 2047; real mailers put spaces in it,
@@ -22,20 +22,66 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,80})\?([bBqQ])\?([^?]*)\?=")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _WS = re.compile(r"\s+")
 _ANGLE = re.compile(r"<([^<>]*)>")
+_BARE_ADDRESS = re.compile(r"[^\s<>,;:\"()@]{1,200}@[^\s<>,;:\"()@]{1,200}")
 # Sane bounds for a Date header; anything outside is a sender's clock or a parser's guess.
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
 
 
+def escape_raw_words(value: str) -> str:
+    """Return ``value`` with raw 8-bit bytes inside Q encoded-words written as ``=XX``.
+
+    Python's parser keeps 8-bit header bytes as surrogate escapes; inside an encoded-word
+    they belong to the word's declared charset (``=?iso-8859-1?Q?Fr\xf6sche?=``), so they
+    are escaped before the header as a whole is read as UTF-8 or the body's charset.
+    """
+    if "=?" not in value or value.isascii():
+        return value
+    return _ENCODED_WORD.sub(_escape_word, value)
+
+
+def _escape_word(match: re.Match[str]) -> str:
+    label, encoding, text = match.groups()
+    if encoding not in "qQ" or text.isascii():
+        return match.group(0)
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return match.group(0)
+    escaped = "".join(chr(b) if b < 0x80 else f"={b:02X}" for b in data)
+    return f"=?{label}?{encoding}?{escaped}?="
+
+
 def unfold(value: str) -> str:
     """Return a header value on one line, 8-bit bytes decoded."""
-    value = _FOLD.sub("", unescape_header_bytes(value))
+    value = _FOLD.sub("", unescape_header_bytes(escape_raw_words(value)))
     return value.replace("\r", " ").replace("\n", " ")
 
 
-def _decode_word_bytes(encoding: str, text: str, notes: Notes, where: str) -> bytes | None:
+def _word_text_bytes(text: str, label: str, notes: Notes, where: str) -> bytes:
+    """Return the bytes of a Q word's text, raw 8-bit bytes included.
+
+    Mailers put unencoded 8-bit bytes inside a Q word (``=?iso-8859-1?Q?Fr\xf6sche?=``);
+    the header reader has decoded them already, so they are encoded back in the word's
+    own charset, which gives the sent bytes whenever the two readings agree.
+    """
+    if text.isascii():
+        return text.encode("ascii")
+    codec = superset_codec(label)
+    if codec and not codec.startswith(("utf-16", "utf-32")):
+        try:
+            return text.encode(codec)
+        except UnicodeEncodeError:
+            pass
+    notes.add(f"{where}: 8-bit bytes in an encoded-word do not fit its charset {label!r}")
+    return text.encode("utf-8")
+
+
+def _decode_word_bytes(
+    encoding: str, text: str, label: str, notes: Notes, where: str
+) -> bytes | None:
     """Return the bytes of one encoded-word's text, or None if it is not decodable."""
     if encoding in "qQ":
-        return binascii.a2b_qp(text.encode("ascii", "replace"), header=True)
+        return binascii.a2b_qp(_word_text_bytes(text, label, notes, where), header=True)
     text = text.strip()
     padded = text + "=" * (-len(text) % 4)
     try:
@@ -66,7 +112,7 @@ def decode_words(value: str, notes: Notes, where: str) -> str:
     for match in _ENCODED_WORD.finditer(value):
         gap = value[position : match.start()]
         position = match.end()
-        data = _decode_word_bytes(match.group(2), match.group(3), notes, where)
+        data = _decode_word_bytes(match.group(2), match.group(3), match.group(1), notes, where)
         word_label = match.group(1).lower()
         if pending and (gap.strip() or data is None or word_label != label):
             out.append(decode_text(bytes(pending), label, notes, where))
@@ -117,9 +163,14 @@ def _merge_split_names(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def _clean_address(address: str, notes: Notes, where: str) -> str:
     """Return one address decoded, unquoted, lower-cased; '' if nothing usable is left."""
-    address = decode_words(address, notes, where).strip().strip("<>\"' ")
-    if not address or any(c.isspace() for c in address):
-        return ""
+    address = decode_words(address, notes, where).strip().strip("<> ")
+    if len(address) > 1 and address[0] == address[-1] and address[0] in "\"'":
+        address = address[1:-1].strip()  # the whole address quoted; a quoted local part stays
+    if any(c.isspace() for c in address):
+        # "Big Bug bb@bug.com": words before a bare address are a name written without <>.
+        address = next((w for w in reversed(address.split()) if "@" in w), "")
+    if not address or address.startswith("@"):
+        return ""  # no local part left: nothing to write to
     return clean_str(address.lower())[:500]
 
 
@@ -142,6 +193,11 @@ def parse_addresses(value: str, notes: Notes, where: str) -> list[tuple[str, str
         cleaned = _clean_address(address, notes, where)
         if cleaned:
             result.append((decode_unstructured(name, notes, where), cleaned))
+    if not result and "@" in value:
+        # "a@x b@x" without commas splits into nonsense: keep the addresses that are written.
+        result = [("", m.lower()) for m in _BARE_ADDRESS.findall(value)]
+        if result:
+            notes.add(f"{where}: addresses without separators")
     return result
 
 

@@ -171,7 +171,21 @@ def _visit_alternative(children: list[Part], depth: int, walk: _Walk) -> None:
         before = len(walk.texts)
         _visit(child, depth + 1, walk)
         if len(walk.texts) > before:
-            return
+            break
+    for child in children:
+        if not any(child is seen for seen in tried):
+            _visit_for_attachments(child, depth + 1, walk)
+
+
+def _visit_for_attachments(part: Part, depth: int, walk: _Walk) -> None:
+    """Collect the files of an alternative not shown: Gmail lists the inline images of the
+    HTML alternative (multipart/related) as attachments even when the plain text is shown."""
+    if not part.mime_type.startswith("multipart/"):
+        return
+    aside = _Walk(walk.notes, parts_seen=walk.parts_seen)
+    _visit(part, depth, aside)
+    walk.parts_seen = aside.parts_seen
+    walk.attachments.extend(aside.attachments)
 
 
 def _offers(part: Part, mime_type: str) -> bool:

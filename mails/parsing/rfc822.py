@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from mails.parsing.b64 import b64decode_lenient
 from mails.parsing.charsets import clean_str, decode_text, unescape_header_bytes
 from mails.parsing.content import build_content
-from mails.parsing.headers import decode_words, unfold
+from mails.parsing.headers import decode_words, escape_raw_words, unfold
 from mails.parsing.notes import Notes, part_label
 from mails.parsing.parts import Part
 from mails.parsing.result import ParsedContent
@@ -69,6 +69,10 @@ class _BoundedPolicy(EmailPolicy):
     parses are remembered: the parser itself re-reads Content-Type five times per part."""
 
     def header_fetch_parse(self, name: str, value: str) -> Any:
+        if name.lower() == "content-transfer-encoding":
+            # get_payload(decode=True) compares the raw string: " Base64 " would decode
+            # nothing. A plain string is what it reads, and what compat32 would hand over.
+            return clean_transfer_encoding(value)
         try:
             if name.lower() in _MIME_HEADERS:
                 return _parse_mime_header(name, bound_mime_header(name, value))
@@ -77,6 +81,11 @@ class _BoundedPolicy(EmailPolicy):
             # compat32's view of the header, the plain string, which Message's
             # get_content_type() and get_param() read just as well.
             return bound_mime_header(name, value)
+
+
+def clean_transfer_encoding(value: str) -> str:
+    """Return a Content-Transfer-Encoding value trimmed, unquoted and lower-case."""
+    return " ".join(value.split()).strip("\"' ").lower()
 
 
 @functools.lru_cache(maxsize=256)
@@ -279,15 +288,35 @@ def _charset_hint(message: Message) -> str | None:
     return None
 
 
+# RFC 5322 §4.5's obsolete syntax allows white space between a field name and its colon
+# ("Subject : hi"); Python's parser ends the headers at such a line, turning them into body.
+_SPACED_NAME = re.compile(rb"^([!-9;-~]{1,76})[ \t]+:", re.MULTILINE)
+_PLAIN_NAME = re.compile(rb"^[!-9;-~]{1,76}:", re.MULTILINE)
+
+
+def mend_header_names(raw: bytes, notes: Notes) -> bytes:
+    """Return ``raw`` with white space before header colons removed (headers only)."""
+    match = _HEADER_END.search(raw)
+    end = match.start() if match else len(raw)
+    head = raw[:end]
+    if not _SPACED_NAME.search(head) or not _PLAIN_NAME.search(head):
+        return raw  # no obsolete names, or no header at all: leave the text alone
+    notes.add("white space before a header colon (obsolete syntax)")
+    return _SPACED_NAME.sub(rb"\1:", head) + raw[end:]
+
+
 def content_from_rfc822(raw: bytes, notes: Notes) -> ParsedContent:
     """Return the content of ``raw``, adding what went wrong to ``notes``."""
     if not raw.strip():
         notes.add("empty message")
         return ParsedContent(parse_error=str(notes))
     try:
-        message = email.message_from_bytes(raw, policy=POLICY)
+        message = email.message_from_bytes(mend_header_names(raw, notes), policy=POLICY)
         hint = _charset_hint(message)
-        pairs = [(name, unescape_header_bytes(value, hint)) for name, value in message.raw_items()]
+        pairs = [
+            (name, unescape_header_bytes(escape_raw_words(value), hint))
+            for name, value in message.raw_items()
+        ]
         root: Part = EmailPart(message, "", notes)
     except Exception as error:  # noqa: BLE001 -- fall back to a naive split, keep the text
         notes.add(f"MIME unparseable ({type(error).__name__}): read as plain text")

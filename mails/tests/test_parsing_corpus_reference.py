@@ -1,0 +1,182 @@
+"""The app's parser against an independent reference on the shared email corpus.
+
+Each message of ../shared/data/email-corpus goes through ``parse_raw_message`` (Gmail's
+``format=raw``) and through Python's ``email`` package with ``policy.default``
+(:mod:`mails.tests.corpus_reference`); subject, sender, recipients, date, body words and
+attachment names/sizes must agree, except for the reviewed messages in :data:`REVIEWED`,
+where the reference itself is wrong. The corpus is optional (a fresh clone has no
+../shared): absent, the tests skip; present but empty, they fail.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mails.parsing import parse_raw_message
+from mails.tests.corpus_reference import (
+    CORPUS,
+    FIELDS,
+    SHARED,
+    compare,
+    corpus_messages,
+    differences,
+    reference,
+)
+from mails.tests.test_parsing import gmail_raw
+
+# Raw 8-bit header bytes: policy.default turns them into U+FFFD (or keeps surrogate escapes
+# in addresses); the app decodes them with the message's charset or UTF-8 (RFC 6532).
+_EIGHT_BIT = "reference turns raw 8-bit header bytes into U+FFFD/surrogates; app decodes them"
+# get_body() and walk() find no text where the app finds it: a boundary missing or mangled
+# (the app guesses it from the body), or the only text inside an attached message.
+_NO_TEXT = "reference finds no body text; the app reads it (guessed boundary / attached message)"
+
+# (field, message) → why the reference is wrong there. Reviewed one by one.
+REVIEWED: dict[tuple[str, str], str] = {
+    ("subject", "flanker/mailformed-headers.eml"): _EIGHT_BIT,
+    ("subject", "flanker/spam/broken-headers.eml"): _EIGHT_BIT + " (cp1252 '…')",
+    ("subject", "mikel-mail/error_emails/invalid_subject_characters.eml"): _EIGHT_BIT,
+    ("subject", "spamscope-mail-parser/mail_test_9.eml"): (
+        "labelled gb2312 but holds a GBK character: the reference decodes strictly (U+FFFD), "
+        "the app with the GB18030 superset, as mail clients do"
+    ),
+    ("body", "spamscope-mail-parser/mail_test_9.eml"): "same GBK character as the subject",
+    ("sender", "cpython-test_email/msg_43.txt"): (
+        "From: <> is the null sender; the reference keeps '<>' as an address"
+    ),
+    ("sender", "mikel-mail/plain_emails/mix_caps_content_type.eml"): (
+        "'From: Big Bug bb@bug.com': the reference makes the words a quoted local part "
+        "('\"big bug bb\"@bug.com'), the app keeps the written address bb@bug.com"
+    ),
+    ("sender", "mikel-mail/rfc6532/utf8_headers.eml"): _EIGHT_BIT,
+    ("recipients", "mikel-mail/rfc6532/utf8_headers.eml"): _EIGHT_BIT,
+    ("recipients", "flanker/mailformed-headers.eml"): _EIGHT_BIT,
+    ("recipients", "spamscope-mail-parser/mail_test_12.eml"): _EIGHT_BIT,
+    ("recipients", "mikel-mail/plain_emails/raw_email_multiple_from.eml"): (
+        "'To: a@x b@x' without a comma: the reference keeps the first, the app both"
+    ),
+    ("recipients", "mikel-mail/plain_emails/raw_email_with_at_display_name.eml"): (
+        "'Mikel@Lindsaar <raasdnil@gmail.com>': the reference takes the display name for "
+        "the address and drops raasdnil@gmail.com"
+    ),
+    ("recipients", "spamscope-mail-parser/mail_test_19.eml"): (
+        "'eve@example.com <frank@example.com>': the reference takes the display name for the "
+        "address and drops frank@example.com"
+    ),
+    ("date", "mikel-mail/plain_emails/raw_email_bad_time.eml"): (
+        "the reference accepts the year 3609; the app refuses it and leaves a parse note"
+    ),
+    ("attachments", "mikel-mail/attachment_emails/attachment_with_base64_encoded_name.eml"): (
+        'name="=?utf-8?B?...?=" (RFC 2047 inside a quoted parameter, as Outlook writes): '
+        "the reference does not decode it and sees no name"
+    ),
+    ("attachments", "mikel-mail/attachment_emails/attachment_with_unquoted_name.eml"): (
+        "unquoted name with spaces: the reference cuts it at the first space ('This')"
+    ),
+    ("attachments", "mikel-mail/mime_emails/raw_email_with_binary_encoded.eml"): (
+        "the reference sees no file in a part the app reads by its guessed boundary"
+    ),
+    ("body", "mikel-mail/attachment_emails/attachment_pdf_non_ascii.eml"): (
+        "raw 8-bit C3 82 in a part labelled ISO-8859-1: the reference reads 'Ã' + the C1 "
+        "control U+0082, never text; the app sees valid UTF-8 ('Â')"
+    ),
+    ("body", "mikel-mail/attachment_emails/attachment_pdf_non_ascii_lf.eml"): (
+        "same message as attachment_pdf_non_ascii.eml with LF line ends"
+    ),
+    ("body", "mikel-mail/plain_emails/raw_email10.eml"): "the reference raises reading the body",
+    ("body", "mikel-mail/plain_emails/raw_email5.eml"): (
+        "8-bit 'é' in a part without a charset: the reference drops it (U+FFFD), the app decodes"
+    ),
+    ("body", "mikel-mail/plain_emails/raw_email6.eml"): "as raw_email5.eml",
+    ("body", "spamscope-mail-parser/mail_test_12.eml"): (
+        "UTF-8 bytes in a part labelled gb2312: the reference gives mojibake, the app the "
+        "Chinese text (the existing decode test expects it)"
+    ),
+    **{
+        ("body", name): _NO_TEXT
+        for name in (
+            "cpython-test_email/msg_17.txt",
+            "cpython-test_email/msg_25.txt",
+            "cpython-test_email/msg_31.txt",
+            "cpython-test_email/msg_37.txt",
+            "cpython-test_email/msg_41.txt",
+            "flanker/bounce/delayed-broken.eml",
+            "flanker/mailformed-headers.eml",
+            "mikel-mail/mime_emails/raw_email_with_illegal_boundary.eml",
+            "mikel-mail/plain_emails/raw_email_bad_time.eml",
+            "nodemailer-mailparser/htmllargecallstack.eml",
+            "spamscope-mail-parser/mail_malformed_3.eml",
+            "spamscope-mail-parser/mail_test_17.eml",
+        )
+    },
+}
+
+
+# Differences NOT explained yet (found by this test, not reviewed in the time box): they
+# count as mismatches in the printed rates. Fix the app or move them to REVIEWED with a why.
+KNOWN_GAPS: set[tuple[str, str]] = {
+    ("body", "mikel-mail/error_emails/content_transfer_encoding_7-bit.eml"),
+    ("body", "mikel-mail/error_emails/content_transfer_encoding_empty.eml"),
+    # 8-bit cp1252 quotes in a us-ascii part: the app reads them as Latin-1 ('ìigtsî').
+    ("body", "mikel-mail/error_emails/content_transfer_encoding_plain.eml"),
+    ("body", "mikel-mail/error_emails/content_transfer_encoding_with_8bits.eml"),
+    ("body", "spamscope-mail-parser/mail_outlook_1.eml"),
+    ("body", "spamscope-mail-parser/mail_test_14.eml"),
+}
+
+
+def _skip_or_fail_without_corpus() -> None:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent (a fresh clone): the external corpus is optional")
+    if not corpus_messages():
+        pytest.fail(f"{CORPUS} holds no messages: a corpus test over nothing proves nothing")
+
+
+def _measure() -> tuple[int, dict[str, list[str]]]:
+    """Return the message count and, per field, the messages that differ unreviewed."""
+    files = corpus_messages()
+    failures: dict[str, list[str]] = {name: [] for name in FIELDS}
+    for path in files:
+        raw = path.read_bytes()
+        relative = str(path.relative_to(CORPUS))
+        agreed = compare(reference(raw), parse_raw_message(gmail_raw(raw, id=path.name)))
+        for name, ok in agreed.items():
+            if not ok and (name, relative) not in REVIEWED:
+                failures[name].append(relative)
+    gaps = {name: sorted(m for f, m in KNOWN_GAPS if f == name) for name in FIELDS}
+    for name in FIELDS:
+        assert gaps[name] == sorted(set(failures[name]) & set(gaps[name])), "stale KNOWN_GAPS"
+    return len(files), failures
+
+
+def test_corpus_fields_match_the_reference() -> None:
+    _skip_or_fail_without_corpus()
+    count, failures = _measure()
+
+    for name in FIELDS:
+        reviewed = sum(1 for field, _ in REVIEWED if field == name)
+        matched = count - len(failures[name]) - reviewed
+        failures[name] = [m for m in failures[name] if (name, m) not in KNOWN_GAPS]
+        print(f"{name}: {matched}/{count} = {100 * matched / count:.1f}% match the reference, "
+              f"{reviewed} reviewed exceptions")  # fmt: skip
+    assert failures == {name: [] for name in FIELDS}
+
+
+@pytest.mark.parametrize("relative", sorted({name for _, name in REVIEWED}))
+def test_reviewed_exceptions_still_differ(relative: str) -> None:
+    """An exception that the app now matches is stale: remove it from the list."""
+    _skip_or_fail_without_corpus()
+    raw = (CORPUS / relative).read_bytes()
+    differ = differences(reference(raw), parse_raw_message(gmail_raw(raw, id="x")))
+    listed = {field for field, name in REVIEWED if name == relative}
+    assert listed <= set(differ)
+
+
+def test_a_folder_of_licences_is_not_a_corpus(tmp_path: Path) -> None:
+    (tmp_path / "LICENSE").write_text("MIT")
+    (tmp_path / "README.md").write_text("fixtures")
+    assert corpus_messages(tmp_path) == []
+    (tmp_path / "one.eml").write_bytes(b"Subject: x\r\n\r\nbody\r\n")
+    assert corpus_messages(tmp_path) == [tmp_path / "one.eml"]
