@@ -34,18 +34,26 @@ _SIZE = re.compile(r"(\d{1,12})([km]?)b?")
 # The last second of year 9999: later instants are not dates Python (or a user) can mean.
 MAX_EPOCH = 253_402_300_799
 _SIZE_UNITS = {"": 1, "k": 1024, "m": 1024 * 1024}
+# The age operator of each date operator, for the hint of a misplaced "5d".
+_AGES = {
+    "older": "older_than",
+    "before": "older_than",
+    "newer": "newer_than",
+    "after": "newer_than",
+}
 # Well past any mailbox, well inside datetime's range.
 MAX_RELATIVE = {"d": 36_600, "m": 1_200, "y": 100}
 
 
 def make_field(name: str, raw: str, position: int) -> Field:
     """Return the operator ``name`` with its checked, canonical value."""
-    name = ALIASES.get(name, name)
+    canonical = ALIASES.get(name, name)
     value = fold(raw).strip()
     if not value:
         raise SearchError(f"{name}: needs a value", position)
-    check = _CHECKS.get(name, _check_words)
-    return Field(name, check(name, value, position), position)
+    check = _CHECKS.get(canonical, _check_words)
+    # Messages name the operator as typed ("older:"), not the one it maps to ("before:").
+    return Field(canonical, check(name, value, position), position)
 
 
 def _check_words(name: str, value: str, position: int) -> str:
@@ -85,8 +93,11 @@ def _check_date(name: str, value: str, position: int) -> str:
             raise SearchError(f"impossible date {value!r} for {name}:", position) from None
     if _EPOCH.fullmatch(value) and int(value) <= MAX_EPOCH:
         return str(int(value))
+    # "older:5d" is a common slip for older_than:5d: say so.
+    hint = f"; for an age use {_AGES.get(name)}:{value}" if _RELATIVE.fullmatch(value) else ""
     raise SearchError(
-        f"{name}: takes a date (YYYY/MM/DD or YYYY-MM-DD) or seconds since 1970, not {value!r}",
+        f"{name}: takes a date (YYYY/MM/DD or YYYY-MM-DD) or seconds since 1970, "
+        f"not {value!r}{hint}",
         position,
     )
 
