@@ -37,6 +37,11 @@ class Message(models.Model):
     to_addresses = ArrayField(models.CharField(max_length=500), default=list, blank=True)
     cc_addresses = ArrayField(models.CharField(max_length=500), default=list, blank=True)
     bcc_addresses = ArrayField(models.CharField(max_length=500), default=list, blank=True)
+    # Recipients' display names (searched by to:/cc:/bcc:), and Delivered-To/X-Original-To.
+    to_names = ArrayField(models.CharField(max_length=500), default=list, blank=True)
+    cc_names = ArrayField(models.CharField(max_length=500), default=list, blank=True)
+    bcc_names = ArrayField(models.CharField(max_length=500), default=list, blank=True)
+    delivered_to = ArrayField(models.CharField(max_length=500), default=list, blank=True)
     subject = models.TextField(blank=True)
     date_header = models.DateTimeField(null=True, blank=True)
     rfc822_message_id = models.CharField(max_length=1000, blank=True)

@@ -10,7 +10,7 @@ part becomes a flat record, listed in ``partId`` order, so a mismatch names its 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -47,6 +47,16 @@ def emulator_parts(payload: dict[str, Any]) -> list[PartView]:
     parts: list[PartView] = []
     _flatten(payload, parts)
     return parts
+
+
+def part_mismatches(expected: list[PartView], served: list[PartView]) -> list[str]:
+    """Return one line per part field that differs (and for a different part count)."""
+    problems = [f"{len(served)} parts, expected {len(expected)}"] * (len(expected) != len(served))
+    for want, got in zip(expected, served, strict=False):
+        for field in fields(PartView):
+            if getattr(want, field.name) != getattr(got, field.name):
+                problems.append(f"part {want.part_id!r} {field.name}")
+    return problems
 
 
 def _flatten(node: dict[str, Any], out: list[PartView]) -> None:

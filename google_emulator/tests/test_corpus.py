@@ -9,7 +9,6 @@ mail built here.
 from __future__ import annotations
 
 import base64
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from googleapiclient.http import BatchHttpRequest
 from google_emulator.config import EmulatorConfig
 from google_emulator.loader import mail_files, read_messages
 from google_emulator.testing import EmulatorServer
-from google_emulator.tests.corpus_reference import PartView, emulator_parts, reference_parts
+from google_emulator.tests.corpus_reference import emulator_parts, part_mismatches, reference_parts
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "email-corpus"
 needs_corpus = pytest.mark.skipif(
@@ -55,16 +54,6 @@ def corpus_messages(root: Path) -> list[tuple[str, bytes]]:
     if not found:
         pytest.fail(f"corpus folder {root} holds no messages: nothing would be tested")
     return found
-
-
-def part_mismatches(expected: list[PartView], served: list[PartView]) -> list[str]:
-    """Return one line per part field that differs (and for a different part count)."""
-    problems = [f"{len(served)} parts, expected {len(expected)}"] * (len(expected) != len(served))
-    for want, got in zip(expected, served, strict=False):
-        for field in fields(PartView):
-            if getattr(want, field.name) != getattr(got, field.name):
-                problems.append(f"part {want.part_id!r} {field.name}")
-    return problems
 
 
 def test_an_empty_corpus_folder_fails_rather_than_passing(tmp_path: Path) -> None:

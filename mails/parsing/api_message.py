@@ -92,6 +92,10 @@ def _assemble(
         attachments=content.attachments,
         size_estimate=_int(api_message.get("sizeEstimate"), notes, "sizeEstimate") or size,
         parse_error=str(notes),
+        to_names=content.to_names,
+        cc_names=content.cc_names,
+        bcc_names=content.bcc_names,
+        delivered_to=content.delivered_to,
     )
 
 

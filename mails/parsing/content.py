@@ -47,22 +47,38 @@ class _Headers:
         return ", ".join(self.values.get(name, []))
 
 
-def _to(headers: _Headers, notes: Notes) -> list[str]:
-    return _addresses(headers, "to", notes)
+# A recipient header's unique addresses and display names, each in order.
+Recipients = tuple[list[str], list[str]]
+NO_RECIPIENTS: Recipients = ([], [])
 
 
-def _cc(headers: _Headers, notes: Notes) -> list[str]:
-    return _addresses(headers, "cc", notes)
+def _to(headers: _Headers, notes: Notes) -> Recipients:
+    return _recipients(headers, "to", notes)
 
 
-def _bcc(headers: _Headers, notes: Notes) -> list[str]:
-    return _addresses(headers, "bcc", notes)
+def _cc(headers: _Headers, notes: Notes) -> Recipients:
+    return _recipients(headers, "cc", notes)
 
 
-def _addresses(headers: _Headers, name: str, notes: Notes) -> list[str]:
-    """Return the unique addresses of every ``name`` header, in order."""
+def _bcc(headers: _Headers, notes: Notes) -> Recipients:
+    return _recipients(headers, "bcc", notes)
+
+
+def _recipients(headers: _Headers, name: str, notes: Notes) -> Recipients:
+    """Return the unique addresses and display names of every ``name`` header, in order."""
     pairs = parse_addresses(headers.joined(name), notes, name.capitalize())
-    return list(dict.fromkeys(address for _, address in pairs))
+    addresses = list(dict.fromkeys(address for _, address in pairs))
+    # Names are kept for search (to:garcia finds "Sam Garcia <x@…>"), as From's name is.
+    names = list(dict.fromkeys(display[:500] for display, _ in pairs if display.strip()))
+    return addresses, names
+
+
+def _delivered_to(headers: _Headers, notes: Notes) -> list[str]:
+    """Return the addresses of Delivered-To and X-Original-To (Gmail's deliveredto:)."""
+    found: list[str] = []
+    for name, where in (("delivered-to", "Delivered-To"), ("x-original-to", "X-Original-To")):
+        found.extend(address for _, address in parse_addresses(headers.joined(name), notes, where))
+    return list(dict.fromkeys(found))
 
 
 def _sender(headers: _Headers, notes: Notes) -> tuple[str, str]:
@@ -99,15 +115,22 @@ def build_content(pairs: Iterable[tuple[str, str]], root: Part, notes: Notes) ->
         notes, "body", no_body, lambda: body_and_attachments(root, notes)
     )
     subject = field("Subject", "", _subject)
+    to_addresses, to_names = field("To", NO_RECIPIENTS, _to)
+    cc_addresses, cc_names = field("Cc", NO_RECIPIENTS, _cc)
+    bcc_addresses, bcc_names = field("Bcc", NO_RECIPIENTS, _bcc)
     if not (subject or body_text):
         # Not always an error (an attachment sent alone), but worth telling the reader.
         notes.add("no subject or text found")
     return ParsedContent(
         from_name=from_name,
         from_address=from_address,
-        to_addresses=field("To", [], _to),
-        cc_addresses=field("Cc", [], _cc),
-        bcc_addresses=field("Bcc", [], _bcc),
+        to_addresses=to_addresses,
+        cc_addresses=cc_addresses,
+        bcc_addresses=bcc_addresses,
+        to_names=to_names,
+        cc_names=cc_names,
+        bcc_names=bcc_names,
+        delivered_to=field("Delivered-To", [], _delivered_to),
         subject=subject,
         date_header=field("Date", None, _date),
         rfc822_message_id=field("Message-ID", "", _message_id),

@@ -46,6 +46,12 @@ class ParsedContent:
     attachments: list[Attachment] = field(default_factory=list)
     # A short note of everything that went wrong; '' when nothing did.
     parse_error: str = ""
+    # Display names of the recipients (for to:/cc:/bcc: search), and the Delivered-To and
+    # X-Original-To addresses (deliveredto:).
+    to_names: list[str] = field(default_factory=list)
+    cc_names: list[str] = field(default_factory=list)
+    bcc_names: list[str] = field(default_factory=list)
+    delivered_to: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,10 @@ class ParsedMessage:
     attachments: list[Attachment]
     size_estimate: int
     parse_error: str
+    to_names: list[str] = field(default_factory=list)
+    cc_names: list[str] = field(default_factory=list)
+    bcc_names: list[str] = field(default_factory=list)
+    delivered_to: list[str] = field(default_factory=list)
 
     @property
     def is_unread(self) -> bool:

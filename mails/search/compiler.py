@@ -167,7 +167,7 @@ def _field(node: Field, context: Context) -> Filter:
 
 
 def _address_field(name: str, value: str, context: Context) -> Filter:
-    if name in {"from", "to", "cc", "bcc"} and value == "me" and context.me:
+    if name in {"from", "to", "cc", "bcc", "deliveredto"} and value == "me" and context.me:
         value = context.me
     if name == "list":
         value = value.replace("@", ".")  # list:info@example.com is the list id info.example.com

@@ -6,9 +6,10 @@
   (a CJK run as its overlapping bigrams, and each of its characters alone, so that a
   one-character query finds the character inside a longer run);
 * the same words prefixed by their field: ``from:alice``, ``subject:invoice``,
-  ``filename:pdf``, ``to:``, ``cc:``, ``bcc:``, ``list:``;
+  ``filename:pdf``, ``to:``, ``cc:``, ``bcc:``, ``list:``, ``deliveredto:`` (display names
+  of the sender and recipients are words of from/to/cc/bcc: ``to:garcia``);
 * whole addresses and their domains: ``from:alice@mail.example.com``,
-  ``from:mail.example.com``, ``from:example.com`` (same for to/cc/bcc/list);
+  ``from:mail.example.com``, ``from:example.com`` (same for to/cc/bcc/list/deliveredto);
 * ``label:<id>`` per label, ``has:attachment``, ``rfc822msgid:<id>``.
 
 So every operator but dates and sizes is an equality on one indexed array: a query with one
@@ -29,7 +30,7 @@ from mails.search.folding import cjk_characters, fold, words
 # Bodies beyond this are searched by their beginning only: it bounds index entries and the
 # stored text of one message (Gmail too indexes only part of very large messages).
 MAX_BODY_CHARS = 100_000
-ADDRESS_FIELDS = ("from", "to", "cc", "bcc", "list")
+ADDRESS_FIELDS = ("from", "to", "cc", "bcc", "list", "deliveredto")
 HAS_ATTACHMENT = "has:attachment"
 
 
@@ -65,7 +66,9 @@ def _field_values(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     values = [("subject", doc.get("subject") or ""), ("from", doc.get("from_name") or "")]
     values.append(("from", doc.get("from_address") or ""))
     for field in ("to", "cc", "bcc"):
+        values.extend((field, name) for name in doc.get(f"{field}_names") or [])
         values.extend((field, address) for address in doc.get(f"{field}_addresses") or [])
+    values.extend(("deliveredto", address) for address in doc.get("delivered_to") or [])
     values.append(("list", doc.get("list_id") or ""))
     values.extend(("filename", a.get("filename") or "") for a in doc.get("attachments") or [])
     values.append(("snippet", doc.get("snippet") or ""))
@@ -84,7 +87,8 @@ def search_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         lines.append(f"{field}: {' '.join(found)}")
         if not value.isascii():
             found.extend(cjk_characters(lines[-1]))
-        _add(terms, found)
+        if field != "deliveredto":  # a bare word is not looked for in delivery headers
+            _add(terms, found)
         if field not in {"snippet", "body"}:
             _add(terms, (f"{field}:{word}" for word in found))
     for field, value in _address_values(doc):
@@ -101,6 +105,7 @@ def _address_values(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     values = [("from", doc.get("from_address") or ""), ("list", doc.get("list_id") or "")]
     for field in ("to", "cc", "bcc"):
         values.extend((field, address) for address in doc.get(f"{field}_addresses") or [])
+    values.extend(("deliveredto", address) for address in doc.get("delivered_to") or [])
     return [(field, value) for field, value in values if value]
 
 

@@ -11,7 +11,7 @@ OPERATORS = frozenset(
     {
         "from", "to", "cc", "bcc", "subject", "label", "in", "is", "has", "filename",
         "after", "before", "older", "newer", "newer_than", "older_than", "larger", "smaller",
-        "size", "rfc822msgid", "list", "category",
+        "size", "rfc822msgid", "list", "category", "deliveredto",
     }
 )  # fmt: skip
 # Characters that end a bare word (whitespace ends it too).

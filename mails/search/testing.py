@@ -54,6 +54,7 @@ class Spec:
     list_id: str = ""
     message_id: str = ""
     labels: list[str] = field(default_factory=list)
+    delivered_to: list[str] = field(default_factory=list)
 
 
 def _address(rng: random.Random) -> str:
@@ -100,6 +101,8 @@ def random_specs(seed: int, count: int, start: dt.datetime) -> list[Spec]:
 def raw_message(spec: Spec) -> bytes:
     """Return ``spec`` as RFC 822 bytes, attachments and all."""
     message = EmailMessage()
+    for address in spec.delivered_to:
+        message["Delivered-To"] = address
     message["From"] = formataddr((spec.from_name, spec.from_address))
     if spec.to:
         message["To"] = ", ".join(spec.to)

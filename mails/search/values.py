@@ -26,7 +26,9 @@ CATEGORIES = {
     "forums": "CATEGORY_FORUMS",
 }
 # Operators whose value is searched as words (one word, or several that must be adjacent).
-WORD_OPERATORS = frozenset({"from", "to", "cc", "bcc", "list", "subject", "filename"})
+WORD_OPERATORS = frozenset(
+    {"from", "to", "cc", "bcc", "list", "subject", "filename", "deliveredto"}
+)
 _DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
 _EPOCH = re.compile(r"\d{1,12}")
 _RELATIVE = re.compile(r"(\d{1,6})([dmy])")

@@ -40,7 +40,8 @@ PARSES = [
     ("ﬁle", "file"),
     ("İstanbul", "istanbul"),
     ("ΣΊΣΥΦΟΣ", "σισυφοσ"),
-    ("日本語", "日本語"),
+    ("日本語", '"日本 本語"'),  # a CJK run is the phrase of its bigrams
+    ("バス", "バス"),  # voiced kana keep their mark
     ("2024", "2024"),
     ("under_score", '"under score"'),
     # punctuation splits a bare token into an adjacent phrase; lone punctuation is ignored

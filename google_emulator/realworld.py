@@ -1,0 +1,140 @@
+"""Generated messages shaped like the real mail that tripped parsers up.
+
+The seeded mailboxes are well-formed by construction, so a fresh clone (without the
+external corpus) would never see what real mail does.  These samples are built here,
+byte by byte, one per case: raw 8-bit headers, an 8-bit encoded-word, a boundary folded
+inside its quotes, an 8-bit filename parameter, CJK and right-to-left text, text only in
+an HTML alternative, an undeclared charset.  Tests deliver them with
+``emulator.deliver(email, sample.raw)`` and compare what comes back with ``expected``.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+CRLF = b"\r\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One generated message and what a faithful reader must see in it."""
+
+    name: str
+    raw: bytes
+    subject: str
+    sender: str
+    body_text: str
+    filenames: tuple[str, ...] = ()
+
+
+def _message(headers: list[bytes], body: bytes) -> bytes:
+    return CRLF.join([*headers, b"", body])
+
+
+def _eight_bit_headers() -> Sample:
+    raw = _message(
+        [
+            "From: Jürgen Groß <juergen@example.de>".encode(),
+            "Subject: Grüße aus Köln".encode(),
+            b"Content-Type: text/plain; charset=utf-8",
+            b"Content-Transfer-Encoding: 8bit",
+        ],
+        "Schöne Grüße".encode(),
+    )
+    return Sample(
+        "8bit-headers", raw, "Grüße aus Köln", "Jürgen Groß <juergen@example.de>", "Schöne Grüße"
+    )
+
+
+def _eight_bit_encoded_word() -> Sample:
+    raw = _message(
+        [b"From: frog@example.fr", b"Subject: =?iso-8859-1?Q?Fr\xf6sche?= im Teich"],
+        b"quak",
+    )
+    return Sample("8bit-encoded-word", raw, "Frösche im Teich", "frog@example.fr", "quak")
+
+
+def _folded_boundary() -> Sample:
+    raw = _message(
+        [
+            b"From: list@example.org",
+            b"Subject: folded boundary",
+            b"MIME-Version: 1.0",
+            b'Content-Type: multipart/alternative;\r\n boundary="==_Part_7\r\n _8=="',
+        ],
+        b"--==_Part_7 _8==\r\nContent-Type: text/plain\r\n\r\nplain side\r\n"
+        b"--==_Part_7 _8==\r\nContent-Type: text/html\r\n\r\n<p>html side</p>\r\n"
+        b"--==_Part_7 _8==--\r\n",
+    )
+    return Sample("folded-boundary", raw, "folded boundary", "list@example.org", "plain side")
+
+
+def _eight_bit_filename() -> Sample:
+    pdf = b"%PDF-1.4\n% generated sample\n"
+    raw = _message(
+        [
+            b"From: hr@example.ru",
+            b"Subject: contract",
+            b"MIME-Version: 1.0",
+            b'Content-Type: multipart/mixed; boundary="XX"',
+        ],
+        b"--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee attached.\r\n"
+        b'--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="'
+        + "договор.pdf".encode()
+        + b'"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        + base64.b64encode(pdf)
+        + b"\r\n--XX--\r\n",
+    )
+    return Sample(
+        "8bit-filename", raw, "contract", "hr@example.ru", "See attached.", ("договор.pdf",)
+    )
+
+
+def _cjk_and_rtl() -> Sample:
+    subject = "面接のご案内 — دعوة لمقابلة"
+    raw = _message(
+        [
+            b"From: =?utf-8?b?" + base64.b64encode("採用担当".encode()) + b"?= <jobs@example.jp>",
+            b"Subject: =?utf-8?b?" + base64.b64encode(subject.encode()) + b"?=",
+            b"Content-Type: text/plain; charset=iso-2022-jp",
+        ],
+        "東京本社で面接を行います".encode("iso-2022-jp"),
+    )
+    return Sample("cjk-rtl", raw, subject, "採用担当 <jobs@example.jp>", "東京本社で面接を行います")
+
+
+def _html_only_text() -> Sample:
+    raw = _message(
+        [
+            b"From: news@example.com",
+            b"Subject: html only",
+            b"MIME-Version: 1.0",
+            b'Content-Type: multipart/alternative; boundary="alt"',
+        ],
+        b"--alt\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n \r\n"
+        b"--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        b"<html><body><p>Only the <b>HTML</b> says this</p></body></html>\r\n--alt--\r\n",
+    )
+    return Sample("html-only", raw, "html only", "news@example.com", "Only the HTML says this")
+
+
+def _undeclared_charset() -> Sample:
+    raw = _message(
+        [b"From: old@example.it", b"Subject: no charset", b"Content-Type: text/plain"],
+        "Envoyé le martedì".encode(),
+    )
+    return Sample("undeclared-charset", raw, "no charset", "old@example.it", "Envoyé le martedì")
+
+
+def samples() -> list[Sample]:
+    """Return every generated real-world sample, in a fixed order."""
+    return [
+        _eight_bit_headers(),
+        _eight_bit_encoded_word(),
+        _folded_boundary(),
+        _eight_bit_filename(),
+        _cjk_and_rtl(),
+        _html_only_text(),
+        _undeclared_charset(),
+    ]

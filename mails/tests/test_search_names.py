@@ -1,0 +1,43 @@
+"""Recipients' display names and Delivered-To are parsed, stored and indexed as terms."""
+
+from __future__ import annotations
+
+import base64
+
+from mails.parsing.api_message import parse_raw_message
+from mails.parsing.result import ParsedMessage
+from mails.search.index import search_fields
+
+RAW = (
+    b"Delivered-To: alex.jobs@example.net\r\n"
+    b"X-Original-To: alex@example.com\r\n"
+    b"From: Recruiting <jobs@lever.co>\r\n"
+    b'To: "Sam Garcia" <sam@example.com>, team@example.com\r\n'
+    b"Cc: =?utf-8?q?Zo=C3=AB_Brown?= <zoe@example.org>\r\n"
+    b"Subject: Loop\r\n\r\nHello\r\n"
+)
+
+
+def _parsed() -> ParsedMessage:
+    raw = base64.urlsafe_b64encode(RAW).decode()
+    return parse_raw_message({"id": "m1", "raw": raw})
+
+
+def test_names_and_delivery_addresses_are_parsed() -> None:
+    parsed = _parsed()
+    assert parsed.to_addresses == ["sam@example.com", "team@example.com"]
+    assert parsed.to_names == ["Sam Garcia"]
+    assert parsed.cc_names == ["Zoë Brown"]
+    assert parsed.delivered_to == ["alex.jobs@example.net", "alex@example.com"]
+    assert parsed.as_model_fields()["to_names"] == ["Sam Garcia"]
+
+
+def test_names_are_words_of_their_field_and_delivery_is_its_own_field() -> None:
+    fields = search_fields(_parsed().as_model_fields())
+    terms = set(fields["search_terms"])
+    assert {"to:garcia", "to:sam", "cc:zoe", "garcia"} <= terms
+    assert "to: sam garcia" in fields["search_text"]
+    assert {"deliveredto:alex.jobs@example.net", "deliveredto:example.net"} <= terms
+    assert {"deliveredto:alex.jobs", "deliveredto:alex"} <= terms
+    # A bare word does not look in delivery headers.
+    assert "net" not in terms
