@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def body_block(html: str) -> str:
-    return re.search(r'<div class="body" id="body">(.*?)</div>', html, re.DOTALL).group(1)
+    return re.search(r'<div class="body" id="body"[^>]*>(.*?)</div>', html, re.DOTALL).group(1)
 
 
 def test_headers_labels_attachments_and_gmail_link_are_shown(signed_in, mailbox) -> None:
@@ -49,6 +49,17 @@ def test_headers_labels_attachments_and_gmail_link_are_shown(signed_in, mailbox)
     assert f'href="{message.gmail_url}"' in html
     assert "Open in Gmail" in html
     assert body_block(html) == "Dear Alex,\nplease find the offer attached."
+
+
+def test_right_to_left_text_is_shown_in_its_own_direction(signed_in, mailbox) -> None:
+    gmail_id = mailbox.add(subject="שלום עולם", body="مرحبا بالعالم")
+    mailbox.sync()
+    detail = signed_in.get(f"/mails/{gmail_id}").content.decode()
+    assert '<h1 class="message-subject" dir="auto">שלום עולם</h1>' in detail
+    assert '<div class="body" id="body" dir="auto">مرحبا بالعالم</div>' in detail
+    listing = signed_in.get("/mails").content.decode()
+    assert '<span class="subject" dir="auto">שלום עולם</span>' in listing
+    assert '<bdi dir="auto">مرحبا بالعالم</bdi>' in listing
 
 
 def test_the_body_is_text_and_only_plain_web_addresses_are_links(signed_in, mailbox) -> None:
