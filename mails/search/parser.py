@@ -22,7 +22,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from mails.search.errors import SearchError
-from mails.search.folding import words
+from mails.search.folding import fold, words
 from mails.search.lexer import Token, tokenize
 from mails.search.nodes import Node, Text, make_and, make_not, make_or
 from mails.search.values import make_field
@@ -30,6 +30,18 @@ from mails.search.values import make_field
 # Deeper nesting than any person writes; the cap keeps recursion far from Python's limit.
 MAX_DEPTH = 40
 _CLOSERS = {"(": ")", "{": "}"}
+_STARS = ("yellow-star", "orange-star", "red-star", "purple-star", "blue-star", "green-star")
+_BANGS = ("red-bang", "yellow-bang", "orange-guillemet", "green-check", "blue-info")
+# Gmail operators on state the Gmail API does not expose: no label, header or field of a
+# message says it is snoozed, muted or scheduled, or which star it wears. Mailbox reads mail
+# through the API, so it cannot answer them; silence (no results) would look like an answer.
+API_INVISIBLE = {
+    ("is", "snoozed"): "snoozed mail",
+    ("in", "snoozed"): "snoozed mail",
+    ("is", "muted"): "muted conversations",
+    ("in", "scheduled"): "scheduled mail",
+    **{("has", star): "star colours and types" for star in (*_STARS, *_BANGS, "purple-question")},
+}
 
 
 def parse(query: str) -> Node | None:
@@ -120,18 +132,18 @@ class _Parser:
 
     def text(self, token: Token, field: str | None) -> Node | None:
         if field is not None:
-            return make_field(field, token.text, token.position)
+            return _field(field, token.text, token.position)
         found = words(token.text)
         return Text(tuple(found)) if found else None
 
     def operator(self, token: Token) -> Node | None:
         if token.text:
-            return make_field(token.name, token.text, token.position)
+            return _field(token.name, token.text, token.position)
         following = self.peek()
         if token.glued and following is not None and following.kind in _CLOSERS:
             return self.group(self.take(), token.name)
         if token.glued and following is not None and following.kind == "phrase":
-            return make_field(token.name, self.take().text, token.position)
+            return _field(token.name, self.take().text, token.position)
         raise SearchError(f"{token.name}: needs a value", token.position)
 
     def group(self, opening: Token, field: str | None) -> Node | None:
@@ -158,3 +170,15 @@ class _Parser:
             if item is not None:
                 items.append(item)
         return make_or(items)
+
+
+def _field(name: str, raw: str, position: int) -> Node:
+    """``make_field``, refusing the operators Gmail has but its API cannot see."""
+    hidden = API_INVISIBLE.get((name, fold(raw).strip()))
+    if hidden is not None:
+        raise SearchError(
+            f"{name}:{raw.strip()} cannot be searched here: Mailbox reads your mail through the "
+            f"Gmail API, which does not expose {hidden}",
+            position,
+        )
+    return make_field(name, raw, position)

@@ -1,8 +1,10 @@
-"""Long queries, as real job trackers send them: thousands of characters, hundreds of ORs.
+"""Long queries, and queries Mailbox must refuse: a 400 that says why, never a 500.
 
-They parse and compile in linear time (no recursion per OR), a query past
-``SEARCH_MAX_QUERY_CHARS`` is a 400 that names the limit, and a disjunction of hundreds of
-terms is still answered from the term index: each branch an index scan, no collection scan.
+Real trackers send queries of thousands of characters. They parse and compile in linear time
+(no recursion per OR), a query past ``SEARCH_MAX_QUERY_CHARS`` is a 400 that names the limit,
+and a disjunction of hundreds of terms is still answered from the term index: each branch an
+index scan, no collection scan. Operators Gmail has on state its API does not expose
+(``is:snoozed``, star colours) are a 400 that says so.
 """
 
 from __future__ import annotations
@@ -107,3 +109,12 @@ def test_a_query_at_the_limit_is_answered_and_one_past_it_is_a_400(
     error = refused.json()["error"]
     assert error["code"] == "bad_query"
     assert f"the limit is {settings.SEARCH_MAX_QUERY_CHARS} characters" in error["message"]
+
+
+def test_an_operator_the_gmail_api_cannot_see_is_a_400_saying_why(client, owner) -> None:
+    client.force_login(owner)
+    refused = client.get("/api/mails", {"q": "offer is:snoozed"})
+    assert refused.status_code == 400
+    message = refused.json()["error"]["message"]
+    assert "is:snoozed cannot be searched here" in message
+    assert "Gmail API, which does not expose snoozed mail" in message
