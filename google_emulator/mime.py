@@ -41,6 +41,13 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
 _WS = re.compile(r"\s+")
 _DROP_BLOCKS = re.compile(r"<(style|script|head|title)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
+# Inline elements sit inside words ("Inter<b>view</b>"): removing them must not split
+# the word, while block elements and line breaks separate text.
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|big|cite|code|em|font|i|kbd|mark|q|s|small|span|strike|strong"
+    r"|sub|sup|u|var)\b[^>]*>",
+    re.I,
+)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SNIPPET_ESCAPES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
@@ -153,7 +160,7 @@ def _decode_word(match: re.Match[str]) -> str | None:
 def html_to_text(markup: str) -> str:
     """Return the visible text of an HTML body (good enough for snippets and search)."""
     markup = _COMMENT.sub(" ", _DROP_BLOCKS.sub(" ", markup))
-    return html.unescape(_TAG.sub(" ", markup))
+    return html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", markup)))
 
 
 def make_snippet(text: str) -> str:

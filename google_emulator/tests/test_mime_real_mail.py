@@ -84,3 +84,13 @@ def test_a_large_unnamed_text_part_is_inlined_and_a_large_binary_one_is_not() ->
     assert "data" in text["body"]
     assert blob["body"]["size"] == len(big)
     assert "attachmentId" in blob["body"]
+
+
+def test_inline_html_tags_do_not_split_words_in_html_only_mail() -> None:
+    raw = (
+        b"Subject: s\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        b"<p>Inter<b>view</b> on <span>Mon</span>day</p><p>next</p><br>line"
+    )
+    parsed = parse_message(raw)
+    assert parsed.snippet == "Interview on Monday next line"
+    assert "interview on monday" in parsed.search_text
