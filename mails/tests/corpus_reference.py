@@ -44,6 +44,14 @@ def corpus_messages(root: Path = CORPUS) -> list[Path]:
     )
 
 
+_HIDDEN = frozenset({"script", "style", "head", "title"})
+# Tags that separate words; inline ones (b, span, a, font) do not: "Pro<b>Vantage</b>" is one.
+_BLOCKS = frozenset(
+    {"br", "p", "div", "td", "th", "tr", "li", "ul", "ol", "table", "hr", "img", "blockquote"}
+    | {f"h{level}" for level in range(1, 7)}
+)
+
+
 class _TextOfHtml(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -51,12 +59,16 @@ class _TextOfHtml(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "head", "title"):
+        if tag in _HIDDEN:
             self._skip += 1
+        elif tag in _BLOCKS:
+            self.chunks.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "head", "title") and self._skip:
+        if tag in _HIDDEN and self._skip:
             self._skip -= 1
+        elif tag in _BLOCKS:
+            self.chunks.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
@@ -67,7 +79,7 @@ def html_words(html: str) -> str:
     parser = _TextOfHtml()
     parser.feed(html)
     parser.close()
-    return " ".join(parser.chunks)
+    return "".join(parser.chunks)
 
 
 def words(text: str, limit: int = BODY_WORDS) -> list[str]:
