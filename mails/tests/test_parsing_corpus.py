@@ -12,34 +12,29 @@ import pytest
 
 from mails.parsing import ParsedMessage, parse_full_message, parse_raw_message
 from mails.parsing.body_text import BODY_TEXT_LIMIT
+from mails.tests.corpus_reference import CORPUS, SHARED, corpus_messages
 from mails.tests.test_parsing import assert_storable, gmail_raw
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "email-corpus"
-ABSENT = "../shared/data/email-corpus is absent (fresh clone)"
-
-
-def corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and "LICENSE" not in p.name)
-
-
-FILES = corpus_files()
+ABSENT = "../shared is absent (a fresh clone): the external corpus is optional"
+FILES = corpus_messages()
 
 
 def parse_file(relative: str) -> ParsedMessage:
     path = CORPUS / relative
-    if not path.is_file():
+    if not SHARED.is_dir():
         pytest.skip(ABSENT)
+    assert path.is_file(), f"{relative} is missing from the shared corpus"
     return parse_raw_message(gmail_raw(path.read_bytes(), id=path.name))
 
 
 @pytest.mark.parametrize(
-    "path", FILES or [None], ids=[str(p.relative_to(CORPUS)) for p in FILES] or ["absent"]
+    "path", FILES or [None], ids=[str(p.relative_to(CORPUS)) for p in FILES] or ["no messages"]
 )
 def test_every_corpus_message_parses_in_both_formats(path: Path | None) -> None:
     if path is None:
-        pytest.skip(ABSENT)
+        if not SHARED.is_dir():
+            pytest.skip(ABSENT)
+        pytest.fail(f"{CORPUS} holds no messages: a corpus test over nothing proves nothing")
     raw = path.read_bytes()
 
     parsed = parse_raw_message(gmail_raw(raw, id=path.name))
