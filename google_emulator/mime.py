@@ -250,6 +250,16 @@ class _Walker:
             return html_to_text(self.html)
         return self.plain or ""
 
+    def html_only_text(self) -> str:
+        """Return the HTML alternative's text when the plain text was chosen instead.
+
+        Gmail searches every text part, so words that only the HTML alternative holds
+        (the plain part says "view this mail in a browser") must be found too.
+        """
+        if self.html is None or self.plain is None or not self.plain.strip():
+            return ""
+        return html_to_text(self.html)
+
 
 def _filename(msg: Message) -> str:
     probe = msg
@@ -341,7 +351,8 @@ def _finish(
     subject = by_name.get("subject", "")
     sender = by_name.get("from", "")
     recipients = " ".join(by_name.get(n, "") for n in ("to", "cc", "bcc", "delivered-to"))
-    search = " ".join([subject, sender, recipients, " ".join(walker.filenames), text])
+    parts = [subject, sender, recipients, " ".join(walker.filenames), text]
+    search = " ".join([*parts, walker.html_only_text()])
     return ParsedMessage(
         payload=payload,
         headers=headers,

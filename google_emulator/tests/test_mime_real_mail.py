@@ -94,3 +94,15 @@ def test_inline_html_tags_do_not_split_words_in_html_only_mail() -> None:
     parsed = parse_message(raw)
     assert parsed.snippet == "Interview on Monday next line"
     assert "interview on monday" in parsed.search_text
+
+
+def test_words_only_in_the_html_alternative_are_searchable() -> None:
+    raw = (
+        b'Subject: s\r\nContent-Type: multipart/alternative; boundary="A"\r\n\r\n'
+        b"--A\r\nContent-Type: text/plain\r\n\r\nView this mail in a browser.\r\n"
+        b"--A\r\nContent-Type: text/html\r\n\r\n<p>Your <i>interview</i> is on Friday</p>\r\n"
+        b"--A--\r\n"
+    )
+    parsed = parse_message(raw)
+    assert parsed.snippet == "View this mail in a browser."
+    assert "your interview is on friday" in parsed.search_text
