@@ -7,8 +7,16 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from accounts.time_zones import DEFAULT_TIME_ZONE, is_time_zone
+
+
+def validate_time_zone(value: str) -> None:
+    if not is_time_zone(value):
+        raise ValidationError(f"{value!r} is not an IANA time zone name (like Europe/Paris)")
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -59,6 +67,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_seen_at = models.DateTimeField(null=True, blank=True)
     # Set when Google refused our refresh token: syncing stops until the person consents again.
     needs_reconnect = models.BooleanField(default=False)
+    # The person's IANA time zone: search's after:/before: days start at its midnight.
+    time_zone = models.CharField(
+        max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone]
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 
+from accounts.time_zones import zone as time_zone_named
 from mails.search.folding import fold, words
 from mails.search.index import HAS_ATTACHMENT, label_term, message_id_term
-from mails.search.nodes import And, Field, Node, Not, Or, Text
+from mails.search.nodes import And, Field, Near, Node, Not, Or, Text
 from mails.search.values import CATEGORIES, WORD_OPERATORS
 
 Filter = dict[str, Any]
@@ -53,6 +53,8 @@ class Context:
     now: dt.datetime
     # Folded query name of a label ("work-projects", "inbox") → its Gmail label ids.
     labels: Mapping[str, tuple[str, ...]]
+    # The person's time zone: after:/before: days start at its midnight, as in Gmail.
+    zone: ZoneInfo
 
 
 def compile_query(
@@ -61,16 +63,24 @@ def compile_query(
     *,
     now: dt.datetime | None = None,
     labels: Mapping[str, tuple[str, ...]] | None = None,
+    time_zone: str | None = None,
 ) -> Filter:
     """Return the MongoDB filter of ``node`` for ``user``'s messages.
 
     Trash and spam are left out unless the query names them (``in:trash``, ``label:spam``)
-    or says ``in:anywhere``. ``labels`` defaults to the user's stored labels.
+    or says ``in:anywhere``. ``labels`` defaults to the user's stored labels, ``time_zone``
+    (an IANA name) to the user's own (``User.time_zone``; UTC when unset or unknown).
     """
     if labels is None:
         labels = _stored_labels(node, user.pk)
+    if time_zone is None:
+        time_zone = getattr(user, "time_zone", None)
     context = Context(
-        user.pk, fold(getattr(user, "email", "") or ""), now or timezone.now(), labels
+        user.pk,
+        fold(getattr(user, "email", "") or ""),
+        now or timezone.now(),
+        labels,
+        time_zone_named(time_zone),
     )
     clauses: list[Filter] = [{"user_id": user.pk}]
     hidden = _hidden_labels(node, context)
@@ -79,6 +89,11 @@ def compile_query(
     if node is not None:
         clauses.append(_compile(node, context))
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def uses_days(node: Node | None) -> bool:
+    """True when the query has ``after:``/``before:``: its answer depends on the time zone."""
+    return any(field.name in {"after", "before"} for field in _fields(node))
 
 
 def _stored_labels(node: Node | None, user_id: Any) -> Mapping[str, tuple[str, ...]]:
@@ -124,6 +139,8 @@ def _compile(node: Node, context: Context) -> Filter:
         return _field(node, context)
     if isinstance(node, Not):
         return {"$nor": [_compile(node.child, context)]}
+    if isinstance(node, Near):
+        return _near(node)
     key = "$and" if isinstance(node, And) else "$or"
     return {key: [_compile(child, context) for child in node.children]}
 
@@ -137,6 +154,18 @@ def _phrase(found: tuple[str, ...] | list[str], field: str | None) -> Filter:
     sequence = " ".join(re.escape(word) for word in found)
     line = rf"^{re.escape(field)}:[^\n]*" if field else ""
     pattern = rf"{line} {sequence}(?: |$)"
+    return {"$and": [*terms, {"search_text": {"$regex": pattern, "$options": "m"}}]}
+
+
+def _near(node: Near) -> Filter:
+    """``a AROUND n b``: the words through the index, then one regex over ``search_text``
+    finding both in one field's line, either order, at most ``n`` words between them."""
+    terms = [{"search_terms": word} for word in dict.fromkeys((*node.left, *node.right))]
+    left = " ".join(re.escape(word) for word in node.left)
+    right = " ".join(re.escape(word) for word in node.right)
+    # At most n whole words of the same line between the two; n is capped by the parser.
+    gap = rf"(?: [^ \n]+){{0,{node.distance}}}"
+    pattern = rf" (?:{left}{gap} {right}|{right}{gap} {left})(?: |$)"
     return {"$and": [*terms, {"search_text": {"$regex": pattern, "$options": "m"}}]}
 
 
@@ -187,19 +216,19 @@ def _range(name: str, value: str, context: Context) -> Filter:
     if name in {"larger", "smaller"}:
         return {"size_estimate": {"$gt" if name == "larger" else "$lt": int(value)}}
     if name in {"after", "before"}:
-        instant = _instant(value)
+        instant = _instant(value, context.zone)
         # Gmail: after: includes its day, before: excludes its day.
         return {"internal_date": {"$gte" if name == "after" else "$lt": instant}}
     cutoff = _ago(context.now, value)
     return {"internal_date": {"$gt" if name == "newer_than" else "$lte": cutoff}}
 
 
-def _instant(value: str) -> dt.datetime:
-    """Return midnight of a ``YYYY/MM/DD`` day in the site's time zone, or an epoch instant."""
+def _instant(value: str, zone: ZoneInfo) -> dt.datetime:
+    """Return midnight of a ``YYYY/MM/DD`` day in the person's time zone, or an epoch instant."""
     if value.isdigit():
         return dt.datetime.fromtimestamp(int(value), dt.UTC)
     year, month, day = (int(part) for part in value.split("/"))
-    return dt.datetime(year, month, day, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return dt.datetime(year, month, day, tzinfo=zone)
 
 
 def _ago(now: dt.datetime, value: str) -> dt.datetime:

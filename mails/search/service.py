@@ -15,10 +15,11 @@ from typing import Any
 from bson import ObjectId
 from django.conf import settings
 
+from accounts.time_zones import DEFAULT_TIME_ZONE
 from mailbox_project.mongo import get_database
 from mails.models import Message
 from mails.search import cursor, loading, page_cache, scan
-from mails.search.compiler import Filter, compile_query
+from mails.search.compiler import Filter, compile_query, uses_days
 from mails.search.cursor import Position
 from mails.search.errors import InvalidRequest, SearchError
 from mails.search.highlights import highlight_terms
@@ -70,15 +71,19 @@ def search(
     node = parse(query)
     canonical = render(node)
     position = _load_cursor(cursor, user.pk, canonical) if cursor else None
+    # after:/before: days start at the person's midnight: the zone is part of the answer.
+    time_zone = getattr(user, "time_zone", "") or DEFAULT_TIME_ZONE
     # Only first pages on the real clock are cached (a test's fixed ``now`` is not).
     cache_key = None
     if position is None and now is None:
-        cache_key = page_cache.key(user.pk, canonical, size, include_body)
+        zoned = f"{canonical}\n{time_zone}" if uses_days(node) else canonical
+        cache_key = page_cache.key(user.pk, zoned, size, include_body)
     if cache_key:
         cached = _cached_page(user, cache_key, include_body)
         if cached is not None:
             return SearchPage(cached[0], cached[1], None, highlight_terms(node), canonical)
-    found = _find_ids(user.pk, compile_query(node, user, now=now), position, size)
+    query_filter = compile_query(node, user, now=now, time_zone=time_zone)
+    found = _find_ids(user.pk, query_filter, position, size)
     next_cursor = _dump(found.next_position, user.pk, canonical)
     prev_cursor = _dump(found.prev_position, user.pk, canonical)
     if cache_key:

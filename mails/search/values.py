@@ -30,6 +30,8 @@ WORD_OPERATORS = frozenset(
     {"from", "to", "cc", "bcc", "list", "subject", "filename", "deliveredto"}
 )
 _DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+# The form Gmail's own help uses: before:04/18/2004 (month first).
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _EPOCH = re.compile(r"\d{1,12}")
 _RELATIVE = re.compile(r"(\d{1,6})([dmy])")
 _SIZE = re.compile(r"(\d{1,12})([km]?)b?")
@@ -85,10 +87,23 @@ def _check_choice(choices: frozenset[str] | dict[str, str]) -> Callable[[str, st
     return check
 
 
-def _check_date(name: str, value: str, position: int) -> str:
+def _date_parts(value: str) -> tuple[int, int, int] | None:
+    """Return (year, month, day) of ``YYYY/MM/DD``, ``YYYY-MM-DD`` or ``MM/DD/YYYY``."""
     match = _DATE.fullmatch(value)
     if match:
         year, month, day = (int(part) for part in match.groups())
+        return year, month, day
+    match = _US_DATE.fullmatch(value)
+    if match:
+        month, day, year = (int(part) for part in match.groups())
+        return year, month, day
+    return None
+
+
+def _check_date(name: str, value: str, position: int) -> str:
+    parts = _date_parts(value)
+    if parts:
+        year, month, day = parts
         try:
             return dt.date(year, month, day).strftime("%Y/%m/%d")
         except ValueError:
@@ -98,8 +113,8 @@ def _check_date(name: str, value: str, position: int) -> str:
     # "older:5d" is a common slip for older_than:5d: say so.
     hint = f"; for an age use {_AGES.get(name)}:{value}" if _RELATIVE.fullmatch(value) else ""
     raise SearchError(
-        f"{name}: takes a date (YYYY/MM/DD or YYYY-MM-DD) or seconds since 1970, "
-        f"not {value!r}{hint}",
+        f"{name}: takes a date (YYYY/MM/DD, YYYY-MM-DD or MM/DD/YYYY) or seconds since"
+        f" 1970, not {value!r}{hint}",
         position,
     )
 

@@ -93,16 +93,26 @@ def test_regex_characters_of_a_query_never_reach_the_regex() -> None:
     assert pattern == " x y z(?: |$)"
 
 
-def test_dates_are_midnight_in_the_site_time_zone(settings) -> None:
+def test_dates_are_midnight_in_the_persons_time_zone() -> None:
     assert body("after:2024/03/05") == {
         "internal_date": {"$gte": dt.datetime(2024, 3, 5, tzinfo=dt.UTC)}
     }
     assert body("before:2024/03/05") == {
         "internal_date": {"$lt": dt.datetime(2024, 3, 5, tzinfo=dt.UTC)}
     }
-    settings.TIME_ZONE = "Europe/Paris"
-    instant = body("after:2024/03/05")["internal_date"]["$gte"]
-    assert instant.astimezone(dt.UTC) == dt.datetime(2024, 3, 4, 23, tzinfo=dt.UTC)
+    assert body("before:03/05/2024") == body("before:2024/03/05")  # Gmail help's form
+
+    def instant(zone: str | None, user: object = USER) -> dt.datetime:
+        query = compile_query(parse("after:2024/03/05"), user, labels=LABELS, time_zone=zone)
+        found: dt.datetime = query["$and"][-1]["internal_date"]["$gte"]
+        return found.astimezone(dt.UTC)
+
+    assert instant("Europe/Paris") == dt.datetime(2024, 3, 4, 23, tzinfo=dt.UTC)
+    assert instant("America/Los_Angeles") == dt.datetime(2024, 3, 5, 8, tzinfo=dt.UTC)
+    # The user's own setting by default; an unknown name is UTC, not an error.
+    tokyo = SimpleNamespace(pk=USER.pk, email=USER.email, time_zone="Asia/Tokyo")
+    assert instant(None, tokyo) == dt.datetime(2024, 3, 4, 15, tzinfo=dt.UTC)
+    assert instant("Mars/Olympus") == dt.datetime(2024, 3, 5, tzinfo=dt.UTC)
     assert body("after:1709596800") == {
         "internal_date": {"$gte": dt.datetime(2024, 3, 5, tzinfo=dt.UTC)}
     }

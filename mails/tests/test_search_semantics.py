@@ -12,8 +12,10 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from mails.models import Label, Message
 from mails.search.service import search
@@ -334,6 +336,8 @@ CASES = [
     ("label:inbox", lambda r: "INBOX" in r.labels),
     ("after:2024/03/03", lambda r: date(r) >= day(2024, 3, 3)),
     ("before:2024-03-03", lambda r: date(r) < day(2024, 3, 3)),
+    ("before:03/03/2024", lambda r: date(r) < day(2024, 3, 3)),  # Gmail help's MM/DD/YYYY
+    ("after:3/2/2024 before:2024/3/4", lambda r: day(2024, 3, 2) <= date(r) < day(2024, 3, 4)),
     (
         "after:2024/03/02 before:2024/03/04",
         lambda r: day(2024, 3, 2) <= date(r) < day(2024, 3, 4),
@@ -427,3 +431,42 @@ def test_one_user_never_sees_another_users_mail(stored, google) -> None:
             owners = {m.user_id for m in found}
             assert len(owners) <= 1
         assert not {m.pk for m in walk(other, query)} & mine
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Los_Angeles"])
+def test_date_days_start_at_midnight_in_the_persons_time_zone(stored, zone) -> None:
+    user, refs = stored
+    user.time_zone = zone
+    user.full_clean()
+    user.save(update_fields=["time_zone"])
+    tz = ZoneInfo(zone)
+
+    def local(y: int, m: int, d: int) -> dt.datetime:
+        return dt.datetime(y, m, d, tzinfo=tz)
+
+    cases = [
+        ("after:2024/03/03", lambda r: date(r) >= local(2024, 3, 3)),
+        ("before:03/04/2024", lambda r: date(r) < local(2024, 3, 4)),
+        (
+            "after:2024/03/02 before:2024/03/04",
+            lambda r: local(2024, 3, 2) <= date(r) < local(2024, 3, 4),
+        ),
+    ]
+    for query, predicate in cases:
+        expected = {r.message.gmail_id for r in refs if r.visible and predicate(r)}
+        assert expected
+        assert {m.gmail_id for m in walk(user, query)} == expected, query
+    # A cached first page (real clock, so cached) belongs to its zone, not to another zone's.
+    query = "before:03/04/2024"  # newest first: the day boundary is on the first page
+    newest = [m.gmail_id for m in walk(user, query)][:100]
+    user.time_zone = "UTC"
+    first_utc = [m.gmail_id for m in search(user, query, page_size=100).messages]
+    user.time_zone = zone
+    assert [m.gmail_id for m in search(user, query, page_size=100).messages] == newest
+    assert first_utc != newest
+
+
+def test_a_time_zone_must_be_an_iana_name(mailbox_owner) -> None:
+    mailbox_owner.time_zone = "Mars/Olympus"
+    with pytest.raises(ValidationError):
+        mailbox_owner.full_clean()
