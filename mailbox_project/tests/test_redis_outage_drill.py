@@ -50,7 +50,7 @@ def _environment(server: PrivateRedis, google: EmulatorServer) -> dict[str, str]
         "ANALYSIS_BATCH_SIZE": "25",
         # Reconciliation soon after the restart, not after the production five minutes.
         "ANALYSIS_PENDING_GRACE": "5",
-        "ANALYSIS_RECONCILE_EVERY": "5",
+        "ANALYSIS_RECONCILE_EVERY": "10",  # the least the settings accept
     }
 
 
