@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import email
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage, Message
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TypeVar
-
-from mails.parsing import ParsedMessage
+from typing import Any, Protocol, TypeVar
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "email-corpus"
 SHARED = CORPUS.parents[1]
@@ -208,7 +206,26 @@ def reference(raw: bytes) -> Reference:
     )
 
 
-def app_fields(parsed: ParsedMessage) -> dict[str, object]:
+class StoredFields(Protocol):
+    """What the app keeps of a message: a ParsedMessage, or a stored mails.models.Message."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def from_address(self) -> str: ...
+    @property
+    def to_addresses(self) -> list[str]: ...
+    @property
+    def cc_addresses(self) -> list[str]: ...
+    @property
+    def date_header(self) -> datetime | None: ...
+    @property
+    def body_text(self) -> str: ...
+    @property
+    def attachments(self) -> Sequence[Mapping[str, Any]]: ...
+
+
+def app_fields(parsed: StoredFields) -> dict[str, object]:
     """Return the app's stored fields in the reference's shape."""
     attachments = sorted(
         (Attached(a["filename"], a["size"]) for a in parsed.attachments if a["filename"]),
@@ -224,7 +241,7 @@ def app_fields(parsed: ParsedMessage) -> dict[str, object]:
     }
 
 
-def compare(ref: Reference, parsed: ParsedMessage) -> dict[str, bool]:
+def compare(ref: Reference, parsed: StoredFields) -> dict[str, bool]:
     """Return, per field, whether the app agrees with the reference."""
     got = app_fields(parsed)
     expected: dict[str, object] = {
@@ -244,7 +261,7 @@ def compare(ref: Reference, parsed: ParsedMessage) -> dict[str, bool]:
     return result
 
 
-def differences(ref: Reference, parsed: ParsedMessage) -> dict[str, tuple[object, object]]:
+def differences(ref: Reference, parsed: StoredFields) -> dict[str, tuple[object, object]]:
     """Return (reference, app) for each field that differs, for readable failures."""
     got = app_fields(parsed)
     expected = {name: getattr(ref, name) for name in FIELDS}

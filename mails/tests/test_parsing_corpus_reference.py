@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from mails.models import Message
 from mails.parsing import ParsedMessage, parse_full_message, parse_raw_message
 from mails.tests.corpus_reference import (
     CORPUS,
@@ -25,6 +27,7 @@ from mails.tests.corpus_reference import (
     differences,
     reference,
 )
+from mails.tests.test_full_sync import run_until_partial
 from mails.tests.test_parsing import gmail_meta, gmail_raw
 
 # Raw 8-bit header bytes: policy.default turns them into U+FFFD (or keeps surrogate escapes
@@ -229,6 +232,36 @@ def test_corpus_fields_match_the_reference_through_the_emulators_full_format() -
         assert unexplained == []
     gaps = {key for key in EMULATOR_GAPS if key[1] in failures[key[0]]}
     assert gaps == set(EMULATOR_GAPS), "stale EMULATOR_GAPS: the emulator reads them now"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_corpus_fields_match_the_reference_after_a_sync(mailbox_owner: Any, google: Any) -> None:
+    """The whole way: each message delivered to the emulator, a full sync (format=full, the
+    app's Gmail client), then the stored Message compared with the reference."""
+    _skip_or_fail_without_corpus()
+    files = {
+        google.emulator.deliver(mailbox_owner.email, path.read_bytes(), labels=["INBOX"]): path
+        for path in corpus_messages()
+    }
+    run_until_partial(mailbox_owner, steps=200)
+
+    stored = {m.gmail_id: m for m in Message.objects.filter(user=mailbox_owner)}
+    assert set(files) <= set(stored), "a corpus message was not stored"
+    known = {**KNOWN_GAPS, **EMULATOR_GAPS}
+    wrong: dict[str, list[str]] = {name: [] for name in FIELDS}
+    for gmail_id, path in files.items():
+        relative = str(path.relative_to(CORPUS))
+        agreed = compare(reference(path.read_bytes()), stored[gmail_id])
+        for name, ok in agreed.items():
+            if not ok and (name, relative) not in REVIEWED:
+                wrong[name].append(relative)
+    for name in FIELDS:
+        right = len(files) - len(wrong[name])
+        print(f"synced {name}: {right}/{len(files)} = {100 * right / len(files):.1f}%")
+    assert {n: [m for m in w if (n, m) not in known] for n, w in wrong.items()} == {
+        name: [] for name in FIELDS
+    }
 
 
 @pytest.mark.parametrize("relative", sorted({name for _, name in REVIEWED}))
