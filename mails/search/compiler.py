@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.time_zones import zone as time_zone_named
 from mails.search.folding import fold, words
-from mails.search.index import HAS_ATTACHMENT, label_term, message_id_term
+from mails.search.index import label_term, message_id_term
 from mails.search.nodes import And, Field, Node, Not, Or, Text
 from mails.search.values import CATEGORIES, WORD_OPERATORS
 
@@ -175,7 +175,8 @@ def _field(node: Field, context: Context) -> Filter:
     if name == "category":
         return {"search_terms": label_term(CATEGORIES[value])}
     if name == "has":
-        return {"search_terms": HAS_ATTACHMENT}
+        # has:attachment, or has:drive etc. for links (see index.link_terms).
+        return {"search_terms": f"has:{value}"}
     if name == "rfc822msgid":
         return {"search_terms": message_id_term(value)}
     return _range(name, value, context)

@@ -10,7 +10,9 @@
   of the sender and recipients are words of from/to/cc/bcc: ``to:garcia``);
 * whole addresses and their domains: ``from:alice@mail.example.com``,
   ``from:mail.example.com``, ``from:example.com`` (same for to/cc/bcc/list/deliveredto);
-* ``label:<id>`` per label, ``has:attachment``, ``rfc822msgid:<id>``.
+* ``label:<id>`` per label, ``has:attachment``, ``rfc822msgid:<id>``;
+* ``has:drive``, ``has:document``, ``has:spreadsheet``, ``has:presentation``,
+  ``has:youtube`` when the text holds such links (see ``link_terms``).
 
 So every operator but dates and sizes is an equality on one indexed array: a query with one
 term walks the index already in date order and stops after a page.
@@ -22,6 +24,7 @@ messages the phrase's words already selected through the index.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,6 +35,18 @@ from mails.search.folding import cjk_characters, fold, words
 MAX_BODY_CHARS = 100_000
 ADDRESS_FIELDS = ("from", "to", "cc", "bcc", "list", "deliveredto")
 HAS_ATTACHMENT = "has:attachment"
+# has:<kind> for links in the text, as Gmail's has:drive/document/spreadsheet/presentation/
+# youtube. Docs, Sheets and Slides live in Drive, so their links count for has:drive too.
+_LINKS = {
+    "document": re.compile(r"docs\.google\.com/document/", re.IGNORECASE),
+    "spreadsheet": re.compile(r"docs\.google\.com/spreadsheets/", re.IGNORECASE),
+    "presentation": re.compile(r"docs\.google\.com/presentation/", re.IGNORECASE),
+    "drive": re.compile(r"(?:drive|docs)\.google\.com/", re.IGNORECASE),
+    "youtube": re.compile(
+        r"(?:^|[/.\s])(?:youtube\.com/|youtu\.be/|youtube-nocookie\.com/)", re.IGNORECASE
+    ),
+}
+LINK_KINDS = frozenset(_LINKS)
 
 
 def label_term(label_id: str) -> str:
@@ -96,9 +111,16 @@ def search_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
     _add(terms, (label_term(label) for label in doc.get("label_ids") or []))
     if doc.get("attachments"):
         terms[HAS_ATTACHMENT] = None
+    _add(terms, link_terms(doc))
     if doc.get("rfc822_message_id"):
         terms[message_id_term(doc["rfc822_message_id"])] = None
     return {"search_terms": list(terms), "search_text": "\n".join(lines)}
+
+
+def link_terms(doc: Mapping[str, Any]) -> list[str]:
+    """Return ``has:drive`` etc. for the kinds of Google/YouTube links in the message's text."""
+    text = f"{(doc.get('body_text') or '')[:MAX_BODY_CHARS]}\n{doc.get('snippet') or ''}"
+    return [f"has:{kind}" for kind, pattern in _LINKS.items() if pattern.search(text)]
 
 
 def _address_values(doc: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -16,7 +16,9 @@ from mails.search.nodes import Field
 
 ALIASES = {"older": "before", "newer": "after", "size": "larger"}
 IS_VALUES = frozenset({"unread", "read", "starred", "important"})
-HAS_VALUES = frozenset({"attachment"})
+HAS_VALUES = frozenset(
+    {"attachment", "drive", "document", "spreadsheet", "presentation", "youtube"}
+)
 CATEGORIES = {
     "primary": "CATEGORY_PERSONAL",
     "personal": "CATEGORY_PERSONAL",

@@ -225,7 +225,7 @@ ERRORS = [
     ("from:!!!", 1, "needs a word"),
     ("from:(to:x)", 7, "to: cannot be used inside from:"),
     ("is:foo", 1, "is:foo is not supported"),
-    ("has:drive", 1, "has:drive is not supported"),
+    ("has:dropbox", 1, "has:dropbox is not supported"),  # has:drive is supported now
     ("category:bogus", 1, "category:bogus is not supported"),
     # operators Gmail has on state its API does not expose: refused, saying why
     ("is:snoozed", 1, "is:snoozed cannot be searched here"),

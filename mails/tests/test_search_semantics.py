@@ -229,7 +229,30 @@ PLANTED = [
         delivered_to=["alex@example.com"],
         labels=["INBOX"],
     ),
+    Spec(
+        subject="Shared files",
+        from_name="Zoë Brown",
+        from_address="zoe@corp.example.org",
+        internal_date=START + dt.timedelta(hours=15),
+        body="Notes: https://docs.google.com/document/d/abc/edit and the deck "
+        "https://docs.google.com/presentation/d/xyz plus https://youtu.be/dQw4w9WgXcQ",
+        labels=["INBOX"],
+    ),
+    Spec(
+        subject="Budget sheet",
+        from_name="Eve Adams",
+        from_address="eve@lever.co",
+        internal_date=START + dt.timedelta(hours=17),
+        body="See https://docs.google.com/spreadsheets/d/1/edit and "
+        "https://drive.google.com/file/d/2/view; video: https://www.youtube.com/watch?v=x",
+        labels=["INBOX"],
+    ),
 ]
+
+
+def links(r: Ref, *hosts: str) -> bool:
+    text = f"{r.message.body_text} {r.message.snippet}".lower()
+    return any(host in text for host in hosts)
 
 
 @pytest.fixture
@@ -351,6 +374,13 @@ CASES = [
     ("smaller:2000", lambda r: size(r) < 2000),
     ("size:20000", lambda r: size(r) > 20000),
     ("unknownop:invoice", lambda r: r.phrase("unknownop invoice")),
+    # Links in the text: has:drive/document/spreadsheet/presentation/youtube.
+    ("has:document", lambda r: links(r, "docs.google.com/document/")),
+    ("has:spreadsheet", lambda r: links(r, "docs.google.com/spreadsheets/")),
+    ("has:presentation", lambda r: links(r, "docs.google.com/presentation/")),
+    ("has:drive", lambda r: links(r, "drive.google.com/", "docs.google.com/")),
+    ("has:youtube", lambda r: links(r, "youtube.com/", "youtu.be/")),
+    ("has:youtube -has:spreadsheet", lambda r: links(r, "youtu") and not links(r, "sheets/")),
     # Display names of recipients; Delivered-To.
     ("to:garcia", lambda r: "garcia" in r.words("to")),
     ('to:"sam garcia"', lambda r: r.phrase("sam garcia", "to")),
