@@ -14,6 +14,8 @@ silently gets results for a query the emulator did not understand):
 * ``after:`` ``before:`` (``YYYY/MM/DD``, ``YYYY-MM-DD`` or epoch seconds; dates are
   midnight UTC — Gmail uses the account's time zone), ``newer_than:`` ``older_than:``
   (``Nd``, ``Nm`` = 30 days, ``Ny`` = 365 days), ``larger:`` ``smaller:`` (``10K``, ``2M``);
+* ``a AROUND n b`` (words within ``n`` words of each other, either order; 5 without ``n``),
+  over the message's text as a whole;
 * ``-term`` negation, implicit or explicit ``AND``, ``OR``, ``( ... )`` grouping and
   ``{a b}`` (= a OR b), also as operator values: ``from:(greenhouse.io OR lever.co)``.
   As in Gmail, ``OR`` binds tighter than AND: ``a b OR c`` is ``a AND (b OR c)``.
@@ -107,6 +109,43 @@ def _words(text: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
+_ENDS = (("word", "OR"), ("word", "AND"), ("word", "AROUND"), ("punct", ")"), ("punct", "}"))
+
+
+def _is_text(token: tuple[str, str]) -> bool:
+    """A bare word or phrase: what AROUND joins."""
+    kind, text = token
+    if kind == "phrase":
+        return True
+    return kind == "word" and ":" not in text and not text.startswith("-") and token not in _ENDS
+
+
+def _is_distance(token: tuple[str, str], following: list[tuple[str, str]]) -> bool:
+    """The n of ``AROUND n b``: a number with another term after it."""
+    return (
+        token[0] == "word" and token[1].isdigit() and bool(following) and following[0] not in _ENDS
+    )
+
+
+def _near(left: str, right: str, distance: int) -> Predicate:
+    """Both word runs in the message, either order, at most ``distance`` words between."""
+    first, second = re.findall(r"\w+", left.lower()), re.findall(r"\w+", right.lower())
+
+    def starts(found: list[str], run: list[str]) -> list[int]:
+        return [i for i in range(len(found)) if found[i : i + len(run)] == run]
+
+    def match(m: StoredMessage) -> bool:
+        found = re.findall(r"\w+", m.content.search_text)
+        for i in starts(found, first):
+            for j in starts(found, second):
+                gap = j - (i + len(first)) if i <= j else i - (j + len(second))
+                if 0 <= gap <= distance:
+                    return True
+        return False
+
+    return match
+
+
 def _all(preds: list[Predicate]) -> Predicate:
     return preds[0] if len(preds) == 1 else (lambda m: all(p(m) for p in preds))
 
@@ -148,22 +187,38 @@ class _Parser:
         return _all(items)
 
     def or_expr(self, value_of: str | None) -> Predicate:
-        branches = [self.unary(value_of)]
+        branches = [self.near(value_of)]
         while self.peek() == ("word", "OR"):
             self.pos += 1
-            if self.peek() in (
-                None,
-                ("word", "OR"),
-                ("word", "AND"),
-                ("punct", ")"),
-                ("punct", "}"),
-            ):
+            if self.peek() in (None, *_ENDS):
                 raise QueryError("OR needs a search term after it")
-            branches.append(self.unary(value_of))
+            branches.append(self.near(value_of))
         return _any(branches)
+
+    def near(self, value_of: str | None) -> Predicate:
+        """``a AROUND 5 b`` (binds tighter than OR; 5 when the number is left out)."""
+        start = self.peek()
+        predicate = self.unary(value_of)
+        left = start[1] if start is not None and _is_text(start) else None
+        while self.peek() == ("word", "AROUND"):
+            self.pos += 1
+            distance = 5
+            token, following = self.peek(), self.tokens[self.pos + 1 : self.pos + 2]
+            if token is not None and _is_distance(token, following):
+                distance = int(token[1])
+                self.pos += 1
+            right = self.peek()
+            if value_of is not None or left is None or right is None or not _is_text(right):
+                raise QueryError("AROUND needs a word or phrase on each side")
+            self.pos += 1
+            predicate = _all([predicate, _near(left, right[1], distance)])
+            left = right[1]
+        return predicate
 
     def unary(self, value_of: str | None) -> Predicate:
         kind, text = self.take()
+        if (kind, text) == ("word", "AROUND"):
+            raise QueryError("AROUND needs a word or phrase before it")
         if kind == "neg":
             negated = self.unary(value_of)
             return lambda m: not negated(m)

@@ -50,6 +50,14 @@ def test_query_operators_combine() -> None:
         "-(nothing OR big)": False,
         "-{nothing zzz}": True,
         '-"big news"': False,
+        # AROUND n: words within n words, either order (the text: "We got the offer!")
+        "got AROUND 1 offer": True,
+        "offer AROUND 0 got": False,
+        "offer AROUND 1 got": True,
+        "we AROUND offer": True,
+        '"we got" AROUND 0 the': True,
+        "nothing OR we AROUND 0 offer": False,
+        "we AROUND 0 got AROUND 0 the": True,
     }
     for q, expected in cases.items():
         assert compile_query(q, box).match(m) is expected, q
@@ -58,7 +66,11 @@ def test_query_operators_combine() -> None:
 
 
 @pytest.mark.parametrize(
-    "q", ["bogus:1", "(", "is:purple", "after:yesterday", "a OR", "{}", "a OR AND b", "(a OR)"]
+    "q",
+    [
+        *("bogus:1", "(", "is:purple", "after:yesterday", "a OR", "{}", "a OR AND b", "(a OR)"),
+        *("AROUND a", "a AROUND", "a AROUND from:x", "from:(a AROUND b)"),
+    ],
 )
 def test_unsupported_queries_raise(q: str) -> None:
     with pytest.raises(QueryError):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.time_zones import zone as time_zone_named
 from mails.search.folding import fold, words
 from mails.search.index import label_term, message_id_term
-from mails.search.nodes import And, Field, Node, Not, Or, Text
+from mails.search.nodes import And, Field, Near, Node, Not, Or, Text
 from mails.search.values import CATEGORIES, WORD_OPERATORS
 
 Filter = dict[str, Any]
@@ -139,6 +139,8 @@ def _compile(node: Node, context: Context) -> Filter:
         return _field(node, context)
     if isinstance(node, Not):
         return {"$nor": [_compile(node.child, context)]}
+    if isinstance(node, Near):
+        return _near(node)
     key = "$and" if isinstance(node, And) else "$or"
     return {key: [_compile(child, context) for child in node.children]}
 
@@ -152,6 +154,18 @@ def _phrase(found: tuple[str, ...] | list[str], field: str | None) -> Filter:
     sequence = " ".join(re.escape(word) for word in found)
     line = rf"^{re.escape(field)}:[^\n]*" if field else ""
     pattern = rf"{line} {sequence}(?: |$)"
+    return {"$and": [*terms, {"search_text": {"$regex": pattern, "$options": "m"}}]}
+
+
+def _near(node: Near) -> Filter:
+    """``a AROUND n b``: the words through the index, then one regex over ``search_text``
+    finding both in one field's line, either order, at most ``n`` words between them."""
+    terms = [{"search_terms": word} for word in dict.fromkeys((*node.left, *node.right))]
+    left = " ".join(re.escape(word) for word in node.left)
+    right = " ".join(re.escape(word) for word in node.right)
+    # At most n whole words of the same line between the two; n is capped by the parser.
+    gap = rf"(?: [^ \n]+){{0,{node.distance}}}"
+    pattern = rf" (?:{left}{gap} {right}|{right}{gap} {left})(?: |$)"
     return {"$and": [*terms, {"search_text": {"$regex": pattern, "$options": "m"}}]}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mails.search.folding import words
-from mails.search.nodes import And, Field, Node, Not, Or, Text
+from mails.search.nodes import And, Field, Near, Node, Not, Or, Text
 
 # Operators whose values are text a reader sees in the subject or body.
 _TEXT_OPERATORS = frozenset({"subject", "filename"})
@@ -30,6 +30,9 @@ def _collect(node: Node | None, positive: bool, found: dict[str, None]) -> None:
         return
     elif isinstance(node, Text):
         found[" ".join(node.words)] = None
+    elif isinstance(node, Near):
+        found[" ".join(node.left)] = None
+        found[" ".join(node.right)] = None
     elif isinstance(node, Field) and node.name in _TEXT_OPERATORS:
         value = " ".join(words(node.value))
         if value:

@@ -21,7 +21,7 @@ PUNCTUATION = frozenset("(){}")
 
 @dataclass(frozen=True)
 class Token:
-    """``kind`` is one of ( ) { } OR AND - word phrase op."""
+    """``kind`` is one of ( ) { } OR AND AROUND - word phrase op."""
 
     kind: str
     text: str
@@ -83,7 +83,7 @@ def _word(query: str, index: int) -> tuple[Token, int]:
     while end < len(query) and not query[end].isspace() and query[end] not in _BREAKS:
         end += 1
     text = query[index:end]
-    if text in {"OR", "AND"}:
+    if text in {"OR", "AND", "AROUND"}:
         return Token(text, text, index + 1), end
     name, colon, value = text.partition(":")
     if colon and name.lower() in OPERATORS:

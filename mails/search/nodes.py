@@ -35,6 +35,16 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Near:
+    """``a AROUND n b``: both words (or phrases) in one field of the message, in either
+    order, with at most ``distance`` words between them."""
+
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    distance: int
+
+
+@dataclass(frozen=True)
 class Not:
     child: Node
 
@@ -49,7 +59,7 @@ class Or:
     children: tuple[Node, ...]
 
 
-Node = Union[Text, Field, Not, And, Or]  # noqa: UP007 - a runtime alias used in isinstance
+Node = Union[Text, Field, Near, Not, And, Or]  # noqa: UP007 - a runtime alias used in isinstance
 
 
 def make_and(children: list[Node]) -> Node | None:

@@ -24,12 +24,15 @@ from django.conf import settings
 from mails.search.errors import SearchError
 from mails.search.folding import fold, words
 from mails.search.lexer import Token, tokenize
-from mails.search.nodes import Node, Text, make_and, make_not, make_or
+from mails.search.nodes import And, Near, Node, Text, make_and, make_not, make_or
 from mails.search.values import make_field
 
 # Deeper nesting than any person writes; the cap keeps recursion far from Python's limit.
 MAX_DEPTH = 40
 _CLOSERS = {"(": ")", "{": "}"}
+# "a AROUND b" without a distance, and the largest distance (the regex window stays small).
+DEFAULT_AROUND = 5
+MAX_AROUND = 100
 _STARS = ("yellow-star", "orange-star", "red-star", "purple-star", "blue-star", "green-star")
 _BANGS = ("red-bang", "yellow-bang", "orange-guillemet", "green-check", "blue-info")
 # Gmail operators on state the Gmail API does not expose: no label, header or field of a
@@ -90,14 +93,40 @@ class _Parser:
         first = self.peek()
         if first is not None and first.kind == "OR":
             raise SearchError("OR needs a search term before it", first.position)
-        branches = [self.unary(field)]
+        branches = [self.near(field)]
         while (token := self.peek()) is not None and token.kind == "OR":
             self.take()
             following = self.peek()
-            if following is None or following.kind in {"OR", "AND", ")", "}"}:
+            if following is None or following.kind in {"OR", "AND", "AROUND", ")", "}"}:
                 raise SearchError("OR needs a search term after it", token.position)
-            branches.append(self.unary(field))
+            branches.append(self.near(field))
         return make_or([branch for branch in branches if branch is not None])
+
+    def near(self, field: str | None) -> Node | None:
+        """``a AROUND 5 b``: binds tighter than OR; ``a AROUND 2 b AROUND 3 c`` chains."""
+        node = self.unary(field)
+        while (token := self.peek()) is not None and token.kind == "AROUND":
+            self.take()
+            distance = self.distance()
+            if field is not None:
+                raise SearchError(f"AROUND cannot be used inside {field}:( )", token.position)
+            right = self.unary(None) if self.peek() is not None else None
+            if not isinstance(right, Text):
+                raise SearchError("AROUND needs a word or phrase on each side", token.position)
+            node = _around(node, right, distance, token.position)
+        return node
+
+    def distance(self) -> int:
+        """The ``n`` of ``AROUND n``: a number followed by another term; else the default."""
+        token, following = self.peek(), self.tokens[self.index + 1 : self.index + 2]
+        if token is None or token.kind != "word" or not token.text.isdigit() or not following:
+            return DEFAULT_AROUND
+        if following[0].kind in {"OR", "AND", "AROUND", ")", "}"}:
+            return DEFAULT_AROUND
+        self.take()
+        if int(token.text) > MAX_AROUND:
+            raise SearchError(f"AROUND takes at most {MAX_AROUND} words", token.position)
+        return int(token.text)
 
     def unary(self, field: str | None) -> Node | None:
         negations = 0
@@ -118,7 +147,9 @@ class _Parser:
         token = self.take()
         if token.kind in _CLOSERS:
             return self.group(token, field)
-        if token.kind in {"OR", "AND"} and as_word:
+        if token.kind == "AROUND" and not as_word:
+            raise SearchError("AROUND needs a word or phrase before it", token.position)
+        if token.kind in {"OR", "AND", "AROUND"} and as_word:
             return self.text(token, field)  # "-OR" excludes the word "or"
         if token.kind in {"word", "phrase"}:
             return self.text(token, field)
@@ -182,3 +213,17 @@ def _field(name: str, raw: str, position: int) -> Node:
             position,
         )
     return make_field(name, raw, position)
+
+
+def _around(node: Node | None, right: Text, distance: int, position: int) -> Node:
+    """``node AROUND distance right``; a chain links each term to the next one."""
+    if isinstance(node, Text):
+        return Near(node.words, right.words, distance)
+    last = node.children[-1] if isinstance(node, And) else node
+    if isinstance(node, (Near, And)) and isinstance(last, Near):
+        return And((*_conjuncts(node), Near(last.right, right.words, distance)))
+    raise SearchError("AROUND needs a word or phrase on each side", position)
+
+
+def _conjuncts(node: Near | And) -> tuple[Node, ...]:
+    return node.children if isinstance(node, And) else (node,)

@@ -10,7 +10,7 @@ import re
 
 from mails.search.errors import SearchError
 from mails.search.folding import fold
-from mails.search.nodes import And, Field, Node, Not, Or, Text
+from mails.search.nodes import And, Field, Near, Node, Not, Or, Text
 from mails.search.parser import parse
 
 # Part of every cache key: the same canonical text meant another tree before version 2
@@ -29,9 +29,12 @@ def render(node: Node | None) -> str:
     if isinstance(node, Field):
         value = node.value if _BARE_VALUE.fullmatch(node.value) else _quote(node.value)
         return f"{node.name}:{value}"
+    if isinstance(node, Near):
+        left, right = render(Text(node.left)), render(Text(node.right))
+        return f"{left} AROUND {node.distance} {right}"
     if isinstance(node, Not):
         inner = render(node.child)
-        return f"-({inner})" if isinstance(node.child, (And, Or)) else f"-{inner}"
+        return f"-({inner})" if isinstance(node.child, (And, Or, Near)) else f"-{inner}"
     if isinstance(node, And):
         # OR binds tighter than the conjunction, so an OR inside needs no parentheses...
         return " ".join(render(child) for child in node.children)

@@ -37,6 +37,8 @@ QUERIES = [
     "{interview thank} is:important OR category:social",
     "is:important OR category:social {interview thank}",
     "application OR interview OR issue -category:promotions in:inbox",
+    "application AROUND 3 received",
+    "interview AROUND 0 schedule OR thank AROUND 1 you",
 ]
 # Pairs that read differently under the two precedences: the mailbox must tell them apart,
 # or the agreement above would not show that both sides use Gmail's.
