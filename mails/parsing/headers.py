@@ -22,6 +22,11 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,80})\?([bBqQ])\?([^?]*)\?=")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _WS = re.compile(r"\s+")
 _ANGLE = re.compile(r"<([^<>]*)>")
+# A quoted local part may hold spaces: '"quoted local"@example.com' is one address.
+_QUOTED_LOCAL = re.compile(r'"(?:[^"\\]|\\.){0,200}"@[^\s@]{1,255}')
+# A display-name word cut off at a comma ("Doe" of "Doe, Jane <j@x>"): letters only, so a
+# UUCP path (ucbvax!seismo!user) or another bare local part is never taken for one.
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_.'-]*(?:[ .'-][^\W\d_]+)*")
 _BARE_ADDRESS = re.compile(r"[^\s<>,;:\"()@]{1,200}@[^\s<>,;:\"()@]{1,200}")
 # Sane bounds for a Date header; anything outside is a sender's clock or a parser's guess.
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
@@ -147,7 +152,7 @@ def _merge_split_names(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     merged: list[tuple[str, str]] = []
     carry = ""
     for name, address in pairs:
-        if not name and address and "@" not in address and " " not in address.strip():
+        if not name and _NAME_WORD.fullmatch(address.strip()):
             carry = f"{carry}, {address}" if carry else address
             continue
         if carry and name:
@@ -166,7 +171,7 @@ def _clean_address(address: str, notes: Notes, where: str) -> str:
     address = decode_words(address, notes, where).strip().strip("<> ")
     if len(address) > 1 and address[0] == address[-1] and address[0] in "\"'":
         address = address[1:-1].strip()  # the whole address quoted; a quoted local part stays
-    if any(c.isspace() for c in address):
+    if any(c.isspace() for c in address) and not _QUOTED_LOCAL.fullmatch(address):
         # "Big Bug bb@bug.com": words before a bare address are a name written without <>.
         address = next((w for w in reversed(address.split()) if "@" in w), "")
     if not address or address.startswith("@"):

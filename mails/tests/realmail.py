@@ -121,6 +121,18 @@ def _obsolete_addresses() -> list[RealMail]:
             recipients=("user%relay@gw.example.com", "joe@example.com"),
         ),
         RealMail(
+            "UUCP paths in a list are addresses, not a display name cut at a comma",
+            message(
+                *BASIC[:1], "To: ucbvax!seismo!user, decvax!mcvax!user2 (Some One)", "Subject: Test"
+            ),
+            recipients=("ucbvax!seismo!user", "decvax!mcvax!user2"),
+        ),
+        RealMail(
+            "a quoted local part with a space is one address",
+            message(*BASIC, 'Cc: "quoted local"@example.com, <user@[192.0.2.1]>', "Subject: Test"),
+            recipients=("b@example.com", '"quoted local"@example.com', "user@[192.0.2.1]"),
+        ),
+        RealMail(
             "a quoted local part keeps its quotes",
             message(*BASIC, 'Cc: "\\"quoted.local\\""@example.com', "Subject: Test"),
             recipients=("b@example.com", '"\\"quoted.local\\""@example.com'),
