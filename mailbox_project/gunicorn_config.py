@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+# Search queries travel in the URL (GET /mails?q=, /api/mails?q=, as Gmail's API takes them)
+# and run to SEARCH_MAX_QUERY_CHARS (16,000) characters, ~20-50 KB URL-encoded; gunicorn's
+# default refuses request lines over 4,094 bytes and allows at most 8,190 unless 0 (no
+# limit; its fast parser still stops at 1 MB). The app answers a query over the cap with a
+# 400 naming it; a proxy in front should cap the line (nginx large_client_header_buffers).
+limit_request_line = 0
+
 accesslog = "-"
 errorlog = "-"
 # %(U)s is the path without its query; %(M)s the request time in milliseconds.

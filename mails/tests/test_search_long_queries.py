@@ -13,14 +13,20 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import requests
 
+from accounts import api_tokens
 from mailbox_project.mongo import get_database
+from mailbox_project.tests.test_log_redaction import Gunicorn
+from mailbox_project.tests.test_log_redaction import gunicorn as gunicorn
+from mailbox_project.tests.test_log_redaction import live_server_port as live_server_port
 from mails.search import compile_query, parse
 from mails.search.plan import plan
 from mails.search.service import search
 from mails.search.testing import Spec
 
 pytestmark = pytest.mark.django_db
+# gunicorn and live_server_port above: the real-gunicorn fixtures of the log test.
 
 START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 BRANCHES = 400
@@ -118,3 +124,23 @@ def test_an_operator_the_gmail_api_cannot_see_is_a_400_saying_why(client, owner)
     message = refused.json()["error"]["message"]
     assert "is:snoozed cannot be searched here" in message
     assert "Gmail API, which does not expose snoozed mail" in message
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_16000_character_query_passes_through_gunicorn(
+    gunicorn: Gunicorn,
+    owner,
+) -> None:
+    # gunicorn refuses request lines over 4,094 bytes by default, before Django sees them: a
+    # long query must reach the app, which then applies SEARCH_MAX_QUERY_CHARS itself.
+    issued = api_tokens.create(owner, "long queries", days=1)
+    bearer = {"Authorization": f"Bearer {issued.access_token}"}
+    query = many_senders(BRANCHES)
+    query += " -subject:x" * ((16_000 - len(query)) // 11)
+    url = f"{gunicorn.url}/api/mails"
+    answered = requests.get(url, params={"q": query}, headers=bearer, timeout=60)
+    assert answered.status_code == 200, answered.text[:300]
+    refused = requests.get(url, params={"q": query + " x" * 10}, headers=bearer, timeout=60)
+    assert refused.status_code == 400
+    assert "the limit is 16000 characters" in refused.json()["error"]["message"]
