@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import beat_init, worker_init
 from kombu import Exchange, Queue
 
 from mailbox_project import broker
@@ -31,8 +31,17 @@ app.autodiscover_tasks()
 
 
 @worker_init.connect
+@beat_init.connect
 def _refuse_bad_config(**_: Any) -> None:
-    # A worker with a broken environment must not start consuming tasks it would fail.
+    # A worker with a broken environment must not start consuming tasks it would fail, nor a
+    # beat run a schedule silently rebuilt from defaults (a refused interval falls back).
+    from django.core.exceptions import ImproperlyConfigured
+
     from mailbox_project.checks import fail_fast
 
-    fail_fast()
+    try:
+        fail_fast()
+    except ImproperlyConfigured as exc:
+        # Celery logs and swallows an Exception raised by a signal handler (the process then
+        # ran on regardless); SystemExit is no Exception, so it ends the process.
+        raise SystemExit(f"refusing to start: {exc}") from exc

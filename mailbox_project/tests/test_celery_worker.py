@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any, cast
 
+import pytest
 from django.core.cache import cache
 
 from mailbox_project.celery import app
-from mailbox_project.testing import wait_until
+from mailbox_project.testing import BASE_DIR, process_environment, wait_until
 from mailbox_project.tests import celery_tasks
 
 INCLUDE = "mailbox_project.tests.celery_tasks"
@@ -56,3 +59,24 @@ def test_a_task_is_delivered_to_its_own_queue_only() -> None:
         lengths = {name: client.llen(name) for name in ("sync", "analysis", "maintenance")}
     app.control.purge()
     assert lengths == {"sync": 1, "analysis": 0, "maintenance": 0}
+
+
+@pytest.mark.parametrize(
+    "process",
+    [["beat", "--schedule", "{tmp}/schedule"], ["worker", "-Q", "maintenance", "--pool", "solo"]],
+)
+def test_a_refused_setting_stops_beat_and_worker_at_start(process, tmp_path) -> None:
+    # A refused value falls back to its default: neither process may run on it silently.
+    # (Celery swallows an exception raised by a start-up signal handler: this failed before.)
+    command = [sys.executable, "-m", "celery", "-A", "mailbox_project"]
+    command += [part.format(tmp=tmp_path) for part in process]
+    done = subprocess.run(
+        command,
+        cwd=BASE_DIR,
+        env=process_environment(ANALYSIS_RECONCILE_EVERY="5"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "ANALYSIS_RECONCILE_EVERY must be at least 10" in done.stdout + done.stderr
