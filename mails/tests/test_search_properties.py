@@ -30,7 +30,8 @@ PIECES = st.sampled_from(
         "is:unread", "is:", "has:attachment", "after:", "after:2024/02/29", "before:2024/02/30",
         "newer_than:3d", "older_than:", "larger:10M", "smaller:", "filename:pdf", "category:",
         "list:", "rfc822msgid:", "unknown:", ":", "@", ".", "*", "$", "^", "[", "İ", "ß", "ﬁ",
-        "\u0301", "\x00", "\n", "日本", "１２", "＂",
+        "\u0301", "\x00", "\n", "日本", "１２", "＂", "AROUND", " AROUND ", "3", " 2 ", "101",
+        "is:snoozed", "has:yellow-star", "older:5d",
     ]
 )  # fmt: skip
 QUERIES = st.one_of(st.text(max_size=60), st.lists(PIECES, max_size=25).map("".join))
