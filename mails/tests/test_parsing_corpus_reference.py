@@ -168,11 +168,11 @@ EMULATOR_GAPS: dict[tuple[str, str], str] = {
 }
 
 
-def _skip_or_fail_without_corpus() -> None:
-    if not SHARED.is_dir():
+def _skip_or_fail_without_corpus(corpus: Path = CORPUS, shared: Path = SHARED) -> None:
+    if not shared.is_dir():
         pytest.skip("../shared is absent (a fresh clone): the external corpus is optional")
-    if not corpus_messages():
-        pytest.fail(f"{CORPUS} holds no messages: a corpus test over nothing proves nothing")
+    if not corpus_messages(corpus):
+        pytest.fail(f"{corpus} holds no messages: a corpus test over nothing proves nothing")
 
 
 def _parse_raw(raw: bytes, name: str) -> ParsedMessage:
@@ -280,3 +280,14 @@ def test_a_folder_of_licences_is_not_a_corpus(tmp_path: Path) -> None:
     assert corpus_messages(tmp_path) == []
     (tmp_path / "one.eml").write_bytes(b"Subject: x\r\n\r\nbody\r\n")
     assert corpus_messages(tmp_path) == [tmp_path / "one.eml"]
+
+
+def test_an_empty_corpus_folder_fails_and_an_absent_shared_folder_skips(tmp_path: Path) -> None:
+    (tmp_path / "data" / "email-corpus").mkdir(parents=True)
+    (tmp_path / "data" / "email-corpus" / "LICENSE").write_text("MIT")
+    with pytest.raises(pytest.fail.Exception, match="holds no messages"):
+        _skip_or_fail_without_corpus(tmp_path / "data" / "email-corpus", tmp_path)
+    with pytest.raises(pytest.fail.Exception, match="holds no messages"):
+        _skip_or_fail_without_corpus(tmp_path / "data" / "missing", tmp_path)
+    with pytest.raises(pytest.skip.Exception, match="absent"):
+        _skip_or_fail_without_corpus(tmp_path / "x" / "data" / "email-corpus", tmp_path / "x")
