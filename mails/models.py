@@ -48,6 +48,8 @@ class Message(models.Model):
     list_id = models.CharField(max_length=1000, blank=True)
     snippet = models.TextField(blank=True)
     body_text = models.TextField(blank=True)
+    # What only the HTML alternative says (the plain one is shown): searched, not shown.
+    alternative_text = models.TextField(blank=True)
     # [{"filename": str, "size": int, "mime_type": str}]
     attachments = models.JSONField(default=list, blank=True)
     size_estimate = models.BigIntegerField(default=0)

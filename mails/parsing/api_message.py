@@ -96,6 +96,7 @@ def _assemble(
         cc_names=content.cc_names,
         bcc_names=content.bcc_names,
         delivered_to=content.delivered_to,
+        alternative_text=content.alternative_text,
     )
 
 

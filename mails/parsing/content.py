@@ -14,8 +14,8 @@ from mails.parsing.headers import (
     parse_message_id,
 )
 from mails.parsing.notes import Notes
-from mails.parsing.parts import Part, body_and_attachments
-from mails.parsing.result import Attachment, ParsedContent
+from mails.parsing.parts import Body, Part, read_body
+from mails.parsing.result import ParsedContent
 
 T = TypeVar("T")
 
@@ -102,6 +102,19 @@ def _list_id(headers: _Headers, notes: Notes) -> str:
     return parse_list_id(headers.first("list-id"), notes)
 
 
+def only_in_alternative(alternative: str, shown: str) -> str:
+    """Return the lines of the HTML alternative's text that the shown plain text lacks.
+
+    Most mail says the same in both, so this is usually empty; what only the HTML holds
+    (a table, a footer, a link's words) is kept for search, in order.
+    """
+    if not alternative:
+        return ""
+    plain = " ".join(shown.split()).casefold()
+    lines = (" ".join(line.split()) for line in alternative.splitlines())
+    return "\n".join(line for line in lines if line and line.casefold() not in plain)
+
+
 def build_content(pairs: Iterable[tuple[str, str]], root: Part, notes: Notes) -> ParsedContent:
     """Return the stored fields of a message from its top-level headers and MIME tree."""
     headers = guarded(notes, "headers", _Headers([]), lambda: _Headers(pairs))
@@ -110,10 +123,8 @@ def build_content(pairs: Iterable[tuple[str, str]], root: Part, notes: Notes) ->
         return guarded(notes, what, default, lambda: compute(headers, notes))
 
     from_name, from_address = field("From", ("", ""), _sender)
-    no_body: tuple[str, list[Attachment]] = ("", [])
-    body_text, attachments = guarded(
-        notes, "body", no_body, lambda: body_and_attachments(root, notes)
-    )
+    body = guarded(notes, "body", Body("", []), lambda: read_body(root, notes))
+    body_text, attachments = body.text, body.attachments
     subject = field("Subject", "", _subject)
     to_addresses, to_names = field("To", NO_RECIPIENTS, _to)
     cc_addresses, cc_names = field("Cc", NO_RECIPIENTS, _cc)
@@ -131,6 +142,9 @@ def build_content(pairs: Iterable[tuple[str, str]], root: Part, notes: Notes) ->
         cc_names=cc_names,
         bcc_names=bcc_names,
         delivered_to=field("Delivered-To", [], _delivered_to),
+        alternative_text=guarded(
+            notes, "HTML text", "", lambda: only_in_alternative(body.alternative_text, body_text)
+        ),
         subject=subject,
         date_header=field("Date", None, _date),
         rfc822_message_id=field("Message-ID", "", _message_id),

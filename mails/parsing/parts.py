@@ -84,6 +84,8 @@ class _Walk:
     # Parts read only if the message has no body at all: a bounce made only of
     # delivery-status, a body sent as a named inline file, a digest of attached messages.
     spare: list[Part] = field(default_factory=list)
+    # The text of HTML alternatives not shown (the plain one was): searched, not shown.
+    alternative_texts: list[str] = field(default_factory=list)
 
 
 def is_attachment(part: Part) -> bool:
@@ -95,15 +97,31 @@ def is_attachment(part: Part) -> bool:
     return main_type not in ("text", "multipart", "message") or mime_type in MESSAGE_TYPES
 
 
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A MIME tree's body text, attachments, and the text of HTML alternatives not shown."""
+
+    text: str
+    attachments: list[Attachment]
+    alternative_text: str = ""
+
+
 def body_and_attachments(root: Part, notes: Notes) -> tuple[str, list[Attachment]]:
     """Return the body text (capped) and the attachments of a MIME tree."""
+    body = read_body(root, notes)
+    return body.text, body.attachments
+
+
+def read_body(root: Part, notes: Notes) -> Body:
+    """Return the body text (capped), the attachments, and the HTML alternatives' text."""
     walk = _Walk(notes)
     _visit(root, 0, walk)
     for part in walk.spare:
         if walk.texts:
             break
         _add_spare_text(part, walk)
-    return cap_utf8("\n\n".join(walk.texts)), walk.attachments
+    alternative = cap_utf8("\n\n".join(walk.alternative_texts))
+    return Body(cap_utf8("\n\n".join(walk.texts)), walk.attachments, alternative)
 
 
 def _add_spare_text(part: Part, walk: _Walk) -> None:
@@ -172,9 +190,20 @@ def _visit_alternative(children: list[Part], depth: int, walk: _Walk) -> None:
         _visit(child, depth + 1, walk)
         if len(walk.texts) > before:
             break
+    if html and tried[-1] is not html[-1] and not any(html[-1] is seen for seen in tried):
+        _read_alternative(html[-1], depth + 1, walk)
     for child in children:
         if not any(child is seen for seen in tried):
             _visit_for_attachments(child, depth + 1, walk)
+
+
+def _read_alternative(part: Part, depth: int, walk: _Walk) -> None:
+    """Keep the text of an HTML alternative that is not shown: Gmail finds words that only
+    the HTML holds. Its notes and files are not this body's (the files are listed apart)."""
+    aside = _Walk(Notes(), parts_seen=walk.parts_seen)
+    _visit(part, depth, aside)
+    walk.parts_seen = aside.parts_seen
+    walk.alternative_texts.extend(aside.texts)
 
 
 def _visit_for_attachments(part: Part, depth: int, walk: _Walk) -> None:

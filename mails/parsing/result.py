@@ -52,6 +52,8 @@ class ParsedContent:
     cc_names: list[str] = field(default_factory=list)
     bcc_names: list[str] = field(default_factory=list)
     delivered_to: list[str] = field(default_factory=list)
+    # Text of the HTML alternative that the shown plain text lacks: searched, never shown.
+    alternative_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ class ParsedMessage:
     cc_names: list[str] = field(default_factory=list)
     bcc_names: list[str] = field(default_factory=list)
     delivered_to: list[str] = field(default_factory=list)
+    alternative_text: str = ""
 
     @property
     def is_unread(self) -> bool:

@@ -88,6 +88,8 @@ def _field_values(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     values.extend(("filename", a.get("filename") or "") for a in doc.get("attachments") or [])
     values.append(("snippet", doc.get("snippet") or ""))
     values.append(("body", (doc.get("body_text") or "")[:MAX_BODY_CHARS]))
+    # Words only the HTML alternative holds are found too (Gmail searches both).
+    values.append(("body", (doc.get("alternative_text") or "")[:MAX_BODY_CHARS]))
     return [(field, text) for field, text in values if text]
 
 

@@ -30,7 +30,8 @@ from mails.search.render import render
 __all__ = ["InvalidRequest", "SearchError", "SearchPage", "search"]
 
 # Fields the result list never needs; the body only when ``include_body``.
-_DEFERRED = ("search_terms", "search_text")
+# Never shown in a list: the index fields and what only the HTML alternative says.
+_DEFERRED = ("search_terms", "search_text", "alternative_text")
 
 
 @dataclass

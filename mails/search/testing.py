@@ -55,6 +55,7 @@ class Spec:
     message_id: str = ""
     labels: list[str] = field(default_factory=list)
     delivered_to: list[str] = field(default_factory=list)
+    html: str = ""  # an HTML alternative to the plain body
 
 
 def _address(rng: random.Random) -> str:
@@ -117,6 +118,8 @@ def raw_message(spec: Spec) -> bytes:
     if spec.list_id:
         message["List-Id"] = f"List <{spec.list_id}>"
     message.set_content(spec.body)
+    if spec.html:
+        message.add_alternative(spec.html, subtype="html")
     for name in spec.filenames:
         message.add_attachment(b"%PDF-1.4 test", maintype="application", subtype="octet-stream",
                                filename=name)  # fmt: skip

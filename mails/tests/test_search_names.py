@@ -41,3 +41,36 @@ def test_names_are_words_of_their_field_and_delivery_is_its_own_field() -> None:
     assert {"deliveredto:alex.jobs", "deliveredto:alex"} <= terms
     # A bare word does not look in delivery headers.
     assert "net" not in terms
+
+
+ALTERNATIVE = (
+    b"From: a@example.com\r\nSubject: Agenda\r\nMIME-Version: 1.0\r\n"
+    b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n'
+    b"--b\r\nContent-Type: text/plain\r\n\r\nSee the agenda.\r\n"
+    b"--b\r\nContent-Type: text/html\r\n\r\n<p>See the agenda.</p>"
+    b"<table><tr><td>Zeppelin hangar tour</td></tr></table>\r\n--b--\r\n"
+)
+HTML_ONLY = (
+    b"From: a@example.com\r\nSubject: Only HTML\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: text/html\r\n\r\n<div>Quokka <b>sighting</b></div>\r\n"
+)
+
+
+def _parse(raw: bytes) -> ParsedMessage:
+    return parse_raw_message({"id": "m2", "raw": base64.urlsafe_b64encode(raw).decode()})
+
+
+def test_text_only_the_html_alternative_holds_is_searched_not_shown() -> None:
+    parsed = _parse(ALTERNATIVE)
+    assert parsed.body_text == "See the agenda."
+    assert parsed.alternative_text == "Zeppelin hangar tour"
+    fields = search_fields(parsed.as_model_fields())
+    assert {"zeppelin", "hangar", "agenda"} <= set(fields["search_terms"])
+    assert "body: zeppelin hangar tour" in fields["search_text"]
+
+
+def test_an_html_only_body_is_its_text() -> None:
+    parsed = _parse(HTML_ONLY)
+    assert "Quokka sighting" in parsed.body_text
+    assert parsed.alternative_text == ""
+    assert "quokka" in search_fields(parsed.as_model_fields())["search_terms"]

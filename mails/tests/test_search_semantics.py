@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 
 from mails.models import Label, Message
 from mails.search.service import search
@@ -153,6 +154,9 @@ def reference(user) -> list[Ref]:
         label_names = {names.get(i, i.lower()) for i in labels} | {i.lower() for i in labels}
         texts = {"subject": [m.subject], "from": [m.from_name], "body": [m.body_text]}
         texts = {f: [ref_fold(v) for v in values] for f, values in texts.items()}
+        if m.subject in HTML_ALTERNATIVES:
+            # Words only the HTML alternative says are found too (Django's strip_tags reads it).
+            units["body"].append(ref_words(strip_tags(HTML_ALTERNATIVES[m.subject])))
         refs.append(Ref(m, units, labels, label_names, texts))
     return refs
 
@@ -247,7 +251,18 @@ PLANTED = [
         "https://drive.google.com/file/d/2/view; video: https://www.youtube.com/watch?v=x",
         labels=["INBOX"],
     ),
+    Spec(
+        subject="Agenda inside",
+        from_name="Bob Stone",
+        from_address="bob.stone@greenhouse.io",
+        internal_date=START + dt.timedelta(hours=19),
+        body="See the HTML version for the agenda.",
+        html="<p>See the HTML version for the agenda.</p>"
+        "<table><tr><td>Zeppelin hangar tour</td> <td>10:00</td></tr></table>",
+        labels=["INBOX"],
+    ),
 ]
+HTML_ALTERNATIVES = {spec.subject: spec.html for spec in PLANTED if spec.html}
 
 
 def links(r: Ref, *hosts: str) -> bool:
@@ -374,6 +389,10 @@ CASES = [
     ("smaller:2000", lambda r: size(r) < 2000),
     ("size:20000", lambda r: size(r) > 20000),
     ("unknownop:invoice", lambda r: r.phrase("unknownop invoice")),
+    # Text only the HTML alternative holds.
+    ("zeppelin", lambda r: "zeppelin" in r.words()),
+    ('"hangar tour"', lambda r: r.phrase("hangar tour")),
+    ("zeppelin agenda", lambda r: {"zeppelin", "agenda"} <= r.words()),
     # Links in the text: has:drive/document/spreadsheet/presentation/youtube.
     ("has:document", lambda r: links(r, "docs.google.com/document/")),
     ("has:spreadsheet", lambda r: links(r, "docs.google.com/spreadsheets/")),
