@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from celery import Celery
 from django.utils import timezone
 
 from accounts.models import User
@@ -31,6 +30,7 @@ from mailbox_project.testing import (
     start_worker,
     wait_until,
 )
+from mailbox_project.tests.test_worker_redis_outage import broker_app
 from mails.models import SyncState
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -52,22 +52,6 @@ def _environment(server: PrivateRedis, google: EmulatorServer) -> dict[str, str]
         "ANALYSIS_PENDING_GRACE": "5",
         "ANALYSIS_RECONCILE_EVERY": "10",  # the least the settings accept
     }
-
-
-def _private_app(server: PrivateRedis, monkeypatch: pytest.MonkeyPatch) -> Celery:
-    """A Celery app in this process on the private broker, to ping the worker through."""
-    from mailbox_project.celery import app
-
-    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
-    monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
-    private = Celery("redis-drill", set_as_current=False)
-    private.conf.update(
-        broker_url=server.url(2),
-        result_backend=server.url(2),
-        task_queues=app.conf.task_queues,
-        broker_connection_retry_on_startup=True,
-    )
-    return private
 
 
 @pytest.fixture
@@ -122,7 +106,7 @@ def test_redis_lost_with_its_data_mid_sync_loses_and_skips_nothing(
     google.emulator.set_faults(email, 0.0, latency_ms=40)  # a sync of some seconds
     User.objects.filter(pk=user.pk).update(last_seen_at=timezone.now())
     env = _environment(private_redis, google)
-    app = _private_app(private_redis, monkeypatch)
+    app = broker_app(private_redis, monkeypatch)  # to ping the worker through
     worker: WorkerProcess = start_worker(
         "drill", tmp_path, env=env, app=app, concurrency=2, timeout=60
     )
