@@ -128,7 +128,7 @@ class UserAdmin(BaseUserAdmin[User]):
     readonly_fields = ("created_at", "last_login", "last_sync_time", "last_seen_at")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("name", "picture")}),
+        ("Profile", {"fields": ("name", "picture", "time_zone")}),
         ("Sync", {"fields": ("needs_reconnect", "last_sync_time", "last_seen_at")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("created_at", "last_login")}),
