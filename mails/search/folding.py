@@ -15,13 +15,10 @@ finds it inside longer runs (see ``mails.search.index``).
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterator
 
-# Scripts whose accents Gmail ignores: a mark on a base letter of these is dropped.
-_FOLDED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 # Han (with extensions and compatibility ideographs), Hiragana, Katakana (with the
 # halfwidth forms and phonetic extensions), Hangul syllables and jamo.
 _CJK_RANGES = (
@@ -51,22 +48,20 @@ _WORD = re.compile(f"[^\\W_](?:[^\\W_]|[{_MARKS}])*")
 _LEADING_MARKS = re.compile(f"^[{_MARKS}]+")
 
 
-@functools.lru_cache(maxsize=4096)
-def _folds_marks(base: str) -> bool:
-    return unicodedata.name(base, "").startswith(_FOLDED_SCRIPTS)
+# Letters of the scripts whose accents fold: Latin (with IPA and the extended blocks),
+# Greek and Cyrillic (with their extensions). ASCII punctuation and spaces are in the first
+# range, so a mark with no letter before it goes too (the highlighter folds one character
+# at a time).
+_FOLDED_BASES = (
+    "\x00-\u02af\u0370-\u052f\u1c80-\u1c8f\u1d00-\u1dbf\u1e00-\u1fff"
+    "\u2c60-\u2c7f\ua640-\ua69f\ua720-\ua7ff\uab30-\uab6f"
+)
+_FOLDED_MARKS = re.compile(f"(^|[{_FOLDED_BASES}])[{_MARKS}]+")
 
 
 def _strip_marks(text: str) -> str:
-    out: list[str] = []
-    # A mark with no letter before it (the highlighter folds one character at a time) goes.
-    fold_marks = True
-    for char in unicodedata.normalize("NFKD", text):
-        if not unicodedata.combining(char):
-            fold_marks = _folds_marks(char)
-        elif fold_marks:
-            continue
-        out.append(char)
-    return unicodedata.normalize("NFC", "".join(out))
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", _FOLDED_MARKS.sub(r"\1", decomposed))
 
 
 def fold(text: str) -> str:
@@ -101,10 +96,11 @@ def _split_word(word: str) -> Iterator[str]:
 
 def words(text: str) -> list[str]:
     """Return the folded words of ``text``, in order (CJK runs as their bigrams)."""
-    found = _WORD.findall(fold(text))
-    if text.isascii():
+    folded = fold(text)
+    found = _WORD.findall(folded)
+    if text.isascii() or not _CJK.search(folded):
         return found
-    return [part for word in found for part in _split_word(word)]
+    return [part for word in found for part in (_split_word(word) if _CJK.search(word) else [word])]
 
 
 def cjk_characters(text: str) -> list[str]:
