@@ -146,12 +146,19 @@ def document(user_id: Any, spec: Spec, gmail_id: str) -> dict[str, Any]:
         "to_addresses": spec.to,
         "cc_addresses": spec.cc,
         "bcc_addresses": spec.bcc,
+        "to_names": [],
+        "cc_names": [],
+        "bcc_names": [],
+        "delivered_to": list(spec.delivered_to),
         "subject": spec.subject,
         "date_header": spec.internal_date,
         "rfc822_message_id": spec.message_id,
         "list_id": spec.list_id,
         "snippet": spec.body[:100],
         "body_text": spec.body,
+        # Written straight to MongoDB, an HTML alternative is not parsed: deliver the spec
+        # through the emulator to test what the sync makes of one.
+        "alternative_text": "",
         "attachments": [
             {"filename": name, "size": 13, "mime_type": "application/octet-stream"}
             for name in spec.filenames
