@@ -322,6 +322,19 @@ def pending_among(user_id: UserId, gmail_ids: list[str]) -> list[str]:
     return [doc["gmail_id"] for doc in _messages().find(query, {"_id": 0, "gmail_id": 1})]
 
 
+def announce_pending(user_id: UserId, gmail_ids: list[str]) -> int:
+    """Announce again those of ``gmail_ids`` still waiting for their analysis; return how many.
+
+    For a step retrying a page it already wrote: a write MongoDB applied but did not
+    acknowledge (a failover's write-concern error) was never announced, and skipping its
+    messages as stored would leave them to reconciliation, minutes later.
+    """
+    pending = pending_among(user_id, gmail_ids) if gmail_ids else []
+    if pending:
+        messages_stored.send(sender=Message, user_id=user_id, gmail_ids=pending)
+    return len(pending)
+
+
 def pending_since(user_id: UserId, before: datetime, limit: int) -> list[str]:
     """Return up to ``limit`` ids pending since before ``before``, oldest first (partial index)."""
     query = {"user_id": user_id, PENDING_FIELD: {"$lte": before}}

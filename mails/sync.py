@@ -100,6 +100,8 @@ def full_sync_page(state: SyncState, client: GmailClient) -> StepResult:
     stored = store.store_all(
         state, client.iter_messages(missing), check_labels=_label_check(state, client)
     )
+    # Stored by this full sync already (a retried page): announce any still unanalysed.
+    store.announce_pending(state.user_id, [i for i, g in seen.items() if g == state.generation])
     # Stored before this full sync began (a resync): only their labels can have changed.
     earlier = [i for i, generation in seen.items() if generation != state.generation]
     relabelled = _refresh_labels(state, client, earlier)
