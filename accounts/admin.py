@@ -30,6 +30,19 @@ def _owner_id(obj: Model) -> Any:
     return obj.serializable_value("user")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
+    """An admin that shows records and never adds, edits or deletes them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class SupportAccessAdmin(admin.ModelAdmin[_M]):
     """An admin of people's data that shows contents only with ``accounts.support_access``.
 
@@ -151,7 +164,7 @@ class UserAdmin(BaseUserAdmin[User]):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
     """Staff looks at people's data, read-only: the record must not be editable by the lookers."""
 
     list_display = ("at", "actor_email", "user", "what", "object_id", "count")
@@ -159,12 +172,3 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     search_fields = ("actor_email", "user__email", "object_id")
     list_select_related = ("user",)
     ordering = ("-at",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from accounts.admin import SupportAccessAdmin
+from accounts.admin import ReadOnlyAdmin, SupportAccessAdmin
 from accounts.audit import has_support_access
 from accounts.models import AuditEvent
 from analysis import cache, service, tasks
@@ -175,10 +175,11 @@ class ApplicationEmailInline(admin.TabularInline[ApplicationEmail, JobApplicatio
 
 
 @admin.register(JobApplication)
-class JobApplicationAdmin(SupportAccessAdmin[JobApplication]):
+class JobApplicationAdmin(ReadOnlyAdmin[JobApplication], SupportAccessAdmin[JobApplication]):
     """Read-only view of the tracker, for support: people correct their own data in the app.
 
-    Edits here would bypass the tracker's lock and its summaries; ``manage.py
+    Edits and deletes here would bypass the tracker's lock and its summaries (and a delete's
+    confirmation lists companies); ``manage.py
     rebuild_applications EMAIL`` is the repair tool. Company, position and the emails' subjects
     need support access; dates, counts and statuses do not.
     """
@@ -201,13 +202,3 @@ class JobApplicationAdmin(SupportAccessAdmin[JobApplication]):
     list_select_related = ("user",)
     ordering = ("-last_activity_at",)
     inlines = (ApplicationEmailInline,)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Like edits, a delete would bypass the tracker (and its confirmation lists companies).
-        return False

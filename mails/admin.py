@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from accounts.admin import SupportAccessAdmin
+from accounts.admin import ReadOnlyAdmin, SupportAccessAdmin
 from accounts.models import AuditEvent
 from mails.models import Label, Message, SyncState
 
 
 @admin.register(Message)
-class MessageAdmin(SupportAccessAdmin[Message]):
+# The store mirrors Gmail: a message edited or deleted here would come back with the next sync,
+# and a delete's confirmation page would list subjects.
+class MessageAdmin(ReadOnlyAdmin[Message], SupportAccessAdmin[Message]):
     """Messages, read-only. Metadata for all staff; contents with support access (audited).
 
     Metadata is what a mail server's log holds: addresses, dates, labels, size, ids. The
@@ -29,17 +30,6 @@ class MessageAdmin(SupportAccessAdmin[Message]):
 
     def audited_id(self, obj: Message) -> str:
         return obj.gmail_id
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # The store mirrors Gmail: a message deleted here would come back with the next full
-        # sync, and the confirmation page would list subjects.
-        return False
 
 
 @admin.register(SyncState)
