@@ -1,7 +1,9 @@
-"""Reactions to mailbox events: analyse new messages, forget deleted ones; status badges.
+"""Reactions to mailbox events: forget deleted messages; status badges on mail pages.
 
-Connected when the app is ready (``AnalysisConfig.ready`` imports this module). The mails app
-sends user ids as it holds them; each receiver converts once (``mailbox_project.ids``).
+Connected when the app is ready (``AnalysisConfig.ready`` imports this module and
+``analysis.tasks``, whose ``analyse_new_messages`` queues analysis of stored messages: that
+receiver lives beside the task it queues). The mails app sends user ids as it holds them;
+each receiver converts once (``mailbox_project.ids``).
 """
 
 from __future__ import annotations
@@ -10,20 +12,12 @@ from collections.abc import Sequence
 
 from django.dispatch import receiver
 
-from analysis import cache, tasks
+from analysis import cache
 from analysis.results import AnalysisResult
 from analysis.service import forget
 from mailbox_project.ids import user_id as as_user_id
 from mails.annotations import Badge, register_badge_provider
-from mails.signals import messages_deleted, messages_stored
-
-
-@receiver(messages_stored, dispatch_uid="analysis.analyse_new_messages")
-def analyse_new_messages(
-    sender: object, user_id: object, gmail_ids: Sequence[str], **_: object
-) -> None:
-    """Queue analysis of newly synced messages (on the analysis queue, in batches)."""
-    tasks.enqueue(as_user_id(user_id), gmail_ids)
+from mails.signals import messages_deleted
 
 
 @receiver(messages_deleted, dispatch_uid="analysis.forget_deleted_messages")

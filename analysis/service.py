@@ -18,12 +18,14 @@ from django.utils import timezone
 
 from analysis import cache
 from analysis.classify import EmailInput, classifier_version, classify
+from analysis.engines.base import DOCUMENT_FIELDS
 from analysis.models import EmailAnalysis
 from analysis.results import AnalysisResult, CacheEntry
 from analysis.signals import analysis_removed, analysis_stored
 from mailbox_project.ids import UserId
 from mails import store
 from mails.models import Message
+from mails.store import Document
 
 logger = logging.getLogger(__name__)
 
@@ -106,41 +108,37 @@ def unfinished(outcome: Outcome, gmail_ids: Iterable[str]) -> list[str]:
     return [m for m in _message_ids(gmail_ids) if m not in done]
 
 
-def _load(user_id: UserId, gmail_ids: list[str]) -> list[Message]:
-    if not gmail_ids:
-        return []
-    fields = (
-        "gmail_id", "subject", "from_name", "from_address", "date_header", "internal_date",
-        "body_text", "snippet", "to_addresses", "list_id",
-    )  # fmt: skip
-    return list(Message.objects.filter(user_id=user_id, gmail_id__in=gmail_ids).only(*fields))
+def _load(user_id: UserId, gmail_ids: list[str]) -> list[Document]:
+    """Return the stored documents to classify, only the fields the classifier reads."""
+    return store.documents(user_id, gmail_ids, DOCUMENT_FIELDS) if gmail_ids else []
 
 
 def _classify(
-    user_id: UserId, messages: list[Message], outcome: Outcome
+    user_id: UserId, documents: list[Document], outcome: Outcome
 ) -> tuple[dict[str, Result], dict[str, Result]]:
     """Return (results of the configured engine, results of a stand-in engine)."""
     fresh: dict[str, Result] = {}
     provisional: dict[str, Result] = {}
     version = classifier_version()
-    for message in messages:
+    for document in documents:
+        message_id = str(document["gmail_id"])
         try:
-            email = EmailInput.from_message(message)
+            email = EmailInput.from_document(document)
             analysis = classify(email)
         except Exception as exc:  # noqa: BLE001 - one bad email must not fail its batch
             # The type only: the message text may be personal mail.
             reason = f"{type(exc).__name__} while classifying"
             logger.warning(
-                "analysis of message %s of user %s failed: %s", message.gmail_id, user_id, reason
+                "analysis of message %s of user %s failed: %s", message_id, user_id, reason
             )
-            cache.put_failed(user_id, message.gmail_id, reason)
+            cache.put_failed(user_id, message_id, reason)
             # Analysing it again would fail again: it is no longer pending, or reconciliation
             # would queue it forever. Readers still retry it once the failed marker expires.
-            store.clear_pending(user_id, [message.gmail_id])
-            outcome.failed.append(message.gmail_id)
+            store.clear_pending(user_id, [message_id])
+            outcome.failed.append(message_id)
             continue
         stand_in = analysis.engine_version not in ("", version)
-        (provisional if stand_in else fresh)[message.gmail_id] = analysis.result(email)
+        (provisional if stand_in else fresh)[message_id] = analysis.result(email)
     return fresh, provisional
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.dispatch import receiver
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
@@ -25,6 +26,7 @@ from mailbox_project.faults import RetryingTask
 from mailbox_project.ids import UserId
 from mailbox_project.ids import user_id as as_user_id
 from mails import store
+from mails.signals import messages_stored
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,14 @@ def _active_user(value: str) -> UserId | None:
     except ValueError:
         return None
     return user if User.objects.filter(pk=user, is_active=True).exists() else None
+
+
+@receiver(messages_stored, dispatch_uid="analysis.analyse_new_messages")
+def analyse_new_messages(
+    sender: object, user_id: object, gmail_ids: Sequence[str], **_: object
+) -> None:
+    """Queue analysis of newly stored messages (on the analysis queue, in batches)."""
+    enqueue(as_user_id(user_id), gmail_ids)
 
 
 def enqueue(user_id: UserId, gmail_ids: Sequence[str], *, force: bool = False) -> int:

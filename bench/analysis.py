@@ -70,7 +70,7 @@ def mailboxes(settings: Any, users: int, messages: int) -> Iterator[list[Any]]:
     """Sync ``users`` emulated mailboxes of ``messages`` each; yield the users."""
     from accounts import google as google_oauth
     from accounts.models import User
-    from analysis.receivers import analyse_new_messages
+    from analysis.tasks import analyse_new_messages
     from google_emulator.config import EmulatorConfig
     from google_emulator.testing import EmulatorServer
     from mails import sync
@@ -137,7 +137,7 @@ def analyse_all(users: list[Any]) -> float:
 @contextmanager
 def tracker_disconnected() -> Iterator[None]:
     from analysis.signals import analysis_stored
-    from analysis.tracker_receivers import place_stored_analyses
+    from tracker.receivers import place_stored_analyses
 
     uid = "tracker-analysis-stored"
     analysis_stored.disconnect(place_stored_analyses, dispatch_uid=uid)
@@ -149,9 +149,14 @@ def tracker_disconnected() -> Iterator[None]:
 
 def bench_throughput(users: list[Any]) -> float:
     from analysis.classify import EmailInput, classify
-    from mails.models import Message
+    from analysis.engines.base import DOCUMENT_FIELDS
+    from mails import store
 
-    emails = [EmailInput.from_message(m) for m in Message.objects.all()]
+    emails = [
+        EmailInput.from_document(document)
+        for user in users
+        for document in store.documents(user.pk, gmail_ids(user), DOCUMENT_FIELDS)
+    ]
     start = time.perf_counter()
     for email in emails:
         classify(email)
@@ -176,11 +181,16 @@ def bench_throughput(users: list[Any]) -> float:
 # --- (2) per-tier hit latency -------------------------------------------------------------
 
 
-def bench_tiers(user: Any, classify_seconds: float) -> None:
-    from analysis import cache, service
+def gmail_ids(user: Any) -> list[str]:
     from mails.models import Message
 
-    ids = list(Message.objects.filter(user=user).values_list("gmail_id", flat=True))
+    return list(Message.objects.filter(user=user).values_list("gmail_id", flat=True))
+
+
+def bench_tiers(user: Any, classify_seconds: float) -> None:
+    from analysis import cache, service
+
+    ids = gmail_ids(user)
     redis = cache._redis()
     # What a reader's full miss costs: load the message, classify, write through, tracker.
     sample = ids[:200]
@@ -239,7 +249,7 @@ def bench_tiers(user: Any, classify_seconds: float) -> None:
 
 def bench_tracker(users: list[Any], views: int, settings: Any) -> None:
     from analysis import cache, cache_metrics, service
-    from analysis.models import ApplicationEmail
+    from tracker.models import ApplicationEmail
 
     timelines: dict[Any, list[list[str]]] = {}
     for user in users:

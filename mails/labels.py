@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from mailbox_project.ids import UserId
-from mails import versions
+from mails import store
 from mails.models import Label
 from mails.search.values import label_query_name
 
@@ -86,7 +86,7 @@ def refresh(user_id: UserId, client: GmailClient) -> bool:
                 user_id=user_id, label_id=label_id, defaults={"name": name, "kind": kind}
             )
     # label: results depend on names: cached pages of the old names must not be served.
-    versions.bump(user_id)
+    store.mailbox_changed([user_id])
     return True
 
 

@@ -1,4 +1,4 @@
-"""Authenticate and decode Pub/Sub push requests carrying Gmail notifications.
+"""The Gmail push endpoint: authenticate and decode a Pub/Sub push, then wake that mailbox.
 
 https://cloud.google.com/pubsub/docs/push#receive_push and
 https://developers.google.com/workspace/gmail/api/guides/push#receiving_notifications
@@ -19,12 +19,17 @@ from dataclasses import dataclass
 
 import requests
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from google.auth import transport
 from google.auth.exceptions import GoogleAuthError
 from google.oauth2 import id_token
 
 from accounts.errors import TransientError
+from accounts.models import User
+from mails import tasks
+from mails.models import SyncState
 
 logger = logging.getLogger(__name__)
 
@@ -166,3 +171,33 @@ def decode(body: bytes) -> Notification:
     if not email or history_id <= 0:
         raise BadPush("emailAddress and a positive historyId are required")
     return Notification(email, history_id)
+
+
+@csrf_exempt  # Pub/Sub cannot send a CSRF token; it authenticates with a bearer token instead.
+@require_POST
+def push_notification(request: HttpRequest) -> HttpResponse:
+    """Accept a Gmail push (Pub/Sub envelope) and wake that mailbox's sync; answer at once.
+
+    Unknown or disconnected mailboxes and stale history ids are acknowledged (204) so Pub/Sub
+    does not redeliver them; only a malformed body is a 400.
+    """
+    try:
+        if not authenticated(request):
+            return JsonResponse(
+                {"error": {"code": "forbidden", "message": "Bad push credentials."}}, status=403
+            )
+    except CertificatesUnavailable as exc:
+        # Pub/Sub redelivers on 503; the notification is not lost.
+        return JsonResponse({"error": {"code": "unavailable", "message": str(exc)}}, status=503)
+    try:
+        notification = decode(request.body)
+    except BadPush as exc:
+        return JsonResponse({"error": {"code": "bad_request", "message": str(exc)}}, status=400)
+    user = User.objects.filter(email=notification.email, is_active=True).first()
+    if user is None or user.needs_reconnect:
+        return HttpResponse(status=204)
+    synced_to = SyncState.objects.filter(user=user).values_list("history_id", flat=True).first()
+    if synced_to is not None and notification.history_id <= synced_to:
+        return HttpResponse(status=204)
+    tasks.wake(user.pk)
+    return HttpResponse(status=204)

@@ -5,9 +5,10 @@ Everything that changes a stored message comes through here: the upsert of fetch
 (``apply_label_ops``), deletes (``delete_messages``), the full sync's generation stamp and
 a resync's label refresh (``mark_seen``, ``relabel_seen``), search-field rewrites
 (``rewrite_search_fields``) and the pending-analysis marker. Each write that changes what a
-user sees bumps the mailbox version (cached search pages die) and announces it with
-``messages_stored``/``messages_deleted``, only after MongoDB acknowledged it.
-Reads stay where they are (views, search, analysis): they need no owner.
+user sees bumps the mailbox version (``mailbox_version``: cached search pages die) and
+announces it with ``messages_stored``/``messages_deleted``, only after MongoDB acknowledged it.
+Reads stay where they are (views, search), but for ``documents``: the analysis worker's
+projection of raw documents, so it needs no ORM model of another app.
 
 Invariants:
 - A document is keyed by (user_id, gmail_id) and every write is an idempotent upsert/update.
@@ -26,13 +27,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from pymongo import UpdateOne
 from pymongo.collection import Collection
 
 from mailbox_project.ids import UserId
 from mailbox_project.mongo import get_database
-from mails import versions
+from mailbox_project.redis import connection
 from mails.gmail import FetchResult, LabelChange
 from mails.models import Message, SyncState
 from mails.parsing import MessageParseError, parse_message
@@ -165,7 +167,7 @@ def _write(collection: Collection[Document], user_id: UserId, prepared: _Prepare
 def _announce(state: SyncState, prepared: _Prepared, new_ids: list[str]) -> int:
     if not prepared.documents:
         return 0
-    versions.bump(state.user_id)
+    _bump_version(state.user_id)
     if new_ids:
         messages_stored.send(sender=Message, user_id=state.user_id, gmail_ids=new_ids)
     return len(prepared.documents)
@@ -182,6 +184,13 @@ def _record_failures(state: SyncState, failures: dict[str, str]) -> None:
 
 
 # --- Full sync bookkeeping --------------------------------------------------------------------
+
+
+def documents(user_id: UserId, gmail_ids: list[str], fields: Iterable[str]) -> list[Document]:
+    """Return the stored documents of ``gmail_ids`` (only ``fields``; missing ids skipped)."""
+    projection = {"_id": 0, "gmail_id": 1, **dict.fromkeys(fields, 1)}
+    query = {"user_id": user_id, "gmail_id": {"$in": gmail_ids}}
+    return list(_messages().find(query, projection))
 
 
 def seen_by(user_id: UserId, ids: list[str]) -> dict[str, int]:
@@ -227,7 +236,7 @@ def relabel_seen(user_id: UserId, generation: int, labels: Mapping[str, list[str
     if writes:
         _messages().bulk_write(writes, ordered=False)
     if changed:
-        versions.bump(user_id)
+        _bump_version(user_id)
     return changed
 
 
@@ -257,7 +266,7 @@ def apply_label_ops(user_id: UserId, ops: Iterable[LabelChange], *, skip: set[st
     _messages().bulk_write(requests, ordered=True)
     touched = list(dict.fromkeys(op.gmail_id for op in applied))
     _refresh_flags(user_id, touched)
-    versions.bump(user_id)
+    _bump_version(user_id)
     return len(touched)
 
 
@@ -286,7 +295,7 @@ def delete_messages(user_id: UserId, gmail_ids: list[str]) -> int:
         return 0
     deleted = _messages().delete_many({"user_id": user_id, "gmail_id": {"$in": gmail_ids}})
     if deleted.deleted_count:
-        versions.bump(user_id)
+        _bump_version(user_id)
         messages_deleted.send(sender=Message, user_id=user_id, gmail_ids=gmail_ids)
     return int(deleted.deleted_count)
 
@@ -307,10 +316,29 @@ def rewrite_search_fields(documents: list[Document]) -> None:
         )
 
 
+# --- The mailbox version ----------------------------------------------------------------------
+# A per-user counter in Redis, bumped by every write above: search caches result pages under
+# the current version (``mails.search.page_cache``), so no cached page survives a change.
+
+
 def mailbox_changed(user_ids: Iterable[UserId]) -> None:
     """Bump the mailbox version of each user: cached search pages must not be served."""
     for pk in user_ids:
-        versions.bump(pk)
+        _bump_version(pk)
+
+
+def mailbox_version(user_id: UserId) -> int:
+    """Return the user's mailbox version (0 before the first write)."""
+    value = connection().get(_version_key(user_id))
+    return int(value) if value else 0
+
+
+def _bump_version(user_id: UserId) -> int:
+    return int(connection().incr(_version_key(user_id)))
+
+
+def _version_key(user_id: UserId) -> str:
+    return f"{settings.CACHE_KEY_PREFIX}:mailbox-version:{user_id}"
 
 
 # --- The pending-analysis marker (see ``_write``) ---------------------------------------------

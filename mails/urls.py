@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mails import api, views
+from mails import api, push, views
 
 app_name = "mails"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("mails", views.mail_list, name="list"),
     path("mails/sync-status", views.sync_status, name="sync_status"),
     path("mails/sync-now", views.sync_now, name="sync_now"),
-    path("mails/push/", views.push_notification, name="push"),
+    path("mails/push/", push.push_notification, name="push"),
     # After the fixed paths above: a Gmail id never spells "sync-status", but the URL could.
     path("mails/<str:gmail_id>", views.mail_detail, name="detail"),
     path("api/mails", api.mail_list, name="api_list"),

@@ -1,4 +1,4 @@
-"""The mail search page, a message's page, sync controls and the push webhook."""
+"""The mail search page, a message's page and sync controls (the push webhook: ``mails.push``)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from mailbox_project import ratelimit, redis_outage
-from mails import push, status, tasks
+from mails import status, tasks
 from mails.annotations import Badge, badges_for
 from mails.api import SEARCH_FIELDS, BadParameter, parse_search_params
 from mails.labels import names_for
-from mails.models import Message, SyncState
+from mails.models import Message
 from mails.search import SearchError, highlight_terms, parse
 from mails.search.service import InvalidRequest, search
 from mails.templatetags.mail_tags import label_chips, mail_date
@@ -194,33 +193,3 @@ def sync_now(request: HttpRequest) -> HttpResponseRedirect:
     else:
         messages.info(request, "Syncing now.")
     return redirect("mails:list")
-
-
-@csrf_exempt  # Pub/Sub cannot send a CSRF token; it authenticates with a bearer token instead.
-@require_POST
-def push_notification(request: HttpRequest) -> HttpResponse:
-    """Accept a Gmail push (Pub/Sub envelope) and wake that mailbox's sync; answer at once.
-
-    Unknown or disconnected mailboxes and stale history ids are acknowledged (204) so Pub/Sub
-    does not redeliver them; only a malformed body is a 400.
-    """
-    try:
-        if not push.authenticated(request):
-            return JsonResponse(
-                {"error": {"code": "forbidden", "message": "Bad push credentials."}}, status=403
-            )
-    except push.CertificatesUnavailable as exc:
-        # Pub/Sub redelivers on 503; the notification is not lost.
-        return JsonResponse({"error": {"code": "unavailable", "message": str(exc)}}, status=503)
-    try:
-        notification = push.decode(request.body)
-    except push.BadPush as exc:
-        return JsonResponse({"error": {"code": "bad_request", "message": str(exc)}}, status=400)
-    user = User.objects.filter(email=notification.email, is_active=True).first()
-    if user is None or user.needs_reconnect:
-        return HttpResponse(status=204)
-    synced_to = SyncState.objects.filter(user=user).values_list("history_id", flat=True).first()
-    if synced_to is not None and notification.history_id <= synced_to:
-        return HttpResponse(status=204)
-    tasks.wake(user.pk)
-    return HttpResponse(status=204)

@@ -7,19 +7,22 @@ statuses live in ``analysis.status``, the record an analysis becomes in ``analys
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 from analysis.results import AnalysisResult, parse_date
 from analysis.status import Status
 
-if TYPE_CHECKING:
-    from mails.models import Message
-
 # Long enough for a company or a job title with its qualifiers; longer is noise.
 MAX_FIELD_CHARS = 120
 MAX_DETAILS_CHARS = 200
+# The fields of a stored ``messages`` document the classifier reads (a projection).
+DOCUMENT_FIELDS = (
+    "gmail_id", "subject", "from_name", "from_address", "date_header", "internal_date",
+    "body_text", "snippet", "to_addresses", "list_id",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -35,20 +38,27 @@ class EmailInput:
     snippet: str = ""
     to: tuple[str, ...] = ()
     list_id: str = ""
+    # The mailbox owner's name from their Google profile (``User.name``): never the employer.
+    account_name: str = ""
 
     @classmethod
-    def from_message(cls, message: Message) -> EmailInput:
-        """Return the classifier's view of a stored message."""
+    def from_document(cls, document: Mapping[str, Any]) -> EmailInput:
+        """Return the classifier's view of a stored ``messages`` document.
+
+        Read straight from the document (``DOCUMENT_FIELDS``), not through the ORM's
+        ``Message``: the analysis worker needs ten fields, not a model. MongoDB hands dates
+        back naive in UTC; they are made aware here.
+        """
         return cls(
-            message_id=message.gmail_id,
-            subject=message.subject or "",
-            sender_name=message.from_name or "",
-            sender_address=message.from_address or "",
-            date=message.date_header or message.internal_date,
-            body_text=message.body_text or "",
-            snippet=message.snippet or "",
-            to=tuple(message.to_addresses or ()),
-            list_id=message.list_id or "",
+            message_id=str(document["gmail_id"]),
+            subject=document.get("subject") or "",
+            sender_name=document.get("from_name") or "",
+            sender_address=document.get("from_address") or "",
+            date=parse_date(document.get("date_header") or document.get("internal_date")),
+            body_text=document.get("body_text") or "",
+            snippet=document.get("snippet") or "",
+            to=tuple(document.get("to_addresses") or ()),
+            list_id=document.get("list_id") or "",
         )
 
     @property

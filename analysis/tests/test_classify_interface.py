@@ -74,23 +74,22 @@ def test_classifier_version_names_the_engine():
     assert classifier_version().startswith("rules-")
 
 
-def test_from_message_reads_a_stored_message():
-    from mails.models import Message
-
+def test_from_document_reads_a_stored_message():
     sent = dt.datetime(2025, 5, 6, 7, 8, tzinfo=dt.UTC)
-    message = Message(
-        gmail_id="18c0ffee",
-        subject="Thank you for applying to Globex",
-        from_name="Globex Recruiting",
-        from_address="no-reply@greenhouse.io",
-        to_addresses=["sam@example.com"],
-        date_header=sent,
-        internal_date=sent + dt.timedelta(minutes=1),
-        body_text="We have received your application for the Data Engineer position.",
-        snippet="We have received your application",
-        list_id="",
-    )
-    email = EmailInput.from_message(message)
+    document = {
+        "gmail_id": "18c0ffee",
+        "subject": "Thank you for applying to Globex",
+        "from_name": "Globex Recruiting",
+        "from_address": "no-reply@greenhouse.io",
+        "to_addresses": ["sam@example.com"],
+        # As MongoDB returns dates: naive, in UTC.
+        "date_header": sent.replace(tzinfo=None),
+        "internal_date": (sent + dt.timedelta(minutes=1)).replace(tzinfo=None),
+        "body_text": "We have received your application for the Data Engineer position.",
+        "snippet": "We have received your application",
+        "list_id": "",
+    }
+    email = EmailInput.from_document(document)
     assert email == EmailInput(
         message_id="18c0ffee",
         subject="Thank you for applying to Globex",
@@ -105,9 +104,28 @@ def test_from_message_reads_a_stored_message():
     assert classify(email).company == "Globex"
 
 
-def test_from_message_falls_back_to_the_internal_date():
+def test_from_document_falls_back_to_the_internal_date():
+    received = dt.datetime(2025, 5, 6, 7, 8, tzinfo=dt.UTC)
+    document = {"gmail_id": "1", "internal_date": received, "date_header": None}
+    assert EmailInput.from_document(document).date == received
+
+
+def test_from_document_reads_what_the_sync_stored(owner):
+    """The projection names real stored fields: a message the ORM wrote reads back."""
+    from analysis.engines.base import DOCUMENT_FIELDS
+    from mails import store
     from mails.models import Message
 
-    received = dt.datetime(2025, 5, 6, 7, 8, tzinfo=dt.UTC)
-    message = Message(gmail_id="1", internal_date=received, date_header=None)
-    assert EmailInput.from_message(message).date == received
+    sent = dt.datetime(2025, 5, 6, 7, 8, tzinfo=dt.UTC)
+    Message.objects.create(
+        user=owner, gmail_id="abc", subject="Your application", from_name="Initech",
+        from_address="jobs@initech.example", to_addresses=["owner@example.com"],
+        date_header=sent, internal_date=sent, body_text="Thanks for applying.",
+        snippet="Thanks", list_id="",
+    )  # fmt: skip
+    [document] = store.documents(owner.pk, ["abc"], DOCUMENT_FIELDS)
+    email = EmailInput.from_document(document)
+    assert (email.message_id, email.subject, email.sender, email.date, email.to) == (
+        "abc", "Your application", "Initech <jobs@initech.example>", sent,
+        ("owner@example.com",),
+    )  # fmt: skip

@@ -11,6 +11,7 @@ from redis import Redis
 
 from analysis import cache, tasks
 from analysis.classify import EmailInput, classify
+from analysis.engines.base import DOCUMENT_FIELDS
 from analysis.results import AnalysisResult
 from mailbox_project.mongo import get_database
 from mailbox_project.testing import wait_until
@@ -30,7 +31,8 @@ def analyses(user: Any) -> dict[str, dict[str, Any]]:
 
 
 def expected(message: Message) -> AnalysisResult:
-    email = EmailInput.from_message(message)
+    [document] = store.documents(message.user_id, [message.gmail_id], DOCUMENT_FIELDS)
+    email = EmailInput.from_document(document)
     return classify(email).result(email)
 
 

@@ -1,8 +1,9 @@
 """The first page of a query, cached in Redis under the user's mailbox version.
 
-Every sync write bumps the version (``mails.versions``), so an entry written before a change
-is never read after it; the TTL only bounds memory. Entries hold ids and the next cursor,
-not messages: the page is re-read by id, which is cheap, and bodies stay out of Redis.
+Every sync write bumps the version (``mails.store.mailbox_version``), so an entry written
+before a change is never read after it; the TTL only bounds memory. Entries hold ids and the
+next cursor, not messages: the page is re-read by id, which is cheap, and bodies stay out of
+Redis.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from mailbox_project import redis_outage
-from mails import versions
+from mails import store
 from mails.search.render import SYNTAX_VERSION
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def key(user_id: Any, query: str, page_size: int, include_body: bool) -> str | N
     be current, so the search is served uncached.
     """
     try:
-        version = versions.current(user_id)
+        version = store.mailbox_version(user_id)
     except redis_outage.ERRORS as exc:
         logger.warning(
             "search served uncached: mailbox version unavailable (%s)", type(exc).__name__

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mails import sync, versions
+from mails import store, sync
 from mails.models import Message, SyncState
 from mails.tests.mirror import duplicates, emulator_view, local_view
 from mails.tests.test_full_sync import run_until_partial
@@ -47,10 +47,10 @@ def test_the_history_id_never_moves_backwards(synced_mailbox, google) -> None:
 
 
 def test_an_empty_history_changes_nothing_and_bumps_no_version(synced_mailbox, google) -> None:
-    version = versions.current(synced_mailbox.user.pk)
+    version = store.mailbox_version(synced_mailbox.user.pk)
     result = sync.sync_step(synced_mailbox.user)
     assert (result.stored, result.deleted, result.relabelled) == (0, 0, 0)
-    assert versions.current(synced_mailbox.user.pk) == version
+    assert store.mailbox_version(synced_mailbox.user.pk) == version
 
 
 def test_expired_history_triggers_a_full_resync_that_drops_deleted_mail(
@@ -71,10 +71,10 @@ def test_expired_history_triggers_a_full_resync_that_drops_deleted_mail(
 
 
 def test_every_sync_write_bumps_the_mailbox_version(synced_mailbox, google) -> None:
-    version = versions.current(synced_mailbox.user.pk)
+    version = store.mailbox_version(synced_mailbox.user.pk)
     google.emulator.deliver(synced_mailbox.email, kind="personal")
     sync.sync_step(synced_mailbox.user)
-    assert versions.current(synced_mailbox.user.pk) > version
+    assert store.mailbox_version(synced_mailbox.user.pk) > version
 
 
 def test_a_full_resync_brings_label_changes_made_while_history_was_lost(

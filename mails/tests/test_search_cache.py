@@ -8,7 +8,7 @@ import pytest
 from bson import ObjectId
 
 from mailbox_project.mongo import get_database
-from mails import labels, sync, versions
+from mails import labels, store, sync
 from mails.gmail import GmailClient
 from mails.models import Label
 from mails.search.service import search
@@ -54,7 +54,7 @@ def test_an_unchanged_mailbox_is_answered_from_the_cache(synced_larkspurs) -> No
     assert found(user, "LARKSPUR  ") == ids[::-1]  # same canonical query, same entry
     # Another page size is another entry, computed afresh.
     assert next(m.gmail_id for m in search(user, "larkspur", page_size=10).messages) == "sneaky-id"
-    versions.bump(user.pk)
+    store.mailbox_changed([user.pk])
     assert found(user, "larkspur")[0] == "sneaky-id"
 
 

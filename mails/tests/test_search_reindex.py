@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from mailbox_project.mongo import get_database
-from mails import versions
+from mails import store
 from mails.models import Message
 from mails.search.service import search
 from mails.search.testing import document, random_specs
@@ -40,11 +40,11 @@ def test_reindex_makes_old_messages_searchable_and_is_idempotent(owner, other_us
     # All mail is listed without terms; anything searched by a term is not found yet.
     assert len(search(owner, "in:anywhere", page_size=100).messages) == 25
     assert search(owner, "from:ana OR from:bob OR from:eve OR in:inbox").messages == []
-    version = versions.current(owner.pk)
+    version = store.mailbox_version(owner.pk)
     out = StringIO()
     call_command("reindex_search", "--user", owner.email, "--batch-size", "7", stdout=out)
     assert "reindexed 25 messages" in out.getvalue()
-    assert versions.current(owner.pk) > version
+    assert store.mailbox_version(owner.pk) > version
     assert len(search(owner, "from:ana OR from:bob OR from:eve OR in:inbox").messages) > 5
     assert all(terms is None for _, terms, _ in fields(other_user))  # only the one user
     first = fields(owner)
