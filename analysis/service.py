@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import User
 from analysis import cache
 from analysis.classify import EmailInput, classifier_version, classify
 from analysis.engines.base import DOCUMENT_FIELDS
@@ -113,6 +114,12 @@ def _load(user_id: UserId, gmail_ids: list[str]) -> list[Document]:
     return store.documents(user_id, gmail_ids, DOCUMENT_FIELDS) if gmail_ids else []
 
 
+def _account_name(user_id: UserId) -> str:
+    """Return the mailbox owner's Google profile name: the classifier never takes it for a
+    company (a greeting or a forwarded application names the person themselves)."""
+    return User.objects.filter(pk=user_id).values_list("name", flat=True).first() or ""
+
+
 def _classify(
     user_id: UserId, documents: list[Document], outcome: Outcome
 ) -> tuple[dict[str, Result], dict[str, Result]]:
@@ -120,10 +127,11 @@ def _classify(
     fresh: dict[str, Result] = {}
     provisional: dict[str, Result] = {}
     version = classifier_version()
+    account_name = _account_name(user_id) if documents else ""
     for document in documents:
         message_id = str(document["gmail_id"])
         try:
-            email = EmailInput.from_document(document)
+            email = EmailInput.from_document(document, account_name)
             analysis = classify(email)
         except Exception as exc:  # noqa: BLE001 - one bad email must not fail its batch
             # The type only: the message text may be personal mail.

@@ -42,8 +42,8 @@ class EmailInput:
     account_name: str = ""
 
     @classmethod
-    def from_document(cls, document: Mapping[str, Any]) -> EmailInput:
-        """Return the classifier's view of a stored ``messages`` document.
+    def from_document(cls, document: Mapping[str, Any], account_name: str = "") -> EmailInput:
+        """Return the classifier's view of a stored ``messages`` document of ``account_name``.
 
         Read straight from the document (``DOCUMENT_FIELDS``), not through the ORM's
         ``Message``: the analysis worker needs ten fields, not a model. MongoDB hands dates
@@ -59,6 +59,7 @@ class EmailInput:
             snippet=document.get("snippet") or "",
             to=tuple(document.get("to_addresses") or ()),
             list_id=document.get("list_id") or "",
+            account_name=account_name,
         )
 
     @property

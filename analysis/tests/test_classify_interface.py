@@ -129,3 +129,17 @@ def test_from_document_reads_what_the_sync_stored(owner):
         "abc", "Your application", "Initech <jobs@initech.example>", sent,
         ("owner@example.com",),
     )  # fmt: skip
+
+
+def test_the_service_hands_the_owner_name_to_the_classifier(owner):
+    """The owner's Google profile name reaches ``EmailInput`` (the engines must never take it
+    for an employer)."""
+    from analysis.engines.base import DOCUMENT_FIELDS
+    from analysis.service import _account_name
+    from mails import store
+    from mails.models import Message
+
+    Message.objects.create(user=owner, gmail_id="n1", subject="Hello", body_text="Hi")
+    [document] = store.documents(owner.pk, ["n1"], DOCUMENT_FIELDS)
+    email = EmailInput.from_document(document, _account_name(owner.pk))
+    assert email.account_name == "Olive Owner"
