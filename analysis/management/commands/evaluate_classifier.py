@@ -1,4 +1,6 @@
-"""``manage.py evaluate_classifier PATH... [--emulator]``: score the classifier on labelled mail."""
+"""``manage.py evaluate_classifier PATH... [--emulator] [--own]``: score the classifier on labelled
+mail: per-status and binary-rejection precision/recall/F1, confusion matrix, confidence AUROC
+and calibration error, company/position accuracy."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from analysis.evaluation import (
     format_report,
     load_csv,
     misses,
+    own_set,
     split,
 )
 
@@ -38,6 +41,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=sorted(FORMATS), help="default: from the header")
         parser.add_argument("--split", choices=SPLITS, default="all", help="default: all")
         parser.add_argument("--emulator", action="store_true", help="also the emulator's mail")
+        parser.add_argument(
+            "--own",
+            action="store_true",
+            help="also our own evaluation set (analysis/evaluation_set): dev and holdout apart",
+        )
         parser.add_argument("--seed", type=_positive, default=7)
         parser.add_argument("--count", type=_positive, default=1000, help="per account")
         parser.add_argument("--accounts", type=_positive, default=1)
@@ -53,8 +61,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[Path] = options["paths"]
-        if not paths and not options["emulator"]:
-            raise CommandError("give at least one CSV PATH or --emulator")
+        if not paths and not options["emulator"] and not options["own"]:
+            raise CommandError("give at least one CSV PATH, --emulator or --own")
         engine: Callable[[EmailInput], Analysis] = (
             rules.analyse if options["engine"] == "rules" else classify
         )
@@ -76,6 +84,11 @@ class Command(BaseCommand):
                 seed, count, accounts = options["seed"], options["count"], options["accounts"]
                 rows = emulator_emails(seed=seed, count=count, accounts=accounts)
                 datasets.append((f"emulator [seed {seed}, {accounts}x{count}]", rows))
+            if options["own"]:
+                rows = own_set()
+                parts = ("dev", "holdout") if options["split"] == "all" else (options["split"],)
+                for part in parts:
+                    datasets.append((f"own evaluation set [{part}]", split(rows, part)))
         except EvaluationError as error:
             raise CommandError(str(error)) from error
         return datasets

@@ -1,0 +1,1 @@
+"""Our own labelled evaluation set of job-application mail (generated, see ``generator``)."""
