@@ -139,7 +139,13 @@ def test_the_service_hands_the_owner_name_to_the_classifier(owner):
     from mails import store
     from mails.models import Message
 
-    Message.objects.create(user=owner, gmail_id="n1", subject="Hello", body_text="Hi")
+    Message.objects.create(
+        user=owner,
+        gmail_id="n1",
+        subject="Hello",
+        body_text="Hi",
+        internal_date=dt.datetime.now(dt.UTC),
+    )
     [document] = store.documents(owner.pk, ["n1"], DOCUMENT_FIELDS)
     email = EmailInput.from_document(document, _account_name(owner.pk))
     assert email.account_name == "Olive Owner"
