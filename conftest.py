@@ -1,4 +1,8 @@
-"""Fixtures shared by every app's tests: personas, a clean Redis, a real Celery worker."""
+"""Fixtures shared by every app's tests: personas, a clean Redis, a real Celery worker.
+
+Plugins: the Google emulator's fixtures and ``mails.tests.mailboxes`` (an emulator mailbox to
+deliver to and sync: ``mailbox``, ``other_mailbox``, ``signed_in``).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from google_emulator.testing import EmulatorServer
 from mailbox_project.mongo import get_database
 from mailbox_project.testing import LIVE_SERVER_PORTS, WorkerProcess, start_worker
 
-pytest_plugins = ["google_emulator.pytest_plugin"]
+pytest_plugins = ["google_emulator.pytest_plugin", "mails.tests.mailboxes"]
 
 TEST_REDIRECT_URIS = (
     "http://testserver/complete/google-oauth2/",

@@ -1,5 +1,4 @@
 # The mailbox fixture is imported from test_mail_pages; pytest injects it by parameter name.
-# ruff: noqa: F811
 """With Redis down, every page and the API keep working from MongoDB: never a 500.
 
 Redis is a cache and the broker here, not the system of record. Sessions are read from MongoDB,
@@ -19,7 +18,6 @@ import pytest
 from django.test import Client
 
 from mailbox_project.redis_server import PrivateRedis
-from mails.tests.test_mail_pages import mailbox  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

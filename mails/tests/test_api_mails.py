@@ -1,7 +1,6 @@
 """/api/mails and /api/mails/<id>: JSON search and read, by session or API bearer token."""
 
 # The shared fixtures are imported from test_mail_pages; pytest injects them by parameter name.
-# ruff: noqa: F811
 from __future__ import annotations
 
 import pytest
@@ -10,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.test_api_tokens import create_token
 from mails.models import Message
-from mails.tests.test_mail_pages import mailbox, other_mailbox, signed_in  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

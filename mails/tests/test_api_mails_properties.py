@@ -5,14 +5,11 @@ on a synced mailbox, so a query that parses is also compiled and run on MongoDB.
 """
 
 # The shared fixtures are imported from test_mail_pages; pytest injects them by parameter name.
-# ruff: noqa: F811
 from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from mails.tests.test_mail_pages import mailbox, signed_in  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

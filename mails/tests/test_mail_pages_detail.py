@@ -1,7 +1,6 @@
 """A message's page at /mails/<gmail id>: headers, a safe body, Gmail link, the way back."""
 
 # The shared fixtures are imported from test_mail_pages; pytest injects them by parameter name.
-# ruff: noqa: F811
 from __future__ import annotations
 
 import re
@@ -9,12 +8,7 @@ import re
 import pytest
 
 from mails.models import Message
-from mails.tests.test_mail_pages import (  # noqa: F401 - fixtures
-    detail_ids,
-    mailbox,
-    other_mailbox,
-    signed_in,
-)
+from mails.tests.test_mail_pages import detail_ids
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

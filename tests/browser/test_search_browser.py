@@ -18,8 +18,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from google_emulator.testing import EmulatorServer
+from mails.tests.mailboxes import email_bytes
 from mails.tests.test_full_sync import run_until_partial
-from mails.tests.test_mail_pages import email_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
