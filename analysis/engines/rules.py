@@ -14,14 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analysis.engines import company, cues, details, position, vocab
+from analysis.engines import company, cues, decisions, details, position, vocab
 from analysis.engines.base import Analysis, EmailInput, clamp_confidence
 from analysis.engines.rule_text import Text, prepare
 from analysis.engines.triggers import Triggered, TriggerSet
 from analysis.status import Status
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
-VERSION = "rules-8"
+VERSION = "rules-9"
 
 _STRONG = cues.compile_cues(cues.STRONG)
 _WEAK = cues.compile_cues(cues.WEAK)
@@ -84,6 +84,13 @@ def gather(email: EmailInput, text: Text) -> Evidence:
     in_subject = _STRONG_SET.found(subject, _stated) if fresh else set()
     in_body = _STRONG_SET.found(body, _stated)
     strong = {s: 1.5 * (s in in_subject) + 1.0 * (s in in_body) for s in in_subject | in_body}
+    decided = decisions.read(body.low, body.words)
+    for status, sentences in (
+        (Status.REJECTION, decided.rejections),
+        (Status.WITHDRAWAL, decided.withdrawals),
+    ):
+        if sentences:
+            strong[status] = strong.get(status, 0.0) + 0.5 + 0.5 * min(sentences, 2)
     weak: dict[Status, int] = {}
     if not strong:  # weak cues only decide when no strong cue does
         weak_subject = _WEAK_SET.found(subject) if fresh else set()
@@ -112,7 +119,15 @@ def _stated(status: Status, match: re.Match[str]) -> bool:
     """Return whether a cue is stated outright (not "if you are not selected ...")."""
     if status is Status.APPLICATION_CONFIRMATION:
         return True  # confirmations are hedged by nature ("we will review")
+    if status in _ACTS_ON_READER:
+        return decisions.addressed_to_reader(match.string, match.start())
     return not _hedged(match.string, match.start())
+
+
+# Cues that offer or ask the reader something: the sentence must be about the reader.
+_ACTS_ON_READER = frozenset(
+    (Status.OFFER, Status.INTERVIEW_INVITATION, Status.ASSESSMENT, Status.INFORMATION_REQUEST)
+)
 
 
 def _hedged(text: str, at: int) -> bool:

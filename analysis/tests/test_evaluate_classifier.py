@@ -210,7 +210,7 @@ def _binary(path: Path) -> Path:
 
 
 def test_nothing_to_evaluate_is_an_error():
-    with pytest.raises(CommandError, match="at least one CSV PATH or --emulator"):
+    with pytest.raises(CommandError, match="at least one CSV PATH, --emulator or --own"):
         run()
 
 

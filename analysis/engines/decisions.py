@@ -1,0 +1,337 @@
+"""Decisions stated in sentences: rejections, withdrawals, and whether an offer is the reader's.
+
+Fixed phrases miss most real rejections: people write a negation and a decision word with
+titles, adjectives and asides between them ("we will not be progressing your candidacy for
+the Senior Data Engineer (Platform) opening at this stage"). So the text is split into
+sentences and clauses, and read as words:
+
+* a **negated decision**: a decision predicate (select, progress, proceed, consider, match,
+  fit, offer, advance, ...) with a negator (not, no longer, unable, isn't, won't, ...) at
+  most ``WINDOW`` words before it in the same clause, in a sentence that speaks to the reader
+  ("you", "your application"): "incomplete applications will not be considered" is a rule
+  for everyone, not a decision about the reader;
+* a **closed job**: a job noun with a closing participle after an auxiliary ("the requisition
+  has been closed", "the vacancy was filled internally"), or "we have filled the role";
+* **someone else chosen**: a choosing verb followed by a third party ("the team has gone with
+  a candidate whose ...", "an offer has been made to another applicant");
+* **regret with a negation** about the application ("I'm sorry to say your name isn't on
+  the shortlist");
+* a **withdrawal**: the reader's own request (you asked, at your request, per your note)
+  with a removal (withdrawn, removed, out of consideration).
+
+A clause that is hypothetical (if, unless, should, may, ...) or a question states nothing.
+Only texts holding one of the trigger words are tokenised at all, which keeps the rules fast.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# How many words a negator may stand before its predicate ("not be progressing your ...").
+WINDOW = 8
+# How many words after a choosing verb its third party may come ("gone with a candidate").
+OTHERS_WINDOW = 7
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[.!?;:]")
+_SENTENCE_END = frozenset(".!?")
+_CLAUSE_BREAKS = frozenset((";", ":", "but", "however", "although", "though", "whereas"))
+
+NEGATORS = frozenset(
+    """
+    not no never cannot unable nor isn't aren't wasn't weren't won't wouldn't can't couldn't
+    don't doesn't didn't haven't hasn't hadn't shouldn't mustn't
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
+# Words that carry their own negation ("your application was unsuccessful").
+_SELF_NEGATED = frozenset(("unsuccessful", "declined", "rejected"))
+# A third-party noun right after these is not the reader ("unsuccessful applicants will ...").
+_GROUP_NOUNS = frozenset(("applicants", "candidates", "applications", "submissions"))
+
+# Decision predicates, every inflection a decision is written in.
+_PREDICATES = frozenset(
+    """
+    select selected selecting selection progress progressing progressed proceed proceeding
+    proceeded consider considered considering consideration match matched matching fit fits
+    fill filled close closed pursue pursuing pursued extend extending offer offering offered
+    continue continuing continued advance advancing advanced shortlist shortlisted invite
+    inviting invited retain retained successful succeed choose chose chosen choosing hire
+    hiring take taking go going move moving moved
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
+# These decide only with a direction after them ("take your application further").
+_NEEDS_DIRECTION = frozenset(("take", "taking", "go", "going", "move", "moving", "moved"))
+_DIRECTIONS = frozenset(("forward", "further", "ahead", "on"))
+
+_JOB_NOUNS = frozenset(
+    """
+    position role vacancy opening requisition req post posting job opportunity search
+    positions roles vacancies openings opportunities postings jobs
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
+_CLOSING = frozenset(("filled", "closed", "cancelled", "canceled", "frozen", "withdrawn", "hold"))
+# An advert closes when its deadline passes and the review begins: only "filled" decides.
+_ADVERTS = frozenset(("posting", "postings", "advert", "advertisement", "ad"))
+_AUXILIARIES = frozenset(("has", "have", "was", "were", "is", "been", "be", "now", "had"))
+
+_CHOOSING = frozenset(
+    """
+    selected chosen chose choose hired appointed offered gone went decided proceed proceeding
+    continue continuing progress progressing pursue pursuing given awarded offer moving move
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
+_OTHERS = frozenset(("another", "other", "different"))  # before a person noun
+_SOMEONE_ELSE = frozenset(("someone", "others", "colleague"))
+_COMPARATIVES = frozenset(("closer", "closely", "better", "stronger"))
+_SUITS = frozenset(("match", "matches", "matched", "fit", "fits", "suited", "aligned", "aligns"))
+# "a candidate whose experience ..." names someone else without "other".
+_WHOSE = frozenset(("whose", "who", "with"))
+_PEOPLE = frozenset(
+    """
+    candidate candidates applicant applicants finalist finalists profile profiles person
+    individual individuals colleague
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
+
+_REGRET = frozenset(
+    ("unfortunately", "regret", "regrettably", "sadly", "afraid", "sorry", "regretfully")
+)
+_APPLICATION_WORDS = (
+    frozenset(
+        """
+    application applications candidacy candidature profile cv resume shortlist interview offer
+    position role post vacancy process
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+    )
+    | _PREDICATES
+)
+
+HEDGES = frozenset(("if", "unless", "should", "may", "might", "whether", "once", "until", "when"))
+_READER = frozenset(("you", "your", "you're", "you've", "yours", "you'll"))
+
+# The candidate's own request ...
+_REQUEST_MARKS = (
+    "you asked",
+    "you requested",
+    "your request",
+    "you have requested",
+    "you've requested",
+    "as requested",
+    "as you asked",
+    "per your note",
+    "per your message",
+    "per your email",
+    "following your message",
+    "following your email",
+    "following your note",
+    "following your call",
+    "you decided",
+    "you've decided",
+    "you have decided",
+    "your decision",
+    "you wish",
+    "you've accepted",
+    "you have accepted",
+    "letting us know",
+    "you have withdrawn",
+    "you've withdrawn",
+    "you withdrew",
+)
+# ... and the removal it asked for.
+_REMOVAL = re.compile(
+    r"\b(?:withdr[ae]wn?|withdraw(?:al|ing)?|removed?|out of consideration|cancell?ed"
+    r"|closed? your|step back|no longer (?:be )?considered)\b"
+)
+
+# Every word the detector can start from: a text without one of them is not tokenised.
+# (Contractions split into "isn" + "t" in a scan's words, hence "t".)
+TRIGGERS = (
+    NEGATORS | _SELF_NEGATED | _CLOSING | _CHOOSING | _REGRET | {"withdraw", "withdrawn", "t"}
+) - {"no"}
+
+
+@dataclass(frozen=True, slots=True)
+class Decisions:
+    """What the sentences of one text decide."""
+
+    rejections: int = 0  # sentences that reject the reader
+    withdrawals: int = 0  # sentences that confirm the reader's own withdrawal
+
+
+NONE = Decisions()
+
+
+def read(low: str, words: frozenset[str]) -> Decisions:
+    """Return the decisions stated in the lower-cased text ``low`` (whose words are ``words``)."""
+    if TRIGGERS.isdisjoint(words):
+        return NONE
+    rejections = withdrawals = 0
+    for sentence in _sentences(_TOKEN.findall(low)):
+        if sentence[-1] == "?":
+            continue  # a question decides nothing
+        if _withdrawal(sentence):
+            withdrawals += 1
+        elif _rejects(sentence):
+            rejections += 1
+    return Decisions(rejections, withdrawals)
+
+
+def _sentences(tokens: list[str]) -> list[list[str]]:
+    sentences: list[list[str]] = []
+    current: list[str] = []
+    for token in tokens:
+        current.append(token)
+        if token in _SENTENCE_END:
+            sentences.append(current)
+            current = []
+    if current:
+        sentences.append([*current, "."])
+    return sentences
+
+
+def _clauses(sentence: list[str]) -> list[list[str]]:
+    clauses: list[list[str]] = []
+    current: list[str] = []
+    for token in sentence:
+        if token in _CLAUSE_BREAKS:
+            clauses.append(current)
+            current = []
+        else:
+            current.append(token)
+    clauses.append(current)
+    return [clause for clause in clauses if clause]
+
+
+def _rejects(sentence: list[str]) -> bool:
+    reader = not _READER.isdisjoint(sentence)
+    for clause in _clauses(sentence):
+        if not HEDGES.isdisjoint(clause):
+            continue
+        if reader and (_negated_decision(clause) or _regret(clause, sentence)):
+            return True
+        if _closed_job(clause) or _others_chosen(clause):
+            return True
+    return False
+
+
+def _negated_decision(clause: list[str]) -> bool:
+    for at, word in enumerate(clause):
+        if word in _SELF_NEGATED:
+            if clause[at + 1 : at + 2] and clause[at + 1] in _GROUP_NOUNS:
+                continue  # "unsuccessful applicants will not be contacted": a rule for all
+            return True
+        if word not in _PREDICATES or not _directed(clause, at):
+            continue
+        before = clause[max(0, at - WINDOW) : at]
+        if _negation_in(before):
+            return True
+    return False
+
+
+def _directed(clause: list[str], at: int) -> bool:
+    if clause[at] not in _NEEDS_DIRECTION:
+        return True
+    after = clause[at + 1 : at + 6]
+    for i, word in enumerate(after):
+        if word in _DIRECTIONS:
+            # "you don't need to take any further action" directs nothing
+            return after[i + 1 : i + 2] not in (["action"], ["steps"], ["information"])
+    return False
+
+
+def _negation_in(words: list[str]) -> bool:
+    for at, word in enumerate(words):
+        if word in NEGATORS or word.endswith(("n't", "n’t")):
+            if word == "not" and words[at + 1 : at + 2] == ["only"]:
+                continue  # "not only ... but also"
+            if word == "no" and words[at + 1 : at + 2] not in (["longer"], ["further"]):
+                continue  # "no" negates a noun ("no fit") only as a verb's object; rare
+            return True
+    return False
+
+
+def _regret(clause: list[str], sentence: list[str]) -> bool:
+    if _REGRET.isdisjoint(sentence) or _APPLICATION_WORDS.isdisjoint(sentence):
+        return False
+    at = next(i for i, word in enumerate(sentence) if word in _REGRET)
+    if sentence[at + 1 : at + 2] in (["for"], ["about"]):
+        return False  # "sorry for the delay" regrets something else
+    return _negation_in(clause)
+
+
+def _closed_job(clause: list[str]) -> bool:
+    for at, word in enumerate(clause):
+        if word not in _CLOSING:
+            continue
+        before = clause[max(0, at - 5) : at]
+        nouns = _JOB_NOUNS.intersection(before)
+        if word != "filled" and not _ADVERTS.isdisjoint(before):
+            continue
+        # "the vacancy was filled", "the requisition has been closed", "put on hold"
+        if nouns and (word == "hold" or not _AUXILIARIES.isdisjoint(before)):
+            return True
+        # "we have filled the role"
+        if word in ("filled", "closed", "cancelled") and "we" in clause[max(0, at - 3) : at]:
+            return not _JOB_NOUNS.isdisjoint(clause[at + 1 : at + 5])
+    return False
+
+
+def _others_chosen(clause: list[str]) -> bool:
+    for at, word in enumerate(clause):
+        if (
+            word in _CHOOSING
+            and not _negation_in(clause[max(0, at - 4) : at])
+            and _names_someone_else(clause[at + 1 : at + 1 + OTHERS_WINDOW])
+        ):
+            return True
+    # "other candidates were a closer match"
+    return (
+        _names_someone_else(clause)
+        and not _COMPARATIVES.isdisjoint(clause)
+        and not _SUITS.isdisjoint(clause)
+    )
+
+
+def _names_someone_else(words: list[str]) -> bool:
+    if not _SOMEONE_ELSE.isdisjoint(words):
+        return True
+    for i, word in enumerate(words[:-1]):
+        following = words[i + 1 : i + 3]
+        if word in _OTHERS and not _PEOPLE.isdisjoint(following):
+            return True  # "another applicant", "a different candidate"
+        if word in _PEOPLE and words[i + 1] in _WHOSE and i and words[i - 1] in ("a", "with"):
+            return True  # "gone with a candidate whose experience ..."
+    return False
+
+
+def _withdrawal(sentence: list[str]) -> bool:
+    text = " ".join(sentence)
+    if not _REMOVAL.search(text) or not HEDGES.isdisjoint(sentence):
+        return False
+    return any(mark in text for mark in _REQUEST_MARKS)
+
+
+_BOUNDARY = re.compile(r"[.!?]\s")
+
+
+def addressed_to_reader(text: str, start: int) -> bool:
+    """Return whether the cue at ``start`` of ``text`` acts on the reader, as stated.
+
+    Not when its sentence is negated before it ("we are unable to extend you an offer"), is
+    hypothetical ("if you are selected for an interview"), or speaks of third parties and not
+    of the reader ("an offer has been made to another applicant", "shortlisted applicants will
+    be contacted to arrange interviews").
+    """
+    begin = max(0, start - 300)
+    ends = [m.end() for m in _BOUNDARY.finditer(text, begin, start)]
+    head = _TOKEN.findall(text[ends[-1] if ends else begin : start].lower())
+    found = _BOUNDARY.search(text, start, start + 300)
+    whole = head + _TOKEN.findall(text[start : found.start() if found else start + 300].lower())
+    clause = _clauses(head)[-1] if head else []
+    if _negation_in(clause[-WINDOW:]) or not HEDGES.isdisjoint(clause):
+        return False
+    if _READER.isdisjoint(whole):
+        return not (_names_someone_else(whole) or not _GROUP_NOUNS.isdisjoint(whole))
+    # "you" in a sentence about others: "other applicants, not you, ..." is rare; but
+    # "an offer has been made to another applicant" beside "thank you" is not.
+    return not _others_chosen(whole)
