@@ -7,7 +7,7 @@ sense are forgetting it (in all three tiers, not just MongoDB) or computing it a
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -15,17 +15,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from accounts.admin import ReadOnlyAdmin, SupportAccessAdmin
-from accounts.audit import has_support_access
+from accounts.admin import SupportAccessAdmin
 from accounts.models import AuditEvent
 from analysis import cache, service, tasks
-from analysis.models import ApplicationEmail, EmailAnalysis, JobApplication
+from analysis.models import EmailAnalysis
 from analysis.status import Status
 from mailbox_project.ids import UserId
 from mailbox_project.ids import user_id as as_user_id
-
-if TYPE_CHECKING:
-    from django.contrib.admin.options import _FieldGroups
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -154,51 +150,3 @@ def cache_report() -> dict[str, Any]:
         ],
         "redis_usage": cache.redis_usage(),
     }
-
-
-class ApplicationEmailInline(admin.TabularInline[ApplicationEmail, JobApplication]):
-    model = ApplicationEmail
-    fields = ("date", "status", "subject", "message_id", "corrected")
-    readonly_fields = fields
-    ordering = ("date",)
-    extra = 0
-    can_delete = False
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> _FieldGroups:
-        # The subject is content (see MessageAdmin); the JobApplicationAdmin audits the page.
-        if has_support_access(request.user):
-            return self.fields
-        return tuple(field for field in self.fields if field != "subject")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(JobApplication)
-class JobApplicationAdmin(ReadOnlyAdmin[JobApplication], SupportAccessAdmin[JobApplication]):
-    """Read-only view of the tracker, for support: people correct their own data in the app.
-
-    Edits and deletes here would bypass the tracker's lock and its summaries (and a delete's
-    confirmation lists companies); ``manage.py
-    rebuild_applications EMAIL`` is the repair tool. Company, position and the emails' subjects
-    need support access; dates, counts and statuses do not.
-    """
-
-    list_display = ("user", "status", "email_count", "applied_at", "last_activity_at")
-    support_list_display = (
-        "company",
-        "position",
-        "user",
-        "status",
-        "email_count",
-        "last_activity_at",
-    )
-    search_fields = ("user__email",)
-    content_search_fields = ("company", "position")
-    content_fields = ("company", "company_key", "position", "position_key")
-    audit_item = AuditEvent.What.APPLICATION
-    audit_list = AuditEvent.What.APPLICATION_LIST
-    list_filter = ("status",)
-    list_select_related = ("user",)
-    ordering = ("-last_activity_at",)
-    inlines = (ApplicationEmailInline,)

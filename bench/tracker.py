@@ -5,10 +5,10 @@
 Stores generated analyses (about 5 emails per application, a confirmation first) through the
 real cache into a throwaway database, ``mailbox_bench_tracker`` (dropped at the start and the
 end), then prints, all measured here:
-  (1) grouping: ``applications.record`` of the results in batches of 200 (what the pipeline's
+  (1) grouping: ``grouping.record`` of the results in batches of 200 (what the pipeline's
       ``analysis_stored`` does), µs per email, against the floor of writing the same number
       of timeline documents with bare pymongo bulk upserts;
-  (2) ``applications.rebuild`` of the whole mailbox, against (1);
+  (2) ``grouping.rebuild`` of the whole mailbox, against (1);
   (3) the dashboard's one aggregation, p50, against fetching the same documents and
       computing the figures in Python;
   (4) GET /applications (filter, sort, page) and GET /applications/<id>, p50 with the test
@@ -109,9 +109,10 @@ def p50(operation: Callable[[], object], rounds: int) -> float:
 
 
 def bench_grouping(database: Any, user: Any, results: list[dict[str, Any]]) -> float:
-    from analysis import applications, cache
-    from analysis.models import ApplicationEmail, JobApplication
+    from analysis import cache
     from analysis.results import AnalysisResult
+    from tracker import grouping
+    from tracker.models import ApplicationEmail, JobApplication
 
     # The records the pipeline passes along; the dicts stay for the bare-upsert floor.
     records = [AnalysisResult.from_document(r) for r in results]
@@ -123,19 +124,19 @@ def bench_grouping(database: Any, user: Any, results: list[dict[str, Any]]) -> f
 
     def group_all() -> None:
         for batch in record_batches:
-            applications.record(user.pk, batch)
+            grouping.record(user.pk, batch)
 
-    grouping = timed(group_all)
+    seconds = timed(group_all)
     floor = timed(lambda: _bare_upserts(database, user.pk, batches))
     emails = ApplicationEmail.objects.filter(user=user).count()
     apps = JobApplication.objects.for_user(user).count()
     assert emails == len(results)
-    per_email = grouping / len(results) * 1e6
+    per_email = seconds / len(results) * 1e6
     print(f"(1) Grouping {len(results):,} analysed emails into {apps:,} applications")
-    print(f"    applications.record, batches of {BATCH}   {per_email:8.1f} µs/email")
+    print(f"    grouping.record, batches of {BATCH}   {per_email:8.1f} µs/email")
     print(f"    bare pymongo upserts (floor)           {floor / len(results) * 1e6:8.1f} µs/email")
-    print(f"    ratio {grouping / floor:,.1f}x the floor")
-    return grouping
+    print(f"    ratio {seconds / floor:,.1f}x the floor")
+    return seconds
 
 
 def _bare_upserts(database: Any, user_id: Any, batches: list[list[dict[str, Any]]]) -> None:
@@ -156,17 +157,17 @@ def _bare_upserts(database: Any, user_id: Any, batches: list[list[dict[str, Any]
         )
 
 
-def bench_rebuild(user: Any, grouping: float, emails: int) -> None:
-    from analysis import applications
+def bench_rebuild(user: Any, grouped: float, emails: int) -> None:
+    from tracker import grouping
 
-    seconds = timed(lambda: applications.rebuild(user.pk))
-    print(f"(2) applications.rebuild of {emails:,} emails  {seconds:6.2f} s", end="")
-    print(f"  ({seconds / emails * 1e6:.1f} µs/email, {seconds / grouping:.2f}x the grouping)")
+    seconds = timed(lambda: grouping.rebuild(user.pk))
+    print(f"(2) grouping.rebuild of {emails:,} emails  {seconds:6.2f} s", end="")
+    print(f"  ({seconds / emails * 1e6:.1f} µs/email, {seconds / grouped:.2f}x the grouping)")
 
 
 def python_figures(database: Any, user_id: Any) -> Any:
     """The dashboard's figures the naive way: fetch everything, compute in Python."""
-    from analysis.models import RESPONSE_STATUSES
+    from tracker.models import RESPONSE_STATUSES
 
     timelines: dict[Any, list[tuple[str, datetime]]] = {}
     for doc in database["job_application_emails"].find(
@@ -192,7 +193,7 @@ def python_figures(database: Any, user_id: Any) -> Any:
 
 
 def bench_dashboard(database: Any, user: Any, rounds: int) -> None:
-    from analysis import dashboard
+    from tracker import dashboard
 
     figures = dashboard.compute(user.pk)
     funnel, medians = python_figures(database, user.pk)
@@ -216,7 +217,7 @@ def winning_index(plan: dict[str, Any]) -> str:
 def bench_pages(database: Any, user: Any, rounds: int) -> None:
     from django.test import Client
 
-    from analysis.models import JobApplication
+    from tracker.models import JobApplication
 
     client = Client()
     client.force_login(user)
@@ -266,8 +267,8 @@ def main() -> None:
         results = generate(args.applications, args.emails_per_app)
         version = database.client.server_info()["version"]
         print(f"Tracker bench: MongoDB {version}, database {database.name}")
-        grouping = bench_grouping(database, user, results)
-        bench_rebuild(user, grouping, len(results))
+        grouped = bench_grouping(database, user, results)
+        bench_rebuild(user, grouped, len(results))
         bench_dashboard(database, user, args.rounds)
         bench_pages(database, user, args.rounds)
     finally:

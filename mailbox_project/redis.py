@@ -35,7 +35,7 @@ What each caller does with a lost lock:
   chains apart, and the next step repairs whatever an overlap left.
 * the token refresh (``accounts.google``: TTL and wait 30 s): warn. The body stored a fresh
   token; an overlapping refresh stored another valid one. At worst Google saw one refresh more.
-* the tracker (``analysis.applications.user_lock``: TTL 30 s renewed, wait up to 300 s): raise,
+* the tracker (``tracker.grouping.user_lock``: TTL 30 s renewed, wait up to 300 s): raise,
   as ``TrackerBusy``. Two placements may have interleaved: the page asks the person to try again
   (corrections set values, so repeating one is harmless), an analysis batch fails as when the
   tracker stays busy, and ``rebuild_applications`` regroups from the stored analyses.

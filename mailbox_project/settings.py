@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "mails",
     "analysis",
+    "tracker",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("mails.urls")),
-    path("", include("analysis.urls")),
+    path("", include("tracker.urls")),
     path("", include("social_django.urls", namespace="social")),
 ]

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from analysis.classify import Status
-from analysis.models import EmailAnalysis, JobApplication
-from analysis.tests.tracker_factory import result, store
+from analysis.models import EmailAnalysis
 from mails.models import Message
+from tracker.models import JobApplication
+from tracker.tests.tracker_factory import result, store
 
 pytestmark = pytest.mark.django_db
 
@@ -193,13 +194,13 @@ def test_support_sees_an_analysis_s_details_and_the_look_is_recorded(
 def test_helpdesk_sees_an_application_s_dates_but_not_company_position_or_subjects(
     client, helpdesk, application
 ):
-    url = reverse("admin:analysis_jobapplication_change", args=[application.pk])
+    url = reverse("admin:tracker_jobapplication_change", args=[application.pk])
     page = _page(client, helpdesk, url)
     assert "field-email_count" in page
     assert "m1: offer" in page  # the timeline, without subjects
     for detail in ("Initech", "initech", "Staff Plumber", "Offer: Staff Plumber"):
         assert detail not in page
-    changelist = reverse("admin:analysis_jobapplication_changelist")
+    changelist = reverse("admin:tracker_jobapplication_changelist")
     assert "Initech" not in _page(client, helpdesk, changelist)
     assert "Globex" not in _page(client, helpdesk, f"{changelist}?q=globex")
     assert not AuditEvent.objects.exists()
@@ -208,7 +209,7 @@ def test_helpdesk_sees_an_application_s_dates_but_not_company_position_or_subjec
 def test_support_sees_the_application_s_timeline_and_the_owner_sees_the_look(
     client, support, owner, other_user, application
 ):
-    url = reverse("admin:analysis_jobapplication_change", args=[application.pk])
+    url = reverse("admin:tracker_jobapplication_change", args=[application.pk])
     page = _page(client, support, url)
     assert "Initech" in page
     assert "Offer: Staff Plumber" in page
@@ -217,7 +218,7 @@ def test_support_sees_the_application_s_timeline_and_the_owner_sees_the_look(
     assert event.object_id == str(application.pk)
 
     account = _page(client, owner, reverse("accounts:account"))
-    assert reverse("analysis:detail", args=[str(application.pk)]) in account
+    assert reverse("tracker:detail", args=[str(application.pk)]) in account
     assert str(application.pk) not in _page(client, other_user, reverse("accounts:account"))
 
 

@@ -13,8 +13,8 @@ import pytest
 
 from accounts import api_tokens
 from analysis.classify import Status
-from analysis.tests.tracker_factory import result, store
 from mails.tests.test_mail_pages import Mailbox, mailbox, signed_in  # noqa: F401 - fixtures
+from tracker.tests.tracker_factory import result, store
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from analysis.classify import Status
-from analysis.tests.tracker_factory import result, store
 from tests.browser.conftest import TIMEOUT_MS, _call_report
+from tracker.tests.tracker_factory import result, store
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,238 @@
+"""The applications tracker's models: job applications grouped from the analysed emails.
+
+Analyses are grouped into job applications per user. Three collections hold the grouping and
+one holds the person's corrections; everything but the corrections (and the merges and renames
+recorded as aliases) can be rebuilt from the analyses by ``tracker.grouping.rebuild``.
+
+The models moved here from ``analysis`` (tracker migration 0001) with their collection names:
+no data moved.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from bson import ObjectId
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from analysis.status import Status
+from mailbox_project.ids import UserId
+
+if TYPE_CHECKING:
+    from tracker.grouping import TimelineSummary
+
+# The statuses an application's timeline can hold: every status but "not job related".
+TRACKED_STATUSES = tuple(status.value for status in Status if status != Status.NOT_JOB_RELATED)
+STATUS_LABELS: dict[str, str] = {
+    Status.APPLICATION_CONFIRMATION: "Applied",
+    Status.INFORMATION_REQUEST: "Information requested",
+    Status.ACTION_REQUIRED: "Action required",
+    Status.ASSESSMENT: "Assessment",
+    Status.INTERVIEW_INVITATION: "Interview",
+    Status.OFFER: "Offer",
+    Status.REJECTION: "Rejected",
+    Status.WITHDRAWAL: "Withdrawn",
+}
+STATUS_CHOICES = [(str(status), label) for status, label in STATUS_LABELS.items()]
+TERMINAL_STATUSES: frozenset[str] = frozenset({Status.OFFER, Status.REJECTION, Status.WITHDRAWAL})
+# What counts as the employer answering an application (a withdrawal is the applicant's act).
+RESPONSE_STATUSES: frozenset[str] = frozenset(TRACKED_STATUSES) - {
+    Status.APPLICATION_CONFIRMATION,
+    Status.WITHDRAWAL,
+}
+
+
+# How an application without a company or a position is shown (its key is "").
+UNKNOWN_COMPANY = "(company unknown)"
+UNKNOWN_POSITION = "(position unknown)"
+
+
+class JobApplicationQuerySet(models.QuerySet["JobApplication"]):
+    def for_user(self, user: object) -> JobApplicationQuerySet:
+        """Every query of applications starts here: one user's, never anyone else's."""
+        return self.filter(user=user)
+
+
+class JobApplication(models.Model):
+    """One application: a (company, position) a person applied to, with its current status.
+
+    The timeline is the application's ``ApplicationEmail`` documents; the summary fields here
+    (status, dates, email count) are recomputed from them after every change.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    user_id: UserId  # the ObjectId behind ``user``; declared for type checkers
+    company = models.CharField(max_length=300, blank=True)
+    company_key = models.CharField(max_length=300, blank=True)
+    position = models.CharField(max_length=300, blank=True)
+    position_key = models.CharField(max_length=300, blank=True)
+    # The status the timeline implies, or the person's override while it holds.
+    status = models.CharField(max_length=32)
+    # A status the person set; it holds until an email newer than ``status_override_at`` arrives.
+    status_override = models.CharField(max_length=32, blank=True)
+    status_override_at = models.DateTimeField(null=True, blank=True)
+    # First application confirmation; unknown (null) when the first email was already a response.
+    applied_at = models.DateTimeField(null=True, blank=True)
+    first_email_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    email_count = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[JobApplicationQuerySet] = JobApplicationQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        db_table = "job_applications"
+        indexes = [
+            models.Index(fields=["user", "company_key", "position_key"], name="app_user_keys"),
+            models.Index(fields=["user", "-last_activity_at"], name="app_user_recent"),
+            models.Index(fields=["user", "status"], name="app_user_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_label} — {self.position_label} ({self.status})"
+
+    @property
+    def company_label(self) -> str:
+        return self.company or UNKNOWN_COMPANY
+
+    @property
+    def position_label(self) -> str:
+        return self.position or UNKNOWN_POSITION
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    def apply_summary(self, summary: TimelineSummary) -> None:
+        """Take the status and dates of the timeline's summary.
+
+        A status the person set holds until an email newer than their correction arrives;
+        then the timeline decides again.
+        """
+        self.status = summary.status
+        if self.status_override:
+            assert self.status_override_at is not None
+            last = summary.last_activity_at
+            if last is not None and last > self.status_override_at:
+                self.status_override, self.status_override_at = "", None
+            else:
+                self.status = self.status_override
+        self.applied_at = summary.applied_at
+        self.first_email_at = summary.first_email_at
+        self.first_response_at = summary.first_response_at
+        self.last_activity_at = summary.last_activity_at
+        self.email_count = summary.email_count
+        self.updated_at = timezone.now()
+
+
+class ApplicationAlias(models.Model):
+    """A (company key, position key) that leads to an application.
+
+    Every application has its own keys as an alias; renaming an application or merging another
+    into it adds aliases, so emails under the old names keep joining it after re-analysis.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    company_key = models.CharField(max_length=300, blank=True)
+    position_key = models.CharField(max_length=300, blank=True)
+    application = models.ForeignKey(
+        JobApplication, on_delete=models.CASCADE, related_name="aliases"
+    )
+    application_id: ObjectId
+    # Made by a person (a merge or rename) rather than by grouping.
+    manual = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "job_application_aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "company_key", "position_key"], name="unique_user_alias"
+            ),
+        ]
+        indexes = [
+            # The unique constraint is a partial index the planner will not use for lookups.
+            models.Index(fields=["user", "company_key", "position_key"], name="alias_user_keys"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_key}/{self.position_key} → {self.application_id}"
+
+
+class ApplicationEmailQuerySet(models.QuerySet["ApplicationEmail"]):
+    def timeline(self, application: JobApplication) -> ApplicationEmailQuerySet:
+        """The application's emails, oldest first (by the user, then the application)."""
+        mine = self.filter(user_id=application.user_id, application=application)
+        return mine.order_by("date", "message_id")
+
+
+class ApplicationEmail(models.Model):
+    """One email on an application's timeline: a snapshot of its (corrected) analysis.
+
+    Unique per (user, message id): an email belongs to one application at most, and placing it
+    again moves it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    application = models.ForeignKey(
+        JobApplication, on_delete=models.CASCADE, related_name="emails", db_index=False
+    )
+    application_id: ObjectId
+    message_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=32)
+    date = models.DateTimeField()
+    subject = models.TextField(blank=True)
+    sender = models.CharField(max_length=500, blank=True)
+    company = models.CharField(max_length=300, blank=True)
+    position = models.CharField(max_length=300, blank=True)
+    details = models.TextField(blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    # A person's correction changed this email's status, company or position.
+    corrected = models.BooleanField(default=False)
+
+    objects: ClassVar[ApplicationEmailQuerySet] = ApplicationEmailQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        db_table = "job_application_emails"
+        ordering = ("date", "message_id")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "message_id"], name="unique_user_app_email"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "message_id"], name="app_email_user_message"),
+            models.Index(fields=["user", "application", "date"], name="app_email_user_timeline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}: {self.status}"
+
+
+class Correction(models.Model):
+    """A person's correction of one email's analysis, applied on top of every re-analysis.
+
+    Blank fields leave the analysis as it is; ``not_job`` takes the email out of the tracker.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    message_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=32, blank=True)
+    company = models.CharField(max_length=300, blank=True)
+    position = models.CharField(max_length=300, blank=True)
+    not_job = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "application_corrections"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "message_id"], name="unique_user_correction"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "message_id"], name="correction_user_message"),
+        ]
+
+    def __str__(self) -> str:
+        return f"correction of {self.message_id}"
