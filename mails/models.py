@@ -57,6 +57,11 @@ class Message(models.Model):
     is_starred = models.BooleanField(default=False)
     # What could not be parsed (a bad charset, broken MIME): the rest is still stored.
     parse_error = models.TextField(blank=True)
+    # mails.parsing.PARSER_VERSION of the parse that wrote the fields above (0: stored before
+    # versions were recorded); mails.refetch fetches older ones again.
+    parser_version = models.IntegerField(default=0)
+    # The http(s) targets of the HTML parts' links (has:youtube finds "click here"): searched.
+    links = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     synced_at = models.DateTimeField(default=timezone.now)
     # The full sync that last saw this message in Gmail; a full resync deletes older ones.
     sync_generation = models.IntegerField(default=0)
@@ -85,6 +90,9 @@ class Message(models.Model):
             ),
             # larger:/smaller: select few messages out of many: a range here, then a sort.
             models.Index(fields=["user", "size_estimate"], name="user_size"),
+            # mails.refetch: "has this user stale messages?" after every sync step is one
+            # index probe, and a pass walks only the stale ones, in _id order.
+            models.Index(fields=["user", "parser_version", "id"], name="user_parser_version"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from bson import ObjectId
 from celery import Task
 from celery.exceptions import Retry
 from django.conf import settings
@@ -24,7 +25,7 @@ from mailbox_project.celery import app
 from mailbox_project.faults import RetryingTask
 from mailbox_project.ids import UserId
 from mailbox_project.ids import user_id as to_user_id
-from mails import scheduling, sync, watching
+from mails import refetch, scheduling, sync, watching
 from mails.gmail import RateLimited
 from mails.models import SyncState
 
@@ -117,6 +118,8 @@ def sync_mailbox(
         _reschedule(user, chain_id, result)
     elif result is not None and scheduling.take_dirty(pk):
         wake(pk)  # a push arrived while this step ran
+    if result is not None and not result.more:
+        start_refetch(pk)  # the mailbox is up to date: mail an older parser stored is next
     return result.summary() if result else "ended"
 
 
@@ -168,6 +171,59 @@ def _reschedule(user: User, chain_id: str, result: sync.StepResult | None) -> No
     # Live until the next step is due (and a little longer); unless replaced meanwhile.
     if scheduling.keep_chain_alive(user.pk, chain_id, scheduling.due_ttl(countdown)):
         sync_mailbox.apply_async((str(user.pk), chain_id), countdown=countdown)
+
+
+def start_refetch(user_id: UserId) -> bool:
+    """Start a refetch pass if the user has messages an older parser stored (``mails.refetch``)."""
+    pass_id = refetch.should_start(user_id)
+    if pass_id is None:
+        return False
+    refetch_mail.apply_async((str(user_id), pass_id, None))
+    return True
+
+
+@app.task(
+    bind=True,
+    base=RetryingTask,
+    name="mails.tasks.refetch_mail",
+    autoretry_for=(TransientError,),
+    retry_backoff=5,
+    retry_backoff_max=RETRY_BACKOFF_CAP,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
+def refetch_mail(self: Task[Any, Any], user_id: str, pass_id: str, after: str | None) -> str:
+    """Fetch one batch of a user's stale messages again, then queue the pass's next run."""
+    pk = to_user_id(user_id)
+    if not refetch.keep_pass(pk, pass_id, settings.SYNC_HEARTBEAT_TTL):
+        return "stale pass: exit"
+    user = User.objects.filter(pk=pk, is_active=True, needs_reconnect=False).first()
+    if user is None:
+        refetch.end_pass(pk, pass_id)
+        return "user gone or disconnected: pass ended"
+    lock = refetch.sync_lock(pk, pass_id)
+    if not lock.acquire():  # a sync step runs: it goes first
+        _next_refetch(pk, pass_id, after, countdown=2)
+        return "busy"
+    try:
+        with lock:
+            result = refetch.refetch_batch(pk, after=ObjectId(after) if after else None)
+    except UnrecoverableError as exc:
+        refetch.end_pass(pk, pass_id)  # the sync records it and asks for a reconnect
+        return f"stopped: {exc.reason}"
+    except Exception as exc:
+        refetch.keep_pass(pk, pass_id, refetch.pass_ttl(_retry_delay(self, exc)))
+        raise
+    if result.next_after is None:
+        refetch.end_pass(pk, pass_id)
+    else:
+        _next_refetch(pk, pass_id, result.next_after, countdown=refetch.REFETCH_PAUSE)
+    return result.summary()
+
+
+def _next_refetch(pk: UserId, pass_id: str, after: str | None, countdown: float) -> None:
+    if refetch.keep_pass(pk, pass_id, refetch.pass_ttl(countdown)):
+        refetch_mail.apply_async((str(pk), pass_id, after), countdown=countdown)
 
 
 @app.task(base=RetryingTask, name="mails.tasks.dispatch_syncs", ignore_result=True, max_retries=3)

@@ -9,10 +9,17 @@ raises :class:`MessageParseError`; everything else degrades into ``parse_error``
 from __future__ import annotations
 
 from mails.parsing.api_message import parse_full_message, parse_message, parse_raw_message
-from mails.parsing.result import Attachment, MessageParseError, ParsedContent, ParsedMessage
+from mails.parsing.result import (
+    PARSER_VERSION,
+    Attachment,
+    MessageParseError,
+    ParsedContent,
+    ParsedMessage,
+)
 from mails.parsing.rfc822 import parse_rfc822
 
 __all__ = [
+    "PARSER_VERSION",
     "Attachment",
     "MessageParseError",
     "ParsedContent",

@@ -97,6 +97,7 @@ def _assemble(
         bcc_names=content.bcc_names,
         delivered_to=content.delivered_to,
         alternative_text=content.alternative_text,
+        links=content.links,
     )
 
 

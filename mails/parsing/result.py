@@ -7,6 +7,14 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, TypedDict
 
+# Recorded on every stored message (``parser_version``). Raise it whenever a change here would
+# store a message differently (a new field, a better decoding): ``mails.refetch`` then fetches
+# the messages stored by an older version again, so old mail gains what new mail has.
+#   0  stored before versions were recorded: maybe no recipients' names, Delivered-To or
+#      HTML-only text (mails 0008, 0009)
+#   1  all of those
+PARSER_VERSION = 1
+
 # The stored flags and the Gmail label each mirrors: a flag is true exactly when its label is on.
 FLAG_LABELS = {"is_unread": "UNREAD", "is_starred": "STARRED"}
 
@@ -54,6 +62,8 @@ class ParsedContent:
     delivered_to: list[str] = field(default_factory=list)
     # Text of the HTML alternative that the shown plain text lacks: searched, never shown.
     alternative_text: str = ""
+    # The http(s) targets of the HTML parts' links (``<a href>``), for has:youtube and friends.
+    links: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +94,8 @@ class ParsedMessage:
     bcc_names: list[str] = field(default_factory=list)
     delivered_to: list[str] = field(default_factory=list)
     alternative_text: str = ""
+    links: list[str] = field(default_factory=list)
+    parser_version: int = PARSER_VERSION
 
     @property
     def is_unread(self) -> bool:

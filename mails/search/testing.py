@@ -18,6 +18,7 @@ from bson import ObjectId
 from pymongo import InsertOne
 
 from mailbox_project.mongo import get_database
+from mails.parsing import PARSER_VERSION
 from mails.search.index import search_fields
 
 # Words with the case and accent variants search must fold together.
@@ -167,6 +168,8 @@ def document(user_id: Any, spec: Spec, gmail_id: str) -> dict[str, Any]:
         "is_unread": "UNREAD" in spec.labels,
         "is_starred": "STARRED" in spec.labels,
         "parse_error": "",
+        "links": [],
+        "parser_version": PARSER_VERSION,
         "synced_at": spec.internal_date,
         "sync_generation": 1,
     }
