@@ -73,6 +73,8 @@ class StateRecord:
     user_id: str = ""
     scopes: tuple[str, ...] = ()
     code_challenge: str = ""
+    # RFC 8707: the resource the pending authorisation is for (oauth_server's consent step).
+    resource: str = ""
 
     def __post_init__(self) -> None:
         _normalise_fields(self)
@@ -91,6 +93,7 @@ class AuthCodeRecord:
     scopes: tuple[str, ...] = ()
     code_challenge: str = ""
     code_challenge_method: str = ""
+    resource: str = ""
 
     def __post_init__(self) -> None:
         _normalise_fields(self)
@@ -111,6 +114,10 @@ class SessionRecord:
     scopes: tuple[str, ...] = ()
     client_id: str = ""
     last_used_at: datetime | None = None
+    # An OAuth grant's audience (RFC 8707), and the hashes of the refresh tokens it rotated
+    # away: presenting one again is a replay, which revokes the grant (oauth_server.grants).
+    resource: str = ""
+    retired_refresh_hashes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _normalise_fields(self)
@@ -139,6 +146,10 @@ class ClientRecord:
     created_at: datetime
     redirect_uris: tuple[str, ...] = ()
     grant_types: tuple[str, ...] = ()
+    # RFC 7591 metadata of dynamically registered clients ("none": a public client, PKCE only).
+    token_endpoint_auth_method: str = "client_secret_basic"
+    scope: str = ""
+    client_uri: str = ""
 
     def __post_init__(self) -> None:
         _normalise_fields(self)

@@ -34,7 +34,14 @@ from accounts.tokens.records import (
     StateRecord,
     utcnow,
 )
-from accounts.tokens.sqlite_schema import SCHEMA, decode, encode, to_millis, upsert_sql
+from accounts.tokens.sqlite_schema import (
+    SCHEMA,
+    add_missing_columns,
+    decode,
+    encode,
+    to_millis,
+    upsert_sql,
+)
 
 _EXPIRING_TABLES = {
     "states": "token_states",
@@ -64,6 +71,7 @@ class SqliteTokenStore:
             # Overwrite deleted content, so replaced or deleted tokens do not linger in free pages.
             self._conn.execute("PRAGMA secure_delete=ON")
             self._conn.executescript(SCHEMA)
+            add_missing_columns(self._conn)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

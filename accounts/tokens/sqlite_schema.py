@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS token_states (
     client_id TEXT NOT NULL,
     user_id TEXT NOT NULL,
     scopes TEXT NOT NULL,
-    code_challenge TEXT NOT NULL
+    code_challenge TEXT NOT NULL,
+    resource TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS token_states_expires_at ON token_states (expires_at);
 
@@ -34,7 +35,8 @@ CREATE TABLE IF NOT EXISTS token_auth_codes (
     expires_at INTEGER NOT NULL,
     scopes TEXT NOT NULL,
     code_challenge TEXT NOT NULL,
-    code_challenge_method TEXT NOT NULL
+    code_challenge_method TEXT NOT NULL,
+    resource TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS token_auth_codes_expires_at ON token_auth_codes (expires_at);
 
@@ -50,7 +52,9 @@ CREATE TABLE IF NOT EXISTS token_sessions (
     scopes TEXT NOT NULL,
     client_id TEXT NOT NULL,
     last_used_at INTEGER,
-    expires_at INTEGER NOT NULL
+    expires_at INTEGER NOT NULL,
+    resource TEXT NOT NULL DEFAULT '',
+    retired_refresh_hashes TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS token_sessions_user ON token_sessions (user_id, created_at);
 CREATE INDEX IF NOT EXISTS token_sessions_expires_at ON token_sessions (expires_at);
@@ -61,7 +65,10 @@ CREATE TABLE IF NOT EXISTS token_clients (
     name TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     redirect_uris TEXT NOT NULL,
-    grant_types TEXT NOT NULL
+    grant_types TEXT NOT NULL,
+    token_endpoint_auth_method TEXT NOT NULL DEFAULT 'client_secret_basic',
+    scope TEXT NOT NULL DEFAULT '',
+    client_uri TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE IF NOT EXISTS token_provider_credentials (
@@ -82,7 +89,32 @@ _DATETIME_COLUMNS = frozenset(
     {"created_at", "expires_at", "access_expires_at", "refresh_expires_at", "last_used_at"}
     | {"updated_at"}
 )
-_LIST_COLUMNS = frozenset({"scopes", "redirect_uris", "grant_types"})
+_LIST_COLUMNS = frozenset({"scopes", "redirect_uris", "grant_types", "retired_refresh_hashes"})
+
+# Columns added after the first schema (issue 18): a file created before lacks them, and
+# CREATE TABLE IF NOT EXISTS leaves its tables alone, so they are added by ALTER TABLE.
+ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "token_states": (("resource", "TEXT NOT NULL DEFAULT ''"),),
+    "token_auth_codes": (("resource", "TEXT NOT NULL DEFAULT ''"),),
+    "token_sessions": (
+        ("resource", "TEXT NOT NULL DEFAULT ''"),
+        ("retired_refresh_hashes", "TEXT NOT NULL DEFAULT '[]'"),
+    ),
+    "token_clients": (
+        ("token_endpoint_auth_method", "TEXT NOT NULL DEFAULT 'client_secret_basic'"),
+        ("scope", "TEXT NOT NULL DEFAULT ''"),
+        ("client_uri", "TEXT NOT NULL DEFAULT ''"),
+    ),
+}
+
+
+def add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Add the columns of ``ADDED_COLUMNS`` that an older database file lacks."""
+    for table, columns in ADDED_COLUMNS.items():
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, definition in columns:
+            if name not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
 
 
 def to_millis(value: datetime) -> int:
