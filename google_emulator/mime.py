@@ -13,6 +13,10 @@ Choices that mirror Gmail (and that clients must therefore handle):
 * attachment parts (a filename, ``Content-Disposition: attachment`` or a non-text type)
   larger than :data:`ATTACHMENT_INLINE_LIMIT` get ``body: {"attachmentId", "size"}`` and
   are fetched with ``messages.attachments.get``; smaller ones are inlined as ``data``;
+* an attached message (``message/rfc822``, ``message/global``) is a part of its own
+  (its filename, headers, ``body.size`` of the enclosed message's bytes, an attachmentId
+  above the inline limit) whose ``parts`` hold the enclosed message's tree, its top part
+  numbered ``<partId>.0`` and carrying the enclosed message's headers;
 * the snippet is the first ~200 characters of the text, whitespace collapsed, and
   HTML-escaped exactly like Gmail's (``'`` → ``&#39;``, ``&`` → ``&amp;`` ...).
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import email.utils
 import hashlib
 import html
@@ -33,12 +38,31 @@ from email.policy import compat32
 from typing import Any
 
 ATTACHMENT_INLINE_LIMIT = 4096
+# Parts whose body is a whole message, served with that message's tree as their ``parts``.
+EMBEDDED_MESSAGE_TYPES = ("message/rfc822", "message/global")
 SNIPPET_LENGTH = 200
 SEARCH_TEXT_LIMIT = 64 * 1024
 
 _UNFOLD = re.compile(r"\r?\n(?=[ \t])")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
 _WS = re.compile(r"\s+")
+# Legacy charset labels and the supersets senders actually write in them (WHATWG).
+_SUPERSETS = {
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "big5": "big5hkscs",
+}
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+# A header name, then blanks before its colon (RFC 5322 4.5.1 obs-optional).
+_SPACED_NAME = re.compile(rb"^([!-9;-~]{1,76})[ \t]+:", re.M)
+_PLAIN_NAME = re.compile(rb"^[!-9;-~]{1,76}:", re.M)
 _DROP_BLOCKS = re.compile(r"<(style|script|head|title)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
 # Inline elements sit inside words ("Inter<b>view</b>"): removing them must not split
@@ -119,7 +143,9 @@ def decode_header_value(value: str) -> str:
     Written out rather than ``email.header.decode_header``, which re-encodes the text
     around encoded-words with ``raw-unicode-escape`` and so turns a non-ASCII letter or a
     replacement character beside them into six-character ``\\uXXXX`` escapes.  8-bit
-    bytes inside an encoded-word are decoded with the word's declared charset.
+    bytes inside an encoded-word are decoded with the word's declared charset; adjacent
+    words in one charset are decoded together, because mailers split a multi-byte
+    character across two words.
     """
     value = _UNFOLD.sub("", value)
     if "=?" not in value:
@@ -127,34 +153,65 @@ def decode_header_value(value: str) -> str:
     pieces: list[str] = []
     position = 0
     after_word = False
+    charset, pending = "", bytearray()  # the bytes of adjacent words in one charset
     for match in _ENCODED_WORD.finditer(value):
         between = value[position : match.start()]
-        # RFC 2047 6.2: blanks between two adjacent encoded-words are not displayed.
-        if not (after_word and not between.strip(" \t")):
-            pieces.append(clean_text(between))
-        decoded = _decode_word(match)
-        pieces.append(decoded if decoded is not None else clean_text(match.group(0)))
-        after_word = decoded is not None
         position = match.end()
+        data = _word_bytes(match)
+        word_charset = match.group(1).split("*", 1)[0].lower()  # RFC 2231 adds "*language"
+        # RFC 2047 6.2: blanks between two adjacent encoded-words are not displayed.
+        joined = after_word and not between.strip(" \t")
+        if pending and not (joined and data is not None and word_charset == charset):
+            pieces.append(decode_word_bytes(bytes(pending), charset))
+            pending.clear()
+        if not joined:
+            pieces.append(clean_text(between))
+        if data is None:  # broken base64: keep the word as sent
+            pieces.append(clean_text(match.group(0)))
+            after_word = False
+            continue
+        charset, after_word = word_charset, True
+        pending += data
+    if pending:
+        pieces.append(decode_word_bytes(bytes(pending), charset))
     pieces.append(clean_text(value[position:]))
     return "".join(pieces)
 
 
-def _decode_word(match: re.Match[str]) -> str | None:
-    charset = match.group(1).split("*", 1)[0]  # RFC 2231 adds "*language"
+def _word_bytes(match: re.Match[str]) -> bytes | None:
     encoding, text = match.group(2).upper(), match.group(3)
+    # 8-bit bytes written raw inside a word come back from compat32 as surrogate escapes.
     data = text.encode("utf-8", "surrogateescape")
     try:
         if encoding == "Q":
-            raw = binascii.a2b_qp(data.replace(b"_", b" "))
-        else:
-            raw = base64.b64decode(data + b"=" * (-len(data) % 4))
-    except (ValueError, binascii.Error):  # broken base64: keep the word as sent
+            return binascii.a2b_qp(data.replace(b"_", b" "))
+        return base64.b64decode(data + b"=" * (-len(data) % 4))
+    except (ValueError, binascii.Error):
         return None
+
+
+def decode_word_bytes(data: bytes, charset: str) -> str:
+    """Return the bytes of encoded-words in ``charset`` as text, never failing.
+
+    A legacy label is read as its usual superset (GB2312 as GB18030, Latin-1 as
+    Windows-1252), as mail clients do (WHATWG Encoding Standard). Bytes that charset cannot
+    read are read as UTF-8 when only a few of them are broken, else with replacements (a
+    word labelled UTF-8 as Windows-1252: a stray Latin-1 byte), as Mailbox's own parser
+    does; an unknown charset is read like undeclared text.
+    """
     try:
-        return raw.decode(charset, "replace")
-    except LookupError:  # an unknown charset (=?NONE?B?...?=) is read like undeclared text
-        return raw.decode("utf-8", "replace")
+        codec = codecs.lookup(charset).name
+        codec = _SUPERSETS.get(codec, codec)
+        return data.decode(codec)
+    except LookupError:
+        return data.decode("utf-8", "replace")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", "replace")
+    eight_bit = sum(1 for byte in data if byte >= 0x80)
+    if text.count("\ufffd") * 5 <= eight_bit:  # a valid character costs 2-4 bytes
+        return text
+    return data.decode("cp1252" if codec == "utf-8" else codec, "replace")
 
 
 def html_to_text(markup: str) -> str:
@@ -170,7 +227,8 @@ def make_snippet(text: str) -> str:
 
 
 class _UnfoldingMessage(Message):
-    """A compat32 message whose boundary is unfolded, as Gmail reads it.
+    """A compat32 message whose boundary is unfolded and whose transfer encoding is read
+    without its surrounding blanks, as Gmail reads them.
 
     A boundary folded inside its quotes (``boundary="a<CRLF> b"``) means ``a b``
     (RFC 5322 unfolding removes only the CRLF); Python keeps the CRLF and then finds no
@@ -181,16 +239,27 @@ class _UnfoldingMessage(Message):
         boundary = super().get_boundary(failobj)
         return _UNFOLD.sub("", boundary) if isinstance(boundary, str) else boundary
 
+    def get(self, name: str, failobj: Any = None) -> Any:
+        # compat32 compares the lower-cased Content-Transfer-Encoding with "base64" as it
+        # stands, so " Base64 " (stray blanks, which senders write) would decode nothing.
+        value = super().get(name, failobj)
+        if name.lower() == "content-transfer-encoding" and isinstance(value, str):
+            return value.strip()
+        return value
+
 
 class _Walker:
     """Walks one parsed message, building the payload tree and collecting text."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, attachments: dict[str, tuple[str, int]] | None = None) -> None:
         self.digest = hashlib.sha256(raw).hexdigest()
         self.plain: str | None = None
         self.html: str | None = None
         self.filenames: list[str] = []
-        self.attachments: dict[str, tuple[str, int]] = {}
+        # Shared with the walkers of enclosed messages: every attachmentId of the message.
+        self.attachments: dict[str, tuple[str, int]] = {} if attachments is None else attachments
+        # The text of each enclosed message, read only when the message has none of its own.
+        self.enclosed_texts: list[str] = []
 
     def part(self, msg: Message, part_id: str) -> dict[str, Any]:
         headers = [{"name": k, "value": decode_header_value(v)} for k, v in msg.raw_items()]
@@ -202,14 +271,28 @@ class _Walker:
             "filename": filename,
             "headers": headers,
         }
+        prefix = f"{part_id}." if part_id else ""
         if msg.is_multipart() and mime_type.startswith("multipart/"):
             node["body"] = {"size": 0}
             children = msg.get_payload()
             assert isinstance(children, list)
-            prefix = f"{part_id}." if part_id else ""
             node["parts"] = [self.part(c, f"{prefix}{i}") for i, c in enumerate(children)]
             return node
         node["body"] = self.body(msg, part_id, mime_type, filename)
+        enclosed = _enclosed_message(msg, mime_type)
+        if enclosed is not None:
+            node["parts"] = [self.enclosed(enclosed, f"{prefix}0")]
+        return node
+
+    def enclosed(self, msg: Message, part_id: str) -> dict[str, Any]:
+        """Return the tree of an attached message; its text and file names stay its own
+        (Mailbox, like Gmail, lists the attached message, not the files inside it)."""
+        inner = _Walker(b"", self.attachments)
+        inner.digest = self.digest  # attachment ids stay unique: they include the partId
+        node = inner.part(msg, part_id)
+        text = inner.text()
+        if text.strip():
+            self.enclosed_texts.append(text)
         return node
 
     def body(self, msg: Message, part_id: str, mime_type: str, filename: str) -> dict[str, Any]:
@@ -246,8 +329,11 @@ class _Walker:
     def text(self) -> str:
         if self.plain is not None and self.plain.strip():
             return self.plain
-        if self.html is not None:
-            return html_to_text(self.html)
+        html_text = html_to_text(self.html) if self.html is not None else ""
+        if html_text.strip():
+            return html_text
+        if self.enclosed_texts:  # only attached messages hold text (a digest, a bounce)
+            return "\n\n".join(self.enclosed_texts)
         return self.plain or ""
 
     def html_only_text(self) -> str:
@@ -280,6 +366,16 @@ def _filename(msg: Message) -> str:
     except Exception:  # noqa: BLE001 - broken RFC 2231 parameters: no filename
         return ""
     return decode_header_value(name) if name else ""
+
+
+def _enclosed_message(msg: Message, mime_type: str) -> Message | None:
+    """Return the message a ``message/rfc822`` part holds, or None (not one, or unparsed)."""
+    if mime_type not in EMBEDDED_MESSAGE_TYPES:
+        return None
+    inner = msg.get_payload()
+    if isinstance(inner, list) and len(inner) == 1 and isinstance(inner[0], Message):
+        return inner[0]
+    return None
 
 
 def _leaf_bytes(msg: Message) -> bytes:
@@ -323,6 +419,23 @@ def _date_ms(value: str) -> int | None:
         return None
 
 
+def _tidy_header_names(raw: bytes) -> bytes:
+    """Return ``raw`` with blanks before a header colon removed (``Subject : x``).
+
+    RFC 5322's obsolete syntax allows them; Python's parser takes such a line for the end
+    of the headers (or the first one for an mbox ``From `` line) and serves the rest of the
+    message as body text, while Gmail reads the headers.
+    """
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw
+    # Without one ordinary header line the text is not a header block (RFC 5322's own
+    # obsolete-syntax example is all spaced names and a stray line): leave it alone, as
+    # Mailbox's parser does.
+    if not _SPACED_NAME.search(head) or not _PLAIN_NAME.search(head):
+        return raw
+    return _SPACED_NAME.sub(rb"\1:", head) + raw[len(head) :]
+
+
 def parse_message(raw: bytes) -> ParsedMessage:
     """Return the Gmail view of ``raw``; never raises."""
     try:
@@ -332,7 +445,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
 
 
 def _parse(raw: bytes) -> ParsedMessage:
-    msg = BytesParser(_UnfoldingMessage, policy=compat32).parsebytes(raw)
+    msg = BytesParser(_UnfoldingMessage, policy=compat32).parsebytes(_tidy_header_names(raw))
     walker = _Walker(raw)
     payload = walker.part(msg, "")
     headers: list[dict[str, str]] = payload["headers"]

@@ -4,7 +4,7 @@ The seeded mailboxes are well-formed by construction, so a fresh clone (without 
 external corpus) would never see what real mail does.  These samples are built here,
 byte by byte, one per case: raw 8-bit headers, an 8-bit encoded-word, a boundary folded
 inside its quotes, an 8-bit filename parameter, CJK and right-to-left text, text only in
-an HTML alternative, an undeclared charset.  Tests deliver them with
+an HTML alternative, an undeclared charset, an attached message.  Tests deliver them with
 ``emulator.deliver(email, sample.raw)`` and compare what comes back with ``expected``.
 """
 
@@ -127,6 +127,39 @@ def _undeclared_charset() -> Sample:
     return Sample("undeclared-charset", raw, "no charset", "old@example.it", "Envoyé le martedì")
 
 
+def _attached_message() -> Sample:
+    enclosed = (
+        b"From: recruiter@example.com\r\nSubject: Offer\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="in"\r\n\r\n'
+        b"--in\r\nContent-Type: text/plain\r\n\r\nWe are glad to offer you the role.\r\n"
+        b"--in\r\nContent-Type: application/pdf; name=offer.pdf\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n"
+        + base64.b64encode(b"%PDF-1.4\n% offer\n")
+        + b"\r\n--in--\r\n"
+    )
+    raw = _message(
+        [
+            b"From: me@example.com",
+            b"Subject: Fwd: Offer",
+            b"MIME-Version: 1.0",
+            b'Content-Type: multipart/mixed; boundary="out"',
+        ],
+        b"--out\r\nContent-Type: text/plain\r\n\r\nForwarding the offer.\r\n"
+        b"--out\r\nContent-Type: message/rfc822\r\n"
+        b'Content-Disposition: attachment; filename="Offer.eml"\r\n\r\n'
+        + enclosed
+        + b"\r\n--out--\r\n",
+    )
+    return Sample(
+        "attached-message",
+        raw,
+        "Fwd: Offer",
+        "me@example.com",
+        "Forwarding the offer.",
+        ("Offer.eml", "offer.pdf"),  # the enclosed message's file is in its own tree
+    )
+
+
 def samples() -> list[Sample]:
     """Return every generated real-world sample, in a fixed order."""
     return [
@@ -137,4 +170,5 @@ def samples() -> list[Sample]:
         _cjk_and_rtl(),
         _html_only_text(),
         _undeclared_charset(),
+        _attached_message(),
     ]

@@ -93,6 +93,10 @@ def _walk(msg: EmailMessage, part_id: str, out: list[PartView]) -> None:
     attachment_like = attachment_like or not mime_type.startswith("text/")
     separate = attachment_like and size > ATTACHMENT_INLINE_LIMIT
     out.append(PartView(part_id, mime_type, filename, headers, size, separate))
+    enclosed = msg.get_payload() if mime_type in ("message/rfc822", "message/global") else None
+    if isinstance(enclosed, list) and len(enclosed) == 1:
+        # Gmail nests an attached message's own tree under it, its top part numbered ".0".
+        _walk(enclosed[0], f"{part_id}.0" if part_id else "0", out)
 
 
 def _header_text(value: str) -> str:

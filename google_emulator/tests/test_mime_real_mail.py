@@ -106,3 +106,86 @@ def test_words_only_in_the_html_alternative_are_searchable() -> None:
     parsed = parse_message(raw)
     assert parsed.snippet == "View this mail in a browser."
     assert "your interview is on friday" in parsed.search_text
+
+
+def _attached(inner: bytes, disposition: bytes = b"") -> bytes:
+    return (
+        b'From: a@example.com\r\nSubject: Fwd\r\nContent-Type: multipart/mixed; boundary="O"\r\n'
+        b"\r\n--O\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n"
+        b"--O\r\nContent-Type: message/rfc822\r\n"
+        + disposition
+        + b"\r\n"
+        + inner
+        + b"\r\n--O--\r\n"
+    )
+
+
+_INNER = (
+    b"From: =?utf-8?q?Zo=C3=AB?= <z@example.com>\r\nSubject: Original\r\n"
+    b'Content-Type: multipart/mixed; boundary="I"\r\n\r\n'
+    b"--I\r\nContent-Type: text/plain\r\n\r\nInner words.\r\n"
+    b"--I\r\nContent-Type: application/pdf; name=inner.pdf\r\n\r\n%PDF-tiny\r\n--I--\r\n"
+)
+
+
+def test_an_attached_message_carries_its_own_tree_under_its_part() -> None:
+    disposition = b'Content-Disposition: attachment; filename="orig.eml"\r\n'
+    parsed = parse_message(_attached(_INNER, disposition))
+    _text, attached = parsed.payload["parts"]
+    assert (attached["partId"], attached["mimeType"]) == ("1", "message/rfc822")
+    assert attached["filename"] == "orig.eml"
+    assert _header(attached, "Content-Disposition").startswith("attachment")
+    assert attached["body"]["size"] == len(_data(attached["body"])) > len(b"Inner words.")
+    (top,) = attached["parts"]
+    assert (top["partId"], top["mimeType"]) == ("1.0", "multipart/mixed")
+    assert _header(top, "From") == "Zoë <z@example.com>"  # the enclosed message's headers
+    assert _header(top, "Subject") == "Original"
+    inner_text, pdf = top["parts"]
+    assert [inner_text["partId"], pdf["partId"]] == ["1.0.0", "1.0.1"]
+    assert _data(inner_text["body"]) == b"Inner words."
+    assert pdf["filename"] == "inner.pdf"
+    # The outer text is the message's; the attached message's files are its own.
+    assert parsed.snippet == "See below."
+    assert parsed.filenames == ["orig.eml"]
+
+
+def test_an_attached_message_alone_gives_the_text_and_a_big_one_an_attachment_id() -> None:
+    big = _INNER.replace(b"Inner words.", b"Inner words. " + b"x" * ATTACHMENT_INLINE_LIMIT)
+    raw = (
+        b'Subject: digest\r\nContent-Type: multipart/mixed; boundary="O"\r\n\r\n'
+        b"--O\r\nContent-Type: message/rfc822\r\n\r\n" + big + b"\r\n--O--\r\n"
+    )
+    parsed = parse_message(raw)
+    (attached,) = parsed.payload["parts"]
+    assert attached["filename"] == ""
+    assert set(attached["body"]) == {"attachmentId", "size"}
+    assert parsed.attachments[attached["body"]["attachmentId"]][1] == attached["body"]["size"]
+    big_text = attached["parts"][0]["parts"][0]
+    assert "attachmentId" not in big_text["body"]  # an unnamed text part is inlined
+    assert parsed.snippet.startswith("Inner words.")
+
+
+def test_white_space_before_a_header_colon_keeps_the_headers() -> None:
+    parsed = parse_message(
+        b"From : a@example.com\r\nTo: b@example.com\r\nSubject : Spaced\r\n\r\nHi"
+    )
+    assert (parsed.sender, parsed.subject, parsed.snippet) == ("a@example.com", "Spaced", "Hi")
+    assert [h["name"] for h in parsed.headers] == ["From", "To", "Subject"]
+    unix_from = b"From a@example.com Mon Jan  1 00:00:00 2024\r\nSubject: x\r\n\r\nbody"
+    assert parse_message(unix_from).subject == "x"  # an mbox From_ line is not a header
+
+
+def test_a_transfer_encoding_with_blanks_and_odd_case_is_honoured() -> None:
+    for encoding, body in ((b" Base64 ", b"R3L832U="), (b"\tQuoted-PRINTABLE", b"Gr=FC=DFe")):
+        raw = (
+            b"Subject: s\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+            b"Content-Transfer-Encoding:" + encoding + b"\r\n\r\n" + body
+        )
+        assert _data(parse_message(raw).payload["body"]) == "Grüße".encode()
+
+
+def test_8bit_bytes_the_declared_charset_cannot_read_are_not_lost() -> None:
+    raw = b"Subject: =?utf-8?Q?na\xefve?= =?koi8-r?Q?\xf0\xd2\xc9?=\r\n\r\nx"
+    assert parse_message(raw).subject == "naïveПри"
+    # a character split across two adjacent words of one charset is put back together
+    assert decode_header_value("=?utf-8?b?4oK=?= =?utf-8?b?rA==?= x") == "€ x"

@@ -47,7 +47,7 @@ def test_each_sample_is_served_with_its_subject_sender_text_and_files() -> None:
             assert headers["subject"] == sample.subject, sample.name
             assert headers["from"] == sample.sender, sample.name
             assert sample.body_text in _body_text(payload), sample.name
-            names = tuple(leaf["filename"] for leaf in _leaves(payload) if leaf["filename"])
+            names = tuple(part.filename for part in emulator_parts(payload) if part.filename)
             assert names == sample.filenames, sample.name
             problems = part_mismatches(reference_parts(sample.raw), emulator_parts(payload))
             assert problems == REFERENCE_IS_WRONG.get(sample.name, []), sample.name
@@ -63,5 +63,6 @@ def test_samples_cover_every_hard_case_and_are_stable() -> None:
         "cjk-rtl",
         "html-only",
         "undeclared-charset",
+        "attached-message",
     ]
     assert [s.raw for s in samples()] == [s.raw for s in samples()]
