@@ -104,6 +104,8 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"(?:we're|we are) (?:formally )?offering you",
         r"selected as (?:our|the) (?:new|successful)|welcome aboard|your offer (?:for|from|of)",
         r"(?:excited|thrilled|happy|delighted|glad) to have you join|welcome to the team",
+        r"(?:confirm|confirming) (?:our|your|the) (?:job |formal |written )?offer",
+        r"(?:recommended|approved) (?:you )?for appointment|appoint you (?:to|as)",
         r"to accept(?: the offer)?,? please sign|sign (?:and return )?(?:the|your) offer",
         r"offer (?:is valid|expires|for the [^.]{1,60} (?:role|position) has been accepted)",
     ),
@@ -127,6 +129,7 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"a few (?:quick |more |additional )?questions (?:before|about|regarding|for you)",
         r"(?:could|can) you (?:please )?(?:reply|respond) (?:to confirm|with|and let)",
         r"(?:are you|would you be) (?:open|willing) to (?:work|relocat|commut)",
+        r"(?:names|details) of (?:two|three|\d|your) (?:professional )?(?:referees|references)",
         r"(?:could|can) we (?:schedule|set up|arrange|find a time for) (?:a|an|some)\b",
         r"(?:can|could|would) you join us for",
     ),
@@ -135,7 +138,10 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r" judge?ment|numerical|verbal|logical|technical) (?:assessment|test|challenge|exercise"
         r"|evaluation) (?:link|invitation|portal|platform|here)",
         r"(?:complete|take|start|begin|finish|submit) (?:the|an|your|our|a|this|these|both)"
-        r"(?: [\w-]+){0,4} (?:assessments?|challenges?|tests?|exercises?)\b",
+        r"(?: [\w-]+){0,7} (?:assessments?|challenges?|tests?|exercises?)\b",
+        # A stage of the process named after a test: "moved to the assessment stage".
+        r"(?:moved|progressed|advanced|invited|proceed|progress|move) to the (?:online |written )?"
+        r"(?:assessment|testing|test|exercise|case study) (?:stage|phase|step|round)",
         r"(?:invite|invited|inviting) you to (?:complete|take|participate in) (?:an?|the|our)"
         r"(?: [\w-]+){0,3} (?:assessment|test|challenge|exercise)",
         r"online assessment|coding challenge|coding exercise|take-home|take home|skill tests?"
@@ -148,9 +154,9 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r" take|should take)",
     ),
     S.INTERVIEW_INVITATION: (
-        r"(?:invite|inviting|invitation for) you (?:to|for) (?:an?|the|our|your)?(?: [\w-]+){0,3}"
-        r" ?(?:interview|phone screen|screening|call|chat|conversation|meeting|onsite|on-site"
-        r"|next round|round|discussion)",
+        r"(?:invite|inviting|invitation for) you (?:to|for|on) (?:an?|the|our|your)?"
+        r"(?: [\w-]+){0,3} ?(?:interview|phone screen|screening|call|chat|conversation|meeting"
+        r"|onsite|on-site|next round|round|discussion)",
         r"(?:like|love|want|happy|excited|pleased) to (?:schedule|set up|arrange|book|invite you"
         r" to|move forward with)(?: an?| the| your| some)?(?: [\w-]+){0,3} ?(?:interview|phone"
         r" screen|screen|call|chat|conversation|meeting|onsite|time)",
@@ -285,9 +291,13 @@ NOT_APPLICATION = (
     r"|(?:weekly|daily) (?:job )?(?:digest|roundup)|roundup of jobs|saved search"
     r"|is hiring\b|are hiring\b|top job picks|manage (?:your )?(?:job )?alerts|apply (?:now|today)"
     r"|(?:reset|change) your password|password reset|account (?:has been|was) created"
-    r"|talent (?:community|network)|tips for your job search|career advice|job search tips"
+    r"|tips for your job search|career advice|job search tips"
     r"|webinar\b|career fair|hiring event"
 )
+
+# "Join our talent network": an invitation to a mailing list, which job alerts send and which
+# ATS templates put in the footer of confirmations and rejections alike.
+TALENT_NETWORK = r"talent (?:community|network|pool)"
 
 # Cold outreach by recruiters and staffing agencies: about a job, not about an application the
 # person made, so not job-application mail (unless it also speaks of their application).
@@ -311,12 +321,22 @@ OWN_APPLICATION = (
     r"|opportunity|internship)"
 )
 
+# A request verb addressed to the reader ("could you send ...", "kindly revert with"): an
+# information request in job mail, a favour between friends, so it counts only in context.
+GENERIC_REQUEST = (
+    r"(?:could|can|would|will) you (?:please |kindly )?(?:send|share|provide|confirm|tell"
+    r"|let (?:us|me) know|forward|give|update us|reply with)\b"
+    r"|kindly (?:revert|send|share|provide|confirm|let (?:us|me) know|reply)\b"
+)
+
 # Words that put an email in a job-search context at all.
 CONTEXT = (
     r"(?:apply|applied|applying|application|applications|applicant|applicants|candidate"
-    r"|candidates|candidacy|candidature|position|role|interview|interviews|recruiter|recruiters"
-    r"|recruiting|recruitment|hiring|resume|résumé|cv|job|jobs|requisition|onboarding"
-    r"|employment|internship)\b|talent acquisition|job offer|offer letter"
+    r"|candidates|candidacy|candidature|position|positions|role|roles|opening|openings"
+    r"|opportunity|opportunities|vacancy|vacancies|posting|postings|interview|interviews"
+    r"|interviewing|recruiter|recruiters|recruiting|recruitment|hiring|resume|resumes|résumé"
+    r"|cv|cvs|job|jobs|requisition|requisitions|onboarding|employment|internship|internships"
+    r"|shortlist|shortlisted|referees)\b|talent acquisition|job offer|offer letter"
 )
 
 

@@ -145,8 +145,16 @@ _REMOVAL = re.compile(
 
 # Every word the detector can start from: a text without one of them is not tokenised.
 # (Contractions split into "isn" + "t" in a scan's words, hence "t".)
+_REQUEST_STARTS = frozenset(mark.split()[1] if mark.startswith("you") else mark.split()[0]
+                            for mark in _REQUEST_MARKS)  # fmt: skip
 TRIGGERS = (
-    NEGATORS | _SELF_NEGATED | _CLOSING | _CHOOSING | _REGRET | {"withdraw", "withdrawn", "t"}
+    NEGATORS
+    | _SELF_NEGATED
+    | _CLOSING
+    | _CHOOSING
+    | _REGRET
+    | _REQUEST_STARTS
+    | {"withdraw", "withdrawn", "t"}
 ) - {"no"}
 
 

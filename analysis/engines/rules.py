@@ -29,6 +29,7 @@ _NOT_APPLICATION = Triggered(cues.NOT_APPLICATION, re.IGNORECASE)
 _CONTEXT = Triggered(cues.CONTEXT, re.IGNORECASE)
 _OUTREACH = Triggered(cues.OUTREACH, re.IGNORECASE)
 _OWN_APPLICATION = Triggered(cues.OWN_APPLICATION, re.IGNORECASE)
+_GENERIC_REQUEST = Triggered(cues.GENERIC_REQUEST, re.IGNORECASE)
 # The same cues searched together, one pass per text: what ``gather`` uses.
 _STRONG_SET = TriggerSet(cues.alternations(cues.STRONG), re.IGNORECASE)
 _WEAK_SET = TriggerSet(cues.alternations(cues.WEAK), re.IGNORECASE)
@@ -38,10 +39,19 @@ _SIGNALS = TriggerSet(
         ("context", cues.CONTEXT),
         ("outreach", cues.OUTREACH),
         ("own", cues.OWN_APPLICATION),
+        ("network", cues.TALENT_NETWORK),
     ),
     re.IGNORECASE,
 )
 _HEDGE = re.compile(cues.HEDGES, re.IGNORECASE)
+# The confirmation cues without the thanks that open rejections and invitations as well.
+_CONFIRMED = Triggered(
+    "|".join(f"(?:{p})" for p in cues.STRONG[Status.APPLICATION_CONFIRMATION][1:]), re.IGNORECASE
+)
+_LEANS_REJECTION = Triggered(
+    "|".join((*cues.WEAK[Status.REJECTION], r"(?:unfortunately|regret|sadly|regrettably)\b")),
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"[.!?;:]")
 _CLAUSE_REACH = 150  # how far back a hedge can reach within its sentence
 
@@ -51,6 +61,7 @@ class Evidence:
     """What the rules found in one email."""
 
     strong: dict[Status, float]  # status → weight of its strong cues (subject counts more)
+    sources: dict[Status, int]  # status → how many independent places state it
     weak: dict[Status, int]  # status → number of places with weak cues
     alert: bool  # reads like a job alert, digest or account notice
     outreach: bool  # a recruiter's cold outreach (that never mentions the person's application)
@@ -59,6 +70,12 @@ class Evidence:
     context: bool  # job-search words appear
     ats: bool  # sent by an applicant-tracking system or recruiting platform
     personal_sender: bool  # sent from a free-mail address
+    # Words that lean to a rejection (regret, "keep your CV on file") that no decision backs:
+    # a confirmation or invitation read beside them may be a rejection missed.
+    leans_rejection: bool = False
+    # The confirmation is more than the "thank you for applying" that opens every job email.
+    confirmed_outright: bool = False
+    asks: bool = False  # the body asks the reader a question
 
 
 def analyse(email: EmailInput) -> Analysis:
@@ -84,6 +101,12 @@ def gather(email: EmailInput, text: Text) -> Evidence:
     in_subject = _STRONG_SET.found(subject, _stated) if fresh else set()
     in_body = _STRONG_SET.found(body, _stated)
     strong = {s: 1.5 * (s in in_subject) + 1.0 * (s in in_body) for s in in_subject | in_body}
+    sources = {s: (s in in_subject) + (s in in_body) for s in strong}
+    signals = _SIGNALS.found(subject) | _SIGNALS.found(body)
+    if "context" in signals and _GENERIC_REQUEST.exists(body):
+        request = Status.INFORMATION_REQUEST
+        strong[request] = strong.get(request, 0.0) + 1.0
+        sources[request] = sources.get(request, 0) + 1
     decided = decisions.read(body.low, body.words)
     for status, sentences in (
         (Status.REJECTION, decided.rejections),
@@ -91,18 +114,20 @@ def gather(email: EmailInput, text: Text) -> Evidence:
     ):
         if sentences:
             strong[status] = strong.get(status, 0.0) + 0.5 + 0.5 * min(sentences, 2)
+            sources[status] = sources.get(status, 0) + min(sentences, 2)
     weak: dict[Status, int] = {}
     if not strong:  # weak cues only decide when no strong cue does
         weak_subject = _WEAK_SET.found(subject) if fresh else set()
         weak_body = _WEAK_SET.found(body)
         weak = {s: (s in weak_subject) + (s in weak_body) for s in weak_subject | weak_body}
-    signals = _SIGNALS.found(subject) | _SIGNALS.found(body)
     domain = vocab.domain_of(email.sender_address)
     local = email.sender_address.partition("@")[0].lower()
     return Evidence(
         strong=strong,
+        sources=sources,
         weak=weak,
-        alert="alert" in signals,
+        # A talent-network footer makes no alert of mail about the person's application.
+        alert="alert" in signals or ("network" in signals and "own" not in signals),
         outreach="outreach" in signals,
         own_application="own" in signals,
         # Unsubscribe links sit in footers: look in the sign-off too, past the head's end.
@@ -112,6 +137,10 @@ def gather(email: EmailInput, text: Text) -> Evidence:
         context="context" in signals,
         ats=vocab.is_ats_domain(domain) or local == "workday",
         personal_sender=vocab.is_free_mail_domain(domain),
+        leans_rejection=Status.REJECTION not in strong and _LEANS_REJECTION.exists(body),
+        confirmed_outright=Status.APPLICATION_CONFIRMATION in in_subject
+        or (Status.APPLICATION_CONFIRMATION in in_body and _CONFIRMED.exists(body)),
+        asks="?" in text.flat,
     )
 
 
@@ -140,14 +169,14 @@ def _hedged(text: str, at: int) -> bool:
 def decide(evidence: Evidence) -> tuple[Status, float]:
     """Return the status the evidence supports and the confidence in it."""
     if evidence.personal_sender and not evidence.context:
-        return Status.NOT_JOB_RELATED, 0.9
+        return Status.NOT_JOB_RELATED, 0.95
     if evidence.own_application or evidence.ats:
         unrelated = False
     else:
         # Cold outreach and bulk mail are about jobs in general, not the person's application.
         unrelated = evidence.outreach or evidence.bulk
     if unrelated and not cues.DECISIVE.intersection(evidence.strong):
-        return Status.NOT_JOB_RELATED, 0.75
+        return Status.NOT_JOB_RELATED, 0.9 if evidence.bulk else 0.8
     strong = evidence.strong
     if not evidence.context:
         strong = {s: w for s, w in strong.items() if s not in cues.NEEDS_CONTEXT}
@@ -155,15 +184,19 @@ def decide(evidence: Evidence) -> tuple[Status, float]:
         status = _strongest(strong)
         return status, _strong_confidence(status, evidence)
     if evidence.alert:
-        return Status.NOT_JOB_RELATED, 0.85
+        return Status.NOT_JOB_RELATED, 0.9
     # Weak cues alone ("interview", "next steps") count only in mail that is surely about the
     # person's application: from an ATS, or speaking of it.
     if evidence.weak and (evidence.own_application or evidence.ats):
         status = max(cues.PRIORITY, key=lambda s: (evidence.weak.get(s, 0), -_rank(s)))
-        return status, 0.45 + 0.05 * min(evidence.weak[status], 2) + 0.1 * evidence.ats
+        confidence = 0.45 + 0.05 * min(evidence.weak[status], 2) + 0.05 * evidence.ats
+        return status, confidence - _LEAN_PENALTY * (
+            evidence.leans_rejection and status is not Status.REJECTION
+        )
     if evidence.ats:
         return Status.APPLICATION_CONFIRMATION, 0.35
-    return Status.NOT_JOB_RELATED, 0.6 if evidence.context else 0.9
+    # Job words but no cue of any status: likely job mail the rules cannot read.
+    return Status.NOT_JOB_RELATED, 0.45 if evidence.context else 0.95
 
 
 def _strongest(strong: dict[Status, float]) -> Status:
@@ -180,13 +213,30 @@ def _rank(status: Status) -> int:
     return cues.PRIORITY.index(status)
 
 
+# How much each piece of evidence moves the confidence in a status stated by strong cues.
+_BASE = 0.9  # one place states it
+_PER_SOURCE = 0.05  # each further place (subject, body phrase, decided sentences) agreeing
+_CONTEXT_BONUS = 0.04  # from an ATS, or in job-search words
+_RIVAL_PENALTY = 0.2  # another status stated too (the polite confirmation wording aside)
+_ALERT_PENALTY = 0.15  # reads like a job alert as well
+_LEAN_PENALTY = 0.25  # regret or "keep your CV on file" beside a non-rejection
+_THANKS_ONLY_PENALTY = 0.3  # a confirmation resting on "thank you for applying" alone
+_ASKS_PENALTY = 0.15  # a "confirmation" that asks a question
+
+
 def _strong_confidence(status: Status, evidence: Evidence) -> float:
-    weight = evidence.strong[status]
-    # Rivals with strong cues of their own make the choice less certain; the polite
-    # confirmation wording found in nearly every job email is no rival.
+    sources = evidence.sources.get(status, 1)
     rivals = [s for s in evidence.strong if s not in (status, Status.APPLICATION_CONFIRMATION)]
-    confidence = 0.7 + 0.08 * weight + 0.05 * (evidence.ats or evidence.context)
-    confidence -= 0.12 * len(rivals)
+    confidence = _BASE + _PER_SOURCE * min(max(sources - 1, 0), 2)
+    confidence += _CONTEXT_BONUS * (evidence.ats or evidence.context)
+    confidence -= _RIVAL_PENALTY * len(rivals)
     if evidence.alert:
-        confidence -= 0.15
-    return min(confidence, 0.97)
+        confidence -= _ALERT_PENALTY
+    if evidence.leans_rejection and status is not Status.REJECTION:
+        confidence -= _LEAN_PENALTY
+    if status is Status.APPLICATION_CONFIRMATION:
+        # Only the polite thanks, or a question to the reader: perhaps a request or a
+        # decision the rules did not read.
+        confidence -= _THANKS_ONLY_PENALTY * (not evidence.confirmed_outright)
+        confidence -= _ASKS_PENALTY * evidence.asks
+    return min(confidence, 0.98)
