@@ -17,10 +17,12 @@ from celery import Task
 from celery.exceptions import Retry
 from django.conf import settings
 from django.utils import timezone
+from pymongo.errors import PyMongoError
 
 from accounts import google as google_oauth
 from accounts.errors import TransientError, UnrecoverableError
 from accounts.models import User
+from mailbox_project import redis_outage
 from mailbox_project.celery import app
 from mailbox_project.faults import RetryingTask
 from mailbox_project.ids import UserId
@@ -173,13 +175,22 @@ def _reschedule(user: User, chain_id: str, result: sync.StepResult | None) -> No
         sync_mailbox.apply_async((str(user.pk), chain_id), countdown=countdown)
 
 
+_OPTIONAL_WORK_ERRORS: tuple[type[Exception], ...] = (*redis_outage.ERRORS, PyMongoError)
+
+
 def start_refetch(user_id: UserId) -> bool:
-    """Start a refetch pass if the user has messages an older parser stored (``mails.refetch``)."""
-    pass_id = refetch.should_start(user_id)
-    if pass_id is None:
+    """Start a refetch pass if the user has messages an older parser stored (``mails.refetch``).
+
+    Optional work after a step that succeeded: an outage here is logged, never a failed step.
+    """
+    try:
+        pass_id = refetch.should_start(user_id)
+        if pass_id is not None:
+            refetch_mail.apply_async((str(user_id), pass_id, None))
+    except _OPTIONAL_WORK_ERRORS as exc:
+        logger.warning("refetch of user %s not started: %s", user_id, type(exc).__name__)
         return False
-    refetch_mail.apply_async((str(user_id), pass_id, None))
-    return True
+    return pass_id is not None
 
 
 @app.task(

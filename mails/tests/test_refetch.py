@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from mailbox_project.mongo import get_database
 from mailbox_project.redis import connection
@@ -239,3 +240,17 @@ def test_the_command_counts_and_refetches(old_mailbox, google, other_user) -> No
     assert f"{stale} stale: {stale} refetched, 0 deleted, 0 failed" in out.getvalue()
     assert refetch.count_stale(user.pk) == 0
     assert gets(google, user.email) - before == stale
+
+
+def test_an_outage_when_starting_a_pass_does_not_fail_the_sync_step(
+    old_mailbox, monkeypatch
+) -> None:
+    user, _ = old_mailbox
+
+    def redis_down(user_id: Any) -> str | None:
+        raise RedisConnectionError("Redis is down")
+
+    monkeypatch.setattr(refetch, "should_start", redis_down)
+    result = tasks.sync_mailbox.apply(args=(str(user.pk), None))
+    assert result.successful()
+    assert result.get().startswith("partial")
