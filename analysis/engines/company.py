@@ -70,6 +70,12 @@ _BODY_COMPANY = (
         r"|people|careers|hr) (?i:team|group)",
     ),
 )
+# The department that signs recruiting mail.
+_FUNCTION = (
+    r"(?i:(?:the )?(?:recruitment|resourcing|recruiting|hr|human resources|people(?: and| &)"
+    r" culture|people|talent(?: acquisition)?|personnel|hiring)(?: team| department| division"
+    r"| shared services| office| group)?|office of human resources|hr department)"
+)
 # Matched against whole sign-off lines.
 _SIGNATURE_COMPANY = (
     (
@@ -78,7 +84,11 @@ _SIGNATURE_COMPANY = (
         r"|careers|hr|people|human resources)(?: (?i:team|group))?",
     ),
     (3, rf"(?i:the )?(?P<c>{NAME}) (?i:team)"),
+    # "Resourcing Team, Department of Rural Affairs", "HR Shared Services, Northfield ..."
+    (5, rf"{_FUNCTION}[,|-] (?P<c>{NAME})"),
 )
+# A sign-off line that only names a function: the company is usually on the next line.
+_FUNCTION_LINE = re.compile(rf"{_FUNCTION}\.?")
 
 
 # How far into the body a company is looked for: emails name it early, and legal footers
@@ -111,7 +121,8 @@ _NOT_NAME_START = frozenset(
 _TRAILING_NOISE = re.compile(
     r"(?:[\s,.;:!-]+(?:job|jobs|application|applications|careers?|team|recruiting|recruitment"
     r"|talent acquisition|hiring team|hr|inc\.?|llc|ltd\.?|corp\.?|gmbh|ag|plc|s\.?a\.?|n\.?v\.?"
-    r"|b\.?v\.?|website|portal|site|the|university recruiting|campus recruiting|internships?"
+    r"|b\.?v\.?|ab|oy|a/s|as|s\.?r\.?l\.?|s\.?p\.?a\.?|sp\. z o\.o\.|co\.,? ltd\.?|pty|pvt"
+    r"|website|portal|site|the|university recruiting|campus recruiting|internships?"
     r"|openings?|opportunit(?:y|ies)|career opportunities|update|notification"
     r"|and|of|for|in|&))+[\s,.;:!-]*$|[\s,.;:!'-]+$",
     re.IGNORECASE,
@@ -148,7 +159,9 @@ def _clean_name(value: str) -> str:
     return _TRAILING_NOISE.sub("", value).strip()
 
 
-# A name ending in one of these is a job title, not an employer.
+# Words of job titles that no employer's name holds.
+_TITLE_FRAGMENTS = frozenset(("learning", "senior", "junior", "intern", "graduate"))
+# A name holding one of these is a job title, not an employer.
 _ROLE_WORDS = frozenset(
     """
     engineer developer analyst scientist manager designer intern associate specialist
@@ -158,14 +171,23 @@ _ROLE_WORDS = frozenset(
 )
 
 
+_DIGIT_RUN = re.compile(r"\d{3,}")
+
+
 def _acceptable(name: str) -> bool:
     if not 2 <= len(name) <= 60 or name.lower() in vocab.NOT_A_COMPANY:
         return False
     words = name.lower().split()
+    digits = sum(c.isdigit() for c in name)
     return (
         len(words) <= 7
         and words[0].strip(",.") not in _NOT_NAME_START
-        and words[-1] not in _ROLE_WORDS
+        # A job title, or a piece of one ("Machine Learning 48213"), is not an employer.
+        and _ROLE_WORDS.isdisjoint(words)
+        and not _TITLE_FRAGMENTS.intersection(words)
+        # Requisition ids and numbers: "R-0012345", "2024-284008".
+        and digits * 2 <= sum(c.isalnum() for c in name)
+        and not _DIGIT_RUN.search(name)
     )
 
 
@@ -189,11 +211,14 @@ def _candidates(email: EmailInput, text: Text) -> Iterator[tuple[int, str]]:
         for match in triggered.finditer(text.body_scan, _COMPANY_REACH):
             yield weight, match.group("c")
     lines = [line.strip() for line in text.tail.splitlines()]
-    for line in [line for line in lines if 2 < len(line) < 80][-_SIGN_OFF_LINES:]:
+    lines = [line for line in lines if 2 < len(line) < 80][-_SIGN_OFF_LINES:]
+    for at, line in enumerate(lines):
         for weight, pattern in SIGNATURE_COMPANY:
             signed = pattern.fullmatch(line)
             if signed:
                 yield weight, signed.group("c")
+        if at + 1 < len(lines) and _FUNCTION_LINE.fullmatch(line):
+            yield 5, lines[at + 1]
     display = display_name_company(email)
     if display:
         yield 6, display
@@ -216,7 +241,16 @@ def addressee_keys(email: EmailInput, text: Text) -> frozenset[str]:
     for address in email.to:
         local = address.partition("@")[0]
         names.add(re.sub(r"[._-]+", " ", local))
+    # The Google profile name, and each of its words ("Priya", "Raman").
+    names.add(email.account_name)
+    names.update(email.account_name.split())
     return frozenset(" ".join(name.casefold().split()) for name in names if name.strip())
+
+
+def _names_addressee(name: str, addressee: frozenset[str]) -> bool:
+    """Return whether ``name`` is the addressee's, whole or made only of their names' words."""
+    folded = " ".join(name.casefold().split())
+    return folded in addressee or all(word in addressee for word in folded.split())
 
 
 def company(email: EmailInput, text: Text) -> str:
@@ -227,7 +261,7 @@ def company(email: EmailInput, text: Text) -> str:
     spelling: dict[str, tuple[int, str]] = {}
     for weight, raw in _candidates(email, text):
         name = _clean_name(raw)
-        if not _acceptable(name) or " ".join(name.casefold().split()) in addressee:
+        if not _acceptable(name) or _names_addressee(name, addressee):
             continue
         key = name.casefold()
         bonus = 6 if _matches_slug(name, slugs) else 0
@@ -235,6 +269,10 @@ def company(email: EmailInput, text: Text) -> str:
         if weight > spelling.get(key, (-1, ""))[0]:
             spelling[key] = (weight, name)
     best = max(totals, key=lambda key: totals[key]) if totals else ""
+    written_out = _written_out(best, totals) if best else ""
+    if written_out:
+        # "ASC" (the ATS tenant, the display name) is "Alder Street Capital" in the body.
+        return cap(_tidy_case(spelling[written_out][1]), 80)
     if slugs and not (best and _matches_slug(best, slugs)):
         # The sender's domain spells a name the text writes out ("Northrop Grumman"): as good
         # as a display name that agrees with the domain.
@@ -244,6 +282,30 @@ def company(email: EmailInput, text: Text) -> str:
     if best:
         return cap(_tidy_case(spelling[best][1]), 80)
     return _slug_fallback(slugs)
+
+
+def _written_out(short: str, totals: dict[str, float]) -> str:
+    """Return the key of the longer name that ``short`` abbreviates ('' when none does)."""
+    letters = _squash(short)
+    if not 2 <= len(letters) <= 6:
+        return ""
+    for key in sorted(totals, key=lambda k: -totals[k]):
+        full = _squash(key)
+        # Spelled out, not extended: "Okta Talent" is no spelling of "Okta".
+        if (
+            len(full) > len(letters) + 3
+            and full[0] == letters[0]
+            and not full.startswith(letters)
+            and _in_order(letters, full)
+        ):
+            return key
+    return ""
+
+
+def _in_order(letters: str, text: str) -> bool:
+    """Return whether ``letters`` occur in ``text`` in this order ("bhp" in "bellhavenp...")."""
+    rest = iter(text)
+    return all(letter in rest for letter in letters)
 
 
 def _tidy_case(name: str) -> str:

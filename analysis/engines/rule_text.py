@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -58,7 +59,10 @@ class Text:
 
 
 def clean(value: str) -> str:
-    """Return ``value`` with typographic quotes, dashes and invisible characters made plain."""
+    """Return ``value`` with typographic quotes, dashes and invisible characters made plain,
+    and HTML entities some templates leave in plain text unescaped ("Smith &amp; Jones")."""
+    if "&" in value and ";" in value:
+        value = html.unescape(value)
     # str.translate would look every character up in a dict; a few C-speed scans for the
     # characters that occur are several times faster on mail.
     for special, plain in _PLAIN:
