@@ -151,5 +151,6 @@ def build_content(pairs: Iterable[tuple[str, str]], root: Part, notes: Notes) ->
         list_id=field("List-Id", "", _list_id),
         body_text=body_text,
         attachments=attachments,
+        links=body.links,
         parse_error=str(notes),
     )

@@ -1,14 +1,17 @@
-"""HTML → the text a reader sees, in linear time whatever the markup.
+"""HTML → the text a reader sees (and where its links point), in linear time whatever the markup.
 
 Not ``html.parser``: on Python 3.11 it takes quadratic time on unclosed tags
 (CVE-2025-6069; 360 KB of ``<a href='`` took minutes). This scanner only ever moves
 forward with ``str.find`` and regexes bounded to one tag, so spam cannot stall a sync.
+An ``href`` is read from the attributes of the one ``<a>``/``<area>`` tag the scanner
+matched, never searched for in the markup at large.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 from mails.parsing.body_text import BODY_TEXT_LIMIT, tidy_text
 
@@ -36,6 +39,14 @@ _LINE = frozenset(
 )  # fmt: skip
 _CELL = frozenset({"td", "th"})
 
+# Link targets kept per message: enough for a newsletter's links, bounded for the store.
+MAX_LINKS = 100
+MAX_LINK_CHARS = 300
+_LINK_TAGS = frozenset({"a", "area"})
+# One attribute of a tag's attribute text (the scanner's group 3), quoted or not.
+_HREF = re.compile(r"""(?:^|\s)href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_WEB_SCHEMES = ("http://", "https://")
+
 
 class _Text:
     """Visible text collected so far, with line breaks that never pile up."""
@@ -46,6 +57,7 @@ class _Text:
         self.max_chars = max_chars
         self.newlines = 0  # line breaks at the end of the text so far
         self.pre_depth = 0
+        self.links: dict[str, None] = {}
 
     @property
     def full(self) -> bool:
@@ -65,6 +77,16 @@ class _Text:
         if self.newlines < count and self.pieces and not self.full:
             self.pieces.append("\n" * (count - self.newlines))
             self.newlines = count
+
+    def link(self, attributes: str) -> None:
+        """Keep the http(s) target of an ``<a href>``: "click here" may hide a YouTube link."""
+        match = _HREF.search(attributes)
+        if match is None or len(self.links) >= MAX_LINKS:
+            return
+        raw = next(group for group in match.groups() if group is not None)
+        target = "".join(html.unescape(raw).split())  # browsers drop whitespace in URLs
+        if target.lower().startswith(_WEB_SCHEMES):
+            self.links[target[:MAX_LINK_CHARS]] = None
 
     def tag(self, name: str, closing: bool) -> None:
         if name == "pre":
@@ -153,23 +175,40 @@ def _scan(markup: str, out: _Text) -> str:
                 continue
             if name != "title":  # an unclosed script or style hides the rest, as in browsers
                 break
+        if name in _LINK_TAGS and not closing:
+            out.link(match.group(3))
         out.tag(name, closing)
     return title
 
 
-def html_to_text(markup: str, max_chars: int = BODY_TEXT_LIMIT) -> str:
-    """Return the visible text of HTML, about ``max_chars`` of it.
+@dataclass(frozen=True, slots=True)
+class HtmlText:
+    """What a reader sees of an HTML document, and the http(s) targets of its links."""
+
+    text: str
+    links: list[str]
+
+
+def read_html(markup: str, max_chars: int = BODY_TEXT_LIMIT) -> HtmlText:
+    """Return the visible text of HTML (about ``max_chars`` of it) and its links' targets.
 
     Scripts, styles and comments are dropped, entities decoded, whitespace collapsed, with
     line breaks kept for block elements. A document with no visible text but a title (a
-    newsletter made only of images) gives its title.
+    newsletter made only of images) gives its title. Links are the distinct http(s)
+    ``href`` values of ``<a>`` and ``<area>`` (at most ``MAX_LINKS``) in the text read.
     """
     out = _Text(max_chars)
     title = _scan(markup, out)
     text = tidy_text("".join(out.pieces))
+    links = list(out.links)
     if text or not title:
-        return text
+        return HtmlText(text, links)
     # Browsers show a title's markup literally; as a body it is read like any markup.
     out = _Text(max_chars)
     _scan(title, out)
-    return tidy_text("".join(out.pieces))
+    return HtmlText(tidy_text("".join(out.pieces)), links)
+
+
+def html_to_text(markup: str, max_chars: int = BODY_TEXT_LIMIT) -> str:
+    """Return the visible text of HTML, about ``max_chars`` of it (see ``read_html``)."""
+    return read_html(markup, max_chars).text

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from mails.parsing.body_text import BODY_TEXT_LIMIT, cap_utf8, tidy_text
 from mails.parsing.charsets import clean_str, decode_text
-from mails.parsing.htmltext import html_to_text
+from mails.parsing.htmltext import MAX_LINKS, read_html
 from mails.parsing.notes import Notes, part_label
 from mails.parsing.result import Attachment
 
@@ -86,6 +86,14 @@ class _Walk:
     spare: list[Part] = field(default_factory=list)
     # The text of HTML alternatives not shown (the plain one was): searched, not shown.
     alternative_texts: list[str] = field(default_factory=list)
+    # The http(s) targets of links in every HTML part read, shown or not (in order, unique).
+    links: dict[str, None] = field(default_factory=dict)
+
+    def add_links(self, links: list[str] | dict[str, None]) -> None:
+        for link in links:
+            if len(self.links) >= MAX_LINKS:
+                return
+            self.links[link] = None
 
 
 def is_attachment(part: Part) -> bool:
@@ -104,6 +112,7 @@ class Body:
     text: str
     attachments: list[Attachment]
     alternative_text: str = ""
+    links: list[str] = field(default_factory=list)
 
 
 def body_and_attachments(root: Part, notes: Notes) -> tuple[str, list[Attachment]]:
@@ -121,7 +130,8 @@ def read_body(root: Part, notes: Notes) -> Body:
             break
         _add_spare_text(part, walk)
     alternative = cap_utf8("\n\n".join(walk.alternative_texts))
-    return Body(cap_utf8("\n\n".join(walk.texts)), walk.attachments, alternative)
+    text = cap_utf8("\n\n".join(walk.texts))
+    return Body(text, walk.attachments, alternative, list(walk.links))
 
 
 def _add_spare_text(part: Part, walk: _Walk) -> None:
@@ -133,6 +143,7 @@ def _add_spare_text(part: Part, walk: _Walk) -> None:
     for child in part.children():  # the attached message; its attachments stay its own
         _visit(child, 1, inner)
     walk.texts.extend(inner.texts)
+    walk.add_links(inner.links)
 
 
 def _visit(part: Part, depth: int, walk: _Walk) -> None:
@@ -204,6 +215,7 @@ def _read_alternative(part: Part, depth: int, walk: _Walk) -> None:
     _visit(part, depth, aside)
     walk.parts_seen = aside.parts_seen
     walk.alternative_texts.extend(aside.texts)
+    walk.add_links(aside.links)
 
 
 def _visit_for_attachments(part: Part, depth: int, walk: _Walk) -> None:
@@ -237,7 +249,12 @@ def _add_text(part: Part, mime_type: str, walk: _Walk) -> None:
         part.payload(), part.charset, walk.notes, where,
         gmail_normalized=part.gmail_normalized, limit=limit,
     )  # fmt: skip
-    text = clean_str(html_to_text(raw) if is_html else tidy_text(raw[: 2 * BODY_TEXT_LIMIT]))
+    if is_html:
+        read = read_html(raw)
+        text = clean_str(read.text)
+        walk.add_links([clean_str(link) for link in read.links])
+    else:
+        text = clean_str(tidy_text(raw[: 2 * BODY_TEXT_LIMIT]))
     if text:
         walk.texts.append(text)
         walk.text_chars += len(text)

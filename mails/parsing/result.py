@@ -13,7 +13,8 @@ from typing import Any, TypedDict
 #   0  stored before versions were recorded: maybe no recipients' names, Delivered-To or
 #      HTML-only text (mails 0008, 0009)
 #   1  all of those
-PARSER_VERSION = 1
+#   2  links: the http(s) targets of the HTML parts' <a href> (has:youtube finds "click here")
+PARSER_VERSION = 2
 
 # The stored flags and the Gmail label each mirrors: a flag is true exactly when its label is on.
 FLAG_LABELS = {"is_unread": "UNREAD", "is_starred": "STARRED"}

@@ -12,7 +12,7 @@
   ``from:mail.example.com``, ``from:example.com`` (same for to/cc/bcc/list/deliveredto);
 * ``label:<id>`` per label, ``has:attachment``, ``rfc822msgid:<id>``;
 * ``has:drive``, ``has:document``, ``has:spreadsheet``, ``has:presentation``,
-  ``has:youtube`` when the text holds such links (see ``link_terms``).
+  ``has:youtube`` when the text or the HTML links' targets hold such links (``link_terms``).
 
 So every operator but dates and sizes is an equality on one indexed array: a query with one
 term walks the index already in date order and stops after a page.
@@ -120,8 +120,10 @@ def search_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def link_terms(doc: Mapping[str, Any]) -> list[str]:
-    """Return ``has:drive`` etc. for the kinds of Google/YouTube links in the message's text."""
-    text = f"{(doc.get('body_text') or '')[:MAX_BODY_CHARS]}\n{doc.get('snippet') or ''}"
+    """Return ``has:drive`` etc. for the kinds of Google/YouTube links in the message: in its
+    text, or only in the targets of its HTML links (``links``: "click here" to a video)."""
+    body = (doc.get("body_text") or "")[:MAX_BODY_CHARS]
+    text = "\n".join([body, doc.get("snippet") or "", *(doc.get("links") or [])])
     return [f"has:{kind}" for kind, pattern in _LINKS.items() if pattern.search(text)]
 
 

@@ -15,7 +15,7 @@ from mails import store
 SOURCE_FIELDS = (
     "subject", "from_name", "from_address", "to_addresses", "cc_addresses", "bcc_addresses",
     "list_id", "attachments", "snippet", "body_text", "label_ids", "rfc822_message_id",
-    "to_names", "cc_names", "bcc_names", "delivered_to", "alternative_text",
+    "to_names", "cc_names", "bcc_names", "delivered_to", "alternative_text", "links",
 )  # fmt: skip
 
 
