@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "mails",
     "analysis",
     "tracker",
+    "ops",
+    "oauth_server",
+    "mcp_server",
 ]
 
 MIDDLEWARE = [
@@ -540,6 +543,17 @@ RATE_LIMIT_SYNC_NOW = _rate("RATE_LIMIT_SYNC_NOW", "3/60")
 # django-ratelimit's own: if a count cannot be read (Redis lost a key mid-request), let it pass.
 RATELIMIT_FAIL_OPEN = True
 
+# --- OAuth server and MCP (issue 18: oauth_server/, mcp_server/) --------------------------------
+
+# The public origin (https://mail.example.com) naming the issuer and the MCP resource; empty:
+# each request's own scheme and host (fine on one host; set it behind a proxy that rewrites Host).
+OAUTH_ISSUER = env.string("OAUTH_ISSUER")
+OAUTH_ACCESS_TOKEN_TTL = env.integer("OAUTH_ACCESS_TOKEN_TTL", 3600, minimum=60)
+OAUTH_REFRESH_TOKEN_TTL = env.integer("OAUTH_REFRESH_TOKEN_TTL", 30 * 24 * 3600, minimum=3600)
+# Dynamic client registrations per client address, and MCP requests per access token.
+OAUTH_REGISTRATION_RATE = _rate("OAUTH_REGISTRATION_RATE", "20/3600")
+RATE_LIMIT_MCP = _rate("RATE_LIMIT_MCP", "120/60")
+
 # --- Analysis -----------------------------------------------------------------------------------
 
 # Optional LLM engine: any OpenAI-compatible chat-completions endpoint (empty = rules only).
@@ -549,6 +563,10 @@ ANALYSIS_LLM_API_KEY = env.string("ANALYSIS_LLM_API_KEY")
 ANALYSIS_LLM_TIMEOUT = env.floating("ANALYSIS_LLM_TIMEOUT", 20.0, minimum=0.1)
 if ANALYSIS_LLM_URL and not ANALYSIS_LLM_MODEL:
     env.PROBLEMS.append(("ANALYSIS_LLM_MODEL", "is required when ANALYSIS_LLM_URL is set"))
+# Analyses less confident than this show as "Needs review" in the tracker (0..1).
+ANALYSIS_REVIEW_THRESHOLD = env.floating("ANALYSIS_REVIEW_THRESHOLD", 0.6, minimum=0.0)
+if ANALYSIS_REVIEW_THRESHOLD > 1:
+    env.PROBLEMS.append(("ANALYSIS_REVIEW_THRESHOLD", "must be at most 1"))
 # Message ids per analysis task.
 ANALYSIS_BATCH_SIZE = env.integer("ANALYSIS_BATCH_SIZE", 200, minimum=1)
 # The three cache tiers: L1 in each process, L2 in Redis, L3 in MongoDB (TTL index, 360 days).
@@ -566,3 +584,33 @@ CELERY_BEAT_SCHEDULE["reconcile-pending-analyses"] = _beat(
     float(ANALYSIS_RECONCILE_EVERY),
     expires=ANALYSIS_RECONCILE_EVERY * 0.9,
 )
+
+# --- Operations: backups and metrics (ops/) -----------------------------------------------------
+
+# Where `manage.py backup` and the scheduled backup write (one folder per backup, 0700/0600).
+BACKUP_DIR = Path(env.string("BACKUP_DIR", str(BASE_DIR / ".data" / "backups")))
+# Fernet key that encrypts backup files at rest (never one of TOKEN_ENCRYPTION_KEYS: a backup
+# holds the token ciphertexts). Empty: backups are written unencrypted, and say so.
+BACKUP_ENCRYPTION_KEY = env.string("BACKUP_ENCRYPTION_KEY")
+if BACKUP_ENCRYPTION_KEY:
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(BACKUP_ENCRYPTION_KEY.encode())
+    except ValueError:
+        env.PROBLEMS.append(("BACKUP_ENCRYPTION_KEY", "must be a Fernet key (32 url-safe bytes)"))
+    if BACKUP_ENCRYPTION_KEY in TOKEN_ENCRYPTION_KEYS:
+        env.PROBLEMS.append(("BACKUP_ENCRYPTION_KEY", "must not be a TOKEN_ENCRYPTION_KEYS key"))
+# Seconds between scheduled backups (0: none); retention keeps the newest backup of each of the
+# last KEEP_DAILY days and of each of the last KEEP_WEEKLY ISO weeks.
+BACKUP_INTERVAL = env.integer("BACKUP_INTERVAL", 24 * 3600, minimum=0)
+BACKUP_KEEP_DAILY = env.integer("BACKUP_KEEP_DAILY", 7, minimum=1)
+BACKUP_KEEP_WEEKLY = env.integer("BACKUP_KEEP_WEEKLY", 4, minimum=0)
+if BACKUP_INTERVAL:
+    CELERY_BEAT_SCHEDULE["scheduled-backup"] = _beat(
+        "ops.tasks.scheduled_backup", float(BACKUP_INTERVAL), expires=BACKUP_INTERVAL * 0.9
+    )
+# /metrics answers `Authorization: Bearer METRICS_TOKEN` and addresses in METRICS_ALLOWED_IPS
+# (comma-separated IPs or networks, e.g. 10.0.0.0/8); with neither set it answers nobody.
+METRICS_TOKEN = env.string("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env.string_list("METRICS_ALLOWED_IPS", [])
