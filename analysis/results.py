@@ -47,6 +47,12 @@ class AnalysisResult:
         """Return whether the email is about a job application."""
         return self.status is not Status.NOT_JOB_RELATED
 
+    @property
+    def needs_review(self) -> bool:
+        """Return whether a person should confirm or correct this analysis: its confidence is
+        below ``ANALYSIS_REVIEW_THRESHOLD`` (the engines derive it from their evidence)."""
+        return needs_review(self.confidence)
+
     def to_document(self) -> Document:
         """Return the stored form (JSON-safe: the date as ISO 8601 text)."""
         return {
@@ -108,6 +114,16 @@ def entry_from_document(document: Mapping[str, object], message_id: str = "") ->
         stored_id = _text(document.get("message_id")) or message_id
         return FailedAnalysis(message_id=stored_id, reason=_text(document.get("reason")))
     return AnalysisResult.from_document(document, message_id)
+
+
+def needs_review(confidence: float, threshold: float | None = None) -> bool:
+    """Return whether an analysis of ``confidence`` needs a person's review (below the
+    threshold: ``threshold``, else the ``ANALYSIS_REVIEW_THRESHOLD`` setting)."""
+    if threshold is None:
+        from django.conf import settings  # only when asked: this module imports no app
+
+        threshold = float(settings.ANALYSIS_REVIEW_THRESHOLD)
+    return confidence < threshold
 
 
 def parse_date(value: object) -> datetime | None:

@@ -1,0 +1,228 @@
+"""The rules read decisions sentence by sentence: rejections however phrased, offers and
+invitations only when they are the reader's, withdrawals the reader asked for, and a
+confidence that follows the evidence. Every text here is written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.classify import EmailInput, Status
+from analysis.engines import decisions, rules
+from analysis.engines.rule_text import prepare
+from analysis.results import AnalysisResult, needs_review
+
+SENDER = ("Orrin Talent Team", "no-reply@us.greenhouse-mail.io")
+
+
+def email(body: str, subject: str = "Your application", **extra: str) -> EmailInput:
+    return EmailInput("m1", subject, SENDER[0], SENDER[1], None, body, **extra)
+
+
+def status_of(body: str, subject: str = "Your application") -> Status:
+    return rules.analyse(email(body, subject)).status
+
+
+OPENING = "Thank you for applying to Orrin Labs. "
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [
+        # a negation and a decision word with a title and asides between them
+        "We will not, at this point, be progressing your candidacy for the Staff Platform"
+        " Engineer (Payments) opening.",
+        # contractions
+        "Your portfolio isn't quite the fit our studio needs this season.",
+        "We won't be taking your candidacy to the panel stage.",
+        "We haven't been able to identify a suitable match for your profile in this team.",
+        # passive and active closures of the job
+        "The requisition for this opening has been closed.",
+        "The vacancy was filled by an internal transfer earlier this week.",
+        "We have filled the analyst role from our graduate pool.",
+        # regret without "inform"
+        "We regret that we are unable to take your application forward.",
+        "Sadly, your name is not on the final shortlist.",
+        # someone else chosen
+        "The panel has gone with a candidate whose background is in retail banking.",
+        "An offer has been made to another applicant.",
+        "We have decided to continue with other finalists for this post.",
+        # self-negated outcomes
+        "Your application for the post of Archivist was unsuccessful.",
+    ],
+)
+def test_rejections_are_read_in_many_phrasings(decision):
+    assert status_of(OPENING + decision) is Status.REJECTION
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # hypothetical: a process described, not a decision
+        (
+            OPENING + "If you are not selected for an interview, we will keep your CV on file.",
+            Status.APPLICATION_CONFIRMATION,
+        ),
+        # a rule for everyone, not about the reader
+        (
+            OPENING + "Please note that late applications will not be considered. We have"
+            " received your application and will review it soon.",
+            Status.APPLICATION_CONFIRMATION,
+        ),
+        # "further" directs nothing here
+        (
+            OPENING + "We have received your application; you don't need to take any further"
+            " action.",
+            Status.APPLICATION_CONFIRMATION,
+        ),
+        # third parties: shortlisted applicants are not the reader
+        (
+            OPENING + "We have received your application. Shortlisted applicants will be"
+            " contacted to arrange interviews after the closing date.",
+            Status.APPLICATION_CONFIRMATION,
+        ),
+        # negated offer
+        (
+            OPENING + "After the final round we are unable to extend you an offer.",
+            Status.REJECTION,
+        ),
+        # the candidate's own request
+        (
+            "You asked us to take your application out of consideration, and we have done so.",
+            Status.WITHDRAWAL,
+        ),
+        (
+            "As you requested, your candidacy for the Data Steward role has been removed.",
+            Status.WITHDRAWAL,
+        ),
+    ],
+)
+def test_who_is_acted_on(body, expected):
+    assert status_of(body) is expected
+
+
+def test_an_offer_made_to_someone_else_is_never_an_offer():
+    body = (
+        OPENING + "Thank you for the interviews last week. The offer letter for this role has"
+        " gone to another candidate, and the position is now filled."
+    )
+    assert status_of(body, "Outcome of your interviews") is Status.REJECTION
+
+
+def test_an_invitation_to_other_applicants_is_not_the_readers():
+    body = (
+        OPENING + "Other applicants will be invited to the final round of interviews; we"
+        " won't be inviting you to continue."
+    )
+    assert status_of(body) is Status.REJECTION
+
+
+def test_a_talent_network_footer_does_not_make_a_rejection_a_job_alert():
+    body = (
+        OPENING + "We will not be moving your application forward.\n\nJoin our talent"
+        " network to get job alerts for new roles and openings."
+    )
+    assert status_of(body) is Status.REJECTION
+
+
+def test_questions_decide_nothing():
+    found = decisions.read("would you not prefer to continue with your application?", frozenset())
+    assert found == decisions.NONE
+
+
+def test_the_detector_skips_texts_without_a_trigger_word():
+    text = "we received your application for the analyst role and will review it"
+    assert decisions.read(text, frozenset(text.split())) == decisions.NONE
+
+
+def test_the_window_is_counted_in_words():
+    far = "we will not " + "really " * (decisions.WINDOW + 1) + "progress your application."
+    near = "we will not " + "really " * (decisions.WINDOW - 2) + "progress your application."
+    assert decisions.read(far, frozenset(far.split())).rejections == 0
+    assert decisions.read(near, frozenset(near.split())).rejections == 1
+
+
+# -- confidence ---------------------------------------------------------------------------
+
+
+def confidence(body: str, subject: str = "Your application") -> float:
+    return rules.analyse(email(body, subject)).confidence
+
+
+def test_agreeing_evidence_is_more_confident_than_one_cue():
+    one = confidence(OPENING + "Your portfolio isn't quite the fit our studio needs.", "Hello")
+    two = confidence(
+        OPENING + "We regret to inform you that we will not be progressing your application."
+        " The role has since been filled.",
+        "Hello",
+    )
+    assert two > one
+
+
+def test_a_confirmation_resting_on_thanks_alone_is_doubtful():
+    stated = confidence(OPENING + "We have received your application and will review it.")
+    thanks_only = confidence(OPENING + "Our office moves to Leeds next month.")
+    assert thanks_only < stated
+
+
+def test_regret_beside_a_confirmation_lowers_its_confidence():
+    plain = confidence(OPENING + "We have received your application and will review it.")
+    regretful = confidence(
+        OPENING + "We have received your application. Unfortunately the team is small and"
+        " we will keep your CV on file."
+    )
+    assert regretful < plain
+
+
+def test_needs_review_follows_the_threshold(settings):
+    result = AnalysisResult("m", "", "", None, Status.REJECTION, "", "", "", 0.55)
+    settings.ANALYSIS_REVIEW_THRESHOLD = 0.6
+    assert result.needs_review
+    settings.ANALYSIS_REVIEW_THRESHOLD = 0.5
+    assert not result.needs_review
+    assert needs_review(0.7, threshold=0.8)
+
+
+# -- companies ----------------------------------------------------------------------------
+
+
+def company_of(message: EmailInput) -> str:
+    return rules.analyse(message).company
+
+
+def test_html_entities_in_plain_text_are_unescaped():
+    message = EmailInput(
+        "m", "Your application to Pell &amp; Rowe", "Pell &amp; Rowe", "jobs@pellrowe.example",
+        None, "Thank you for applying to Pell &amp; Rowe. We have received your application.",
+    )  # fmt: skip
+    assert company_of(message) == "Pell & Rowe"
+
+
+def test_a_requisition_number_or_title_fragment_is_no_company():
+    message = EmailInput(
+        "m", "Machine Learning 48213", "Workday", "tqx@myworkday.com", None,
+        "Thank you for applying. We have received your application.\n\nTalent Acquisition\n"
+        "Tarquin Exports",
+    )  # fmt: skip
+    assert company_of(message) == "Tarquin Exports"
+
+
+def test_the_account_holders_name_is_never_the_company():
+    message = EmailInput(
+        "m", "Imogen Vance - Interview", "Tern Robotics HR", "hr@ternrobotics.example", None,
+        "Hi Imogen, we would like to invite you to an interview next week.",
+        account_name="Imogen Vance",
+    )  # fmt: skip
+    assert company_of(message) == "Tern Robotics"
+
+
+def test_a_spelled_out_name_beats_the_tenant_abbreviation():
+    message = EmailInput(
+        "m", "Thank you for applying", "MRF Recruiting", "mrf@myworkday.com", None,
+        "Thank you for your interest in Marrow Field Foods. We have received your application.",
+    )  # fmt: skip
+    assert company_of(message) == "Marrow Field Foods"
+
+
+def test_prepare_keeps_text_without_entities_as_it_is():
+    text = prepare(email("Tom & Jerry; not an entity"))
+    assert "Tom & Jerry; not an entity" in text.flat
