@@ -104,6 +104,10 @@ class MailboxGenerator:
         self.end_ms = anchor_ms(anchor) - 60_000
         self.drafts: list[Draft] = []
         self._threads = 0
+        # Job mail's messiness (personal addresses, agencies, reposts, forwards, subject
+        # changes) draws from its own stream, so the rest of the mailbox stays as it was.
+        self.mess = random.Random(f"mess:{seed}:{index}")
+        self._applications: list[jobmail.Application] = []
 
     # -- public ------------------------------------------------------------------
 
@@ -115,6 +119,8 @@ class MailboxGenerator:
             kind = self.rng.choices(kinds, weights)[0]
             age_days = YEARS * 365 * self.rng.random() ** 1.4
             self.item(kind, self.end_ms - int(age_days * DAY_MS))
+            # Replies and confirmations may land after the anchor date: not yet received.
+            self.drafts = [d for d in self.drafts if d.internal_date <= self.end_ms]
         del self.drafts[count:]
         self.drafts.sort(key=lambda d: d.internal_date)
         return self.drafts
@@ -141,10 +147,21 @@ class MailboxGenerator:
 
     # -- job mail ----------------------------------------------------------------
 
-    def job_lifecycle(self, start_ms: int) -> None:
+    def new_job(self, app: jobmail.Application) -> jobmail.Application:
+        """Give ``app`` its truth key; maybe another role at an earlier company, or an agency."""
+        mess = self.mess
+        if self._applications and mess.random() < 0.15:  # several roles at one company
+            app.company = mess.choice(self._applications).company
+        if mess.random() < 0.06:
+            app.agency = mess.choice(jobmail.AGENCIES)[0]
+        app.key = f"a{len(self._applications) + 1}"
+        self._applications.append(app)
+        return app
+
+    def job_lifecycle(self, start_ms: int, app: jobmail.Application | None = None) -> None:
         """Generate the emails of one application, stopping at the anchor date."""
         rng = self.rng
-        app = jobmail.new_application(rng)
+        app = self.new_job(app or jobmail.new_application(rng))
         t = start_ms
         self.job_mail(app, "application_confirmation", t, self.new_thread())
         path = rng.random()
@@ -164,25 +181,65 @@ class MailboxGenerator:
                 steps.append("information_request")
             steps += ["interview_invitation"] * rng.choice((1, 1, 2))
             steps.append(rng.choices(("rejection", "offer", "withdrawal", ""), (5, 3, 1, 2))[0])
+        thread = ""
         for status in filter(None, steps):
             t += int(rng.uniform(2, 25) * DAY_MS)
             if t > self.end_ms:
                 return
-            thread = self.new_thread()
+            # Recruiters often answer in the conversation they started.
+            keep = bool(thread) and status != "withdrawal" and self.mess.random() < 0.35
+            thread = thread if keep else self.new_thread()
             if status == "withdrawal":
                 self.sent(f"Withdrawing my application - {app.position}", _WITHDRAW, t, thread)
                 t += int(rng.uniform(0.1, 2) * DAY_MS)
             self.job_mail(app, status, t, thread)
             if status in ("interview_invitation", "information_request") and rng.random() < 0.6:
                 t = self.reply_and_confirm(app, status, t, thread)
+            t = self.messy_follow_up(app, status, t, thread)
+        self.maybe_repost(app, start_ms)
+
+    def messy_follow_up(self, app: jobmail.Application, status: str, t: int, thread: str) -> int:
+        """Maybe forward the last email, or ask a question after a rejection in its thread."""
+        mess = self.mess
+        if status == "rejection" and mess.random() < 0.05:
+            # "What are your salary expectations?" after a rejection: the process is alive.
+            t += int(mess.uniform(0.5, 3) * DAY_MS)
+            if t <= self.end_ms:
+                self.job_mail(app, "information_request", t, thread)
+        elif status not in ("withdrawal", "rejection") and mess.random() < 0.05:
+            t += int(mess.uniform(0.02, 1) * DAY_MS)
+            last = self.drafts[-1]
+            sender = last.extra.get("from", ("", ""))
+            original = jobmail.compose(app, status, self.account.first, self.account.name, "", mess)
+            forwarder = (app.recruiter, f"talent@{app.slug}.com")
+            mail = jobmail.forwarded(original, forwarder, f"{sender[0]} <{sender[1]}>")
+            if t <= self.end_ms:
+                truth = _truth(mail, app)
+                self.received(mail, t, ["CATEGORY_PERSONAL"], self.new_thread(), truth)
+        return t
+
+    def maybe_repost(self, app: jobmail.Application, start_ms: int) -> None:
+        """Maybe apply again to the same role when it is reposted, months later."""
+        if self.mess.random() < 0.08:
+            again = start_ms + int(self.mess.uniform(200, 400) * DAY_MS)
+            if again <= self.end_ms:
+                repost = jobmail.Application(
+                    app.company, app.position, app.ats, app.req + "-2", app.recruiter
+                )
+                self.job_lifecycle(again, repost)
 
     def job_mail(self, app: jobmail.Application, status: str, at_ms: int, thread: str) -> Draft:
         """Add one received job email."""
         when = _human_date(at_ms + int(self.rng.uniform(3, 10) * DAY_MS))
         mail = jobmail.compose(app, status, self.account.first, self.account.name, when, self.rng)
         parent = next((d for d in reversed(self.drafts) if d.thread_key == thread), None)
-        if parent is not None:  # a follow-up in the same conversation keeps its subject
-            mail.subject = "Re: " + parent.subject.removeprefix("Re: ")
+        # A follow-up in the same conversation usually keeps its subject; some reply with
+        # a subject of their own (still "Re: ", so Gmail keeps the conversation).
+        if parent is not None:
+            kept = parent.subject if self.mess.random() < 0.8 else mail.subject
+            mail.subject = "Re: " + kept.removeprefix("Re: ")
+        if status != "application_confirmation" and not app.agency and self.mess.random() < 0.1:
+            mail.sender_name, mail.sender_address = jobmail.personal_sender(app, self.mess)
         personal = not any(
             d in mail.sender_address for d in ("greenhouse", "lever", "workday", "ashby")
         )
@@ -196,7 +253,7 @@ class MailboxGenerator:
             labels.append("STARRED")
         if self.rng.random() < 0.4:
             labels.append("Job search")
-        return self.received(mail, at_ms, labels, thread, _truth(mail))
+        return self.received(mail, at_ms, labels, thread, _truth(mail, app))
 
     def reply_and_confirm(self, app: jobmail.Application, status: str, t: int, thread: str) -> int:
         """Add the candidate's reply and (for interviews) the recruiter's confirmation."""
@@ -348,10 +405,13 @@ class MailboxGenerator:
         return mimebuild.message(headers, entity), mid, refs
 
 
-def _truth(mail: jobmail.JobMail | None) -> dict[str, Any]:
+def _truth(mail: jobmail.JobMail | None, app: jobmail.Application | None = None) -> dict[str, Any]:
     if mail is None or mail.status == "not_job_related":
         return {"status": "not_job_related", "company": None, "position": None}
-    return {"status": mail.status, "company": mail.company, "position": mail.position}
+    truth = {"status": mail.status, "company": mail.company, "position": mail.position}
+    if app is not None and app.key:  # which application it belongs to (generated mailboxes)
+        truth["application"] = app.key
+    return truth
 
 
 def _human_date(ms: int) -> str:

@@ -369,6 +369,10 @@ class Application:
     ats: str
     req: str
     recruiter: str
+    # The generator's ground truth: which emails belong to one application ("a12").
+    key: str = ""
+    # A staffing agency that applied on the candidate's behalf and writes instead of the ATS.
+    agency: str = ""
 
     @property
     def slug(self) -> str:
@@ -390,8 +394,55 @@ def new_application(rng: random.Random) -> Application:
     )
 
 
+AGENCIES = (
+    ("Hirewell Talent", "hirewell.com"),
+    ("Bluestone Staffing", "bluestonestaffing.com"),
+    ("Apex Search Partners", "apexsearch.io"),
+)
+PERSONAL_DOMAINS = ("gmail.com", "outlook.com", "yahoo.com")
+
+
+def _local_part(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z.]", "", ascii_name.lower().replace(" ", "."))
+
+
+def personal_sender(app: Application, rng: random.Random) -> tuple[str, str]:
+    """Return the recruiter writing from a personal mailbox (as some do, from their phone)."""
+    return app.recruiter, f"{_local_part(app.recruiter)}{rng.randrange(10, 99)}@" + rng.choice(
+        PERSONAL_DOMAINS
+    )
+
+
+def agency_sender(app: Application) -> tuple[str, str]:
+    """Return the agency recruiter who applied on the candidate's behalf."""
+    name, domain = next((a for a in AGENCIES if a[0] == app.agency), AGENCIES[0])
+    return f"{app.recruiter} ({name})", f"{_local_part(app.recruiter)}@{domain}"
+
+
+def forwarded(original: JobMail, forwarder: tuple[str, str], original_from: str) -> JobMail:
+    """Return ``original`` forwarded by someone else at the company (subject "Fwd: ...")."""
+    text = (
+        "Forwarding this so you have it - see below.\n\n"
+        "---------- Forwarded message ---------\n"
+        f"From: {original_from}\nSubject: {original.subject}\n\n{original.text}"
+    )
+    return JobMail(
+        original.status,
+        original.company,
+        original.position,
+        forwarder[0],
+        forwarder[1],
+        "Fwd: " + original.subject,
+        text,
+        None,
+    )
+
+
 def _sender(app: Application, status: str, rng: random.Random) -> tuple[str, str]:
     """Return (display name, address) as the application's ATS would send it."""
+    if app.agency:
+        return agency_sender(app)
     personal = status in ("interview_invitation", "information_request") and rng.random() < 0.6
     if personal or (status == "offer" and rng.random() < 0.5):
         ascii_name = unicodedata.normalize("NFKD", app.recruiter).encode("ascii", "ignore")
@@ -453,6 +504,8 @@ def compose(
     if address == "jobs-noreply@linkedin.com":
         cores = LINKEDIN_CONFIRMATIONS
     paragraphs = [rng.choice(OPENERS), rng.choice(cores)]
+    if app.agency:
+        paragraphs.insert(1, "A quick update on your candidacy with our client, {company}.")
     if rng.random() < 0.7:
         paragraphs.append(rng.choice(DETAILS[status]))
     paragraphs.append(rng.choice(SIGNOFFS))

@@ -1,0 +1,70 @@
+"""evaluate_tracker's scoring: pairwise agreement, true dashboard figures, and one real run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tracker.evaluation import evaluate_mailbox, pairwise, truth_figures
+
+DAY = timedelta(days=1)
+T0 = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def test_identical_clusterings_score_one() -> None:
+    truth = {"a": "1", "b": "1", "c": "2", "d": "2", "e": "3"}
+    scores = pairwise(truth, {k: f"x{v}" for k, v in truth.items()})
+    assert (scores.precision, scores.recall, scores.f1) == (1.0, 1.0, 1.0)
+    assert scores.true_pairs == 2
+
+
+def test_a_split_costs_recall_and_a_merge_costs_precision() -> None:
+    truth = {"a": "1", "b": "1", "c": "1", "d": "2"}
+    split = pairwise(truth, {"a": "x", "b": "x", "c": "y", "d": "z"})
+    assert split.precision == 1.0
+    assert split.recall == pytest.approx(1 / 3)
+    merged = pairwise(truth, {"a": "x", "b": "x", "c": "x", "d": "x"})
+    assert merged.recall == 1.0
+    assert merged.precision == pytest.approx(3 / 6)
+
+
+def test_an_email_missing_on_one_side_is_alone_there() -> None:
+    truth = {"a": "1", "b": "1"}
+    scores = pairwise(truth, {"a": "x", "c": "x"})  # b not tracked, c not a job email
+    assert (scores.precision, scores.recall) == (0.0, 0.0)
+
+
+def test_true_figures_follow_the_dashboard_definitions() -> None:
+    timelines = {
+        "applied only": [("application_confirmation", T0)],
+        "rejected": [("application_confirmation", T0), ("rejection", T0 + DAY)],
+        "offer": [
+            ("application_confirmation", T0),
+            ("interview_invitation", T0 + DAY),
+            ("offer", T0 + 9 * DAY),
+        ],
+        # An answer dated before the confirmation is not a response to it.
+        "early answer": [("information_request", T0), ("application_confirmation", T0 + DAY)],
+    }
+    figures = truth_figures(timelines)
+    assert figures.applications == 4
+    assert figures.response_rate == 50.0
+    assert figures.interview_rate == 25.0
+    assert figures.offer_rate == 25.0
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("fresh_analysis_tiers")
+def test_a_generated_mailbox_runs_through_the_pipeline_and_is_scored() -> None:
+    run = evaluate_mailbox(seed=3, size=150)
+    assert run.job_emails > 20
+    assert run.true_applications > 5
+    assert run.predicted_applications > 0
+    assert 0.0 < run.scores.f1 <= 1.0
+    out = StringIO()
+    call_command("evaluate_tracker", "--seeds", "3", "--sizes", "150", stdout=out)
+    assert f"{run.scores.f1:6.3f}" in out.getvalue()
+    assert "worst pairwise F1" in out.getvalue()
