@@ -7,6 +7,8 @@ emulator) and the discovery document is the one bundled with the client library.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import random
@@ -242,6 +244,24 @@ class Watch:
         return cls(_field(body, "historyId", int), datetime.fromtimestamp(millis / 1000, tz=UTC))
 
 
+@dataclass(frozen=True)
+class AttachmentBody:
+    """messages.attachments.get: one part's bytes (decoded from base64url) and its size."""
+
+    data: bytes
+    size: int
+
+    @classmethod
+    def from_api(cls, body: object) -> AttachmentBody:
+        body = _mapping(body, "attachment")
+        text = _field(body, "data", str, "")
+        try:
+            data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        except (ValueError, binascii.Error) as exc:
+            raise MalformedResponse("Gmail attachment data is not base64url") from exc
+        return cls(data, _field(body, "size", int, len(data)))
+
+
 @dataclass
 class FetchResult:
     """What a batched fetch produced: messages by id, and ids that failed for good."""
@@ -457,6 +477,22 @@ class GmailClient:
         # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users/watch
         request = self._service.users().watch(userId="me", body={"topicName": topic})
         return self._call("watch", request, Watch.from_api)
+
+    def get_attachment(self, message_id: str, attachment_id: str) -> AttachmentBody:
+        """Return one attachment's bytes (a download, fetched when asked for).
+
+        Raises ``MessageGone`` when Gmail no longer has the message or the part.
+        """
+        # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.messages.attachments/get
+        request = (
+            self._service.users()
+            .messages()
+            .attachments()
+            .get(userId="me", messageId=message_id, id=attachment_id)
+        )
+        return self._call(
+            "attachments.get", request, AttachmentBody.from_api, on_404=lambda: MessageGone()
+        )
 
     def stop_watch(self) -> None:
         """Stop push notifications for this mailbox."""

@@ -1,4 +1,5 @@
-"""The mail search page, a message's page and sync controls (the push webhook: ``mails.push``)."""
+"""The mail search page and sync controls (a message's page: ``mails.message_views``; the push
+webhook: ``mails.push``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -19,10 +20,9 @@ from accounts.models import User
 from mailbox_project import ratelimit, redis_outage
 from mails import status, tasks
 from mails.annotations import Badge, badges_for
-from mails.api import SEARCH_FIELDS, BadParameter, parse_search_params
+from mails.api import BadParameter, parse_search_params
 from mails.labels import names_for
 from mails.models import Message
-from mails.search import SearchError, highlight_terms, parse
 from mails.search.service import InvalidRequest, search
 from mails.templatetags.mail_tags import label_chips, mail_date
 
@@ -68,23 +68,6 @@ def mail_list(request: HttpRequest) -> HttpResponse:
         newer_url=None if first_page else _page_url(request, page.prev_cursor),
     )
     return render(request, "mails/list.html", context)
-
-
-@require_GET
-@login_required
-def mail_detail(request: HttpRequest, gmail_id: str) -> HttpResponse:
-    """One message of the user's (404 for anyone else's), with the search it was opened from."""
-    user = _user(request)
-    mail = Message.objects.for_user(user).defer(*SEARCH_FIELDS)
-    message = get_object_or_404(mail, gmail_id=gmail_id)
-    context = {
-        "message": message,
-        "badges": badges_for(user.pk, [gmail_id]).get(gmail_id, []),
-        "label_names": names_for(user.pk),
-        "highlights": _highlights(request.GET.get("q", "")),
-        "search_params": _search_params(request),
-    }
-    return render(request, "mails/detail.html", context)
 
 
 def _search_params(request: HttpRequest) -> str:
@@ -137,14 +120,6 @@ def _rows(user: User, found: list[Message], search_params: str) -> list[MailRow]
             )
         )
     return rows
-
-
-def _highlights(query: str) -> list[str]:
-    # The detail page marks what the search was for; a query it cannot read marks nothing.
-    try:
-        return highlight_terms(parse(query))
-    except SearchError:
-        return []
 
 
 def _rate_limited_page(request: HttpRequest, context: dict[str, Any], wait: int) -> HttpResponse:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Protocol
+from urllib.parse import quote
 
 from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from mails import highlight as highlighting
+from mails.annotations import Badge
 
 register = template.Library()
 
@@ -53,3 +56,29 @@ def highlight(text: str, terms: Sequence[str]) -> SafeString:
 def linkify(text: str, terms: Sequence[str]) -> SafeString:
     """Escape ``text``, mark the searched words, and link plain http(s) addresses."""
     return highlighting.linkify(text or "", terms or ())
+
+
+class _HasGmailId(Protocol):
+    gmail_id: str
+
+
+class _ThreadEntry(Protocol):
+    badges: list[Badge]
+
+
+@register.filter
+def gmail_link(message: _HasGmailId, account_email: str) -> str:
+    """Return the message's address in Gmail, in the account that holds it (``authuser``):
+    ``/u/0`` would open whichever Google account the browser signed in first."""
+    account = quote(account_email or "", safe="@")
+    return f"https://mail.google.com/mail/?authuser={account}#all/{quote(message.gmail_id)}"
+
+
+@register.filter
+def thread_badges(entries: Iterable[_ThreadEntry]) -> list[Badge]:
+    """Return the badges of a conversation's messages, each once, in first-seen order."""
+    seen: dict[Badge, None] = {}
+    for entry in entries:
+        for badge in entry.badges:
+            seen.setdefault(badge, None)
+    return list(seen)
