@@ -135,14 +135,20 @@ def restore(
         )
     report = RestoreReport(source, dry_run)
     if dry_run:
+        _read_all_metadata(source, key)
         report.dropped = _existing(db) if drop else []
         return report
+    # Read (and decrypt) every metadata file before anything is dropped: a missing or wrong
+    # key, or damaged metadata, must not leave an emptied database behind.
+    metadata = _read_all_metadata(source, key)
     report.dropped = _drop_all(db) if drop else []
     total = sum(c.expected or 0 for c in source.collections)
     progress = Progress(out, "restore", total)
     try:
         for collection in source.collections:
-            report.collections.append(_restore_collection(db, collection, key, progress))
+            report.collections.append(
+                _restore_collection(db, collection, metadata[collection.name], key, progress)
+            )
     except (BackupFileError, InvalidBSON) as exc:
         raise RestoreError(f"reading the backup failed midway: {exc}") from exc
     report.seconds = progress.finish()
@@ -191,10 +197,20 @@ def _drop_all(db: Database[dict[str, Any]]) -> list[str]:
     return names
 
 
+def _read_all_metadata(source: RestoreSource, key: str | None) -> dict[str, dict[str, Any]]:
+    try:
+        return {c.name: read_metadata(c.metadata, key) for c in source.collections}
+    except (BackupFileError, ValueError) as exc:
+        raise RestoreError(f"cannot read the backup; nothing was touched: {exc}") from exc
+
+
 def _restore_collection(
-    db: Database[dict[str, Any]], source: SourceCollection, key: str | None, progress: Progress
+    db: Database[dict[str, Any]],
+    source: SourceCollection,
+    metadata: dict[str, Any],
+    key: str | None,
+    progress: Progress,
 ) -> CollectionResult:
-    metadata = read_metadata(source.metadata, key)
     options = dict(metadata.get("options") or {})
     try:
         db.command("create", source.name, **options)

@@ -57,7 +57,7 @@ def record_failure(error: str, at: datetime) -> None:
 def read() -> BackupStatus:
     """Return the last success and failure (one HGETALL; the directory if Redis lost it)."""
     try:
-        raw = {k.decode(): v.decode() for k, v in connection().hgetall(key()).items()}
+        raw = {_text(k): _text(v) for k, v in connection().hgetall(key()).items()}
     except RedisError:
         raw = {}
     success = _time(raw.get("last_success_at"))
@@ -94,3 +94,7 @@ def _time(value: str | None) -> datetime | None:
         return None
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
