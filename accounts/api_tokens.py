@@ -31,7 +31,8 @@ def list_for(user: User) -> list[SessionRecord]:
     """Return the user's live tokens, newest first."""
     now = timezone.now()
     sessions = get_token_store().list_sessions_for_user(str(user.pk))
-    live = [s for s in sessions if s.access_valid_at(now)]
+    # OAuth grants (a client id) are listed as connected apps by oauth_server, not here.
+    live = [s for s in sessions if s.access_valid_at(now) and not s.client_id]
     return sorted(live, key=lambda s: s.created_at, reverse=True)
 
 

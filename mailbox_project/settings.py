@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but security: every error under /api/ leaves as JSON, whoever raised it.
+    "mailbox_project.api_errors.ApiJsonErrors",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "mailbox_project.headers.PrivateNoStoreMiddleware",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Dates on every page in the person's own zone (User.time_zone).
+    "accounts.time_zone_middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.LastSeenMiddleware",
@@ -172,6 +176,8 @@ SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
+# JSON under /api/ (a cookie-authenticated write without its token), Django's page elsewhere.
+CSRF_FAILURE_VIEW = "mailbox_project.api_errors.csrf_failure"
 
 # --- HTTPS and headers (production) ------------------------------------------------------------
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("mails.urls")),
     path("", include("tracker.urls")),
+    path("", include("oauth_server.urls")),
     path("", include("social_django.urls", namespace="social")),
 ]

@@ -1,0 +1,218 @@
+"""The MCP tools' work, synchronous (they run in a worker thread): mail search and the tracker.
+
+Each function takes the caller's ``Principal`` and returns the text the assistant reads; a
+problem the caller can fix raises ``ToolError`` with a message (a bad query names its
+position). Email-derived text is quoted (``quoting.py``). Nothing here writes.
+
+The tracker keeps no interview dates and no "needs action" flag; the filters are derived from
+what it has (documented in ``NEEDS_ACTION``, ``GHOSTED_AFTER`` and ``upcoming_interviews``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from bson import ObjectId
+from django.utils import timezone
+from mcp.server.mcpserver.exceptions import ToolError
+
+from accounts.models import User
+from analysis.status import Status
+from mailbox_project.ids import user_id as as_user_id
+from mails.models import Message
+from mails.search.service import InvalidRequest, search
+from mcp_server.principal import Principal
+from mcp_server.quoting import cut, new_nonce, preamble, quote
+from oauth_server.scopes import APPLICATIONS_READ, MAIL_READ
+from tracker import dashboard
+from tracker.forms import ApplicationFilterForm
+from tracker.models import ApplicationEmail, JobApplication
+
+# Statuses that ask the person to do something next (reply, book, take a test, decide).
+NEEDS_ACTION = (
+    Status.INTERVIEW_INVITATION,
+    Status.ASSESSMENT,
+    Status.INFORMATION_REQUEST,
+    Status.ACTION_REQUIRED,
+    Status.OFFER,
+)
+# An application still at "applied" with no email for this long has most likely been dropped.
+GHOSTED_AFTER = timedelta(days=21)
+LIST_LIMIT = 50
+MAX_READ_CHARS = 100_000
+
+
+def _user(principal: Principal, scope: str) -> User:
+    if scope not in principal.scopes:
+        raise ToolError(f"This connection was not granted the {scope} scope.")
+    user = principal.user()
+    if user is None:
+        raise ToolError("The Mailbox account is no longer active.")
+    return user
+
+
+def _when(value: Any) -> str:
+    return value.isoformat() if value else "-"
+
+
+def search_mail(principal: Principal, query: str, page_size: int, cursor: str | None) -> str:
+    """Return one page of the caller's mail matching a Gmail query, newest first."""
+    user = _user(principal, MAIL_READ)
+    try:
+        page = search(user, query, cursor=cursor or None, page_size=page_size)
+    except InvalidRequest as exc:
+        where = f" at position {exc.position}" if exc.position is not None else ""
+        raise ToolError(f"Bad request{where}: {exc.message}") from None
+    nonce = new_nonce()
+    lines = [preamble(nonce), f"{len(page.messages)} message(s)."]
+    for message in page.messages:
+        sender = f"{message.from_name} <{message.from_address}>".strip()
+        lines.append(f"\nid: {message.gmail_id}  date: {_when(message.internal_date)}")
+        lines.append(f"from: {sender}")
+        lines.append(quote(f"Subject: {message.subject}\n{message.snippet}", nonce))
+    lines.append(f"\nnext_cursor: {page.next_cursor or 'none (last page)'}")
+    return "\n".join(lines)
+
+
+def read_message(principal: Principal, message_id: str, max_chars: int) -> str:
+    """Return one of the caller's messages, its body quoted and cut to ``max_chars``."""
+    user = _user(principal, MAIL_READ)
+    message = (
+        Message.objects.for_user(user)
+        .defer("search_terms", "search_text", "alternative_text")
+        .filter(gmail_id=message_id)
+        .first()
+    )
+    if message is None:
+        raise ToolError(f"No message with id {message_id!r} in this mailbox.")
+    nonce = new_nonce()
+    body, note = cut(message.body_text or "", min(max_chars, MAX_READ_CHARS))
+    names = [item.get("filename", "") for item in message.attachments or []]
+    quoted = f"Subject: {message.subject}\n\n{body}"
+    if names:
+        quoted += "\n\nAttachments: " + ", ".join(names)
+    lines = [
+        preamble(nonce),
+        f"id: {message.gmail_id}  thread: {message.thread_id}",
+        f"from: {message.from_name} <{message.from_address}>",
+        f"to: {', '.join(message.to_addresses)}",
+        f"cc: {', '.join(message.cc_addresses) or '-'}",
+        f"date: {_when(message.internal_date)}",
+        quote(quoted, nonce),
+    ]
+    if note:
+        lines.append(note)
+    return "\n".join(lines)
+
+
+def _application_lines(applications: Iterable[JobApplication], nonce: str) -> list[str]:
+    lines = []
+    for app in applications:
+        lines.append(
+            f"\nid: {app.pk}  status: {app.status}  applied: {_when(app.applied_at)}  "
+            f"last activity: {_when(app.last_activity_at)}  emails: {app.email_count}"
+        )
+        lines.append(quote(f"{app.company_label} — {app.position_label}", nonce))
+    return lines
+
+
+def list_applications(
+    principal: Principal,
+    status: str | None,
+    company: str | None,
+    needs_action: bool | None,
+    ghosted: bool | None,
+) -> str:
+    """Return the caller's applications, most recent activity first, filtered."""
+    user = _user(principal, APPLICATIONS_READ)
+    form = ApplicationFilterForm({"status": status or "", "company": company or ""})
+    if not form.is_valid():
+        raise ToolError(form.error_message())
+    rows = form.filter(JobApplication.objects.for_user(user))
+    if needs_action is not None:
+        chosen = {"status__in" if needs_action else "status__nin": [str(s) for s in NEEDS_ACTION]}
+        rows = rows.filter(**chosen)
+    if ghosted is not None:
+        stale = {"status": Status.APPLICATION_CONFIRMATION}
+        stale["last_activity_at__lt"] = timezone.now() - GHOSTED_AFTER  # type: ignore[assignment]
+        rows = rows.filter(**stale) if ghosted else rows.exclude(**stale)
+    total = rows.count()
+    nonce = new_nonce()
+    lines = [preamble(nonce), f"{total} application(s); showing up to {LIST_LIMIT}."]
+    lines += _application_lines(rows[:LIST_LIMIT], nonce)
+    return "\n".join(lines)
+
+
+def _application(user: User, application_id: str) -> JobApplication:
+    found = None
+    if ObjectId.is_valid(application_id):
+        found = JobApplication.objects.for_user(user).filter(pk=ObjectId(application_id)).first()
+    if found is None:
+        raise ToolError(f"No application with id {application_id!r}.")
+    return found
+
+
+def get_application(principal: Principal, application_id: str) -> str:
+    """Return one application and its timeline, oldest email first."""
+    user = _user(principal, APPLICATIONS_READ)
+    application = _application(user, application_id)
+    nonce = new_nonce()
+    lines = [preamble(nonce), *_application_lines([application], nonce), "\nTimeline:"]
+    for email in ApplicationEmail.objects.timeline(application):
+        lines.append(
+            f"- {_when(email.date)}  status: {email.status}  message id: {email.message_id}"
+        )
+        lines.append(quote(f"From: {email.sender}\nSubject: {email.subject}", nonce))
+    return "\n".join(lines)
+
+
+def tracker_summary(principal: Principal) -> str:
+    """Return the dashboard's figures as JSON (company names quoted)."""
+    user = _user(principal, APPLICATIONS_READ)
+    figures = dashboard.compute(as_user_id(user))
+    nonce = new_nonce()
+    summary = {
+        "applications": figures.total,
+        "responded": figures.responded,
+        "response_rate": figures.response_rate,
+        "funnel": {
+            "applied": figures.funnel.applied,
+            "interview": figures.funnel.interview,
+            "offer": figures.funnel.offer,
+        },
+        "applications_per_week": {week.label: week.count for week in figures.weekly},
+    }
+    lines = [preamble(nonce), json.dumps(summary, indent=2), "Median days to a response:"]
+    for row in figures.response_days:
+        lines.append(f"- {row.median_days:g} days over {row.applications} application(s):")
+        lines.append(quote(row.company, nonce))
+    return "\n".join(lines)
+
+
+def upcoming_interviews(principal: Principal, days: int) -> str:
+    """Return applications invited to interview within the last ``days`` days.
+
+    The tracker stores no interview time (only the invitation email), so "upcoming" means an
+    invitation received recently and not followed by another stage; read the invitation with
+    read_message for the proposed times.
+    """
+    user = _user(principal, APPLICATIONS_READ)
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        JobApplication.objects.for_user(user)
+        .filter(status=Status.INTERVIEW_INVITATION, last_activity_at__gte=since)
+        .order_by("-last_activity_at")
+    )
+    nonce = new_nonce()
+    lines = [preamble(nonce), f"Interview invitations in the last {days} day(s):"]
+    for application in rows[:LIST_LIMIT]:
+        lines += _application_lines([application], nonce)
+        invitations = ApplicationEmail.objects.timeline(application).filter(
+            status=Status.INTERVIEW_INVITATION
+        )
+        for email in invitations:
+            lines.append(f"  invitation {_when(email.date)}  message id: {email.message_id}")
+    return "\n".join(lines)
