@@ -4,7 +4,9 @@ Starts ``python -m google_emulator`` in a subprocess (its own GIL, as in a real 
 generates a mailbox, then drives the real ``googleapiclient`` ``BatchHttpRequest``
 (50 gets per batch) from two client processes, for ``format=raw`` and ``format=full``.
 Prints measured messages.get/s and the ratio to the goal of 2,000/s, which keeps the
-emulator from ever being what limits the sync benchmark.
+emulator from ever being what limits the sync benchmark; then how long ``messages.list?q=``
+takes over the whole mailbox, the first time (each message's words are indexed on first
+use) and once indexed.
 
     .venv/bin/python bench/emulator.py [--messages 5000] [--clients 2] [--rounds 2]
 """
@@ -79,6 +81,32 @@ def all_ids(url: str, grant: dict[str, Any]) -> list[str]:
     service = gmail_service(url, grant)
     ids: list[str] = []
     request = service.users().messages().list(userId="me", maxResults=500, includeSpamTrash=True)
+    while request is not None:
+        response = request.execute()
+        ids += [m["id"] for m in response.get("messages", [])]
+        request = service.users().messages().list_next(request, response)
+    return ids
+
+
+# Word, phrase, name, CJK and link queries: each reads every message's word index.
+SEARCHES = ("interview", '"thank you"', "to:morgan OR from:greenhouse", "京都", "has:drive")
+
+
+def time_searches(url: str, grant: dict[str, Any]) -> None:
+    """Print the wall-clock time of each ``SEARCHES`` query, cold then warm."""
+    service = gmail_service(url, grant)
+    for label in ("first (indexing)", "indexed"):
+        timings = []
+        for query in SEARCHES:
+            started = time.monotonic()
+            found = len(search_ids(service, query))
+            timings.append(f"{query} {1000 * (time.monotonic() - started):.0f} ms ({found})")
+        print(f"q, {label}: " + "; ".join(timings))
+
+
+def search_ids(service: Any, query: str) -> list[str]:
+    ids: list[str] = []
+    request = service.users().messages().list(userId="me", q=query, maxResults=500)
     while request is not None:
         response = request.execute()
         ids += [m["id"] for m in response.get("messages", [])]
@@ -169,6 +197,7 @@ def main() -> int:
                 f"ratio to goal {best / GOAL_PER_SECOND:.2f}x;  emulator alone: "
                 f"{capacity:,.0f} gets per CPU-second"
             )
+        time_searches(url, grant)
         stats = get(f"{url}/_emulator/stats")
         print(
             f"emulator counted {stats['batch_requests']} batch requests, "

@@ -37,11 +37,12 @@ from email.parser import BytesParser
 from email.policy import compat32
 from typing import Any
 
+from .wordmatch import SearchIndex, build_index
+
 ATTACHMENT_INLINE_LIMIT = 4096
 # Parts whose body is a whole message, served with that message's tree as their ``parts``.
 EMBEDDED_MESSAGE_TYPES = ("message/rfc822", "message/global")
 SNIPPET_LENGTH = 200
-SEARCH_TEXT_LIMIT = 64 * 1024
 
 _UNFOLD = re.compile(r"\r?\n(?=[ \t])")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
@@ -59,6 +60,9 @@ _SUPERSETS = {
     "euc_kr": "cp949",
     "big5": "big5hkscs",
 }
+# The href of an <a> or <area> tag, quoted or not (Mailbox reads has:youtube & co. there).
+_LINK_TAG = re.compile(r"<(?:a|area)\b([^>]*)>", re.I)
+_HREF = re.compile(r"""(?:^|\s)href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 # A header name, then blanks before its colon (RFC 5322 4.5.1 obs-optional).
 _SPACED_NAME = re.compile(rb"^([!-9;-~]{1,76})[ \t]+:", re.M)
@@ -96,13 +100,18 @@ class ParsedMessage:
     snippet: str
     subject: str
     sender: str
-    recipients: str
-    search_text: str
+    # The text Mailbox shows (plain, else HTML's text) and the HTML alternative's text
+    # when the plain one is shown: both are searched, as Gmail searches every text part.
+    body_text: str
+    alternative_text: str
     filenames: list[str]
     attachments: dict[str, tuple[str, int]]
     date_ms: int | None
+    # The http(s) targets of the HTML parts' links: has:youtube and friends read them too.
+    links: list[str] = field(default_factory=list)
     payload_json: bytes = b""
     _header_index: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    _search_index: SearchIndex | None = None
 
     def __post_init__(self) -> None:
         self.payload_json = _dumps(self.payload)
@@ -126,6 +135,16 @@ class ParsedMessage:
         """Return the first top-level header value with this name, or ''."""
         found = self._header_index.get(name.lower())
         return found[0]["value"] if found else ""
+
+    def header_values(self, name: str) -> list[str]:
+        """Return every top-level header value with this name, in message order."""
+        return [h["value"] for h in self._header_index.get(name.lower(), [])]
+
+    def search_index(self) -> SearchIndex:
+        """Return the message's words as ``q`` matches them, built on first use."""
+        if self._search_index is None:
+            self._search_index = build_index(self)
+        return self._search_index
 
 
 def clean_text(value: str) -> str:
@@ -260,6 +279,7 @@ class _Walker:
         self.attachments: dict[str, tuple[str, int]] = {} if attachments is None else attachments
         # The text of each enclosed message, read only when the message has none of its own.
         self.enclosed_texts: list[str] = []
+        self.links: list[str] = []
 
     def part(self, msg: Message, part_id: str) -> dict[str, Any]:
         headers = [{"name": k, "value": decode_header_value(v)} for k, v in msg.raw_items()]
@@ -309,6 +329,8 @@ class _Walker:
                 self.plain = text
             elif mime_type == "text/html" and self.html is None:
                 self.html = text
+            if mime_type == "text/html":
+                self.links.extend(_links(text))
         if filename:
             self.filenames.append(filename)
         size = len(data)
@@ -366,6 +388,19 @@ def _filename(msg: Message) -> str:
     except Exception:  # noqa: BLE001 - broken RFC 2231 parameters: no filename
         return ""
     return decode_header_value(name) if name else ""
+
+
+def _links(markup: str) -> list[str]:
+    """Return the http(s) targets of the links of an HTML part (whitespace dropped, as
+    browsers do)."""
+    found: list[str] = []
+    for tag in _LINK_TAG.finditer(markup):
+        href = _HREF.search(tag.group(1))
+        if href is not None:
+            target = "".join(html.unescape(next(g for g in href.groups() if g is not None)).split())
+            if target.lower().startswith(("http://", "https://")):
+                found.append(target[:300])
+    return found
 
 
 def _enclosed_message(msg: Message, mime_type: str) -> Message | None:
@@ -461,22 +496,18 @@ def _finish(
     by_name: dict[str, str],
     walker: _Walker,
 ) -> ParsedMessage:
-    subject = by_name.get("subject", "")
-    sender = by_name.get("from", "")
-    recipients = " ".join(by_name.get(n, "") for n in ("to", "cc", "bcc", "delivered-to"))
-    parts = [subject, sender, recipients, " ".join(walker.filenames), text]
-    search = " ".join([*parts, walker.html_only_text()])
     return ParsedMessage(
         payload=payload,
         headers=headers,
         snippet=make_snippet(text),
-        subject=subject,
-        sender=sender,
-        recipients=recipients,
-        search_text=search[:SEARCH_TEXT_LIMIT].lower(),
+        subject=by_name.get("subject", ""),
+        sender=by_name.get("from", ""),
+        body_text=text,
+        alternative_text=walker.html_only_text(),
         filenames=walker.filenames,
         attachments=walker.attachments,
         date_ms=_date_ms(by_name.get("date", "")),
+        links=list(dict.fromkeys(walker.links))[:100],
     )
 
 

@@ -3,22 +3,30 @@
 Supported (anything else is answered with 400 ``invalidArgument``, so a client never
 silently gets results for a query the emulator did not understand):
 
-* bare words and ``"quoted phrases"`` — whole-word, case-insensitive, over subject,
-  From/To/Cc, attachment names and body text;
-* ``from:`` ``to:`` ``cc:`` ``bcc:`` ``subject:`` ``list:`` ``rfc822msgid:`` ``filename:``
-  — case-insensitive substring of that header / attachment name;
+* bare words and ``"quoted phrases"`` — whole words, case- and accent-insensitive (Latin,
+  Greek and Cyrillic accents only), a phrase within one field value; CJK text as
+  overlapping bigrams, so a word inside a longer run is found (see ``wordmatch``);
+* ``from:`` ``to:`` ``cc:`` ``bcc:`` ``deliveredto:`` (Delivered-To, X-Original-To)
+  ``list:`` — a whole address, a local part or a domain (``from:lever.co``), or words of
+  the display name or address (``to:garcia``, ``from:"first last"``); ``me`` is the
+  account; ``subject:`` ``filename:`` — words of that field; ``rfc822msgid:``;
 * ``label:`` (id, name, or name with ``-`` for spaces), ``in:`` (inbox, sent, trash,
-  spam, draft(s), starred, important, anywhere), ``is:`` (unread, read, starred,
+  spam, draft(s), starred, important, unread, anywhere), ``is:`` (unread, read, starred,
   important), ``category:`` (primary, personal, social, promotions, updates, forums),
-  ``has:attachment``;
-* ``after:`` ``before:`` (``YYYY/MM/DD``, ``YYYY-MM-DD`` or epoch seconds; dates are
-  midnight UTC — Gmail uses the account's time zone), ``newer_than:`` ``older_than:``
-  (``Nd``, ``Nm`` = 30 days, ``Ny`` = 365 days), ``larger:`` ``smaller:`` (``10K``, ``2M``);
-* ``a AROUND n b`` (words within ``n`` words of each other, either order; 5 without ``n``),
-  over the message's text as a whole;
+  ``has:attachment`` and ``has:drive|document|spreadsheet|presentation|youtube`` (links
+  in the text or the HTML's hrefs);
+* ``after:`` ``before:`` (``YYYY/MM/DD``, ``YYYY-MM-DD``, ``MM/DD/YYYY`` or epoch seconds;
+  dates are midnight UTC — Gmail uses the account's time zone), ``newer_than:``
+  ``older_than:`` (``Nd``, ``Nm``, ``Ny``: calendar months and years),
+  ``larger:`` ``smaller:`` (``10K``, ``2M``);
+* ``a AROUND n b`` (words or phrases within ``n`` words of each other in one field value,
+  either order; 5 without ``n``);
 * ``-term`` negation, implicit or explicit ``AND``, ``OR``, ``( ... )`` grouping and
   ``{a b}`` (= a OR b), also as operator values: ``from:(greenhouse.io OR lever.co)``.
   As in Gmail, ``OR`` binds tighter than AND: ``a b OR c`` is ``a AND (b OR c)``.
+
+The matching rules are Mailbox's (``mails/search``), restated in ``wordmatch``: a test
+runs the same queries through both and compares the results.
 
 Like Gmail, SPAM and TRASH are searched only if the query names them (``in:spam``,
 ``label:trash``, ``in:anywhere``) or ``includeSpamTrash=true``.
@@ -33,13 +41,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .mailbox import Mailbox, StoredMessage
+from .wordmatch import LINKS, fold, message_id_term, words
 
 Predicate = Callable[[StoredMessage], bool]
 
 _TOKEN = re.compile(r'\s*(?:(?P<punct>[(){}])|"(?P<phrase>[^"]*)"?|(?P<word>[^\s(){}"]+))')
 _DAY_MS = 86_400_000
-_UNITS = {"d": 1, "m": 30, "y": 365}
 _SIZES = {"": 1, "k": 1024, "m": 1024 * 1024}
+_HAS = frozenset({"attachment", *LINKS})
+# A whole address, a domain or a dotted local part is one exact term; other values are words.
+_ADDRESS = re.compile(r"[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+")
+_DOTTED = re.compile(r"@?[^\s@.]+(?:\.[^\s@.]+)+")
+_WORD_OPERATORS = frozenset({"from", "to", "cc", "bcc", "list", "deliveredto"})
 _IN = {
     "inbox": "INBOX",
     "sent": "SENT",
@@ -49,6 +62,7 @@ _IN = {
     "drafts": "DRAFT",
     "starred": "STARRED",
     "important": "IMPORTANT",
+    "unread": "UNREAD",
     "chats": "CHAT",
 }
 _CATEGORIES = {
@@ -59,11 +73,10 @@ _CATEGORIES = {
     "updates": "CATEGORY_UPDATES",
     "forums": "CATEGORY_FORUMS",
 }
-_HEADER_OPS = {"list": "list-id", "rfc822msgid": "message-id", "cc": "cc", "bcc": "bcc"}
 OPERATORS = frozenset(
-    {"from", "to", "subject", "label", "in", "is", "category", "has", "filename"}
+    {"subject", "label", "in", "is", "category", "has", "filename", "rfc822msgid"}
     | {"after", "before", "newer", "older", "newer_than", "older_than", "larger", "smaller"}
-    | set(_HEADER_OPS)
+    | _WORD_OPERATORS
 )
 
 
@@ -104,9 +117,23 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-def _words(text: str) -> re.Pattern[str]:
-    body = r"\s+".join(re.escape(w) for w in text.lower().split())
-    return re.compile(rf"(?<!\w){body}(?!\w)")
+def _phrase(found: list[str], field: str | None) -> Predicate:
+    """Words (adjacent and in order when several) in any field value, or in ``field``'s."""
+    prefix = f"{field}:" if field else ""
+    terms = [prefix + word for word in dict.fromkeys(found)]
+    if not terms:
+        return lambda m: True  # punctuation only: Gmail ignores it
+    if len(found) == 1:
+        term = terms[0]
+        return lambda m: term in m.content.search_index().terms
+    line = rf"^{re.escape(field)}:[^\n]*" if field else ""
+    pattern = re.compile(rf"{line} {' '.join(re.escape(w) for w in found)}(?: |$)", re.M)
+
+    def match(m: StoredMessage) -> bool:
+        index = m.content.search_index()
+        return all(t in index.terms for t in terms) and pattern.search(index.text) is not None
+
+    return match
 
 
 _ENDS = (("word", "OR"), ("word", "AND"), ("word", "AROUND"), ("punct", ")"), ("punct", "}"))
@@ -128,20 +155,19 @@ def _is_distance(token: tuple[str, str], following: list[tuple[str, str]]) -> bo
 
 
 def _near(left: str, right: str, distance: int) -> Predicate:
-    """Both word runs in the message, either order, at most ``distance`` words between."""
-    first, second = re.findall(r"\w+", left.lower()), re.findall(r"\w+", right.lower())
-
-    def starts(found: list[str], run: list[str]) -> list[int]:
-        return [i for i in range(len(found)) if found[i : i + len(run)] == run]
+    """Both words (or phrases) in one field value, either order, at most ``distance`` words
+    between them."""
+    first, second = words(left), words(right)
+    if not first or not second:
+        raise QueryError("AROUND needs a word or phrase on each side")
+    terms = list(dict.fromkeys([*first, *second]))
+    one, other = " ".join(map(re.escape, first)), " ".join(map(re.escape, second))
+    gap = rf"(?: [^ \n]+){{0,{distance}}}"
+    pattern = re.compile(rf" (?:{one}{gap} {other}|{other}{gap} {one})(?: |$)", re.M)
 
     def match(m: StoredMessage) -> bool:
-        found = re.findall(r"\w+", m.content.search_text)
-        for i in starts(found, first):
-            for j in starts(found, second):
-                gap = j - (i + len(first)) if i <= j else i - (j + len(second))
-                if 0 <= gap <= distance:
-                    return True
-        return False
+        index = m.content.search_index()
+        return all(t in index.terms for t in terms) and pattern.search(index.text) is not None
 
     return match
 
@@ -244,8 +270,7 @@ class _Parser:
             return self.operator(value_of, text)
         if kind == "word" and ":" in text:
             return self.operator_term(text)
-        pattern = _words(text)
-        return lambda m: pattern.search(m.content.search_text) is not None
+        return _phrase(words(text), None)
 
     def expect(self, punct: str) -> None:
         if self.take() != ("punct", punct):
@@ -269,31 +294,43 @@ class _Parser:
         raise QueryError(f"Missing value for {name}:")
 
     def operator(self, name: str, value: str) -> Predicate:
-        needle = value.lower()
-        if name == "from":
-            return lambda m: needle in m.content.sender.lower()
-        if name == "to":
-            return lambda m: needle in m.content.recipients.lower()
-        if name == "subject":
-            pattern = _words(value)
-            return lambda m: pattern.search(m.content.subject.lower()) is not None
-        if name in _HEADER_OPS:
-            header = _HEADER_OPS[name]
-            return lambda m: needle in m.content.header(header).lower()
-        if name == "filename":
-            return lambda m: any(needle in f.lower() for f in m.content.filenames)
+        raw, value = value, fold(value).strip()
+        if not value:
+            raise QueryError(f"Missing value for {name}:")
+        if name in _WORD_OPERATORS:
+            return self.address_operator(name, value)
+        if name in ("subject", "filename"):
+            return _phrase(words(value), name)
+        if name == "rfc822msgid":
+            term = message_id_term(value)
+            return lambda m: term in m.content.search_index().terms
         if name in ("label", "in", "category", "is"):
-            return self.label_operator(name, needle)
+            return self.label_operator(name, value)
         if name == "has":
-            if needle != "attachment":
-                raise QueryError(f"Unsupported value has:{value}")
-            return lambda m: m.content.has_attachment
+            if value not in _HAS:
+                raise QueryError(f"Unsupported value has:{raw}")
+            term = f"has:{value}"
+            return lambda m: term in m.content.search_index().terms
         if name in ("larger", "smaller"):
             size = _size(value)
             if name == "larger":
                 return lambda m: m.size_estimate > size
             return lambda m: m.size_estimate < size
         return self.date_operator(name, value)
+
+    def address_operator(self, name: str, value: str) -> Predicate:
+        """A whole address, local part or domain is one term; anything else, words."""
+        if value == "me" and name != "list":
+            value = fold(self.mailbox.email)
+        if name == "list":
+            value = value.replace("@", ".")  # list:info@example.com is info.example.com
+        if _ADDRESS.fullmatch(value) or _DOTTED.fullmatch(value):
+            term = f"{name}:{value.lstrip('@')}"
+            return lambda m: term in m.content.search_index().terms
+        found = words(value)
+        if not found:
+            raise QueryError(f"{name}: needs a word to search for")
+        return _phrase(found, name)
 
     def label_operator(self, name: str, value: str) -> Predicate:
         if name == "is":
@@ -328,34 +365,55 @@ class _Parser:
 
     def date_operator(self, name: str, value: str) -> Predicate:
         if name in ("newer_than", "older_than"):
-            m = re.fullmatch(r"(\d+)([dmy])", value.lower())
+            m = re.fullmatch(r"(\d{1,6})([dmy])", value)
             if not m:
                 raise QueryError(f"Invalid {name}:{value}")
-            limit = self.now_ms - int(m.group(1)) * _UNITS[m.group(2)] * _DAY_MS
+            limit = _ago(self.now_ms, int(m.group(1)), m.group(2))
             if name == "newer_than":
                 return lambda msg: msg.internal_date > limit
-            return lambda msg: msg.internal_date < limit
+            return lambda msg: msg.internal_date <= limit
         at = _date_ms(value)
         if name in ("after", "newer"):
             return lambda msg: msg.internal_date >= at
         return lambda msg: msg.internal_date < at
 
 
+def _ago(now_ms: int, amount: int, unit: str) -> int:
+    """Return ``now`` minus ``amount`` days, or calendar months or years (day clamped)."""
+    now = dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC)
+    if unit == "d":
+        return now_ms - amount * _DAY_MS
+    index = now.year * 12 + now.month - 1 - amount * (12 if unit == "y" else 1)
+    year, month = divmod(index, 12)
+    if year < 1:
+        return -(10**15)
+    for day in range(now.day, 27, -1):
+        try:
+            return int(now.replace(year=year, month=month + 1, day=day).timestamp() * 1000)
+        except ValueError:
+            continue
+    return int(now.replace(year=year, month=month + 1, day=28).timestamp() * 1000)
+
+
 def _date_ms(value: str) -> int:
-    if value.isdigit():
+    if value.isdigit() and len(value) <= 12:
         return int(value) * 1000
-    m = re.fullmatch(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})", value)
-    if not m:
-        raise QueryError(f"Invalid date {value!r} (use YYYY/MM/DD)")
+    iso = re.fullmatch(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})", value)
+    us = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)  # Gmail help's MM/DD/YYYY
+    if iso:
+        year, month, day = int(iso[1]), int(iso[2]), int(iso[3])
+    elif us:
+        year, month, day = int(us[3]), int(us[1]), int(us[2])
+    else:
+        raise QueryError(f"Invalid date {value!r} (use YYYY/MM/DD or MM/DD/YYYY)")
     try:
-        day = dt.datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=dt.UTC)
+        return int(dt.datetime(year, month, day, tzinfo=dt.UTC).timestamp() * 1000)
     except ValueError as exc:
         raise QueryError(f"Invalid date {value!r}") from exc
-    return int(day.timestamp() * 1000)
 
 
 def _size(value: str) -> int:
-    m = re.fullmatch(r"(\d+)([kKmM]?)", value)
+    m = re.fullmatch(r"(\d{1,12})([km]?)b?", value)
     if not m:
         raise QueryError(f"Invalid size {value!r}")
-    return int(m.group(1)) * _SIZES[m.group(2).lower()]
+    return int(m.group(1)) * _SIZES[m.group(2)]

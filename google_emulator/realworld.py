@@ -172,3 +172,122 @@ def samples() -> list[Sample]:
         _undeclared_charset(),
         _attached_message(),
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchSample:
+    """A generated message for search comparisons, delivered at ``internal_date`` (ms)."""
+
+    name: str
+    raw: bytes
+    internal_date: int
+
+
+_JAN_17_2024_NOON = 1_705_492_800_000
+
+
+def _plain(headers: list[str], body: str) -> bytes:
+    head = [h.encode() for h in headers] + [b"Content-Type: text/plain; charset=utf-8"]
+    return _message(head, body.encode())
+
+
+def _b(text: str) -> str:
+    """Return ``text`` as one RFC 2047 encoded-word (UTF-8, base64)."""
+    return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
+
+
+def search_samples() -> list[SearchSample]:
+    """Return messages holding what Gmail's operators look for beyond plain words: display
+    names, delivery headers, CJK runs and voiced kana, accents, Drive/YouTube links (one
+    only in an HTML href), two fields side by side for AROUND, dates around mid-January, and
+    words that tell Gmail's OR precedence from the opposite one."""
+    day = 86_400_000
+    html_link = _message(
+        [
+            b"From: Video Team <video@media.example>",
+            b"Subject: This week's recording",
+            b'Content-Type: multipart/alternative; boundary="alt"',
+        ],
+        b"--alt\r\nContent-Type: text/plain\r\n\r\nThe recording is online.\r\n"
+        b"--alt\r\nContent-Type: text/html\r\n\r\n<p>The recording is "
+        b'<a href="https://www.youtube.com/watch?v=abc123">online</a>.</p>\r\n--alt--\r\n',
+    )
+    messages = [
+        (
+            "names",
+            _plain(
+                [
+                    "From: First Last <first.last@corp.example>",
+                    "To: Sam Garcia <sam.g@example.org>",
+                    'Cc: "Lee, Ann" <ann@mail.example.net>',
+                    "Subject: Quarterly numbers",
+                ],
+                "The budget review is next week.",
+            ),
+        ),
+        (
+            "delivered-to",
+            _plain(
+                [
+                    "From: list@lists.example",
+                    "To: team@lists.example",
+                    "Delivered-To: inbox@alias.example",
+                    "X-Original-To: orig@forward.example",
+                    "Subject: Forwarded for the team",
+                ],
+                "Mail that arrived through a forwarding address.",
+            ),
+        ),
+        (
+            "cjk",
+            _plain(
+                ["From: soumu@example.jp", f"Subject: {_b('東京都庁の会議')}"],
+                "東京タワーで会いましょう。バスで行きます。",
+            ),
+        ),
+        (
+            "kana",
+            _plain(["From: hana@example.jp", f"Subject: {_b('ハスの花')}"], "ハスの花が咲いた。"),
+        ),
+        (
+            "accents",
+            _plain(
+                ["From: chef@example.fr", f"Subject: {_b('Crème brûlée à Zürich')}"],
+                "Καλημέρα σας. Новогодняя ёлка.",
+            ),
+        ),
+        (
+            "links",
+            _plain(
+                ["From: drive-shares@example.com", "Subject: Shared files"],
+                "Plan: https://docs.google.com/document/d/1abc/edit\r\n"
+                "Numbers: https://docs.google.com/spreadsheets/d/2def/edit\r\n"
+                "Deck: https://docs.google.com/presentation/d/3ghi/edit\r\n",
+            ),
+        ),
+        (
+            "drive-link",
+            _plain(
+                ["From: scanner@example.com", "Subject: Your scan"],
+                "Scan: https://drive.google.com/file/d/4jkl/view",
+            ),
+        ),
+        ("html-link", html_link),
+        (
+            "fields",
+            _plain(["From: greek@example.com", "Subject: alpha beta"], "gamma delta epsilon"),
+        ),
+        (
+            "dinner",  # words without "application": OR's precedence changes what it matches
+            _plain(
+                ["From: friend@example.com", "Subject: Dinner on Friday?"],
+                "Are you free for dinner? Bring the Globex slides.",
+            ),
+        ),
+    ]
+    found = [
+        SearchSample(name, raw, _JAN_17_2024_NOON + index * 60_000)
+        for index, (name, raw) in enumerate(messages)
+    ]
+    late = _plain(["From: late@example.com", "Subject: late January"], "After the window.")
+    return [*found, SearchSample("late", late, _JAN_17_2024_NOON + 8 * day)]

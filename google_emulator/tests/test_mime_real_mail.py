@@ -93,7 +93,7 @@ def test_inline_html_tags_do_not_split_words_in_html_only_mail() -> None:
     )
     parsed = parse_message(raw)
     assert parsed.snippet == "Interview on Monday next line"
-    assert "interview on monday" in parsed.search_text
+    assert " interview on monday " in parsed.search_index().text
 
 
 def test_words_only_in_the_html_alternative_are_searchable() -> None:
@@ -105,7 +105,7 @@ def test_words_only_in_the_html_alternative_are_searchable() -> None:
     )
     parsed = parse_message(raw)
     assert parsed.snippet == "View this mail in a browser."
-    assert "your interview is on friday" in parsed.search_text
+    assert "body: your interview is on friday" in parsed.search_index().text
 
 
 def _attached(inner: bytes, disposition: bytes = b"") -> bytes:

@@ -3,9 +3,10 @@
 The emulator stands in for Gmail in every sync test; if its ``messages.list?q=`` read a
 query differently from Mailbox's parser (OR's precedence above all), a test could pass
 against one reading and the product ship the other. Here the emulator's mailbox is copied
-by the real sync, then each query runs through ``mails.search.search`` and through the
-emulator's messages.list (the real Google client library, over HTTP), and the sets of
-message ids must be equal.
+by the real sync (with generated samples of each hard case besides the generated mailbox:
+``google_emulator.realworld.search_samples``), then each query runs through
+``mails.search.search`` and through the emulator's messages.list (the real Google client
+library, over HTTP), and the sets of message ids must be equal.
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ from typing import Any
 
 import pytest
 
+from google_emulator.realworld import search_samples
 from mails.gmail import GmailClient
 from mails.search.service import search
-from mails.tests.conftest import SyncedMailbox
+from mails.tests.test_full_sync import run_until_partial
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Words, labels, negation, OR, explicit AND, braces and groups: the syntax both sides share.
-# Operators whose matching rules differ by design (from: is a substring in the emulator,
-# words and addresses in the app) stay out; the semantics tests cover them.
 QUERIES = [
     "application",
     "application interview OR globex",
@@ -78,11 +78,19 @@ def emulator_ids(client: GmailClient, query: str) -> set[str]:
             return found
 
 
-def test_the_app_and_the_emulator_find_the_same_messages(
-    synced_mailbox: SyncedMailbox,
-) -> None:
-    user = synced_mailbox.user
-    client = GmailClient(user)
+def synced_with_samples(user: Any, google: Any) -> GmailClient:
+    """Deliver the generated search samples beside the generated mailbox, then sync it all."""
+    for sample in search_samples():
+        google.emulator.deliver(
+            user.email, sample.raw, labels=["INBOX"], internal_date=sample.internal_date
+        )
+    run_until_partial(user)
+    return GmailClient(user)
+
+
+def test_the_app_and_the_emulator_find_the_same_messages(mailbox_owner: Any, google: Any) -> None:
+    user = mailbox_owner
+    client = synced_with_samples(user, google)
     differences = {}
     for query in QUERIES:
         mine, theirs = app_ids(user, query), emulator_ids(client, query)
@@ -98,3 +106,81 @@ def test_the_app_and_the_emulator_find_the_same_messages(
         or app_ids(user, pair[0]) == app_ids(user, pair[1])
     ]
     assert not alike, alike
+
+
+# Operators and word rules beyond plain words (names, delivery headers, CJK, accents, links,
+# AROUND in one field, MM/DD/YYYY), over generated mail holding each case
+# (google_emulator.realworld.search_samples) besides the generated mailbox.
+WORD_QUERIES = [
+    "to:garcia",
+    'to:"sam garcia"',
+    'from:"First Last"',
+    "from:last",
+    "from:corp.example",
+    "from:first.last",
+    "cc:ann",
+    "cc:lee",
+    "deliveredto:inbox@alias.example",
+    "deliveredto:orig@forward.example",
+    "deliveredto:alias.example",
+    "deliveredto:inbox",
+    "京都",
+    "都庁",
+    "subject:会議",
+    "東",
+    "タワー",
+    "バス",
+    "ハス",
+    "creme brulee",
+    '"creme brulee"',
+    "zürich",
+    "ZURICH",
+    "καλημερα",
+    "елка",
+    "ёлка",
+    "has:document",
+    "has:drive",
+    "has:spreadsheet",
+    "has:presentation",
+    "has:youtube",
+    "alpha AROUND 1 beta",
+    "gamma AROUND 1 epsilon",
+    "after:01/15/2024 before:01/20/2024",
+    "after:01/15/2024 -has:drive",
+]
+# Queries that must find nothing on either side: a phrase out of order, a delivery address
+# as a bare word, AROUND or a phrase across two fields, two CJK characters that are not
+# adjacent.
+WORD_QUERIES_FINDING_NOTHING = [
+    'to:"garcia sam"',
+    "alias",
+    "beta AROUND 5 gamma",
+    '"beta gamma"',
+    "東都",
+]
+# Both sides must tell these apart, or agreement would not show the rule holds.
+WORD_DISTINCT = [("バス", "ハス"), ("has:drive", "has:document"), ("to:garcia", "from:garcia")]
+
+
+def test_the_app_and_the_emulator_agree_on_names_cjk_accents_links_and_dates(
+    mailbox_owner: Any, google: Any
+) -> None:
+    client = synced_with_samples(mailbox_owner, google)
+    results = {
+        query: (app_ids(mailbox_owner, query), emulator_ids(client, query))
+        for query in [*WORD_QUERIES, *WORD_QUERIES_FINDING_NOTHING]
+    }
+    differences = {
+        query: (sorted(mine - theirs), sorted(theirs - mine))
+        for query, (mine, theirs) in results.items()
+        if mine != theirs
+    }
+    assert not differences, differences
+    assert [q for q in WORD_QUERIES if not results[q][0]] == []
+    assert [q for q in WORD_QUERIES_FINDING_NOTHING if results[q][0]] == []
+    alike = [(a, b) for a, b in WORD_DISTINCT if results.get(a, (set(),))[0] == _ids(results, b)]
+    assert not alike, alike
+
+
+def _ids(results: dict[str, tuple[set[str], set[str]]], query: str) -> set[str]:
+    return results[query][0] if query in results else set()
