@@ -13,7 +13,7 @@ import pytest
 
 from accounts import api_tokens
 from analysis.classify import Status
-from mails.tests.test_mail_pages import Mailbox, mailbox, signed_in  # noqa: F401 - fixtures
+from mails.tests.mailboxes import Mailbox
 from tracker.tests.tracker_factory import result, store
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def assert_private(response) -> None:
 
 
 @pytest.fixture
-def mail_id(mailbox: Mailbox) -> str:  # noqa: F811 - the imported fixture
+def mail_id(mailbox: Mailbox) -> str:
     gmail_id = mailbox.add(subject="Interview at Zephyr", body="See you on Monday")
     mailbox.sync()
     return gmail_id
@@ -61,8 +61,8 @@ def test_the_sign_in_page_has_the_policy_and_no_inline_script(client) -> None:
 
 
 def test_every_signed_in_page_has_the_policy_and_no_inline_script(
-    signed_in,  # noqa: F811
-    mailbox: Mailbox,  # noqa: F811
+    signed_in,
+    mailbox: Mailbox,
     mail_id: str,
 ) -> None:
     store(mailbox.user, result("m1", Status.APPLICATION_CONFIRMATION, "Acme", "Engineer"))
@@ -72,7 +72,7 @@ def test_every_signed_in_page_has_the_policy_and_no_inline_script(
         assert_strict_page(signed_in.get(page))
 
 
-def test_the_sync_banner_script_is_a_static_file(signed_in, mailbox: Mailbox) -> None:  # noqa: F811
+def test_the_sync_banner_script_is_a_static_file(signed_in, mailbox: Mailbox) -> None:
     html = signed_in.get("/mails").content.decode()
     assert 'id="sync-banner"' in html
     sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
@@ -87,8 +87,8 @@ def test_the_admin_has_the_policy(client, staff) -> None:
 
 
 def test_private_pages_apis_and_exports_are_never_stored(
-    signed_in,  # noqa: F811
-    mailbox: Mailbox,  # noqa: F811
+    signed_in,
+    mailbox: Mailbox,
     mail_id: str,
 ) -> None:
     store(mailbox.user, result("m1", Status.APPLICATION_CONFIRMATION, "Acme", "Engineer"))
