@@ -305,7 +305,7 @@ class _Parser:
             term = message_id_term(value)
             return lambda m: term in m.content.search_index().terms
         if name in ("label", "in", "category", "is"):
-            return self.label_operator(name, value)
+            return self.label_operator(name, value, raw.strip())
         if name == "has":
             if value not in _HAS:
                 raise QueryError(f"Unsupported value has:{raw}")
@@ -332,7 +332,7 @@ class _Parser:
             raise QueryError(f"{name}: needs a word to search for")
         return _phrase(found, name)
 
-    def label_operator(self, name: str, value: str) -> Predicate:
+    def label_operator(self, name: str, value: str, raw: str = "") -> Predicate:
         if name == "is":
             if value == "read":
                 return lambda m: "UNREAD" not in m.label_ids
@@ -353,9 +353,7 @@ class _Parser:
                 raise QueryError(f"Unsupported value in:{value}")
             label = _IN[value]
         else:
-            found = self.mailbox.label_id_for(value) or self.mailbox.label_id_for(
-                value.replace("-", " ")
-            )
+            found = _label_id(self.mailbox, value, raw)
             if found is None:
                 return lambda m: False  # Gmail: an unknown label matches nothing
             label = found
@@ -376,6 +374,24 @@ class _Parser:
         if name in ("after", "newer"):
             return lambda msg: msg.internal_date >= at
         return lambda msg: msg.internal_date < at
+
+
+def _label_query_name(name: str) -> str:
+    """Return how a query names a label: folded, blanks and "/" as "-" (as Gmail and
+    Mailbox do: ``label:job-search`` is "Job search", ``label:uber`` is "Über")."""
+    return re.sub(r"[\s/]+", "-", fold(name).strip())
+
+
+def _label_id(mailbox: Mailbox, value: str, raw: str) -> str | None:
+    """Return the id of the label a query names by id or by name, or None."""
+    found = mailbox.label_id_for(raw) or mailbox.label_id_for(value)
+    if found is not None:
+        return found
+    wanted = _label_query_name(value)
+    for label_id, name in mailbox.user_labels.items():
+        if _label_query_name(name) == wanted:
+            return label_id
+    return None
 
 
 def _ago(now_ms: int, amount: int, unit: str) -> int:

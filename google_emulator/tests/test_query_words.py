@@ -181,3 +181,12 @@ def test_dates_take_gmail_helps_month_first_form(query: str, expected: bool) -> 
 def test_bad_values_are_refused(query: str) -> None:
     with pytest.raises(QueryError):
         matches(query, FIELDS)
+
+
+def test_labels_are_named_folded_with_dashes_for_blanks() -> None:
+    box = Mailbox("me@example.com", "Me", "1", 10)
+    label = box.add_user_label("Über uns/Team")
+    labelled = StoredMessage("18" + "0" * 14, "t", JAN_17_2024, [label], 1, b"", parse_message(b""))
+    for query in ("label:uber-uns-team", "label:Über-Uns-Team", f"label:{label}"):
+        assert compile_query(query, box).match(labelled), query
+    assert not compile_query("label:uber", box).match(labelled)
