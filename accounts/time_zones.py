@@ -13,6 +13,11 @@ def _names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def time_zone_names() -> list[str]:
+    """Every IANA zone name, sorted (the account page's choices)."""
+    return sorted(_names())
+
+
 def is_time_zone(name: str) -> bool:
     """True for an IANA zone name ("Europe/Paris", "UTC"); never raises."""
     return name in _names()

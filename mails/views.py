@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from mailbox_project import ratelimit, redis_outage
+from mailbox_project.mongo import get_database
 from mails import status, tasks
 from mails.annotations import Badge, badges_for
 from mails.api import BadParameter, parse_search_params
@@ -30,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 # The parameters that make a search page; a message's page links back with them.
 SEARCH_KEYS = ("q", "cursor", "page_size")
+# The session key of the list's "group by conversation" choice.
+GROUP_SESSION_KEY = "mail_group_threads"
 
 
 def _user(request: HttpRequest) -> User:
@@ -59,9 +62,12 @@ def mail_list(request: HttpRequest) -> HttpResponse:
         context["error"] = _error_context(query, exc)
         return render(request, "mails/list.html", context, status=400)
     first_page = params.cursor is None
+    threads = _group_by_thread(request)
     context.update(
         page=page,
-        rows=_rows(user, page.messages, context["search_params"]),
+        rows=_rows(user, page.messages, context["search_params"], threads=threads),
+        threads=threads,
+        group_toggle_url=_group_toggle_url(request, not threads),
         first_page=first_page,
         older_url=_page_url(request, page.next_cursor) if page.next_cursor else None,
         # A later page always has a newer one: the first page has no cursor at all.
@@ -87,6 +93,46 @@ def _page_url(request: HttpRequest, cursor: str | None) -> str:
     return f"{request.path}?{urlencode(kept)}" if kept else request.path
 
 
+def _group_by_thread(request: HttpRequest) -> bool:
+    """Return whether the list groups by conversation: ``?group=threads|messages`` chooses,
+    and the choice is remembered in the session."""
+    choice = request.GET.get("group")
+    if choice in ("threads", "messages"):
+        request.session[GROUP_SESSION_KEY] = choice == "threads"
+    return bool(request.session.get(GROUP_SESSION_KEY, False))
+
+
+def _group_toggle_url(request: HttpRequest, threads: bool) -> str:
+    kept = {"q": request.GET.get("q"), "page_size": request.GET.get("page_size")}
+    values = {key: value for key, value in kept.items() if value}
+    values["group"] = "threads" if threads else "messages"
+    return f"{request.path}?{urlencode(values)}"
+
+
+def _thread_sizes(user: User, thread_ids: list[str]) -> dict[str, int]:
+    """Return how many stored messages each thread holds (on the ``user_thread`` index)."""
+    if not thread_ids:
+        return {}
+    pipeline: list[dict[str, Any]] = [
+        {"$match": {"user_id": user.pk, "thread_id": {"$in": thread_ids}}},
+        {"$group": {"_id": "$thread_id", "n": {"$sum": 1}}},
+    ]
+    found = get_database()[Message._meta.db_table].aggregate(pipeline)
+    return {str(doc["_id"]): int(doc["n"]) for doc in found}
+
+
+def _newest_per_thread(found: list[Message]) -> list[Message]:
+    """Keep each conversation's newest message of the page (the page is newest first)."""
+    seen: set[str] = set()
+    kept = []
+    for message in found:
+        key = message.thread_id or message.gmail_id
+        if key not in seen:
+            seen.add(key)
+            kept.append(message)
+    return kept
+
+
 @dataclass(frozen=True)
 class MailRow:
     """One result row, formatted here: done per row in the template (filters, an include),
@@ -99,10 +145,22 @@ class MailRow:
     date_iso: str
     date_title: str
     date_short: str
+    thread_size: int = 1
 
 
-def _rows(user: User, found: list[Message], search_params: str) -> list[MailRow]:
+def _rows(
+    user: User, found: list[Message], search_params: str, *, threads: bool = False
+) -> list[MailRow]:
     badges = badges_for(user.pk, [message.gmail_id for message in found])
+    if threads:
+        # A conversation's row carries the badges of all its messages on the page.
+        by_thread: dict[str, list[Badge]] = {}
+        for message in found:
+            merged = by_thread.setdefault(message.thread_id or message.gmail_id, [])
+            merged.extend(b for b in badges.get(message.gmail_id, []) if b not in merged)
+        found = _newest_per_thread(found)
+        badges = {m.gmail_id: by_thread[m.thread_id or m.gmail_id] for m in found}
+    sizes = _thread_sizes(user, [m.thread_id for m in found if m.thread_id]) if threads else {}
     names = names_for(user.pk)
     suffix = f"?{search_params}" if search_params else ""
     rows = []
@@ -117,6 +175,7 @@ def _rows(user: User, found: list[Message], search_params: str) -> list[MailRow]
                 date_iso=local.isoformat(),
                 date_title=f"{local:%a}, {local.day} {local:%b %Y, %H:%M} {local:%Z}",
                 date_short=mail_date(local),
+                thread_size=sizes.get(message.thread_id, 1),
             )
         )
     return rows

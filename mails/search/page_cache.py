@@ -13,11 +13,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from bson import ObjectId
 from django.conf import settings
 from django.core.cache import cache
 
 from mailbox_project import redis_outage
 from mails import store
+from mails.models import SyncState
 from mails.search.render import SYNTAX_VERSION
 
 logger = logging.getLogger(__name__)
@@ -55,5 +57,17 @@ def get(cache_key: str) -> CachedPage | None:
 
 
 def put(cache_key: str, page: CachedPage) -> None:
+    # An empty answer while the first sync runs says only "not copied yet": never kept, so
+    # no reader can be shown it after the mail arrived (one indexed read, empty pages only).
+    if not page.ids and _first_sync_running(cache_key.split(":", 2)[1]):
+        return
     value = {"ids": page.ids, "next": page.next_cursor}
     cache.set(cache_key, value, timeout=settings.SEARCH_CACHE_TTL)
+
+
+def _first_sync_running(user_id: str) -> bool:
+    """Return True until the user's first full sync has finished (no history id yet)."""
+    if not ObjectId.is_valid(user_id):
+        return True
+    state = SyncState.objects.filter(user_id=ObjectId(user_id)).only("history_id").first()
+    return state is None or state.history_id is None
