@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +38,7 @@ from mailbox_project.mongo import get_database
 from mailbox_project.redis import connection
 from mails.gmail import FetchResult, LabelChange
 from mails.models import Message, SyncState
-from mails.parsing import MessageParseError, parse_message
+from mails.parsing import MessageParseError, ParsedMessage, parse_message
 from mails.parsing.result import FLAG_LABELS, label_flags
 from mails.search.index import label_term, search_fields
 from mails.signals import messages_deleted, messages_stored
@@ -58,6 +59,22 @@ PENDING_FIELD = "analysis_pending_since"
 
 def _messages() -> Collection[Document]:
     return get_database()[Message._meta.db_table]
+
+
+def document_of(parsed: ParsedMessage) -> Document:
+    """Return the stored fields of a parsed message: its own, then those derived from them.
+
+    The store decides the shape of a ``messages`` document; the parser only reads mail. Lists
+    are copied, so the document is safe to keep while ``parsed`` is reused.
+    """
+    fields: Document = {}
+    for item in dataclass_fields(parsed):
+        value = getattr(parsed, item.name)
+        if isinstance(value, list):
+            value = [dict(v) if isinstance(v, dict) else v for v in value]
+        fields[item.name] = value
+    fields.update(derived_fields(fields))
+    return fields
 
 
 def derived_fields(fields: Mapping[str, Any]) -> Document:
@@ -127,8 +144,7 @@ def _prepare(state: SyncState, fetched: FetchResult, check_labels: LabelCheck | 
         except MessageParseError as exc:
             failures[message_id] = f"unparseable: {exc}"
             continue
-        fields = parsed.as_model_fields()
-        fields.update(derived_fields(fields))
+        fields = document_of(parsed)
         fields.update(user_id=state.user_id, synced_at=now, sync_generation=state.generation)
         documents.append(fields)
     _record_failures(state, failures)

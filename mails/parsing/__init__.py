@@ -1,8 +1,8 @@
 """Gmail API messages → the fields Mailbox stores, never crashing, keeping what can be kept.
 
 ``parse_raw_message`` reads ``users.messages.get(format="raw")``, ``parse_full_message``
-reads ``format="full"``; both return a :class:`ParsedMessage` whose ``as_model_fields()``
-feeds ``mails.models.Message``. Only input that is not a Gmail message at all (no id)
+reads ``format="full"``; both return a :class:`ParsedMessage`, which ``mails.store.document_of``
+turns into a ``messages`` document. Only input that is not a Gmail message at all (no id)
 raises :class:`MessageParseError`; everything else degrades into ``parse_error`` notes.
 """
 

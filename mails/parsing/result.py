@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import TypedDict
 
 # Recorded on every stored message (``parser_version``). Raise it whenever a change here would
 # store a message differently (a new field, a better decoding): ``mails.refetch`` then fetches
@@ -105,13 +105,3 @@ class ParsedMessage:
     @property
     def is_starred(self) -> bool:
         return label_flags(self.label_ids)["is_starred"]
-
-    def as_model_fields(self) -> dict[str, Any]:
-        """Return the fields as keyword arguments for ``Message`` (fresh lists, safe to keep)."""
-        result: dict[str, Any] = {}
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if isinstance(value, list):
-                value = [dict(v) if isinstance(v, dict) else v for v in value]
-            result[item.name] = value
-        return result

@@ -13,8 +13,8 @@ import pytest
 
 from mails.parsing import ParsedMessage, parse_raw_message
 from mails.parsing.htmltext import MAX_LINKS, read_html
-from mails.search.index import search_fields
 from mails.search.service import search
+from mails.store import document_of
 
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=42"
 SHEET = "https://docs.google.com/spreadsheets/d/1AbC/edit"
@@ -39,7 +39,7 @@ def _parse(raw: bytes) -> ParsedMessage:
 
 
 def _terms(raw: bytes) -> set[str]:
-    return set(search_fields(_parse(raw).as_model_fields())["search_terms"])
+    return set(document_of(_parse(raw))["search_terms"])
 
 
 def test_an_html_only_click_here_link_counts() -> None:
@@ -47,7 +47,7 @@ def test_an_html_only_click_here_link_counts() -> None:
     assert "youtube" not in parsed.body_text.lower()
     # Entities are decoded as a browser would.
     assert parsed.links == ["https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42"]
-    terms = set(search_fields(parsed.as_model_fields())["search_terms"])
+    terms = set(document_of(parsed)["search_terms"])
     assert "has:youtube" in terms
     assert "has:drive" not in terms
 

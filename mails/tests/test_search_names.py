@@ -6,7 +6,7 @@ import base64
 
 from mails.parsing.api_message import parse_raw_message
 from mails.parsing.result import ParsedMessage
-from mails.search.index import search_fields
+from mails.store import document_of
 
 RAW = (
     b"Delivered-To: alex.jobs@example.net\r\n"
@@ -29,11 +29,11 @@ def test_names_and_delivery_addresses_are_parsed() -> None:
     assert parsed.to_names == ["Sam Garcia"]
     assert parsed.cc_names == ["Zoë Brown"]
     assert parsed.delivered_to == ["alex.jobs@example.net", "alex@example.com"]
-    assert parsed.as_model_fields()["to_names"] == ["Sam Garcia"]
+    assert document_of(parsed)["to_names"] == ["Sam Garcia"]
 
 
 def test_names_are_words_of_their_field_and_delivery_is_its_own_field() -> None:
-    fields = search_fields(_parsed().as_model_fields())
+    fields = document_of(_parsed())
     terms = set(fields["search_terms"])
     assert {"to:garcia", "to:sam", "cc:zoe", "garcia"} <= terms
     assert "to: sam garcia" in fields["search_text"]
@@ -64,7 +64,7 @@ def test_text_only_the_html_alternative_holds_is_searched_not_shown() -> None:
     parsed = _parse(ALTERNATIVE)
     assert parsed.body_text == "See the agenda."
     assert parsed.alternative_text == "Zeppelin hangar tour"
-    fields = search_fields(parsed.as_model_fields())
+    fields = document_of(parsed)
     assert {"zeppelin", "hangar", "agenda"} <= set(fields["search_terms"])
     assert "body: zeppelin hangar tour" in fields["search_text"]
 
@@ -73,4 +73,4 @@ def test_an_html_only_body_is_its_text() -> None:
     parsed = _parse(HTML_ONLY)
     assert "Quokka sighting" in parsed.body_text
     assert parsed.alternative_text == ""
-    assert "quokka" in search_fields(parsed.as_model_fields())["search_terms"]
+    assert "quokka" in document_of(parsed)["search_terms"]
