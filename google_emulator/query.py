@@ -34,6 +34,7 @@ Like Gmail, SPAM and TRASH are searched only if the query names them (``in:spam`
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import time
@@ -395,20 +396,16 @@ def _label_id(mailbox: Mailbox, value: str, raw: str) -> str | None:
 
 
 def _ago(now_ms: int, amount: int, unit: str) -> int:
-    """Return ``now`` minus ``amount`` days, or calendar months or years (day clamped)."""
-    now = dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC)
+    """Return ``now`` minus ``amount`` days, or calendar months or years, the day clamped to
+    the target month's length (31 March minus 1m is 28 or 29 February), as Mailbox does."""
     if unit == "d":
         return now_ms - amount * _DAY_MS
-    index = now.year * 12 + now.month - 1 - amount * (12 if unit == "y" else 1)
-    year, month = divmod(index, 12)
+    now = dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC)
+    year, month = divmod(now.year * 12 + now.month - 1 - amount * (12 if unit == "y" else 1), 12)
     if year < 1:
-        return -(10**15)
-    for day in range(now.day, 27, -1):
-        try:
-            return int(now.replace(year=year, month=month + 1, day=day).timestamp() * 1000)
-        except ValueError:
-            continue
-    return int(now.replace(year=year, month=month + 1, day=28).timestamp() * 1000)
+        return -(10**15)  # before any mail
+    day = min(now.day, calendar.monthrange(year, month + 1)[1])
+    return int(now.replace(year=year, month=month + 1, day=day).timestamp() * 1000)
 
 
 def _date_ms(value: str) -> int:

@@ -4,6 +4,8 @@ field, Gmail help's MM/DD/YYYY dates."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from google_emulator.mailbox import Mailbox, StoredMessage
@@ -190,3 +192,26 @@ def test_labels_are_named_folded_with_dashes_for_blanks() -> None:
     for query in ("label:uber-uns-team", "label:Über-Uns-Team", f"label:{label}"):
         assert compile_query(query, box).match(labelled), query
     assert not compile_query("label:uber", box).match(labelled)
+
+
+@pytest.mark.parametrize(
+    ("now", "value", "cutoff"),
+    [
+        ("2026-12-04T10:00", "1y", "2025-12-04T10:00"),
+        ("2026-12-04T10:00", "2m", "2026-10-04T10:00"),
+        ("2024-03-31T10:00", "1m", "2024-02-29T10:00"),  # clamped to February's length
+        ("2026-01-15T10:00", "3d", "2026-01-12T10:00"),
+    ],
+)
+def test_ages_count_calendar_months_and_years(now: str, value: str, cutoff: str) -> None:
+    now_ms = int(dt.datetime.fromisoformat(now).replace(tzinfo=dt.UTC).timestamp() * 1000)
+    edge = int(dt.datetime.fromisoformat(cutoff).replace(tzinfo=dt.UTC).timestamp() * 1000)
+    box = Mailbox("me@example.com", "Me", "1", 10)
+    older = compile_query(f"older_than:{value}", box, now_ms=now_ms).match
+    newer = compile_query(f"newer_than:{value}", box, now_ms=now_ms).match
+    at_edge, after_edge = (
+        message("Subject: a", "x", date=edge),
+        message("Subject: b", "x", date=edge + 1),
+    )
+    assert (older(at_edge), newer(at_edge)) == (True, False)
+    assert (older(after_edge), newer(after_edge)) == (False, True)

@@ -147,6 +147,8 @@ WORD_QUERIES = [
     "gamma AROUND 1 epsilon",
     "after:01/15/2024 before:01/20/2024",
     "after:01/15/2024 -has:drive",
+    "older_than:1y",  # calendar years and months, the day clamped
+    "newer_than:2m",
 ]
 # Queries that must find nothing on either side: a phrase out of order, a delivery address
 # as a bare word, AROUND or a phrase across two fields, two CJK characters that are not
