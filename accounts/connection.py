@@ -24,8 +24,8 @@ class GoogleState(StrEnum):
 
 def google_state(user: User) -> GoogleState:
     """Return the state of the person's Google link (one or two small queries)."""
-    if not user.social_auth.exists():
-        return GoogleState.DISCONNECTED
-    if user.needs_reconnect or not google.has_credentials(user):
+    if not user.needs_reconnect and google.has_credentials(user):
+        return GoogleState.CONNECTED
+    if user.social_auth.exists():
         return GoogleState.LOST
-    return GoogleState.CONNECTED
+    return GoogleState.DISCONNECTED
