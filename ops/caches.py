@@ -24,6 +24,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from accounts.tokens.factory import reset_token_stores
+from analysis.cache import clear_local as clear_analysis_l1
 from mailbox_project.redis import connection
 
 SCAN_COUNT = 1000
@@ -40,6 +41,7 @@ class ClearedCaches:
 def clear_caches() -> ClearedCaches:
     """Delete the cached copies of database content; return what was cleared."""
     reset_token_stores()
+    clear_analysis_l1()
     try:
         redis = connection()
         pages = _delete_matching(redis, _search_pattern())
