@@ -77,6 +77,14 @@ _INLINE_TAG = re.compile(
     re.I,
 )
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Tags that start a new line of text (paragraphs, line breaks, blocks, rows), as Mailbox's
+# HTML reader breaks them: the HTML alternative is compared with the plain text by lines.
+_LINE_TAG = re.compile(
+    r"</?(?:p|h[1-6]|blockquote|table|ul|ol|pre|hr|br|div|li|tr|dd|dt|dl|section|article"
+    r"|header|footer|address|aside|nav|main|figure|figcaption|form|fieldset|center|caption"
+    r"|tbody|thead|tfoot|option)\b[^>]*>",
+    re.I,
+)
 _SNIPPET_ESCAPES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 )
@@ -239,6 +247,15 @@ def html_to_text(markup: str) -> str:
     return html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", markup)))
 
 
+def only_in_alternative(markup: str, shown: str) -> str:
+    """Return the lines of an HTML alternative's text that the shown plain text lacks."""
+    plain = " ".join(shown.split()).casefold()
+    markup = _COMMENT.sub(" ", _DROP_BLOCKS.sub(" ", markup))
+    markup = _LINE_TAG.sub("\n", _INLINE_TAG.sub("", markup))
+    lines = (" ".join(line.split()) for line in html.unescape(_TAG.sub(" ", markup)).splitlines())
+    return "\n".join(line for line in lines if line and line.casefold() not in plain)
+
+
 def make_snippet(text: str) -> str:
     """Return Gmail's snippet for a body text: collapsed, cut, HTML-escaped."""
     collapsed = _WS.sub(" ", text).strip()
@@ -362,11 +379,13 @@ class _Walker:
         """Return the HTML alternative's text when the plain text was chosen instead.
 
         Gmail searches every text part, so words that only the HTML alternative holds
-        (the plain part says "view this mail in a browser") must be found too.
+        (the plain part says "view this mail in a browser") must be found too. Only the
+        lines the plain text lacks are kept, as Mailbox stores them: a phrase is then found
+        in the HTML's own lines, not across one the plain text already has.
         """
         if self.html is None or self.plain is None or not self.plain.strip():
             return ""
-        return html_to_text(self.html)
+        return only_in_alternative(self.html, self.plain)
 
 
 def _filename(msg: Message) -> str:

@@ -189,3 +189,17 @@ def test_8bit_bytes_the_declared_charset_cannot_read_are_not_lost() -> None:
     assert parse_message(raw).subject == "naïveПри"
     # a character split across two adjacent words of one charset is put back together
     assert decode_header_value("=?utf-8?b?4oK=?= =?utf-8?b?rA==?= x") == "€ x"
+
+
+def test_only_the_html_lines_the_plain_text_lacks_are_searched_beside_it() -> None:
+    raw = (
+        b'Subject: s\r\nContent-Type: multipart/alternative; boundary="A"\r\n\r\n'
+        b"--A\r\nContent-Type: text/plain\r\n\r\nHi there, 10% off.\r\n"
+        b"--A\r\nContent-Type: text/html\r\n\r\n<h1>New arrivals you'll love</h1>"
+        b"<p>Hi <b>there</b>, 10% off.</p><div>Unsubscribe</div>\r\n--A--\r\n"
+    )
+    parsed = parse_message(raw)
+    assert parsed.alternative_text == "New arrivals you'll love\nUnsubscribe"
+    lines = parsed.search_index().text.splitlines()
+    assert "body: new arrivals you ll love unsubscribe" in lines
+    assert not any("love hi" in line for line in lines)  # no phrase across the plain's line
