@@ -183,7 +183,11 @@ def test_disconnect_revokes_at_google_and_forgets_the_tokens(client, google) -> 
         timeout=10,
     )
     assert response.json()["error"] == "invalid_grant"
-    assert b"Reconnect Gmail" in client.get("/account").content
+    # The person chose this: the page says so, with a way back, and warns of nothing.
+    page = client.get("/account").content
+    assert b"<strong>Disconnected.</strong>" in page
+    assert b"Connect Gmail" in page
+    assert b"lost access" not in page
 
 
 def test_an_unverified_google_email_gets_its_own_message(rf) -> None:
