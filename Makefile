@@ -1,5 +1,5 @@
 # The README's two commands are `make run` and `make test`; the rest are conveniences.
-.PHONY: install run test lint format typecheck services-up services-down clean
+.PHONY: install run test lint format typecheck services-up services-down clean createsuperuser
 
 install:
 	scripts/bootstrap.sh
@@ -9,6 +9,10 @@ run:
 
 test:
 	scripts/test.sh
+
+# The admin login `make run` prints: works in a new terminal (scripts/manage.sh sets its env).
+createsuperuser:
+	scripts/manage.sh createsuperuser
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

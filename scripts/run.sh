@@ -66,7 +66,7 @@ supervise web .venv/bin/python manage.py runserver "127.0.0.1:${port}" --noreloa
 cat <<BANNER
 
   Mailbox is running:  http://127.0.0.1:${port}/
-  Admin:               http://127.0.0.1:${port}/admin/  (create a login: .venv/bin/python manage.py createsuperuser)
+  Admin:               http://127.0.0.1:${port}/admin/  (create a login in another terminal: make createsuperuser)
   Google:              ${GOOGLE_EMULATOR_URL:-real Google (GOOGLE_CLIENT_ID is set)}
   Stop:                Ctrl-C
 
