@@ -11,12 +11,15 @@ library, over HTTP), and the sets of message ids must be equal.
 
 from __future__ import annotations
 
+import random
+import re
 from typing import Any
 
 import pytest
 
 from google_emulator.realworld import search_samples
 from mails.gmail import GmailClient
+from mails.models import Message
 from mails.search.service import search
 from mails.tests.test_full_sync import run_until_partial
 
@@ -186,3 +189,46 @@ def test_the_app_and_the_emulator_agree_on_names_cjk_accents_links_and_dates(
 
 def _ids(results: dict[str, tuple[set[str], set[str]]], query: str) -> set[str]:
     return results[query][0] if query in results else set()
+
+
+def random_queries(messages: list[Message], seed: int, count: int) -> list[str]:
+    """Return queries built from stored mail: its words, phrases, AROUND pairs, names,
+    addresses, file names and HTML-only words, with negations and ORs between them."""
+    rng = random.Random(seed)
+    queries: dict[str, None] = {}
+    for m in rng.sample(messages, min(count, len(messages))):
+        found = re.findall(r"\w+", f"{m.subject} {m.body_text[:400]}")
+        if len(found) > 6:
+            i = rng.randrange(len(found) - 4)
+            queries[rng.choice(found)] = None
+            queries['"' + " ".join(found[i : i + 3]) + '"'] = None
+            queries[f"{found[i]} AROUND 2 {found[i + 3]}"] = None
+            queries[f"{rng.choice(found)} OR {rng.choice(found)} -{rng.choice(found)}"] = None
+        if m.alternative_text.split():
+            queries[rng.choice(m.alternative_text.split())] = None
+        if m.from_name:
+            queries[f'from:"{m.from_name}"'] = None
+            queries[f"from:{m.from_name.split()[-1]}"] = None
+        queries[f"from:{m.from_address}"] = None
+        for name in [*m.to_names[:1], *m.cc_names[:1]]:
+            queries[f'to:"{name}" OR cc:"{name}"'] = None
+        for attachment in m.attachments[:1]:
+            queries[f'filename:"{attachment["filename"]}"'] = None
+        if m.list_id:
+            queries[f"list:{m.list_id}"] = None
+    return [q for q in queries if q.strip('"')]
+
+
+def test_random_queries_built_from_stored_mail_agree(mailbox_owner: Any, google: Any) -> None:
+    """Queries drawn (seeded) from the words, names and files of the synced mailbox; both
+    sides must select the same messages for each."""
+    client = synced_with_samples(mailbox_owner, google)
+    messages = list(Message.objects.filter(user=mailbox_owner).order_by("gmail_id"))
+    queries = random_queries(messages, seed=11, count=40)
+    assert len(queries) > 150
+    differences = {}
+    for query in queries:
+        mine, theirs = app_ids(mailbox_owner, query), emulator_ids(client, query)
+        if mine != theirs:
+            differences[query] = (sorted(mine - theirs), sorted(theirs - mine))
+    assert not differences, differences
