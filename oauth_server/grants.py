@@ -219,6 +219,8 @@ def save_issued(token: dict[str, Any], request: OAuth2Request) -> None:
             refresh_expires_at=now + refresh_token_ttl() if refresh else None,
             scopes=tuple(token["scope"].split()),
             retired_refresh_hashes=retired[:RETIRED_KEPT],
+            # A refresh is a use; and a whole-record replace must not erase earlier touches.
+            last_used_at=now,
         )
     else:
         client: Client = request.client
