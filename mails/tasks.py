@@ -241,8 +241,11 @@ def _next_refetch(pk: UserId, pass_id: str, after: str | None, countdown: float)
 def dispatch_syncs() -> int:
     """Restart the chains of active users whose chain died; return how many were started."""
     window = timedelta(seconds=settings.SYNC_ACTIVE_WINDOW)
-    users = User.objects.active_since(window).filter(needs_reconnect=False)
-    return sum(start_sync(to_user_id(pk)) for pk in users.values_list("pk", flat=True))
+    users = User.objects.active_since(window).filter(needs_reconnect=False).only("pk")
+    # An account without Google (a staff login made with createsuperuser) has nothing to
+    # sync: a chain would only fail and flag it as having lost access.
+    connected = [user.pk for user in users if google_oauth.has_credentials(user)]
+    return sum(start_sync(to_user_id(pk)) for pk in connected)
 
 
 @app.task(
