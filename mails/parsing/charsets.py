@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import codecs
 import functools
+import re
 
+from mails.parsing import cjk
 from mails.parsing.notes import Notes
 
 UTF8 = "utf-8"
@@ -151,15 +153,73 @@ def decode_text(
     candidates = _candidates(codec, data, gmail_normalized)
     for candidate in candidates:
         text = _decode_strict(data, candidate, truncated)
-        if text is not None:
+        if text is None:
+            continue
+        # Valid, but mostly rare characters: the bytes may be another CJK charset's, or
+        # Gmail may have converted them to UTF-8 by the wrong label.
+        if candidate != UTF8 and cjk.unlikely(text):
+            other = _cjk_reading(data, codec, [candidate], truncated, likely=cjk.LIKELY)
+        elif candidate == UTF8 and codec is not None and cjk.fallbacks(codec, []):
+            readers = [codec, _SUPERSETS.get(codec, codec), *cjk.READERS]
+            other = undo_cjk_mislabel(text, list(dict.fromkeys(readers)))
+        else:
+            other = None
+        if other is None:
             return text
+        notes.add(f"{where}: text labelled {name} reads as {other[0]} (unlikely characters)")
+        return other[1]
+    other = _cjk_reading(data, codec, candidates, truncated)
+    if other is not None:
+        notes.add(f"{where}: bytes invalid in {name}, read as {other[0]}")
+        return other[1]
     mostly = mostly_utf8(data)
     if mostly is not None:
         notes.add(f"{where}: invalid UTF-8 bytes replaced")
         return mostly
     fallback = _SUPERSETS.get(codec, codec) if codec and codec != UTF8 else FALLBACK
-    notes.add(f"{where}: bytes invalid in {name or 'undeclared charset'}, decoded as {fallback}")
-    return _decode_lossy(data, fallback)
+    text = _decode_lossy(data, fallback)
+    lost = text.count("\ufffd")
+    loss = f" ({lost} undecodable {'byte' if lost == 1 else 'bytes'} replaced)" if lost else ""
+    notes.add(
+        f"{where}: bytes invalid in {name or 'undeclared charset'}, decoded as {fallback}{loss}"
+    )
+    return text
+
+
+def _cjk_reading(
+    data: bytes, codec: str | None, tried: list[str], truncated: bool, likely: float = 0.0
+) -> tuple[str, str] | None:
+    """Return (codec, text) of the first CJK fallback that reads ``data`` plausibly, with at
+    least ``likely`` of its characters common ones; None if none does."""
+    for candidate in cjk.fallbacks(codec, exclude=tried):
+        text = _decode_strict(data, candidate, truncated)
+        if text is not None and cjk.plausible(text) and cjk.likeliness(text) >= likely:
+            return candidate, text
+    return None
+
+
+def undo_cjk_mislabel(text: str, read_as: list[str] | None = None) -> tuple[str, str] | None:
+    """Return (codec, text) re-read if ``text`` is CJK bytes decoded with the wrong CJK
+    charset, else None.
+
+    Gmail decodes ``full`` headers and text parts by their label, so GBK text labelled
+    "big5" arrives as rare characters; encoded back with the charset it was read with
+    (``read_as``: a part's label, then its superset, whose tables differ in a few cells,
+    then the rest; by default every CJK charset) it gives the sent bytes, which another CJK
+    charset may read as common text. The most likely reading wins, the first of equals.
+    """
+    if text.isascii() or not cjk.unlikely(text):
+        return None
+    best: tuple[float, str, str] | None = None
+    for reader in read_as or cjk.READERS:
+        try:
+            data = text.encode(reader)
+        except (UnicodeError, LookupError):
+            continue
+        found = _cjk_reading(data, reader, [reader], truncated=False, likely=cjk.LIKELY)
+        if found is not None and (best is None or cjk.likeliness(found[1]) > best[0]):
+            best = (cjk.likeliness(found[1]), *found)
+    return None if best is None else (best[1], best[2])
 
 
 def mostly_utf8(data: bytes) -> str | None:
@@ -206,6 +266,37 @@ def unescape_header_bytes(value: str, hint: str | None = None) -> str:
         if text is not None:
             return text
     return mostly_utf8(raw) or raw.decode(FALLBACK, "replace")
+
+
+def _continuations() -> str:
+    """Return what UTF-8 continuation bytes (0x80–0xBF) look like read as cp1252 or Latin-1."""
+    seen = {chr(b) for b in range(0x80, 0xC0)}
+    seen.update(bytes([b]).decode(FALLBACK, "ignore") for b in range(0x80, 0xC0))
+    return re.escape("".join(sorted(seen - {""})))
+
+
+# A UTF-8 lead byte (0xC2–0xF4) read as one Latin character, then a continuation byte read as
+# another: "Ã©" for "é". Real text almost never has such pairs.
+_DOUBLE_ENCODED = re.compile(f"[\u00c2-\u00f4][{_continuations()}]")
+
+
+def undo_double_utf8(text: str) -> str | None:
+    """Return ``text`` repaired if it is UTF-8 that was read as cp1252/Latin-1 and encoded
+    again ("FrÃ¶sche" → "Frösche"), else None.
+
+    Only a text that round-trips whole is repaired: its every character must come back to a
+    byte, and those bytes must be valid UTF-8; otherwise it is left as it is.
+    """
+    if text.isascii() or _DOUBLE_ENCODED.search(text) is None:
+        return None
+    for codec in (FALLBACK, "latin-1"):
+        try:
+            repaired = text.encode(codec).decode(UTF8)
+        except UnicodeError:
+            continue
+        if repaired != text:
+            return repaired
+    return None
 
 
 def clean_str(value: str) -> str:

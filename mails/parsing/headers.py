@@ -13,7 +13,14 @@ import email.utils
 import re
 from datetime import UTC, datetime
 
-from mails.parsing.charsets import clean_str, decode_text, superset_codec, unescape_header_bytes
+from mails.parsing.charsets import (
+    clean_str,
+    decode_text,
+    superset_codec,
+    undo_cjk_mislabel,
+    undo_double_utf8,
+    unescape_header_bytes,
+)
 from mails.parsing.notes import Notes
 
 # Encoded-text may not hold "?" or whitespace by RFC 2047; real mailers put spaces in it,
@@ -101,6 +108,16 @@ def _decode_word_bytes(
         return None
 
 
+def _decode_run(data: bytes, label: str, notes: Notes, where: str) -> str:
+    """Return the text of adjacent encoded-words in one charset, double encoding undone."""
+    text = decode_text(data, label, notes, where)
+    repaired = undo_double_utf8(text)
+    if repaired is None:
+        return text
+    notes.add(f"{where}: double-encoded UTF-8 repaired")
+    return repaired
+
+
 def decode_words(value: str, notes: Notes, where: str) -> str:
     """Return ``value`` with RFC 2047 encoded-words decoded, leniently.
 
@@ -120,7 +137,7 @@ def decode_words(value: str, notes: Notes, where: str) -> str:
         data = _decode_word_bytes(match.group(2), match.group(3), match.group(1), notes, where)
         word_label = match.group(1).lower()
         if pending and (gap.strip() or data is None or word_label != label):
-            out.append(decode_text(bytes(pending), label, notes, where))
+            out.append(_decode_run(bytes(pending), label, notes, where))
             pending = bytearray()
         if gap.strip() or not after_word:
             out.append(gap)
@@ -132,14 +149,27 @@ def decode_words(value: str, notes: Notes, where: str) -> str:
         label, after_word = word_label, True
         pending += data
     if pending:
-        out.append(decode_text(bytes(pending), label, notes, where))
+        out.append(_decode_run(bytes(pending), label, notes, where))
     out.append(value[position:])
     return "".join(out)
 
 
 def decode_unstructured(value: str, notes: Notes, where: str) -> str:
-    """Return a free-text header (Subject) decoded, on one line, whitespace collapsed."""
+    """Return a free-text header (Subject) decoded, on one line, whitespace collapsed.
+
+    Double-encoded UTF-8 ("FrÃ¶sche") and CJK text decoded with the wrong CJK charset are
+    repaired in the whole value, not only inside encoded-words: Gmail's ``full`` headers
+    arrive decoded already.
+    """
     text = decode_words(unfold(value), notes, where)
+    repaired = undo_double_utf8(text)
+    if repaired is not None:
+        notes.add(f"{where}: double-encoded UTF-8 repaired")
+        text = repaired
+    reread = undo_cjk_mislabel(text)
+    if reread is not None:
+        notes.add(f"{where}: CJK text read with the wrong charset, read as {reread[0]}")
+        text = reread[1]
     return clean_str(_WS.sub(" ", text).strip())
 
 

@@ -14,7 +14,8 @@ from typing import TypedDict
 #      HTML-only text (mails 0008, 0009)
 #   1  all of those
 #   2  links: the http(s) targets of the HTML parts' <a href> (has:youtube finds "click here")
-PARSER_VERSION = 2
+#   3  CJK text under another CJK label, and double-encoded UTF-8, read right (noted)
+PARSER_VERSION = 3
 
 # The stored flags and the Gmail label each mirrors: a flag is true exactly when its label is on.
 FLAG_LABELS = {"is_unread": "UNREAD", "is_starred": "STARRED"}
