@@ -7,6 +7,7 @@ variable, so a misconfigured process stops at boot.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: times the whole request, every other middleware included (ops/metrics.py).
+    "ops.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outermost but security: every error under /api/ leaves as JSON, whoever raised it.
     "mailbox_project.api_errors.ApiJsonErrors",
@@ -182,8 +185,9 @@ CSRF_FAILURE_VIEW = "mailbox_project.api_errors.csrf_failure"
 # --- HTTPS and headers (production) ------------------------------------------------------------
 
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", not DEBUG)
-# Health checks come from the orchestrator over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Health checks (the orchestrator) and metric scrapes (Prometheus) come over plain HTTP inside
+# the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", False)
@@ -620,3 +624,8 @@ if BACKUP_INTERVAL:
 # (comma-separated IPs or networks, e.g. 10.0.0.0/8); with neither set it answers nobody.
 METRICS_TOKEN = env.string("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env.string_list("METRICS_ALLOWED_IPS", [])
+for _network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        env.PROBLEMS.append(("METRICS_ALLOWED_IPS", f"{_network!r} is no IP address or network"))

@@ -6,12 +6,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mailbox_project.health import healthz
+from ops.exposition import metrics_view
 
 admin.site.site_header = "Mailbox administration"
 admin.site.site_title = "Mailbox admin"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("mails.urls")),
