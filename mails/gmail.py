@@ -31,6 +31,7 @@ from googleapiclient.http import BatchHttpRequest, build_http
 from accounts import google as google_oauth
 from accounts.errors import GoogleError, TransientError, UnrecoverableError
 from mails.quota import QuotaBucket, cost
+from ops import metrics
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -403,12 +404,15 @@ class GmailClient:
             except (TimeoutError, OSError, httplib2.HttpLib2Error) as exc:
                 error = TransientError(f"{method}: {type(exc).__name__}")
             else:
+                metrics.gmail_call(method)
                 self.quota.report(epoch, ok=1, refused=0, ok_units=units)
                 try:
                     return parse(response)
                 except MalformedResponse as exc:
                     logger.warning("%s: %s", method, exc)
                     error = exc
+            if not isinstance(error, MalformedResponse):
+                metrics.gmail_call(method, error)
             if isinstance(error, RateLimited):
                 self.quota.report(epoch, ok=0, refused=1)
             if not isinstance(error, TransientError) or attempt == MAX_ATTEMPTS:
@@ -640,4 +644,5 @@ class GmailClient:
         # A part missing from the response is retried like a transient failure.
         for message_id in ids:
             outcomes.setdefault(message_id, TransientError("missing from batch response"))
+        metrics.gmail_batch("messages.get", outcomes.values())
         return outcomes

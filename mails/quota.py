@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 
 from mailbox_project.redis import connection
+from ops import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +178,7 @@ class QuotaBucket:
         return epoch if self._sleep_unless_lowered(wait, epoch) else None
 
     def _sleep_unless_lowered(self, wait: float, epoch: int) -> bool:
+        metrics.quota_waited(wait)
         deadline = time.monotonic() + wait
         while (left := deadline - time.monotonic()) > 0:
             time.sleep(min(left, RECHECK_SECONDS))
