@@ -224,7 +224,7 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r" (?:successfully )?(?:received|submitted|sent|complete|under review|being reviewed"
         r"|in review|currently in review|under consideration|being considered)",
         r"application (?:received|acknowledge?ment|acknowledged|confirmation|submitted|is in)\b",
-        r"(?:confirm|confirming|acknowledge|acknowledging) (?:the )?receipt of your",
+        r"(?:confirm|confirming|acknowledge|acknowledging) (?:the )?(?:receipt|reception) of your",
         r"(?:confirm|confirms|confirmation) (?:that )?(?:we (?:have )?received|your"
         r" application)",
         r"your application (?:was sent|to [^.]{1,80} was sent)|application was sent to",
@@ -336,7 +336,7 @@ CONTEXT = (
     r"|opportunity|opportunities|vacancy|vacancies|posting|postings|interview|interviews"
     r"|interviewing|recruiter|recruiters|recruiting|recruitment|hiring|resume|resumes|résumé"
     r"|cv|cvs|job|jobs|requisition|requisitions|onboarding|employment|internship|internships"
-    r"|shortlist|shortlisted|referees)\b|talent acquisition|job offer|offer letter"
+    r"|shortlist|shortlisted|referees|career|careers)\b|talent acquisition|job offer|offer letter"
 )
 
 

@@ -25,16 +25,19 @@ Only texts holding one of the trigger words are tokenised at all, which keeps th
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+
+from analysis.engines.triggers import Scan
 
 # How many words a negator may stand before its predicate ("not be progressing your ...").
 WINDOW = 8
 # How many words after a choosing verb its third party may come ("gone with a candidate").
 OTHERS_WINDOW = 7
 
+_BOUNDARY = re.compile(r"[.!?]\s")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[.!?;:]")
-_SENTENCE_END = frozenset(".!?")
 _CLAUSE_BREAKS = frozenset((";", ":", "but", "however", "although", "though", "whereas"))
 
 NEGATORS = frozenset(
@@ -144,9 +147,14 @@ _REMOVAL = re.compile(
 )
 
 # Every word the detector can start from: a text without one of them is not tokenised.
+# Triggers whose rules all need the reader in the sentence ("you", "your").
+_READER_BOUND = (NEGATORS | _SELF_NEGATED | _REGRET | {"t"}) - _CLOSING - _CHOOSING
 # (Contractions split into "isn" + "t" in a scan's words, hence "t".)
-_REQUEST_STARTS = frozenset(mark.split()[1] if mark.startswith("you") else mark.split()[0]
-                            for mark in _REQUEST_MARKS)  # fmt: skip
+# A rare word of each request mark, to find the sentences that may hold one.
+_REQUEST_STARTS = frozenset(
+    ("asked", "requested", "request", "per", "following", "decided", "decision", "wish",
+     "accepted", "letting", "withdrawn", "withdrew")
+)  # fmt: skip
 TRIGGERS = (
     NEGATORS
     | _SELF_NEGATED
@@ -154,6 +162,7 @@ TRIGGERS = (
     | _CHOOSING
     | _REGRET
     | _REQUEST_STARTS
+    | _COMPARATIVES
     | {"withdraw", "withdrawn", "t"}
 ) - {"no"}
 
@@ -169,32 +178,40 @@ class Decisions:
 NONE = Decisions()
 
 
-def read(low: str, words: frozenset[str]) -> Decisions:
-    """Return the decisions stated in the lower-cased text ``low`` (whose words are ``words``)."""
-    if TRIGGERS.isdisjoint(words):
+def read(scan: Scan) -> Decisions:
+    """Return the decisions stated in the text of ``scan``.
+
+    Only the sentences around a trigger word are tokenised: a job email holds a handful.
+    """
+    present = TRIGGERS.intersection(scan.words)
+    if not present:
         return NONE
+    low = scan.low
+    ends = [m.start() + 1 for m in _BOUNDARY.finditer(low)]
+    spans: dict[int, bool] = {}  # sentence number → only reader-bound rules can apply
+    for word in present:
+        reader_only = word in _READER_BOUND
+        literal = "n't" if word == "t" else word
+        for at in scan.find(literal, word != "t"):
+            after = low[at + len(literal) : at + len(literal) + 1]
+            if after.isalnum() or after == "'":
+                continue  # "notify" is no "not"
+            number = bisect.bisect_right(ends, at)
+            spans[number] = spans.get(number, True) and reader_only
     rejections = withdrawals = 0
-    for sentence in _sentences(_TOKEN.findall(low)):
-        if sentence[-1] == "?":
-            continue  # a question decides nothing
-        if _withdrawal(sentence):
+    seen = set()  # boilerplate repeats its sentences: read each once
+    for number in sorted(spans):
+        start = ends[number - 1] + 1 if number else 0
+        text = low[start : ends[number] if number < len(ends) else len(low)]
+        if text in seen or text.endswith("?") or (spans[number] and "you" not in text):
+            continue  # a question decides nothing; a negation needs the reader
+        seen.add(text)
+        sentence = _TOKEN.findall(text)
+        if not _REQUEST_STARTS.isdisjoint(sentence) and _withdrawal(sentence):
             withdrawals += 1
         elif _rejects(sentence):
             rejections += 1
     return Decisions(rejections, withdrawals)
-
-
-def _sentences(tokens: list[str]) -> list[list[str]]:
-    sentences: list[list[str]] = []
-    current: list[str] = []
-    for token in tokens:
-        current.append(token)
-        if token in _SENTENCE_END:
-            sentences.append(current)
-            current = []
-    if current:
-        sentences.append([*current, "."])
-    return sentences
 
 
 def _clauses(sentence: list[str]) -> list[list[str]]:
@@ -211,13 +228,20 @@ def _clauses(sentence: list[str]) -> list[list[str]]:
 
 
 def _rejects(sentence: list[str]) -> bool:
-    reader = not _READER.isdisjoint(sentence)
+    # Which rules can apply at all: most sentences need none of them.
+    negated = not _READER.isdisjoint(sentence) and not (
+        NEGATORS.isdisjoint(sentence) and _SELF_NEGATED.isdisjoint(sentence)
+    )
+    closing = not _CLOSING.isdisjoint(sentence)
+    choosing = not (_CHOOSING.isdisjoint(sentence) and _COMPARATIVES.isdisjoint(sentence))
+    if not (negated or closing or choosing):
+        return False
     for clause in _clauses(sentence):
         if not HEDGES.isdisjoint(clause):
             continue
-        if reader and (_negated_decision(clause) or _regret(clause, sentence)):
+        if negated and (_negated_decision(clause) or _regret(clause, sentence)):
             return True
-        if _closed_job(clause) or _others_chosen(clause):
+        if (closing and _closed_job(clause)) or (choosing and _others_chosen(clause)):
             return True
     return False
 
@@ -317,9 +341,6 @@ def _withdrawal(sentence: list[str]) -> bool:
     if not _REMOVAL.search(text) or not HEDGES.isdisjoint(sentence):
         return False
     return any(mark in text for mark in _REQUEST_MARKS)
-
-
-_BOUNDARY = re.compile(r"[.!?]\s")
 
 
 def addressed_to_reader(text: str, start: int) -> bool:

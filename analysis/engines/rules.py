@@ -29,7 +29,8 @@ _NOT_APPLICATION = Triggered(cues.NOT_APPLICATION, re.IGNORECASE)
 _CONTEXT = Triggered(cues.CONTEXT, re.IGNORECASE)
 _OUTREACH = Triggered(cues.OUTREACH, re.IGNORECASE)
 _OWN_APPLICATION = Triggered(cues.OWN_APPLICATION, re.IGNORECASE)
-_GENERIC_REQUEST = Triggered(cues.GENERIC_REQUEST, re.IGNORECASE)
+# Words that lean to a rejection without stating one: regret, "keep your CV on file".
+_LEANING = "|".join((*cues.WEAK[Status.REJECTION], r"(?:unfortunately|regret|sadly|regrettably)\b"))
 # The same cues searched together, one pass per text: what ``gather`` uses.
 _STRONG_SET = TriggerSet(cues.alternations(cues.STRONG), re.IGNORECASE)
 _WEAK_SET = TriggerSet(cues.alternations(cues.WEAK), re.IGNORECASE)
@@ -40,6 +41,8 @@ _SIGNALS = TriggerSet(
         ("outreach", cues.OUTREACH),
         ("own", cues.OWN_APPLICATION),
         ("network", cues.TALENT_NETWORK),
+        ("request", cues.GENERIC_REQUEST),
+        ("leans", _LEANING),
     ),
     re.IGNORECASE,
 )
@@ -47,10 +50,6 @@ _HEDGE = re.compile(cues.HEDGES, re.IGNORECASE)
 # The confirmation cues without the thanks that open rejections and invitations as well.
 _CONFIRMED = Triggered(
     "|".join(f"(?:{p})" for p in cues.STRONG[Status.APPLICATION_CONFIRMATION][1:]), re.IGNORECASE
-)
-_LEANS_REJECTION = Triggered(
-    "|".join((*cues.WEAK[Status.REJECTION], r"(?:unfortunately|regret|sadly|regrettably)\b")),
-    re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[.!?;:]")
 _CLAUSE_REACH = 150  # how far back a hedge can reach within its sentence
@@ -103,11 +102,14 @@ def gather(email: EmailInput, text: Text) -> Evidence:
     strong = {s: 1.5 * (s in in_subject) + 1.0 * (s in in_body) for s in in_subject | in_body}
     sources = {s: (s in in_subject) + (s in in_body) for s in strong}
     signals = _SIGNALS.found(subject) | _SIGNALS.found(body)
-    if "context" in signals and _GENERIC_REQUEST.exists(body):
+    if "context" in signals and "request" in signals:
         request = Status.INFORMATION_REQUEST
         strong[request] = strong.get(request, 0.0) + 1.0
         sources[request] = sources.get(request, 0) + 1
-    decided = decisions.read(body.low, body.words)
+    domain = vocab.domain_of(email.sender_address)
+    local = email.sender_address.partition("@")[0].lower()
+    ats = vocab.is_ats_domain(domain) or local == "workday"
+    decided = decisions.read(body)
     for status, sentences in (
         (Status.REJECTION, decided.rejections),
         (Status.WITHDRAWAL, decided.withdrawals),
@@ -120,8 +122,6 @@ def gather(email: EmailInput, text: Text) -> Evidence:
         weak_subject = _WEAK_SET.found(subject) if fresh else set()
         weak_body = _WEAK_SET.found(body)
         weak = {s: (s in weak_subject) + (s in weak_body) for s in weak_subject | weak_body}
-    domain = vocab.domain_of(email.sender_address)
-    local = email.sender_address.partition("@")[0].lower()
     return Evidence(
         strong=strong,
         sources=sources,
@@ -135,9 +135,9 @@ def gather(email: EmailInput, text: Text) -> Evidence:
         or "unsubscribe" in body.words
         or "unsubscribe" in text.tail.lower(),
         context="context" in signals,
-        ats=vocab.is_ats_domain(domain) or local == "workday",
+        ats=ats,
         personal_sender=vocab.is_free_mail_domain(domain),
-        leans_rejection=Status.REJECTION not in strong and _LEANS_REJECTION.exists(body),
+        leans_rejection=Status.REJECTION not in strong and "leans" in signals,
         confirmed_outright=Status.APPLICATION_CONFIRMATION in in_subject
         or (Status.APPLICATION_CONFIRMATION in in_body and _CONFIRMED.exists(body)),
         asks="?" in text.flat,

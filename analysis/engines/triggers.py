@@ -36,8 +36,10 @@ class Scan:
     text: str
     low: str
     words: frozenset[str]
-    # literal → where it starts a word; shared by every pattern that looks for it
-    places: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
+    # (literal, word start, before) → where it starts; shared by every pattern that looks
+    places: dict[tuple[str, bool, int | None], tuple[int, ...]] = field(
+        default_factory=dict, compare=False
+    )
 
     @classmethod
     def of(cls, text: str) -> Scan:
@@ -51,7 +53,7 @@ class Scan:
 
     def find(self, literal: str, word_start: bool, before: int | None = None) -> tuple[int, ...]:
         """Return the places where ``literal`` starts (a word, if asked), before ``before``."""
-        key = f"{literal}\x00{word_start:d}{before or ''}"
+        key = (literal, word_start, before)  # a tuple: cheaper to build than a string
         places = self.places.get(key)
         if places is None:
             low, found = self.low, []

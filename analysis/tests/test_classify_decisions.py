@@ -9,6 +9,7 @@ import pytest
 from analysis.classify import EmailInput, Status
 from analysis.engines import decisions, rules
 from analysis.engines.rule_text import prepare
+from analysis.engines.triggers import Scan
 from analysis.results import AnalysisResult, needs_review
 
 SENDER = ("Orrin Talent Team", "no-reply@us.greenhouse-mail.io")
@@ -125,20 +126,20 @@ def test_a_talent_network_footer_does_not_make_a_rejection_a_job_alert():
 
 
 def test_questions_decide_nothing():
-    found = decisions.read("would you not prefer to continue with your application?", frozenset())
+    found = decisions.read(Scan.of("would you not prefer to continue with your application?"))
     assert found == decisions.NONE
 
 
 def test_the_detector_skips_texts_without_a_trigger_word():
     text = "we received your application for the analyst role and will review it"
-    assert decisions.read(text, frozenset(text.split())) == decisions.NONE
+    assert decisions.read(Scan.of(text)) == decisions.NONE
 
 
 def test_the_window_is_counted_in_words():
     far = "we will not " + "really " * (decisions.WINDOW + 1) + "progress your application."
     near = "we will not " + "really " * (decisions.WINDOW - 2) + "progress your application."
-    assert decisions.read(far, frozenset(far.split())).rejections == 0
-    assert decisions.read(near, frozenset(near.split())).rejections == 1
+    assert decisions.read(Scan.of(far)).rejections == 0
+    assert decisions.read(Scan.of(near)).rejections == 1
 
 
 # -- confidence ---------------------------------------------------------------------------
