@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 def error_of(response) -> dict[str, str]:
     assert response["Content-Type"].startswith("application/json"), response.content[:200]
-    return response.json()["error"]
+    error: dict[str, str] = response.json()["error"]
+    return error
 
 
 def test_signed_out_api_calls_are_a_json_401(client: Client) -> None:
