@@ -110,7 +110,17 @@ class PayloadPart:
         return b64url_decode(data, self.notes, part_label(self.path))
 
     def size(self) -> int:
-        size = self._body().get("size")
+        """Return ``body.size``; the inline ``data``'s length when that is all there is.
+
+        A named part comes either by ``attachmentId`` (its bytes fetched apart, only ``size``
+        here) or, when small, inline in ``data`` like any body part: both give its size.
+        """
+        body = self._body()
+        size = body.get("size")
+        if isinstance(size, str) and size.strip().isdigit():
+            size = int(size)  # int32 fields are numbers in JSON, but proxies stringify them
+        inline = isinstance(body.get("data"), str) and not body.get("attachmentId")
         if isinstance(size, int) and not isinstance(size, bool) and size >= 0:
-            return size
+            # A size of 0 next to inline bytes is a writer's omission, not an empty file.
+            return size if size or not inline else len(self.payload())
         return len(self.payload())
