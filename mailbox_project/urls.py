@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from mailbox_project.health import healthz
 from ops.exposition import metrics_view
+from ops.views import system_page
 
 admin.site.site_header = "Mailbox administration"
 admin.site.site_title = "Mailbox admin"
@@ -14,6 +15,7 @@ admin.site.site_title = "Mailbox admin"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
+    path("admin/system/", system_page, name="ops_system"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("mails.urls")),
