@@ -62,6 +62,23 @@ _PREDICATES = frozenset(
     hiring take taking go going move moving moved
     """.split()  # noqa: SIM905 -- a word list reads best as text
 )
+# A negation of these does not reach a decision after them: "participation will not have any
+# impact on you being considered", "it doesn't mean you're not a great fit".
+_ABSORBERS = frozenset(
+    """
+    impact effect affect affects influence mean means meaning necessarily reflect reflects
+    reflection indication hesitate
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
+# Predicates that can modify a noun: "the hiring team", "the selection process".
+_MODIFIERS = frozenset(("hiring", "selection", "offer", "closing", "matching"))
+_MODIFIED = tuple(
+    [noun]
+    for noun in (
+        "team", "manager", "managers", "process", "committee", "panel", "decision", "needs",
+        "criteria", "letter", "details", "date", "event", "events",
+    )
+)  # fmt: skip
 # These decide only with a direction after them ("take your application further").
 _NEEDS_DIRECTION = frozenset(("take", "taking", "go", "going", "move", "moving", "moved"))
 _DIRECTIONS = frozenset(("forward", "further", "ahead", "on"))
@@ -86,7 +103,12 @@ _CHOOSING = frozenset(
 _OTHERS = frozenset(("another", "other", "different"))  # before a person noun
 _SOMEONE_ELSE = frozenset(("someone", "others", "colleague"))
 _COMPARATIVES = frozenset(("closer", "closely", "better", "stronger"))
-_SUITS = frozenset(("match", "matches", "matched", "fit", "fits", "suited", "aligned", "aligns"))
+# Words of suitability: "a closer match", "better suits", "more closely aligned".
+_SUITS = frozenset(
+    """
+    match matches matched fit fits fitted suit suits suited align aligns aligned meet meets
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
 # "a candidate whose experience ..." names someone else without "other".
 _WHOSE = frozenset(("whose", "who", "with"))
 _PEOPLE = frozenset(
@@ -110,6 +132,12 @@ _APPLICATION_WORDS = (
 )
 
 HEDGES = frozenset(("if", "unless", "should", "may", "might", "whether", "once", "until", "when"))
+# What makes a decision hypothetical; "may" and "might" only soften one ("the credentials of
+# other candidates may better fit our needs").
+CONDITIONALS = HEDGES - {"may", "might"}
+# The writer deciding: "we've made the decision not to move forward" speaks of the reader
+# without naming them.
+_WRITER = frozenset(("we", "we've", "we're", "we'll", "we'd", "i", "i've", "i'm", "i'd", "our"))
 _READER = frozenset(("you", "your", "you're", "you've", "yours", "you'll"))
 
 # The candidate's own request ...
@@ -203,8 +231,8 @@ def read(scan: Scan) -> Decisions:
     for number in sorted(spans):
         start = ends[number - 1] + 1 if number else 0
         text = low[start : ends[number] if number < len(ends) else len(low)]
-        if text in seen or text.endswith("?") or (spans[number] and "you" not in text):
-            continue  # a question decides nothing; a negation needs the reader
+        if text in seen or text.endswith("?") or (spans[number] and not _persons_in(text)):
+            continue  # a question decides nothing; a negation needs the reader or writer
         seen.add(text)
         sentence = _TOKEN.findall(text)
         if not _REQUEST_STARTS.isdisjoint(sentence) and _withdrawal(sentence):
@@ -212,6 +240,11 @@ def read(scan: Scan) -> Decisions:
         elif _rejects(sentence):
             rejections += 1
     return Decisions(rejections, withdrawals)
+
+
+def _persons_in(text: str) -> bool:
+    """Return whether ``text`` may name the reader or the writer (a cheap prefilter)."""
+    return "you" in text or "we" in text or "i " in text
 
 
 def _clauses(sentence: list[str]) -> list[list[str]]:
@@ -229,21 +262,34 @@ def _clauses(sentence: list[str]) -> list[list[str]]:
 
 def _rejects(sentence: list[str]) -> bool:
     # Which rules can apply at all: most sentences need none of them.
-    negated = not _READER.isdisjoint(sentence) and not (
+    negated = _about_reader(sentence) and not (
         NEGATORS.isdisjoint(sentence) and _SELF_NEGATED.isdisjoint(sentence)
     )
     closing = not _CLOSING.isdisjoint(sentence)
     choosing = not (_CHOOSING.isdisjoint(sentence) and _COMPARATIVES.isdisjoint(sentence))
-    if not (negated or closing or choosing):
+    # "unfortunately [we] are going in a direction that better fits our needs": regret with
+    # a comparison, even in a sentence that also counts the many applications received.
+    regretful = not _REGRET.isdisjoint(sentence) and not _COMPARATIVES.isdisjoint(sentence)
+    if not (negated or closing or choosing or regretful):
         return False
     for clause in _clauses(sentence):
-        if not HEDGES.isdisjoint(clause):
+        if not CONDITIONALS.isdisjoint(clause):
             continue
         if negated and (_negated_decision(clause) or _regret(clause, sentence)):
+            return True
+        if regretful and _regretted_comparison(clause, sentence):
             return True
         if (closing and _closed_job(clause)) or (choosing and _others_chosen(clause)):
             return True
     return False
+
+
+def _about_reader(sentence: list[str]) -> bool:
+    """Return whether a sentence can decide about the reader: it names them, or the writer
+    decides and no group ("late applications", "applicants") is what the sentence is about."""
+    if not _READER.isdisjoint(sentence):
+        return True
+    return not _WRITER.isdisjoint(sentence) and _GROUP_NOUNS.isdisjoint(sentence)
 
 
 def _negated_decision(clause: list[str]) -> bool:
@@ -252,12 +298,17 @@ def _negated_decision(clause: list[str]) -> bool:
             if clause[at + 1 : at + 2] and clause[at + 1] in _GROUP_NOUNS:
                 continue  # "unsuccessful applicants will not be contacted": a rule for all
             return True
-        if word not in _PREDICATES or not _directed(clause, at):
+        if word not in _PREDICATES or not _directed(clause, at) or _names_a_thing(clause, at):
             continue
         before = clause[max(0, at - WINDOW) : at]
-        if _negation_in(before):
+        if _negation_in(before) and _ABSORBERS.isdisjoint(before):
             return True
     return False
+
+
+def _names_a_thing(clause: list[str], at: int) -> bool:
+    """Return whether the predicate word is a noun's modifier ("the hiring team")."""
+    return clause[at] in _MODIFIERS and clause[at + 1 : at + 2] in _MODIFIED
 
 
 def _directed(clause: list[str], at: int) -> bool:
@@ -291,16 +342,27 @@ def _regret(clause: list[str], sentence: list[str]) -> bool:
     return _negation_in(clause)
 
 
+def _regretted_comparison(clause: list[str], sentence: list[str]) -> bool:
+    return (
+        not (_READER.isdisjoint(sentence) and _WRITER.isdisjoint(sentence))
+        and not _COMPARATIVES.isdisjoint(clause)
+        and not _SUITS.isdisjoint(clause)
+    )
+
+
 def _closed_job(clause: list[str]) -> bool:
     for at, word in enumerate(clause):
         if word not in _CLOSING:
             continue
-        before = clause[max(0, at - 5) : at]
-        nouns = _JOB_NOUNS.intersection(before)
+        # The job noun may stand a title away: "the position you applied for, Data
+        # Acquisition Coordinator, has been filled".
+        before = clause[max(0, at - 10) : at]
         if word != "filled" and not _ADVERTS.isdisjoint(before):
             continue
         # "the vacancy was filled", "the requisition has been closed", "put on hold"
-        if nouns and (word == "hold" or not _AUXILIARIES.isdisjoint(before)):
+        if not _JOB_NOUNS.isdisjoint(before) and (
+            word == "hold" or not _AUXILIARIES.isdisjoint(clause[max(0, at - 3) : at])
+        ):
             return True
         # "we have filled the role"
         if word in ("filled", "closed", "cancelled") and "we" in clause[max(0, at - 3) : at]:

@@ -49,6 +49,15 @@ OPENING = "Thank you for applying to Orrin Labs. "
         "We have decided to continue with other finalists for this post.",
         # self-negated outcomes
         "Your application for the post of Archivist was unsuccessful.",
+        # the writer decides without naming the reader
+        "After a long discussion, we've made the decision not to go forward for now.",
+        # a title between the job and its closing
+        "The opening you applied to, Senior Archivist (Maps), has been filled.",
+        # regret with a comparison, in a sentence that also counts other applicants
+        "We heard from many capable applicants and regrettably are choosing a path that"
+        " better suits the team.",
+        # "may" softens, it does not make hypothetical
+        "Having compared profiles, we feel others may better match the brief.",
     ],
 )
 def test_rejections_are_read_in_many_phrasings(decision):
@@ -85,6 +94,23 @@ def test_rejections_are_read_in_many_phrasings(decision):
         (
             OPENING + "After the final round we are unable to extend you an offer.",
             Status.REJECTION,
+        ),
+        # a negation that stops at another verb
+        (
+            OPENING + "We have received your application. Answering the optional survey will"
+            " not have any effect on you being considered.",
+            Status.APPLICATION_CONFIRMATION,
+        ),
+        (
+            OPENING + "We have received your application. If we don't call you, it doesn't mean"
+            " you're not a good fit.",
+            Status.APPLICATION_CONFIRMATION,
+        ),
+        # "hiring" names a team here
+        (
+            OPENING + "We have received your application; your salary history is not shared"
+            " with the hiring team.",
+            Status.APPLICATION_CONFIRMATION,
         ),
         # the candidate's own request
         (
