@@ -131,7 +131,7 @@ def test_reconciliation_queues_what_stayed_pending(mailbox_owner, google, settin
 
 def test_a_cached_analysis_clears_the_marker_and_reaches_the_tracker(mailbox_owner, google) -> None:
     """A crash between storing the analysis and clearing the marker: the retry re-announces."""
-    from analysis.models import ApplicationEmail
+    from tracker.models import ApplicationEmail
     from analysis.service import analyze
 
     user = mailbox_owner
@@ -174,7 +174,7 @@ def placed_ids(user: Any) -> set[str]:
 
 def job_email_ids(user: Any) -> set[str]:
     """The stored messages the tracker must hold: those whose analysis is a job status."""
-    from analysis.models import TRACKED_STATUSES
+    from tracker.models import TRACKED_STATUSES
 
     documents = get_database()["email_analysis_cache"].find({"user_id": user.pk})
     return {d["message_id"] for d in documents if d["result"].get("status") in TRACKED_STATUSES}
