@@ -131,8 +131,8 @@ def test_reconciliation_queues_what_stayed_pending(mailbox_owner, google, settin
 
 def test_a_cached_analysis_clears_the_marker_and_reaches_the_tracker(mailbox_owner, google) -> None:
     """A crash between storing the analysis and clearing the marker: the retry re-announces."""
-    from tracker.models import ApplicationEmail
     from analysis.service import analyze
+    from tracker.models import ApplicationEmail
 
     user = mailbox_owner
     sync.sync_step(user)
