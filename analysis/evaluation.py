@@ -336,6 +336,7 @@ def emulator_emails(seed: int = 7, count: int = 1000, accounts: int = 1) -> list
                 body_text=parsed.body_text,
                 to=tuple(parsed.to_addresses),
                 list_id=parsed.list_id,
+                account_name=spec.name,  # the profile name the service passes
             )
             truth = draft.truth
             status = Status(truth["status"])

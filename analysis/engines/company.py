@@ -213,12 +213,22 @@ def _candidates(email: EmailInput, text: Text) -> Iterator[tuple[int, str]]:
     lines = [line.strip() for line in text.tail.splitlines()]
     lines = [line for line in lines if 2 < len(line) < 80][-_SIGN_OFF_LINES:]
     for at, line in enumerate(lines):
+        signed_here = False
         for weight, pattern in SIGNATURE_COMPANY:
             signed = pattern.fullmatch(line)
             if signed:
+                signed_here = True
                 yield weight, signed.group("c")
         if at + 1 < len(lines) and _FUNCTION_LINE.fullmatch(line):
             yield 5, lines[at + 1]
+        elif (
+            not signed_here
+            and at
+            and _CLOSING_LINE.fullmatch(lines[at - 1])
+            and _organisation(line, email)
+        ):
+            # "Best regards,\nBracken Hollow Analytics"
+            yield 5, clean_display_name(line)
     display = display_name_company(email)
     if display:
         yield 6, display
@@ -247,21 +257,63 @@ def addressee_keys(email: EmailInput, text: Text) -> frozenset[str]:
     return frozenset(" ".join(name.casefold().split()) for name in names if name.strip())
 
 
-def _names_addressee(name: str, addressee: frozenset[str]) -> bool:
-    """Return whether ``name`` is the addressee's, whole or made only of their names' words."""
+def _names_addressee(name: str, people: frozenset[str]) -> bool:
+    """Return whether ``name`` is one of ``people``, whole or made only of their names' words."""
     folded = " ".join(name.casefold().split())
-    return folded in addressee or all(word in addressee for word in folded.split())
+    return folded in people or all(word in people for word in folded.split())
+
+
+# "Kind regards, Rachel Green": the name after a closing is a person's.
+_SIGNED = re.compile(
+    r"(?:regards|best|thanks|cheers|sincerely|wishes|thank you)[,!.]?\s+"
+    # ... and nothing capitalised after it: "Palo Alto Networks Hiring Team" is no person.
+    r"([A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+){1,2})\b(?![ ]*(?:&|and|of)\b)(?![ ]+[A-Z0-9])"
+)
+# Words that make a signed name an organisation's ("Acme Labs", "Globex Recruiting").
+_ORGANISATION_WORDS = frozenset(
+    """
+    inc ltd llc corp co group labs lab systems technologies technology solutions consulting
+    partners bank university college council health capital media software studio games
+    recruiting recruitment careers hr team talent people services industries international
+    global foods energy insurance logistics robotics analytics research company department
+    networks network digital data
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
+
+
+_CLOSING_LINE = re.compile(
+    r"(?i:(?:kind |best |warm |with best )?(?:regards|wishes)|best|thanks|cheers|sincerely"
+    r"|thank you|yours sincerely|all the best)[,!.]?"
+)
+
+
+def _organisation(line: str, email: EmailInput) -> bool:
+    """Return whether a sign-off line names an organisation, not a person."""
+    words = line.casefold().split()
+    return not _ORGANISATION_WORDS.isdisjoint(words) or _matches_slug(line, sender_slugs(email))
+
+
+def signers(text: Text, slugs: tuple[str, ...] = ()) -> frozenset[str]:
+    """Return the folded names of the people who sign ``text`` (never its company)."""
+    names = set()
+    for match in _SIGNED.finditer(text.tail):
+        name = match.group(1)
+        words = name.casefold().split()
+        if _ORGANISATION_WORDS.isdisjoint(words) and not _matches_slug(name, slugs):
+            names.add(" ".join(words))
+    return frozenset(names)
 
 
 def company(email: EmailInput, text: Text) -> str:
     """Return the company ``email`` is about ('' when nothing names one)."""
     slugs = sender_slugs(email)
-    addressee = addressee_keys(email, text)
+    # Names that are people: the reader, and whoever signs the email.
+    people = addressee_keys(email, text) | signers(text, slugs)
     totals: dict[str, float] = {}
     spelling: dict[str, tuple[int, str]] = {}
     for weight, raw in _candidates(email, text):
         name = _clean_name(raw)
-        if not _acceptable(name) or _names_addressee(name, addressee):
+        if not _acceptable(name) or _names_addressee(name, people):
             continue
         key = name.casefold()
         bonus = 6 if _matches_slug(name, slugs) else 0

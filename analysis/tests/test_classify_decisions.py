@@ -253,3 +253,21 @@ def test_a_spelled_out_name_beats_the_tenant_abbreviation():
 def test_prepare_keeps_text_without_entities_as_it_is():
     text = prepare(email("Tom & Jerry; not an entity"))
     assert "Tom & Jerry; not an entity" in text.flat
+
+
+def test_the_person_who_signs_is_not_the_company():
+    message = EmailInput(
+        "m", "Invitation: Archivist interview with Dorothea Quint", "Lanternfish Museums",
+        "no-reply@us.greenhouse-mail.io", None,
+        "We'd like to invite you to an interview with Dorothea Quint next week.\n\n"
+        "Kind regards,\nDorothea Quint",
+    )  # fmt: skip
+    assert company_of(message) == "Lanternfish Museums"
+
+
+def test_an_organisation_that_signs_stays_a_company():
+    message = EmailInput(
+        "m", "Thank you for applying", "", "careers@brackenhollow.example", None,
+        "We have received your application.\n\nBest regards,\nBracken Hollow Analytics",
+    )  # fmt: skip
+    assert company_of(message) == "Bracken Hollow Analytics"
