@@ -598,7 +598,7 @@ CELERY_BEAT_SCHEDULE["reconcile-pending-analyses"] = _beat(
 # --- Operations: backups and metrics (ops/) -----------------------------------------------------
 
 # Where `manage.py backup` and the scheduled backup write (one folder per backup, 0700/0600).
-BACKUP_DIR = Path(env.string("BACKUP_DIR", str(BASE_DIR / ".data" / "backups")))
+BACKUP_DIR = Path(env.string("BACKUP_DIR") or str(BASE_DIR / ".data" / "backups"))
 # Fernet key that encrypts backup files at rest (never one of TOKEN_ENCRYPTION_KEYS: a backup
 # holds the token ciphertexts). Empty: backups are written unencrypted, and say so.
 BACKUP_ENCRYPTION_KEY = env.string("BACKUP_ENCRYPTION_KEY")
