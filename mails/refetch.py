@@ -26,6 +26,7 @@ How it runs (``mails.tasks.refetch_mail``, on the sync queue):
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Iterator
@@ -39,7 +40,7 @@ from pymongo.collection import Collection
 from mailbox_project.ids import UserId
 from mailbox_project.mongo import get_database
 from mailbox_project.redis import UserLock, connection
-from mails import store
+from mails import labels, store
 from mails.gmail import FetchResult, GmailClient
 from mails.models import Message, SyncState
 from mails.parsing import PARSER_VERSION
@@ -139,7 +140,9 @@ def refetch_batch(
             failed.update(result.failed)
             yield result
 
-    refetched = store.store_all(state, fetched())
+    # As the sync does: a label id not seen before is looked up before it is stored.
+    check = functools.partial(labels.refresh_if_unknown, user_id, client=client)
+    refetched = store.store_all(state, fetched(), check_labels=check)
     deleted = store.delete_messages(user_id, gone)
     last = batch[-1][0]
     # A short batch ends the pass: nothing stale is left after it.

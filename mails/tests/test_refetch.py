@@ -17,7 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from mailbox_project.mongo import get_database
 from mailbox_project.redis import connection
 from mails import refetch, tasks
-from mails.models import Message
+from mails.models import Label, Message
 from mails.parsing import PARSER_VERSION
 from mails.search.reindex import reindex
 from mails.search.service import search
@@ -254,3 +254,14 @@ def test_an_outage_when_starting_a_pass_does_not_fail_the_sync_step(
     result = tasks.sync_mailbox.apply(args=(str(user.pk), None))
     assert result.successful()
     assert result.get().startswith("partial")
+
+
+def test_a_label_first_seen_on_a_refetched_message_is_looked_up(old_mailbox, google) -> None:
+    user, gmail_id = old_mailbox
+    label_id = google.emulator.mailbox(user.email).add_user_label("Recruiters 2026")
+    google.emulator.modify_labels(user.email, gmail_id, add=[label_id])
+    assert not Label.objects.filter(user=user, name="Recruiters 2026").exists()
+    refetch.refetch_all(user.pk)
+    assert Label.objects.get(user=user, name="Recruiters 2026").label_id == label_id
+    assert label_id in Message.objects.get(user=user, gmail_id=gmail_id).label_ids
+    assert [m.gmail_id for m in search(user, 'label:"Recruiters 2026"').messages] == [gmail_id]
