@@ -31,6 +31,7 @@ from mcp.shared.auth import (
     OAuthClientMetadata,
     OAuthToken,
 )
+from pydantic import AnyUrl
 
 from accounts.models import User
 from analysis import service
@@ -218,7 +219,7 @@ def test_an_assistant_connects_uses_every_tool_refreshes_and_is_revoked(
     storage = MemoryStorage()
     metadata = OAuthClientMetadata(
         client_name="Mailbox test assistant",
-        redirect_uris=[REDIRECT],
+        redirect_uris=[AnyUrl(REDIRECT)],
         grant_types=["authorization_code", "refresh_token"],
         response_types=["code"],
         token_endpoint_auth_method="none",

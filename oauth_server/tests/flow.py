@@ -73,7 +73,7 @@ def code_from(response: Any) -> str:
     assert response.status_code == 302, response.content
     params = parse_qs(urlsplit(response["Location"]).query)
     assert params["state"] == ["st-123"]
-    return params["code"][0]
+    return str(params["code"][0])
 
 
 def exchange(client: Client, client_id: str, code: str, verifier: str, **extra: str) -> Any:
