@@ -178,17 +178,25 @@ def _acceptable(name: str) -> bool:
     if not 2 <= len(name) <= 60 or name.lower() in vocab.NOT_A_COMPANY:
         return False
     words = name.lower().split()
-    digits = sum(c.isdigit() for c in name)
     return (
         len(words) <= 7
         and words[0].strip(",.") not in _NOT_NAME_START
         # A job title, or a piece of one ("Machine Learning 48213"), is not an employer.
         and _ROLE_WORDS.isdisjoint(words)
-        and not _TITLE_FRAGMENTS.intersection(words)
-        # Requisition ids and numbers: "R-0012345", "2024-284008".
-        and digits * 2 <= sum(c.isalnum() for c in name)
-        and not _DIGIT_RUN.search(name)
+        and _TITLE_FRAGMENTS.isdisjoint(words)
+        and not _numeric(name)
     )
+
+
+_DIGITS = re.compile(r"\d")
+
+
+def _numeric(name: str) -> bool:
+    """Return whether ``name`` is a number or an id ("R-0012345", "2024-284008"), not "3M"."""
+    digits = len(_DIGITS.findall(name))
+    if not digits:
+        return False
+    return digits * 2 > sum(map(str.isalnum, name)) or bool(_DIGIT_RUN.search(name))
 
 
 def _squash(value: str) -> str:
@@ -203,7 +211,9 @@ def _matches_slug(name: str, slugs: Iterable[str]) -> bool:
     )
 
 
-def _candidates(email: EmailInput, text: Text) -> Iterator[tuple[int, str]]:
+def _candidates(
+    email: EmailInput, text: Text, slugs: tuple[str, ...] = ()
+) -> Iterator[tuple[int, str]]:
     for weight, pattern in SUBJECT_COMPANY:
         for match in pattern.finditer(text.subject):
             yield weight, match.group("c")
@@ -225,7 +235,7 @@ def _candidates(email: EmailInput, text: Text) -> Iterator[tuple[int, str]]:
             not signed_here
             and at
             and _CLOSING_LINE.fullmatch(lines[at - 1])
-            and _organisation(line, email)
+            and _organisation(line, slugs)
         ):
             # "Best regards,\nBracken Hollow Analytics"
             yield 5, clean_display_name(line)
@@ -287,10 +297,10 @@ _CLOSING_LINE = re.compile(
 )
 
 
-def _organisation(line: str, email: EmailInput) -> bool:
+def _organisation(line: str, slugs: tuple[str, ...]) -> bool:
     """Return whether a sign-off line names an organisation, not a person."""
     words = line.casefold().split()
-    return not _ORGANISATION_WORDS.isdisjoint(words) or _matches_slug(line, sender_slugs(email))
+    return not _ORGANISATION_WORDS.isdisjoint(words) or _matches_slug(line, slugs)
 
 
 def signers(text: Text, slugs: tuple[str, ...] = ()) -> frozenset[str]:
@@ -311,7 +321,7 @@ def company(email: EmailInput, text: Text) -> str:
     people = addressee_keys(email, text) | signers(text, slugs)
     totals: dict[str, float] = {}
     spelling: dict[str, tuple[int, str]] = {}
-    for weight, raw in _candidates(email, text):
+    for weight, raw in _candidates(email, text, slugs):
         name = _clean_name(raw)
         if not _acceptable(name) or _names_addressee(name, people):
             continue
