@@ -6,16 +6,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mailbox_project.health import healthz
-from ops.exposition import metrics_view
-from ops.views import system_page
 
 admin.site.site_header = "Mailbox administration"
 admin.site.site_title = "Mailbox admin"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("metrics", metrics_view, name="metrics"),
-    path("admin/system/", system_page, name="ops_system"),
+    # Before admin/: its /admin/system/ page would otherwise be the admin's 404.
+    path("", include("ops.urls")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("mails.urls")),
