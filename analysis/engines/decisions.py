@@ -216,23 +216,23 @@ def read(scan: Scan) -> Decisions:
         return NONE
     low = scan.low
     ends = [m.start() + 1 for m in _BOUNDARY.finditer(low)]
-    spans: dict[int, bool] = {}  # sentence number → only reader-bound rules can apply
+    spans: dict[int, int] = {}  # sentence number → the kinds of trigger in it
     for word in present:
-        reader_only = word in _READER_BOUND
+        kind = _KIND_OF.get(word, _ANY)
         literal = "n't" if word == "t" else word
         for at in scan.find(literal, word != "t"):
             after = low[at + len(literal) : at + len(literal) + 1]
             if after.isalnum() or after == "'":
                 continue  # "notify" is no "not"
             number = bisect.bisect_right(ends, at)
-            spans[number] = spans.get(number, True) and reader_only
+            spans[number] = spans.get(number, 0) | kind
     rejections = withdrawals = 0
     seen = set()  # boilerplate repeats its sentences: read each once
     for number in sorted(spans):
         start = ends[number - 1] + 1 if number else 0
         text = low[start : ends[number] if number < len(ends) else len(low)]
-        if text in seen or text.endswith("?") or (spans[number] and not _persons_in(text)):
-            continue  # a question decides nothing; a negation needs the reader or writer
+        if text in seen or text.endswith("?") or not _worth_reading(text, spans[number]):
+            continue  # a question decides nothing
         seen.add(text)
         sentence = _TOKEN.findall(text)
         if not _REQUEST_STARTS.isdisjoint(sentence) and _withdrawal(sentence):
@@ -242,9 +242,27 @@ def read(scan: Scan) -> Decisions:
     return Decisions(rejections, withdrawals)
 
 
-def _persons_in(text: str) -> bool:
-    """Return whether ``text`` may name the reader or the writer (a cheap prefilter)."""
-    return "you" in text or "we" in text or "i " in text
+# What a trigger word can start: a rule that needs the reader or writer (negations, regret),
+# a withdrawal request, or anything else (closing, choosing, comparing).
+_READER_KIND, _REQUEST_KIND, _ANY = 1, 2, 4
+
+
+def _kind(word: str) -> int:
+    if word in _READER_BOUND:
+        return _READER_KIND
+    if word in _REQUEST_STARTS and word not in _CLOSING | _CHOOSING | _COMPARATIVES:
+        return _REQUEST_KIND
+    return _ANY
+
+
+def _worth_reading(text: str, kinds: int) -> bool:
+    """Return whether a sentence with these kinds of trigger can decide anything (cheap
+    checks on its text before it is tokenised)."""
+    if kinds & _ANY:
+        return True
+    if kinds & _READER_KIND and ("you" in text or "we" in text or "i " in text):
+        return True  # the reader or the writer may be named
+    return bool(kinds & _REQUEST_KIND and _REMOVAL.search(text))
 
 
 def _clauses(sentence: list[str]) -> list[list[str]]:
@@ -426,3 +444,6 @@ def addressed_to_reader(text: str, start: int) -> bool:
     # "you" in a sentence about others: "other applicants, not you, ..." is rare; but
     # "an offer has been made to another applicant" beside "thank you" is not.
     return not _others_chosen(whole)
+
+
+_KIND_OF = {word: _kind(word) for word in TRIGGERS}

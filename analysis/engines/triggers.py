@@ -302,20 +302,23 @@ class TriggerSet(Generic[K]):
     def found(self, scan: Scan, accept: Callable[[K, re.Match[str]], bool] | None = None) -> set[K]:
         """Return the keys with a match in ``scan`` (that ``accept`` accepts, if given)."""
         found: set[K] = set()
-        text = scan.text
+        text, every = scan.text, len(self.keys)
         for start in self._index.present(scan.words):
-            place = (start.literal, start.word_start)
-            tries = [t for t in self._tries[place] if t[0] not in found]
-            if not tries:
+            tries = self._tries[(start.literal, start.word_start)]
+            if found:  # most texts find nothing: skip the filtering then
+                tries = tuple(t for t in tries if t[0] not in found)
+                if not tries:
+                    continue
+            places = scan.find(start.literal, start.word_start)
+            if not places:
                 continue
-            for at in scan.find(start.literal, start.word_start):
-                for key, branches in tries:
-                    if key in found:
-                        continue
+            for key, branches in tries:
+                for at in places:
                     match = branches.match(text, at)
                     if match and (accept is None or accept(key, match)):
                         found.add(key)
-            if len(found) == len(self.keys):
+                        break  # one match per key is all that is asked
+            if len(found) == every:
                 break
         return found
 
