@@ -274,3 +274,34 @@ def test_precision_recall_and_macro_f1_are_computed_per_status():
 )
 def test_names_match_regardless_of_case_spacing_and_legal_suffix(left, right):
     assert normalise_name(left) == normalise_name(right)
+
+
+def test_our_own_set_is_reported_in_its_two_halves():
+    output = run("--own", "--engine", "rules")
+    assert "== own evaluation set [dev]: " in output
+    assert "== own evaluation set [holdout]: " in output
+    assert output.count("confidence AUROC (right vs wrong)") == 2
+    assert output.count("rejection (binary) precision/recall/F1") == 2
+
+
+def test_transfer_encoded_bodies_are_decoded_before_classifying(tmp_path):
+    import quopri
+
+    encoded = quopri.encodestring(REJECTION.replace("Larkspur", "Larkspur’s").encode()).decode()
+    path = write_csv(
+        tmp_path / "encoded.csv",
+        ["subject", "sender", "body", "status", "content_transfer_encoding"],
+        [
+            [
+                "Update",
+                "Larkspur Careers <careers@larkspur.com>",
+                encoded,
+                "rejection",
+                "quoted-printable",
+            ]
+        ],
+    )
+    _, rows = load_csv(path)
+    assert "Larkspur’s" in rows[0].email.body_text
+    assert "=E2" not in rows[0].email.body_text
+    assert "rejection (binary) precision/recall/F1        1.000   1.000" in run(str(path))
