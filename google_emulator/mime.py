@@ -117,6 +117,9 @@ class ParsedMessage:
     date_ms: int | None
     # The http(s) targets of the HTML parts' links: has:youtube and friends read them too.
     links: list[str] = field(default_factory=list)
+    # Parts listed as attachments (has:attachment), named or not; an attached message's
+    # own files are not the message's.
+    attachment_count: int = 0
     payload_json: bytes = b""
     _header_index: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     _search_index: SearchIndex | None = None
@@ -128,8 +131,8 @@ class ParsedMessage:
 
     @property
     def has_attachment(self) -> bool:
-        """Return True if any part is a named attachment."""
-        return bool(self.filenames)
+        """Return True if the message lists an attachment (named or not)."""
+        return self.attachment_count > 0
 
     def headers_named(self, names: list[str]) -> list[dict[str, str]]:
         """Return the top-level headers whose names are in ``names`` (case-insensitive).
@@ -297,6 +300,7 @@ class _Walker:
         # The text of each enclosed message, read only when the message has none of its own.
         self.enclosed_texts: list[str] = []
         self.links: list[str] = []
+        self.listed_attachments = 0
 
     def part(self, msg: Message, part_id: str) -> dict[str, Any]:
         headers = [{"name": k, "value": decode_header_value(v)} for k, v in msg.raw_items()]
@@ -350,6 +354,16 @@ class _Walker:
                 self.links.extend(_links(text))
         if filename:
             self.filenames.append(filename)
+        main_type = mime_type.split("/", 1)[0]
+        # What Gmail and Mailbox list as an attachment (has:attachment): a named part, one
+        # sent as an attachment, a file of any non-text type, an attached message.
+        listed = bool(filename) or disposition == "attachment"
+        if (
+            listed
+            or main_type not in ("text", "message", "multipart")
+            or mime_type in EMBEDDED_MESSAGE_TYPES
+        ):
+            self.listed_attachments += 1
         size = len(data)
         # Gmail inlines small attachments as ``data`` too (clients see no attachmentId).
         if is_attachment and size > ATTACHMENT_INLINE_LIMIT:
@@ -527,6 +541,7 @@ def _finish(
         attachments=walker.attachments,
         date_ms=_date_ms(by_name.get("date", "")),
         links=list(dict.fromkeys(walker.links))[:100],
+        attachment_count=walker.listed_attachments,
     )
 
 

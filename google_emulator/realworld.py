@@ -196,6 +196,20 @@ def _b(text: str) -> str:
     return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
 
 
+def _unnamed_image() -> bytes:
+    """An HTML body with an inline image that has no file name: still an attachment."""
+    return _message(
+        [
+            b"From: newsletter@shop.example",
+            b"Subject: Spring catalogue",
+            b'Content-Type: multipart/related; boundary="rel"',
+        ],
+        b'--rel\r\nContent-Type: text/html\r\n\r\n<p>Spring catalogue <img src="cid:c1"></p>\r\n'
+        b"--rel\r\nContent-Type: image/gif\r\nContent-ID: <c1>\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nR0lGODlhAQABAAAAACw=\r\n--rel--\r\n",
+    )
+
+
 def search_samples() -> list[SearchSample]:
     """Return messages holding what Gmail's operators look for beyond plain words: display
     names, delivery headers, CJK runs and voiced kana, accents, Drive/YouTube links (one
@@ -277,6 +291,7 @@ def search_samples() -> list[SearchSample]:
             "fields",
             _plain(["From: greek@example.com", "Subject: alpha beta"], "gamma delta epsilon"),
         ),
+        ("unnamed-image", _unnamed_image()),
         (
             "dinner",  # words without "application": OR's precedence changes what it matches
             _plain(

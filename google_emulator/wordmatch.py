@@ -128,6 +128,9 @@ class Searchable(Protocol):
     filenames: list[str]
     links: list[str]
 
+    @property
+    def has_attachment(self) -> bool: ...
+
     def header_values(self, name: str) -> list[str]: ...
 
 
@@ -159,7 +162,7 @@ def build_index(message: Searchable) -> SearchIndex:
         terms.update(dict.fromkeys(address_terms(field, address)))
     link_text = "\n".join([message.body_text[:MAX_BODY_CHARS], message.snippet, *message.links])
     terms.update(dict.fromkeys(f"has:{kind}" for kind, rx in LINKS.items() if rx.search(link_text)))
-    if message.filenames:
+    if message.has_attachment:
         terms["has:attachment"] = None
     message_ids = message.header_values("message-id")
     if message_ids and message_ids[0].strip():

@@ -107,7 +107,7 @@ def test_q_subset_matches_gmail_semantics(google_emulator: EmulatorServer) -> No
     hidden = {m.id for m in stored(google_emulator) if {"SPAM", "TRASH"} & set(m.label_ids)}
     assert set(list_ids(google_emulator, token, q="label:job-search")) == job_ids - hidden
     assert set(list_ids(google_emulator, token, q='label:"Job search"')) == job_ids - hidden
-    attachments = {m.id for m in stored(google_emulator) if m.content.filenames}
+    attachments = {m.id for m in stored(google_emulator) if m.content.has_attachment}
     assert set(list_ids(google_emulator, token, q="has:attachment")) == attachments - hidden
 
 

@@ -203,3 +203,17 @@ def test_only_the_html_lines_the_plain_text_lacks_are_searched_beside_it() -> No
     lines = parsed.search_index().text.splitlines()
     assert "body: new arrivals you ll love unsubscribe" in lines
     assert not any("love hi" in line for line in lines)  # no phrase across the plain's line
+
+
+def test_unnamed_files_and_attached_messages_count_for_has_attachment() -> None:
+    image = b'Content-Type: multipart/related; boundary="R"\r\n\r\n--R\r\nContent-Type: text/html'
+    image += b"\r\n\r\n<p>x</p>\r\n--R\r\nContent-Type: image/gif\r\n\r\nGIF89a\r\n--R--\r\n"
+    assert parse_message(b"Subject: s\r\n" + image).has_attachment
+    assert parse_message(_attached(b"Subject: inner\r\n\r\nhello")).has_attachment
+    bounce = (
+        b'Subject: s\r\nContent-Type: multipart/report; boundary="B"\r\n\r\n--B\r\n'
+        b"Content-Type: text/plain\r\n\r\nfailed\r\n--B\r\nContent-Type: message/delivery-status"
+        b"\r\n\r\nAction: failed\r\n--B--\r\n"
+    )
+    assert not parse_message(bounce).has_attachment  # a status report is not a file
+    assert not parse_message(b"Subject: s\r\n\r\nplain").has_attachment

@@ -150,6 +150,8 @@ WORD_QUERIES = [
     "gamma AROUND 1 epsilon",
     "after:01/15/2024 before:01/20/2024",
     "after:01/15/2024 -has:drive",
+    "has:attachment",  # the unnamed inline image counts, as the app lists it
+    "has:attachment subject:catalogue",
     "older_than:1y",  # calendar years and months, the day clamped
     "newer_than:2m",
 ]
@@ -212,8 +214,8 @@ def random_queries(messages: list[Message], seed: int, count: int) -> list[str]:
         queries[f"from:{m.from_address}"] = None
         for name in [*m.to_names[:1], *m.cc_names[:1]]:
             queries[f'to:"{name}" OR cc:"{name}"'] = None
-        for attachment in m.attachments[:1]:
-            queries[f'filename:"{attachment["filename"]}"'] = None
+        for name in [a["filename"] for a in m.attachments if a["filename"]][:1]:
+            queries[f'filename:"{name}"'] = None
         if m.list_id:
             queries[f"list:{m.list_id}"] = None
     return [q for q in queries if q.strip('"')]
