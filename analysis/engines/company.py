@@ -84,9 +84,12 @@ _SIGNATURE_COMPANY = (
         r"|careers|hr|people|human resources)(?: (?i:team|group))?",
     ),
     (3, rf"(?i:the )?(?P<c>{NAME}) (?i:team)"),
-    # "Resourcing Team, Department of Rural Affairs", "HR Shared Services, Northfield ..."
-    (5, rf"{_FUNCTION}[,|-] (?P<c>{NAME})"),
+    # "Resourcing Team, Department of Rural Affairs", "HR Shared Services, Northfield ...": a
+    # department signing for its organisation outweighs a job portal's display name.
+    (7, rf"{_FUNCTION}[,|-] (?P<c>{NAME})"),
 )
+# The same at the end of a line that holds more ("All the best, Resourcing Team, ...").
+_SIGNED_BY_FUNCTION = re.compile(rf"(?:^|[,.;!] ){_FUNCTION}[,|-] (?P<c>{NAME})\s*$")
 # A sign-off line that only names a function: the company is usually on the next line.
 _FUNCTION_LINE = re.compile(rf"{_FUNCTION}\.?")
 
@@ -229,6 +232,11 @@ def _candidates(
             if signed:
                 signed_here = True
                 yield weight, signed.group("c")
+        if not signed_here:
+            signed = _SIGNED_BY_FUNCTION.search(line)
+            if signed:
+                signed_here = True
+                yield 7, signed.group("c")
         if at + 1 < len(lines) and _FUNCTION_LINE.fullmatch(line):
             yield 5, lines[at + 1]
         elif (

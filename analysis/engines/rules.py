@@ -193,7 +193,9 @@ def decide(evidence: Evidence) -> tuple[Status, float]:
         return status, confidence - _LEAN_PENALTY * (
             evidence.leans_rejection and status is not Status.REJECTION
         )
-    if evidence.ats:
+    if evidence.ats or (evidence.own_application and evidence.context):
+        # About the person's application, with no cue of what happened: most likely its
+        # acknowledgement, and surely one to review.
         return Status.APPLICATION_CONFIRMATION, 0.35
     # Job words but no cue of any status: likely job mail the rules cannot read.
     return Status.NOT_JOB_RELATED, 0.45 if evidence.context else 0.95
