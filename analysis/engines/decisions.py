@@ -43,7 +43,7 @@ _CLAUSE_BREAKS = frozenset((";", ":", "but", "however", "although", "though", "w
 NEGATORS = frozenset(
     """
     not no never cannot unable nor isn't aren't wasn't weren't won't wouldn't can't couldn't
-    don't doesn't didn't haven't hasn't hadn't shouldn't mustn't
+    don't doesn't didn't haven't hasn't hadn't shouldn't mustn't against
     """.split()  # noqa: SIM905 -- a word list reads best as text
 )
 # Words that carry their own negation ("your application was unsuccessful").
@@ -59,6 +59,7 @@ _PREDICATES = frozenset(
     fill filled close closed pursue pursuing pursued extend extending offer offering offered
     continue continuing continued advance advancing advanced shortlist shortlisted invite
     inviting invited retain retained successful succeed choose chose chosen choosing hire
+    meet meets qualify qualified eligible suitable
     hiring take taking go going move moving moved
     """.split()  # noqa: SIM905 -- a word list reads best as text
 )
@@ -100,9 +101,11 @@ _CHOOSING = frozenset(
     continue continuing progress progressing pursue pursuing given awarded offer moving move
     """.split()  # noqa: SIM905 -- a word list reads best as text
 )
-_OTHERS = frozenset(("another", "other", "different"))  # before a person noun
-_SOMEONE_ELSE = frozenset(("someone", "others", "colleague"))
+_OTHERS = frozenset(("another", "other", "different"))  # before a person noun or a way
+_SOMEONE_ELSE = frozenset(("someone", "others", "colleague", "internally", "internal"))
 _COMPARATIVES = frozenset(("closer", "closely", "better", "stronger"))
+# "we have decided to go another way": a choice of another course, not of another person.
+_COURSES = frozenset(("way", "direction", "route", "path"))
 # Words of suitability: "a closer match", "better suits", "more closely aligned".
 _SUITS = frozenset(
     """
@@ -396,12 +399,8 @@ def _others_chosen(clause: list[str]) -> bool:
             and _names_someone_else(clause[at + 1 : at + 1 + OTHERS_WINDOW])
         ):
             return True
-    # "other candidates were a closer match"
-    return (
-        _names_someone_else(clause)
-        and not _COMPARATIVES.isdisjoint(clause)
-        and not _SUITS.isdisjoint(clause)
-    )
+    # "other candidates were a closer match", "the panel felt others were stronger"
+    return _names_someone_else(clause) and not _COMPARATIVES.isdisjoint(clause)
 
 
 def _names_someone_else(words: list[str]) -> bool:
@@ -409,8 +408,10 @@ def _names_someone_else(words: list[str]) -> bool:
         return True
     for i, word in enumerate(words[:-1]):
         following = words[i + 1 : i + 3]
-        if word in _OTHERS and not _PEOPLE.isdisjoint(following):
-            return True  # "another applicant", "a different candidate"
+        if word in _OTHERS and not (
+            _PEOPLE.isdisjoint(following) and _COURSES.isdisjoint(following)
+        ):
+            return True  # "another applicant", "a different candidate", "another way"
         if word in _PEOPLE and words[i + 1] in _WHOSE and i and words[i - 1] in ("a", "with"):
             return True  # "gone with a candidate whose experience ..."
     return False
@@ -431,11 +432,7 @@ def addressed_to_reader(text: str, start: int) -> bool:
     of the reader ("an offer has been made to another applicant", "shortlisted applicants will
     be contacted to arrange interviews").
     """
-    begin = max(0, start - 300)
-    ends = [m.end() for m in _BOUNDARY.finditer(text, begin, start)]
-    head = _TOKEN.findall(text[ends[-1] if ends else begin : start].lower())
-    found = _BOUNDARY.search(text, start, start + 300)
-    whole = head + _TOKEN.findall(text[start : found.start() if found else start + 300].lower())
+    head, whole = _sentence_around(text, start)
     clause = _clauses(head)[-1] if head else []
     if _negation_in(clause[-WINDOW:]) or not HEDGES.isdisjoint(clause):
         return False
@@ -444,6 +441,24 @@ def addressed_to_reader(text: str, start: int) -> bool:
     # "you" in a sentence about others: "other applicants, not you, ..." is rare; but
     # "an offer has been made to another applicant" beside "thank you" is not.
     return not _others_chosen(whole)
+
+
+def about_a_group(text: str, start: int) -> bool:
+    """Return whether the rejection phrase at ``start`` states a rule for a group of
+    applicants, not a decision about the reader ("applicants who do not meet the criteria
+    will not be contacted")."""
+    head, whole = _sentence_around(text, start)
+    return _READER.isdisjoint(whole) and not _GROUP_NOUNS.isdisjoint(head)
+
+
+def _sentence_around(text: str, start: int) -> tuple[list[str], list[str]]:
+    """Return the words of the sentence holding ``start``: those before it, and all."""
+    begin = max(0, start - 300)
+    ends = [m.end() for m in _BOUNDARY.finditer(text, begin, start)]
+    head = _TOKEN.findall(text[ends[-1] if ends else begin : start].lower())
+    found = _BOUNDARY.search(text, start, start + 300)
+    rest = _TOKEN.findall(text[start : found.start() if found else start + 300].lower())
+    return head, head + rest
 
 
 _KIND_OF = {word: _kind(word) for word in TRIGGERS}

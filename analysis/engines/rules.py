@@ -150,6 +150,8 @@ def _stated(status: Status, match: re.Match[str]) -> bool:
         return True  # confirmations are hedged by nature ("we will review")
     if status in _ACTS_ON_READER:
         return decisions.addressed_to_reader(match.string, match.start())
+    if status is Status.REJECTION and decisions.about_a_group(match.string, match.start()):
+        return False
     return not _hedged(match.string, match.start())
 
 

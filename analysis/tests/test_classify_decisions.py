@@ -58,6 +58,14 @@ OPENING = "Thank you for applying to Orrin Labs. "
         " better suits the team.",
         # "may" softens, it does not make hypothetical
         "Having compared profiles, we feel others may better match the brief.",
+        # negative framing without "not"
+        "The committee decided against advancing your candidacy.",
+        # another course, an internal hire, a comparison without a suitability word
+        "We have chosen to go a different way with this hire.",
+        "In the end we opted to appoint internally.",
+        "The reviewers judged that other finalists were stronger.",
+        # requirements and suitability
+        "Your experience doesn't meet the essential criteria for this grade.",
     ],
 )
 def test_rejections_are_read_in_many_phrasings(decision):
@@ -104,6 +112,12 @@ def test_rejections_are_read_in_many_phrasings(decision):
         (
             OPENING + "We have received your application. If we don't call you, it doesn't mean"
             " you're not a good fit.",
+            Status.APPLICATION_CONFIRMATION,
+        ),
+        # a rule for a group of applicants, in a regex cue's words
+        (
+            OPENING + "We have received your application. Applicants who do not meet the"
+            " criteria will not be contacted.",
             Status.APPLICATION_CONFIRMATION,
         ),
         # "hiring" names a team here
