@@ -99,6 +99,7 @@ _CHOOSING = frozenset(
     """
     selected chosen chose choose hired appointed offered gone went decided proceed proceeding
     continue continuing progress progressing pursue pursuing given awarded offer moving move
+    opted opt elected appoint hire
     """.split()  # noqa: SIM905 -- a word list reads best as text
 )
 _OTHERS = frozenset(("another", "other", "different"))  # before a person noun or a way
