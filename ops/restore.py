@@ -31,7 +31,7 @@ from ops.backup import iter_documents, read_metadata
 from ops.caches import ClearedCaches, clear_caches
 from ops.manifest import Manifest
 from ops.progress import Output, Progress
-from ops.streams import ENCRYPTED_SUFFIX, BackupFileError
+from ops.streams import ENCRYPTED_SUFFIX, BackupFileError, decrypt_file
 
 INSERT_BATCH = 1000
 INSERT_BYTES = 8 * 1024 * 1024
@@ -255,3 +255,30 @@ def _migrate() -> list[str]:
         return []
     call_command("migrate", interactive=False, verbosity=0)
     return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+
+
+def decrypt_to(source: RestoreSource, target: Path, key: str | None) -> Path:
+    """Write ``source`` decrypted into ``target``, a plain ``mongodump --gzip --out`` folder.
+
+    For ``mongorestore``, which cannot read our encrypted files. Checksums are verified first;
+    the manifest is not copied (its checksums are of the encrypted files).
+    """
+    _check_files(source)
+    if not key:
+        raise RestoreError("--decrypt-to needs BACKUP_ENCRYPTION_KEY")
+    if target.exists() and any(target.iterdir()):
+        raise RestoreError(f"{target} is not empty")
+    folder = target / source.database
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        for collection in source.collections:
+            for path in (collection.data, collection.metadata):
+                plain = folder / path.name.removesuffix(ENCRYPTED_SUFFIX)
+                if path.name.endswith(ENCRYPTED_SUFFIX):
+                    decrypt_file(path, plain, key)
+                else:
+                    plain.write_bytes(path.read_bytes())
+                    plain.chmod(0o600)
+    except BackupFileError as exc:
+        raise RestoreError(f"cannot decrypt the backup: {exc}") from exc
+    return target

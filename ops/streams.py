@@ -212,6 +212,15 @@ class _Layers(io.BufferedIOBase):
         super().close()
 
 
+def decrypt_file(source: Path, target: Path, key: str) -> None:
+    """Write the plain content of an encrypted file (its gzip bytes) to a new 0600 ``target``."""
+    with source.open("rb") as raw, create_private(target) as sink:
+        for chunk in _decrypted_chunks(raw, fernet(key)):
+            sink.write(chunk)
+        sink.flush()
+        os.fsync(sink.fileno())
+
+
 def sha256_of(path: Path) -> str:
     """Return the SHA-256 hex digest of the file's bytes as stored (encrypted or not)."""
     digest = hashlib.sha256()

@@ -228,3 +228,18 @@ def test_a_mongodump_binary_backup_restores_when_the_tools_exist(filled, tmp_pat
     result = create_backup(filled, tmp_path, key=None, engine="mongodump", uri=settings.MONGODB_URI)
     restore(filled, from_backup(result.path), key=None, drop=True, migrate=False)
     assert snapshot_of(filled) == before
+
+
+def test_an_encrypted_backup_decrypts_into_a_plain_mongodump_folder(
+    filled, tmp_path, backup_key, settings
+):
+    settings.BACKUP_ENCRYPTION_KEY = backup_key
+    before = snapshot_of(filled)
+    result = create_backup(filled, tmp_path / "backups", key=backup_key)
+    call_command("restore", str(result.path), "--decrypt-to", str(tmp_path / "plain"))
+    plain = tmp_path / "plain" / filled.name
+    assert (plain / f"{WIDGETS}.bson.gz").stat().st_mode & 0o777 == 0o600
+    with gzip.open(plain / f"{WIDGETS}.bson.gz") as handle:
+        assert len(decode_all(handle.read())) == 2500
+    restore(filled, from_mongodump_folder(tmp_path / "plain"), key=None, drop=True, migrate=False)
+    assert snapshot_of(filled) == before

@@ -15,6 +15,7 @@ from ops.restore import (
     RestoreError,
     RestoreReport,
     RestoreSource,
+    decrypt_to,
     from_backup,
     from_mongodump_folder,
     restore,
@@ -34,9 +35,21 @@ class Command(BaseCommand):
         parser.add_argument("--drop", action="store_true", help="replace a non-empty database")
         parser.add_argument("--dry-run", action="store_true", help="check and say, change nothing")
         parser.add_argument("--no-migrate", action="store_true", help="skip `migrate` afterwards")
+        parser.add_argument(
+            "--decrypt-to",
+            type=Path,
+            help="only write the backup decrypted into this folder (for mongorestore)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = self._source(options)
+        if options["decrypt_to"]:
+            try:
+                written = decrypt_to(source, options["decrypt_to"], settings.BACKUP_ENCRYPTION_KEY)
+            except RestoreError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"{written}: a plain mongodump --gzip folder (mongorestore --gzip)")
+            return
         try:
             report = restore(
                 get_database(),
