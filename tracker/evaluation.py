@@ -179,14 +179,16 @@ def _eager_tasks() -> Iterator[None]:
 
 
 def _store_mailbox(user: object, mailbox: object, batch: int = 200) -> None:
-    """Store the mailbox as a sync would (Gmail JSON → ``mails.store``), announcing each batch."""
+    """Store the mailbox as a full sync would (Gmail JSON → ``mails.store``), batch by batch."""
     from google_emulator.render import message_dict
     from mails.gmail import FetchResult
     from mails.models import SyncState
     from mails.store import store_fetched
 
     state, _ = SyncState.objects.get_or_create(user=user)
-    messages = list(mailbox.messages.values())  # type: ignore[attr-defined]
+    # Newest first, as a full sync lists them (messages.list): replies arrive before the
+    # applications they answer, the order the tracker must cope with.
+    messages = list(mailbox.newest_first())  # type: ignore[attr-defined]
     with _eager_tasks():
         for start in range(0, len(messages), batch):
             chunk = messages[start : start + batch]

@@ -30,15 +30,17 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 from typing import Any
 
 from bson import ObjectId
-from django.db import IntegrityError
+from django.conf import settings
 from django.utils import timezone
 from pymongo import DeleteMany, UpdateOne
 from pymongo.collection import Collection
+from pymongo.errors import BulkWriteError
 
 from analysis import cache
 from analysis.models import EmailAnalysis
@@ -47,6 +49,7 @@ from analysis.status import Status
 from mailbox_project.ids import UserId
 from mailbox_project.mongo import get_database
 from mailbox_project.redis import LockLost, UserLock
+from mails import store
 from mails.models import Message
 from tracker.models import (
     RESPONSE_STATUSES,
@@ -129,16 +132,30 @@ _STAGE_RANK: dict[str, int] = {
 }
 
 
+_REOPENABLE = frozenset({Status.REJECTION, Status.WITHDRAWAL})
+_REOPENING = frozenset(
+    {
+        Status.INFORMATION_REQUEST,
+        Status.ACTION_REQUIRED,
+        Status.ASSESSMENT,
+        Status.INTERVIEW_INVITATION,
+    }
+)
+
+
 def current_status(statuses: Iterable[str]) -> str:
     """Return an application's status from its emails' statuses in date order.
 
-    The furthest stage reached wins; offer, rejection and withdrawal are terminal, and only a
-    later terminal status replaces a terminal one.
+    The furthest stage reached wins, never moving back; offer, rejection and withdrawal are
+    terminal: a later terminal status replaces one, and after a rejection or a withdrawal a
+    later request of the employer (information, action, assessment, interview) does too.
     """
     current: str | None = None
     for status in statuses:
         if current in TERMINAL_STATUSES:
-            if status in TERMINAL_STATUSES:
+            # Final states need explicit events: only another one replaces an offer; after a
+            # rejection or withdrawal, the employer asking for more means the process lives.
+            if status in TERMINAL_STATUSES or (current in _REOPENABLE and status in _REOPENING):
                 current = status
         elif (
             status in TERMINAL_STATUSES
@@ -185,6 +202,100 @@ def summarise(timeline: Sequence[tuple[str, datetime]]) -> TimelineSummary:
     )
 
 
+# --- Links: what ties an email to the application it answers ----------------------------------
+
+# Requisition / job ids: "R-0009950", "JR008478", "REQ-48213", "Req #48213", "Job ID: 12345",
+# "(0123-45678)". A token needs four digits, so years and durations are not ids.
+_REQ_TOKEN = re.compile(r"\b(?:R|JR|REQ|JOB|JID|REF)[-_ ]?\d{4,}(?:-\d{1,3})?\b")
+_REQ_LABELLED = re.compile(
+    r"\b(?:req(?:uisition)?|job\s*(?:id|number|no\.?|#)|posting\s*(?:id|#)|reference)"
+    r"\s*(?:#|no\.?|id|number)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{3,24})",
+    re.IGNORECASE,
+)
+_REQ_BRACKETED = re.compile(r"[(\[]\s*(\d{3,}-\d{3,}(?:-\d{1,3})?)\s*[)\]]")
+_URL = re.compile(r"https?://([A-Za-z0-9.-]+)(/[^\s<>\"')\]]*)?")
+# Addresses that speak for a system, not a person: never a recruiter to follow.
+_SYSTEM_LOCAL = re.compile(
+    r"^(?:no-?reply|do-?not-?reply|notifications?|notify|jobs?|careers?|talent|recruit\w*|hr"
+    r"|hiring|apply|applications?|candidates?|info|team|hello|support|mailer\w*|dse\w*|alerts?"
+    r"|[a-z0-9]*-recruiting)(?:[+._-].*)?$"
+)
+_SYSTEM_DOMAINS = (
+    *("greenhouse", "lever.co", "myworkday", "workday", "ashbyhq", "smartrecruiters", "icims"),
+    *("linkedin", "docusign", "indeed", "glassdoor", "taleo", "jobvite", "bamboohr"),
+)
+
+
+def requisitions(text: str) -> set[str]:
+    """Return the requisition / job ids in ``text``, normalised (upper case, no separators)."""
+    found = set(_REQ_TOKEN.findall(text)) | set(_REQ_BRACKETED.findall(text))
+    found |= {m for m in _REQ_LABELLED.findall(text) if sum(c.isdigit() for c in m) >= 4}
+    return {re.sub(r"[^A-Z0-9]", "", token.upper()) for token in found}
+
+
+def portal_links(text: str) -> set[str]:
+    """Return candidate-portal links in ``text``: URLs whose path names one application.
+
+    A path segment holding four digits (a job or application id) makes a link specific;
+    company-wide links (a careers page, a scheduling page) are not.
+    """
+    found = set()
+    for host, path in _URL.findall(text):
+        segments = [s for s in (path or "").split("?")[0].split("/") if s]
+        if any(sum(c.isdigit() for c in s) >= 4 for s in segments):
+            found.add(f"{host.lower()}/{'/'.join(segments).lower()}")
+    return found
+
+
+def recruiter_address(address: str) -> str:
+    """Return ``address`` if a person writes from it (not an ATS or a no-reply box), else ""."""
+    address = address.strip().lower()
+    local, _, domain = address.rpartition("@")
+    if not local or _SYSTEM_LOCAL.match(local) or any(d in domain for d in _SYSTEM_DOMAINS):
+        return ""
+    return address
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the stored message says beyond its analysis: its thread, ids, links, sender."""
+
+    thread_id: str = ""
+    requisitions: frozenset[str] = frozenset()
+    portals: frozenset[str] = frozenset()
+    recruiter: str = ""
+
+    @property
+    def strong(self) -> list[str]:
+        """Link keys that name one application, strongest first."""
+        keys = [f"thread:{self.thread_id}"] if self.thread_id else []
+        keys += sorted(f"req:{r}" for r in self.requisitions)
+        keys += sorted(f"portal:{p}" for p in self.portals)
+        return keys
+
+    @property
+    def keys(self) -> list[str]:
+        """Every link key stored on the timeline entry (``link_keys``)."""
+        return self.strong + ([f"addr:{self.recruiter}"] if self.recruiter else [])
+
+
+_SIGNAL_FIELDS = ("thread_id", "from_address", "subject", "body_text")
+
+
+def _signals(user_id: UserId, message_ids: Sequence[str]) -> dict[str, Signals]:
+    """Return the link signals of the stored messages (missing ones have none)."""
+    found = {}
+    for document in store.documents(user_id, list(message_ids), _SIGNAL_FIELDS):
+        text = f"{document.get('subject') or ''}\n{document.get('body_text') or ''}"
+        found[str(document["gmail_id"])] = Signals(
+            thread_id=str(document.get("thread_id") or ""),
+            requisitions=frozenset(requisitions(text)),
+            portals=frozenset(portal_links(text)),
+            recruiter=recruiter_address(str(document.get("from_address") or "")),
+        )
+    return found
+
+
 # --- One email, as the tracker sees it -------------------------------------------------------
 
 
@@ -202,6 +313,8 @@ class EmailFacts:
     details: str
     confidence: float | None
     corrected: bool
+    # Read from the stored message: what links it to an application besides its names.
+    signals: Signals = Signals()
 
     @property
     def keys(self) -> tuple[str, str]:
@@ -312,6 +425,7 @@ def _all_facts(
     corrections = _corrections(user_id, [r.message_id for r in results])
     undated = [r.message_id for r in results if r.date is None]
     received = _received_dates(user_id, undated) if undated else {}
+    signals = _signals(user_id, [r.message_id for r in results])
     now = timezone.now()
     placed: list[EmailFacts] = []
     dropped: list[str] = []
@@ -322,105 +436,276 @@ def _all_facts(
         if facts is None:
             dropped.append(message_id)
         else:
-            placed.append(facts)
+            # Without a stored message (it is gone, or a test stored only the analysis), the
+            # analysis's sender is the one signal left.
+            found = signals.get(message_id) or Signals(
+                recruiter=recruiter_address(parseaddr(result.sender)[1])
+            )
+            placed.append(replace(facts, signals=found))
     return placed, dropped
 
 
 # --- Placement -----------------------------------------------------------------------------------
 
 
-class _Resolver:
-    """Finds (or creates) the application an email's keys lead to.
+@dataclass
+class _Application:
+    """An application as placement sees it: its keys, time span and requisitions."""
 
-    The aliases of every company in the batch are read in one query up front, so placing a
-    batch costs one lookup, not one per email.
+    pk: ObjectId
+    company_key: str
+    position_key: str
+    first: datetime | None = None
+    last: datetime | None = None
+    requisitions: set[str] = field(default_factory=set)
+
+    def extend(self, facts: EmailFacts) -> None:
+        self.first = facts.date if self.first is None else min(self.first, facts.date)
+        self.last = facts.date if self.last is None else max(self.last, facts.date)
+        self.requisitions |= facts.signals.requisitions
+
+    def distance(self, when: datetime) -> timedelta:
+        """How far ``when`` lies outside the application's span (zero inside it)."""
+        if self.first is None or self.last is None:
+            return timedelta(0)
+        return max(self.first - when, when - self.last, timedelta(0))
+
+
+def reapply_gap() -> timedelta:
+    """Mail this far from an application's span is a new application of the same role."""
+    return timedelta(days=getattr(settings, "TRACKER_REAPPLY_GAP_DAYS", 180))
+
+
+class _Resolver:
+    """Finds (or creates) the application each email of a batch answers.
+
+    In order: the email's thread, a requisition id, a candidate-portal link (the strong
+    links); a person's rename or merge (a manual alias); the recruiter's own address; then
+    company + position near in time (not across a different requisition); an email with a
+    company but no position joins the company's application it answers. What is read is read
+    once per batch, when ``resolve`` starts.
     """
 
     def __init__(self, user_id: UserId, companies: Iterable[str]) -> None:
         self.user_id = user_id
+        self.companies = set(companies)
+        self.apps: dict[ObjectId, _Application] = {}
+        # link key -> {message id: its application}: an email never links to itself.
+        self.by_link: dict[str, dict[str, ObjectId]] = {}
         self.by_alias: dict[tuple[str, str], ObjectId] = {}
-        self.by_company: dict[str, set[ObjectId]] = {}
-        aliases = ApplicationAlias.objects.filter(user_id=user_id, company_key__in=set(companies))
-        for company, position, application_id in aliases.values_list(
-            "company_key", "position_key", "application_id"
-        ):
-            self._remember((company, position), application_id)
+        self.manual: set[tuple[str, str]] = set()
+        # "(position unknown)" applications that an email of this batch named.
+        self.renamed_to: dict[ObjectId, EmailFacts] = {}
+        self.gap = reapply_gap()
 
-    def _remember(self, keys: tuple[str, str], application_id: ObjectId) -> None:
-        self.by_alias[keys] = application_id
-        self.by_company.setdefault(keys[0], set()).add(application_id)
+    # -- reading ----------------------------------------------------------------------------
+
+    def _load(self, batch: Sequence[EmailFacts]) -> None:
+        links = sorted({key for f in batch for key in f.signals.keys})
+        linked: set[ObjectId] = set()
+        if links:
+            query = {"user_id": self.user_id, "link_keys": {"$in": links}}
+            for doc in _emails().find(query, {"_id": 0, "application_id": 1, "link_keys": 1}):
+                linked.add(doc["application_id"])
+        aliases = ApplicationAlias.objects.filter(
+            user_id=self.user_id, company_key__in=self.companies
+        ).values_list("company_key", "position_key", "application_id", "manual")
+        for company, position, application_id, manual in aliases:
+            self.by_alias[(company, position)] = application_id
+            if manual:
+                self.manual.add((company, position))
+            linked.add(application_id)
+        mine = JobApplication.objects.for_user(self.user_id)
+        rows = mine.filter(company_key__in=self.companies) | mine.filter(pk__in=linked)
+        for pk, company, position in rows.values_list("pk", "company_key", "position_key"):
+            self.apps[pk] = _Application(pk, company, position)
+        self._load_timelines()
+
+    def _load_timelines(self) -> None:
+        query = {"user_id": self.user_id, "application_id": {"$in": list(self.apps)}}
+        projection = {"_id": 0, "application_id": 1, "message_id": 1, "date": 1, "link_keys": 1}
+        for doc in _emails().find(query, projection):
+            app = self.apps.get(doc["application_id"])
+            if app is None:
+                continue
+            when = _aware(doc["date"])
+            app.first = when if app.first is None else min(app.first, when)
+            app.last = when if app.last is None else max(app.last, when)
+            for key in doc.get("link_keys") or ():
+                self.by_link.setdefault(key, {})[doc["message_id"]] = app.pk
+                if key.startswith("req:"):
+                    app.requisitions.add(key[4:])
+
+    # -- choosing ---------------------------------------------------------------------------
+
+    def _linked(self, key: str, facts: EmailFacts) -> set[ObjectId]:
+        """The applications of the other emails that share ``key`` with this one."""
+        found = self.by_link.get(key, {})
+        return {pk for message_id, pk in found.items() if message_id != facts.message_id}
+
+    def _nearest(self, pks: Iterable[ObjectId], when: datetime) -> ObjectId | None:
+        near = [self.apps[pk] for pk in pks if pk in self.apps]
+        near = [app for app in near if app.distance(when) <= self.gap]
+        if not near:
+            return None
+        return min(near, key=lambda app: (app.distance(when), str(app.pk))).pk
+
+    def _choose(self, facts: EmailFacts) -> ObjectId | None:
+        company, position = facts.keys
+        links = [] if facts.corrected else facts.signals.strong
+        for key in links:
+            chosen = self._nearest(self._linked(key, facts), facts.date)
+            if chosen is not None:
+                return chosen
+        if facts.keys in self.manual:
+            return self.by_alias[facts.keys]
+        recruiter = facts.signals.recruiter
+        if recruiter and not facts.corrected:
+            compatible = [
+                pk
+                for pk in self._linked(f"addr:{recruiter}", facts)
+                if self._compatible(self.apps.get(pk), company, position)
+            ]
+            chosen = self._nearest(compatible, facts.date)
+            if chosen is not None:
+                return chosen
+        if position:
+            return self._same_role(facts)
+        return self._answered(company, facts.date)
+
+    @staticmethod
+    def _other_requisition(app: _Application | None, reqs: frozenset[str]) -> bool:
+        return app is not None and bool(reqs and app.requisitions) and not reqs & app.requisitions
+
+    @staticmethod
+    def _compatible(app: _Application | None, company: str, position: str) -> bool:
+        if app is None:
+            return False
+        return (not position or not app.position_key or app.position_key == position) and (
+            not company or app.company_key == company or not position
+        )
+
+    def _same_role(self, facts: EmailFacts) -> ObjectId | None:
+        """The near application of the same company and position, else an unnamed one."""
+        company, position = facts.keys
+        reqs = facts.signals.requisitions
+        same = {
+            pk for pk, app in self.apps.items() if (app.company_key, app.position_key) == facts.keys
+        }
+        if facts.keys in self.by_alias:
+            same.add(self.by_alias[facts.keys])
+        # Another requisition of the same role is another application (a repost).
+        same = {pk for pk in same if not self._other_requisition(self.apps.get(pk), reqs)}
+        chosen = self._nearest(same, facts.date)
+        if chosen is not None or not company:
+            return chosen
+        # A "(position unknown)" application of the company takes the name it was missing.
+        unnamed = [
+            pk
+            for pk, app in self.apps.items()
+            if app.company_key == company and not app.position_key
+        ]
+        chosen = self._nearest(unnamed, facts.date)
+        if chosen is not None:
+            app = self.apps[chosen]
+            app.position_key = position
+            self.renamed_to[chosen] = facts
+        return chosen
+
+    def _answered(self, company: str, when: datetime) -> ObjectId | None:
+        """The company's application an email without position answers, if one is clear.
+
+        The near application most recently active before the email; none when two tie.
+        """
+        near = [
+            app
+            for app in self.apps.values()
+            if app.company_key == company and app.distance(when) <= self.gap
+        ]
+        if len(near) <= 1:
+            return near[0].pk if near else None
+        before = [app for app in near if app.first is not None and app.first <= when]
+        latest = sorted(before or near, key=lambda app: app.last or when, reverse=True)
+        if len(latest) > 1 and latest[0].last == latest[1].last:
+            return None
+        return latest[0].pk
+
+    # -- placing ----------------------------------------------------------------------------
 
     def resolve(self, batch: Sequence[EmailFacts]) -> dict[str, ObjectId]:
         """Return {message id: application id} for ``batch``, creating what is missing.
 
-        New applications are created together (two bulk inserts), named after the earliest
-        email of their keys.
+        Emails are taken oldest first; each one's links then lead the later ones. New
+        applications are inserted together at the end, named after their earliest email.
         """
+        self._load(batch)
         found: dict[str, ObjectId] = {}
-        pending: dict[tuple[str, str], EmailFacts] = {}
-        for facts in sorted(batch, key=lambda f: f.date):
-            application_id = self._existing(facts.keys)
-            if application_id is None:
-                pending.setdefault(facts.keys, facts)
-            else:
-                found[facts.message_id] = application_id
-        if pending:
-            self._create(pending)
-        for facts in batch:
-            if facts.message_id not in found:
-                found[facts.message_id] = self.by_alias[facts.keys]
+        created: dict[ObjectId, EmailFacts] = {}
+        for facts in sorted(batch, key=lambda f: (f.date, f.message_id)):
+            chosen = self._choose(facts)
+            if chosen is None:
+                chosen = ObjectId()
+                self.apps[chosen] = _Application(chosen, *facts.keys)
+                created[chosen] = facts
+            app = self.apps[chosen]
+            app.extend(facts)
+            for key in facts.signals.keys:
+                self.by_link.setdefault(key, {})[facts.message_id] = chosen
+            found[facts.message_id] = chosen
+        self._create(created)
+        self._rename(created)
         return found
 
-    def _existing(self, keys: tuple[str, str]) -> ObjectId | None:
-        if keys in self.by_alias:
-            return self.by_alias[keys]
-        others = self.by_company.get(keys[0], set())
-        if keys[0] and not keys[1] and len(others) == 1:
-            # Position unknown: the company's only application. Not remembered as an alias:
-            # a second application at the company would end the rule.
-            return next(iter(others))
-        return None
-
-    def _create(self, pending: Mapping[tuple[str, str], EmailFacts]) -> None:
+    def _create(self, created: Mapping[ObjectId, EmailFacts]) -> None:
+        if not created:
+            return
         applications = [
             JobApplication(
+                pk=pk,
                 user_id=self.user_id,
                 company=facts.company,
-                company_key=keys[0],
-                position=facts.position,
-                position_key=keys[1],
+                company_key=facts.keys[0],
+                position=self.renamed_to.pop(pk, facts).position,
+                position_key=self.apps[pk].position_key,
                 status=facts.status,
             )
-            for keys, facts in pending.items()
+            for pk, facts in created.items()
         ]
         JobApplication.objects.bulk_create(applications)
-        aliases = [
-            ApplicationAlias(
-                user_id=self.user_id, company_key=keys[0], position_key=keys[1], application=app
-            )
-            for keys, app in zip(pending, applications, strict=True)
-        ]
-        try:
-            ApplicationAlias.objects.bulk_create(aliases)
-        except IntegrityError:
-            # Someone placed some of these keys without the lock (it had expired): undo, and
-            # join whatever they created.
-            JobApplication.objects.filter(pk__in=[app.pk for app in applications]).delete()
-            self._create_one_by_one(pending)
-            return
-        for keys, app in zip(pending, applications, strict=True):
-            self._remember(keys, app.pk)
+        # Each application's own keys as an alias, where the keys are still free (another
+        # application of the same role, applied to again later, already holds them).
+        _insert_aliases(
+            self.user_id, [(app.company_key, app.position_key, app.pk) for app in applications]
+        )
 
-    def _create_one_by_one(self, pending: Mapping[tuple[str, str], EmailFacts]) -> None:
-        for keys, facts in pending.items():
-            mine = ApplicationAlias.objects.filter(
-                user_id=self.user_id, company_key=keys[0], position_key=keys[1]
+    def _rename(self, created: Mapping[ObjectId, EmailFacts]) -> None:
+        for pk, facts in self.renamed_to.items():
+            if pk in created:
+                continue
+            JobApplication.objects.filter(pk=pk).update(
+                position=facts.position, position_key=facts.keys[1]
             )
-            existing = mine.values_list("application_id", flat=True).first()
-            if existing is None:
-                self._create({keys: facts})
-            else:
-                self._remember(keys, existing)
+            _insert_aliases(self.user_id, [(facts.keys[0], facts.keys[1], pk)])
+
+
+def _insert_aliases(user_id: UserId, keys: Sequence[tuple[str, str, ObjectId]]) -> None:
+    documents = [
+        {
+            "user_id": user_id,
+            "company_key": c,
+            "position_key": p,
+            "application_id": pk,
+            "manual": False,
+        }
+        for c, p, pk in keys
+    ]
+    if not documents:
+        return
+    try:
+        get_database()[ApplicationAlias._meta.db_table].insert_many(documents, ordered=False)
+    except BulkWriteError as exc:
+        if any(error.get("code") != 11000 for error in exc.details.get("writeErrors", [])):
+            raise
 
 
 def _emails() -> Collection[dict[str, Any]]:
@@ -439,6 +724,7 @@ def _link_document(facts: EmailFacts, application_id: ObjectId) -> dict[str, Any
         "details": facts.details,
         "confidence": facts.confidence,
         "corrected": facts.corrected,
+        "link_keys": facts.signals.keys,
     }
 
 
@@ -451,16 +737,11 @@ def _current_applications(user_id: UserId, message_ids: Sequence[str]) -> set[Ob
 
 
 def _place(user_id: UserId, placed: Sequence[EmailFacts], dropped: Sequence[str]) -> set[ObjectId]:
-    """Upsert the timeline entries of ``placed``, remove ``dropped``; return touched app ids.
-
-    Emails with a position go first, so that position-less ones see the company's applications.
-    """
+    """Upsert the timeline entries of ``placed``, remove ``dropped``; return touched app ids."""
     ids = [f.message_id for f in placed] + list(dropped)
     touched = _current_applications(user_id, ids)
     resolver = _Resolver(user_id, (f.keys[0] for f in placed))
-    # Emails with a position first, so that position-less ones see the company's applications.
-    targets = resolver.resolve([f for f in placed if f.keys[1]])
-    targets.update(resolver.resolve([f for f in placed if not f.keys[1]]))
+    targets = resolver.resolve(placed)
     touched.update(targets.values())
     writes: list[UpdateOne | DeleteMany] = [
         UpdateOne(

@@ -192,6 +192,9 @@ class ApplicationEmail(models.Model):
     confidence = models.FloatField(null=True, blank=True)
     # A person's correction changed this email's status, company or position.
     corrected = models.BooleanField(default=False)
+    # What links the email to its application besides its names ("thread:<id>", "req:<id>",
+    # "portal:<link>", "addr:<recruiter>"; ``tracker.grouping.Signals``), indexed by migration.
+    link_keys = models.JSONField(default=list, blank=True)
 
     objects: ClassVar[ApplicationEmailQuerySet] = ApplicationEmailQuerySet.as_manager()  # type: ignore[assignment]
 

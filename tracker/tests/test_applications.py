@@ -141,8 +141,14 @@ def test_an_application_whose_emails_all_leave_is_deleted(owner) -> None:
         # Never backwards: a later request for information does not undo the interview.
         ([APPLIED, INTERVIEW, Status.INFORMATION_REQUEST], INTERVIEW),
         ([APPLIED, Status.INFORMATION_REQUEST, Status.ACTION_REQUIRED], Status.ACTION_REQUIRED),
-        # Terminal: nothing but another terminal status follows a rejection or an offer.
-        ([APPLIED, Status.REJECTION, INTERVIEW], Status.REJECTION),
+        # The newest meaningful event: after a rejection, the employer asking for more
+        # ("what are your salary expectations?") means the process lives on.
+        ([APPLIED, Status.REJECTION, INTERVIEW], INTERVIEW),
+        ([APPLIED, Status.REJECTION, Status.INFORMATION_REQUEST], Status.INFORMATION_REQUEST),
+        # Final states need explicit events: an offer stays an offer through the paperwork,
+        # a confirmation does not reopen a rejection; another final state replaces one.
+        ([APPLIED, Status.OFFER, Status.ACTION_REQUIRED], Status.OFFER),
+        ([APPLIED, Status.REJECTION, APPLIED], Status.REJECTION),
         ([INTERVIEW, Status.OFFER, Status.WITHDRAWAL], Status.WITHDRAWAL),
         ([Status.INFORMATION_REQUEST], Status.INFORMATION_REQUEST),
         ([], APPLIED),
