@@ -29,14 +29,17 @@ from redis.exceptions import RedisError
 from accounts.models import User
 from accounts.tokens.factory import get_token_store
 from accounts.tokens.records import StateRecord, new_state
+from mailbox_project.redis import UserLock
 from oauth_server import connected
-from oauth_server.grants import InvalidTargetError
+from oauth_server.grants import InvalidTargetError, session_id_of
 from oauth_server.scopes import DESCRIPTIONS, SCOPES, issuer, mcp_resource
 from oauth_server.server import authorization_server, metadata, register_client
 
 logger = logging.getLogger(__name__)
 
 CONSENT_TTL = timedelta(minutes=10)
+REFRESH_LOCK_TTL = 10.0
+REFRESH_LOCK_WAIT = 5.0
 
 
 def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
@@ -111,9 +114,32 @@ def register(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def token(request: HttpRequest) -> HttpResponse:
-    """The token endpoint: authorization_code (PKCE) and refresh_token (rotating) grants."""
-    response: HttpResponse = authorization_server().create_token_response(request)
-    return response
+    """The token endpoint: authorization_code (PKCE) and refresh_token (rotating) grants.
+
+    A refresh runs under the grant's Redis lock, so two requests with one refresh token are
+    judged one after the other: the second sees a retired token (a replay), never the same
+    current one twice. Without Redis the refresh runs unlocked (logged).
+    """
+    server = authorization_server()
+    grant_id = None
+    if request.POST.get("grant_type") == "refresh_token":
+        grant_id = session_id_of(request.POST.get("refresh_token", ""))
+    if grant_id is None:
+        response: HttpResponse = server.create_token_response(request)
+        return response
+    lock = UserLock("oauth-refresh", grant_id, ttl=REFRESH_LOCK_TTL, on_lost="warn")
+    try:
+        held = lock.acquire(REFRESH_LOCK_WAIT)
+    except RedisError as exc:
+        logger.warning("refresh not serialised: Redis is unavailable (%s)", type(exc).__name__)
+        refreshed: HttpResponse = server.create_token_response(request)
+        return refreshed
+    if not held:
+        busy = {"error": "temporarily_unavailable", "error_description": "Retry the refresh."}
+        return _json(busy, 503)
+    with lock:
+        locked: HttpResponse = server.create_token_response(request)
+        return locked
 
 
 @csrf_exempt

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from django.test import Client
@@ -52,6 +53,26 @@ def test_a_replayed_refresh_token_revokes_the_whole_grant(signed: Client) -> Non
     # The thief's replay ended the legitimate holder's tokens too.
     assert api(signed, "/api/mails", second["access_token"]) == 401
     assert refresh(signed, client_id, second["refresh_token"]).status_code == 400
+
+
+def test_two_concurrent_refreshes_with_one_token_cannot_both_win(owner: User) -> None:
+    browser = Client(HTTP_HOST=HOST)
+    browser.force_login(owner)
+    client_id, first = grant(browser)
+    answers: list[int] = []
+
+    def refresh_once() -> None:
+        answers.append(
+            refresh(Client(HTTP_HOST=HOST), client_id, first["refresh_token"]).status_code
+        )
+
+    threads = [threading.Thread(target=refresh_once) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers)[0] == 200
+    assert answers.count(200) == 1
 
 
 def test_refresh_cannot_widen_the_scope(signed: Client) -> None:
