@@ -10,6 +10,7 @@ no data moved.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, ClassVar
 
 from bson import ObjectId
@@ -44,6 +45,26 @@ RESPONSE_STATUSES: frozenset[str] = frozenset(TRACKED_STATUSES) - {
 }
 
 
+# Where an application came from: set by hand, or detected from its mail (tracker.sources).
+SOURCE_LABELS: dict[str, str] = {
+    "linkedin": "LinkedIn",
+    "company_site": "Company site",
+    "referral": "Referral",
+    "agency": "Agency",
+    "job_board": "Job board",
+    "other": "Other",
+}
+SOURCE_CHOICES = list(SOURCE_LABELS.items())
+WORK_MODE_LABELS: dict[str, str] = {"onsite": "On site", "hybrid": "Hybrid", "remote": "Remote"}
+WORK_MODE_CHOICES = list(WORK_MODE_LABELS.items())
+
+
+def applied_at_of(day: date | None) -> datetime | None:
+    """The instant a hand-set day of application stands for: noon UTC, so that it is the same
+    calendar day in every time zone from UTC-11 to UTC+11."""
+    return datetime.combine(day, time(12), tzinfo=UTC) if day else None
+
+
 # How an application without a company or a position is shown (its key is "").
 UNKNOWN_COMPANY = "(company unknown)"
 UNKNOWN_POSITION = "(position unknown)"
@@ -53,6 +74,16 @@ class JobApplicationQuerySet(models.QuerySet["JobApplication"]):
     def for_user(self, user: object) -> JobApplicationQuerySet:
         """Every query of applications starts here: one user's, never anyone else's."""
         return self.filter(user=user)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Delete the applications, except those a person made by hand.
+
+        Grouping deletes the applications it leaves without emails in bulk; one a person
+        entered by hand has no emails from the start and must outlive every regrouping
+        (``rebuild`` included). Only ``tracker.manual.delete_application`` removes it, one
+        instance at a time.
+        """
+        return super(JobApplicationQuerySet, self.exclude(manual=True)).delete()
 
 
 class JobApplication(models.Model):
@@ -81,6 +112,18 @@ class JobApplication(models.Model):
     email_count = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
+    # What the person entered by hand (tracker 0003). None of it is touched by grouping.
+    manual = models.BooleanField(default=False)  # made by hand (may have had no email)
+    link = models.URLField(max_length=1000, blank=True)
+    source = models.CharField(max_length=20, blank=True, choices=SOURCE_CHOICES)
+    salary_range = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    work_mode = models.CharField(max_length=10, blank=True, choices=WORK_MODE_CHOICES)
+    contact = models.CharField(max_length=300, blank=True)
+    # The day applied, set by hand: wins over the first confirmation email's date.
+    applied_on = models.DateField(null=True, blank=True)
+    next_action = models.CharField(max_length=200, blank=True)
+    next_action_due = models.DateField(null=True, blank=True)
 
     objects: ClassVar[JobApplicationQuerySet] = JobApplicationQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -90,6 +133,8 @@ class JobApplication(models.Model):
             models.Index(fields=["user", "company_key", "position_key"], name="app_user_keys"),
             models.Index(fields=["user", "-last_activity_at"], name="app_user_recent"),
             models.Index(fields=["user", "status"], name="app_user_status"),
+            # The Due list: the person's next actions by due day (tracker 0003).
+            models.Index(fields=["user", "next_action_due"], name="app_user_due"),
         ]
 
     def __str__(self) -> str:
@@ -121,7 +166,7 @@ class JobApplication(models.Model):
                 self.status_override, self.status_override_at = "", None
             else:
                 self.status = self.status_override
-        self.applied_at = summary.applied_at
+        self.applied_at = applied_at_of(self.applied_on) or summary.applied_at
         self.first_email_at = summary.first_email_at
         self.first_response_at = summary.first_response_at
         self.last_activity_at = summary.last_activity_at
@@ -239,3 +284,110 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"correction of {self.message_id}"
+
+
+# --- The person's workflow (tracker 0003): notes, settings, interviews ---------------------------
+
+
+class ApplicationNote(models.Model):
+    """A free-text note a person wrote on one of their applications."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    application = models.ForeignKey(
+        JobApplication, on_delete=models.CASCADE, related_name="notes", db_index=False
+    )
+    application_id: ObjectId
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        db_table = "job_application_notes"
+        indexes = [
+            models.Index(fields=["user", "application", "-created_at"], name="note_user_app"),
+        ]
+
+    def __str__(self) -> str:
+        return f"note on {self.application_id}"
+
+
+# Days without a word from the company after which an application shows as "No response".
+DEFAULT_GHOST_AFTER_DAYS = 21
+
+
+class TrackerSettings(models.Model):
+    """One person's tracker settings: ghosting delay, the daily digest, the calendar feed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tracker_settings"
+    )
+    ghost_after_days = models.PositiveSmallIntegerField(default=DEFAULT_GHOST_AFTER_DAYS)
+    digest_enabled = models.BooleanField(default=False)
+    # The last day (UTC) a digest went out: the beat task claims the day by a conditional update.
+    digest_sent_on = models.DateField(null=True, blank=True)
+    # SHA-256 of the calendar feed's secret; blank = no feed (never made, or revoked).
+    feed_token_hash = models.CharField(max_length=64, blank=True)
+    feed_created_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "tracker_settings"
+        indexes = [models.Index(fields=["feed_token_hash"], name="tracker_feed_token")]
+
+    def __str__(self) -> str:
+        return f"tracker settings of {self.user_id}"  # type: ignore[attr-defined]
+
+
+class Interview(models.Model):
+    """An interview found in an application's mail: a calendar invitation or a date in text."""
+
+    class Origin(models.TextChoices):
+        CALENDAR = "ics", "Calendar invitation"
+        TEXT = "text", "Date in the email"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    application = models.ForeignKey(
+        JobApplication, on_delete=models.CASCADE, related_name="interviews", db_index=False
+    )
+    application_id: ObjectId
+    message_id = models.CharField(max_length=64)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    origin = models.CharField(max_length=4, choices=Origin.choices)
+    # The calendar event's UID (an .ics invitation), reused in the feed so updates replace.
+    uid = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        db_table = "tracker_interviews"
+        ordering = ("starts_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "message_id", "starts_at"], name="unique_user_interview"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "message_id", "starts_at"], name="interview_user_msg"),
+            models.Index(fields=["user", "starts_at"], name="interview_user_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"interview {self.starts_at:%Y-%m-%d %H:%M} ({self.message_id})"
+
+
+class InterviewScan(models.Model):
+    """An interview email already read for dates, so the scan reads each email once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
+    message_id = models.CharField(max_length=64)
+    scanned_at = models.DateTimeField(default=timezone.now)
+    found = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "tracker_interview_scans"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "message_id"], name="unique_user_scan"),
+        ]
+        indexes = [models.Index(fields=["user", "message_id"], name="scan_user_message")]
+
+    def __str__(self) -> str:
+        return f"scan of {self.message_id}"
