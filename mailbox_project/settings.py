@@ -276,6 +276,7 @@ CELERY_TASK_ROUTES = {
     "mails.tasks.*": {"queue": "sync"},
     "analysis.tasks.*": {"queue": "analysis"},
     "accounts.tasks.*": {"queue": "maintenance"},
+    "tracker.tasks.*": {"queue": "maintenance"},
     # A beat job, kept off the analysis queue so a backlog there cannot delay it.
     "analysis.tasks.reconcile_pending": {"queue": "maintenance"},
 }
@@ -511,8 +512,32 @@ CELERY_BEAT_SCHEDULE.update(
         "renew-watches": _beat(
             "mails.tasks.renew_watches", crontab(minute=17, hour=3), expires=3500
         ),
+        # Hourly: a digest goes out on the first run past TRACKER_DIGEST_HOUR in its reader's
+        # zone and is claimed per user per day, so a repeated run sends nothing twice.
+        "tracker-digests": _beat("tracker.tasks.send_digests", crontab(minute=23), expires=3500),
+        "tracker-interview-scan": _beat(
+            "tracker.tasks.scan_interviews", crontab(minute="*/15"), expires=890
+        ),
     }
 )
+
+# --- Email (the tracker's daily digest) ----------------------------------------------------------
+
+# SMTP from the environment; the console backend (mail printed to the log) when none is set.
+EMAIL_HOST = env.string("EMAIL_HOST")
+EMAIL_BACKEND = env.string(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env.integer("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env.string("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Mailbox <mailbox@localhost>")
+TRACKER_DIGEST_HOUR = env.integer("TRACKER_DIGEST_HOUR", 7, minimum=0)
 
 # --- Search -------------------------------------------------------------------------------------
 
