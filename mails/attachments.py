@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from accounts import google
 from accounts.errors import GoogleError, UnrecoverableError
 from accounts.models import User
 from mails import reading
@@ -64,6 +65,9 @@ def download(request: HttpRequest, gmail_id: str, index: int) -> HttpResponse:
     message = get_object_or_404(mail, gmail_id=gmail_id)
     if not 0 <= index < len(message.attachments):
         raise Http404("No such attachment.")
+    if user.needs_reconnect or not google.has_credentials(user):
+        # Mailbox keeps files' names only; without Google there is nothing to fetch them from.
+        return _unavailable("Connect Google to download files.", None, 409)
     try:
         client = GmailClient(user)
         files = reading.file_parts(reading.fetch_payload(user, gmail_id, client))

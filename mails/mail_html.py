@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import nh3
 
@@ -84,14 +86,24 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     if name == "href":
         return value if value.lower().startswith(("http:", "https:", "mailto:", "tel:")) else None
     if name == "src":
-        if tag == "img" and (_REMOTE.match(value) or _DATA_IMAGE.match(value)):
-            return value
-        return None  # cid: parts, relative paths, other data: types
+        if tag == "img" and (_REMOTE.match(value) or _DATA_IMAGE.match(value) or _is_cid(value)):
+            return value  # cid: is resolved (or dropped) after cleaning, in ``sanitise``
+        return None  # relative paths, other data: types
     return value
 
 
-def sanitise(markup: str, *, allow_images: bool) -> SafeHtml:
-    """Return ``markup`` made safe to show, remote images only if ``allow_images``."""
+def _is_cid(value: str) -> bool:
+    return value[:4].lower() == "cid:"
+
+
+def sanitise(
+    markup: str, *, allow_images: bool, inline: Mapping[str, str] | None = None
+) -> SafeHtml:
+    """Return ``markup`` made safe to show, remote images only if ``allow_images``.
+
+    ``inline`` maps a ``cid:`` reference (the Content-ID without ``<>``) to the ``data:`` URI of
+    the message's own image part; those are part of the mail, not fetched, so always shown.
+    """
     cleaned = nh3.clean(
         markup,
         tags=set(TAGS),
@@ -110,6 +122,10 @@ def sanitise(markup: str, *, allow_images: bool) -> SafeHtml:
     def image(match: re.Match[str]) -> str:
         attrs = [(m.group(1).lower(), m.group(2)) for m in _ATTR.finditer(match.group(1))]
         src = html.unescape(next((v for k, v in attrs if k == "src" and v), ""))
+        if _is_cid(src):
+            found = (inline or {}).get(unquote(src[4:]).strip("<>"))
+            rest = [(k, v) for k, v in attrs if k != "src"]
+            return _tag([("src", html.escape(found)), *rest] if found else rest)
         if not _REMOTE.match(src):
             return match.group(0)
         if _is_pixel(dict(attrs), src):
@@ -118,11 +134,16 @@ def sanitise(markup: str, *, allow_images: bool) -> SafeHtml:
         if allow_images:
             return match.group(0)
         counts["blocked"] += 1
-        kept = " ".join(f'{k}="{v}"' if v is not None else k for k, v in attrs if k != "src")
-        return f"<img {kept}>" if kept else "<img>"
+        return _tag([(k, v) for k, v in attrs if k != "src"])
 
     result = _IMG_TAG.sub(image, cleaned)
     return SafeHtml(result, counts["blocked"], counts["pixels"])
+
+
+def _tag(attrs: list[tuple[str, str | None]]) -> str:
+    """Return an ``<img>`` of attributes already escaped (as nh3 serialised them)."""
+    kept = " ".join(f'{k}="{v}"' if v is not None else k for k, v in attrs)
+    return f"<img {kept}>" if kept else "<img>"
 
 
 def _is_pixel(attrs: dict[str, str | None], src: str) -> bool:

@@ -79,8 +79,12 @@ def _sanitised(user: User, gmail_id: str, allow_images: bool) -> mail_html.SafeH
     if isinstance(cached, dict):
         return mail_html.SafeHtml(**cached) if cached.get("markup") is not None else None
     client = GmailClient(user)
-    markup = reading.html_of(reading.fetch_payload(user, gmail_id, client), client)
-    safe = mail_html.sanitise(markup, allow_images=allow_images) if markup is not None else None
+    payload = reading.fetch_payload(user, gmail_id, client)
+    markup = reading.html_of(payload, client)
+    safe = None
+    if markup is not None:
+        inline = reading.inline_images(payload, client) if "cid:" in markup.lower() else {}
+        safe = mail_html.sanitise(markup, allow_images=allow_images, inline=inline)
     value = safe.__dict__ if safe is not None else {"markup": None}
     with contextlib.suppress(*redis_outage.ERRORS):
         cache.set(key, value, HTML_CACHE_SECONDS)
@@ -195,6 +199,8 @@ def _frame_response(request: HttpRequest, gmail_id: str, allow_images: bool) -> 
     problem = ""
     safe: mail_html.SafeHtml | None = None
     try:
+        if user.needs_reconnect or not google.has_credentials(user):
+            raise GoogleError("not connected")  # the page shows the text instead
         safe = _sanitised(user, message.gmail_id, allow_images)
     except GoogleError as exc:
         logger.warning("HTML frame of %s not fetched: %s", gmail_id, type(exc).__name__)

@@ -14,6 +14,7 @@ two fetches of the same message.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,11 +24,14 @@ from mails.gmail import GmailClient, MessageGone
 from mails.parsing.charsets import decode_text
 from mails.parsing.notes import Notes
 from mails.parsing.parts import is_attachment
-from mails.parsing.payload import PayloadPart
+from mails.parsing.payload import PayloadPart, header_pairs
 from mails.parsing.result import Attachment
 
 # The HTML of one message we are willing to sanitise and show (a newsletter is ~100 KB).
 HTML_BYTES_LIMIT = 2_000_000
+# The message's own images (cid:) shown inline as data: URIs, at most this many bytes in all.
+INLINE_IMAGES_LIMIT = 3_000_000
+INLINE_TYPES = frozenset({"image/png", "image/gif", "image/jpeg", "image/webp"})
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,32 @@ def html_of(message: Mapping[str, Any], client: GmailClient | None = None) -> st
             )
         )
     return "\n".join(texts)
+
+
+def inline_images(message: Mapping[str, Any], client: GmailClient | None = None) -> dict[str, str]:
+    """Return ``{content id: data: URI}`` of the message's raster image parts (what ``cid:``
+    references in its HTML point at), up to ``INLINE_IMAGES_LIMIT`` bytes in all."""
+    found: dict[str, str] = {}
+    budget = INLINE_IMAGES_LIMIT
+    for leaf in _leaves(_root(message)):
+        content_id = _content_id(leaf)
+        if not content_id or leaf.mime_type not in INLINE_TYPES or leaf.size() > budget:
+            continue
+        data = leaf.payload()
+        attachment_id = _attachment_id(leaf)
+        if not data and attachment_id and client is not None:
+            data = client.get_attachment(str(message.get("id", "")), attachment_id).data
+        if data and len(data) <= budget:
+            budget -= len(data)
+            found[content_id] = f"data:{leaf.mime_type};base64,{base64.b64encode(data).decode()}"
+    return found
+
+
+def _content_id(part: PayloadPart) -> str:
+    for name, value in header_pairs(part.node):
+        if name.lower() == "content-id":
+            return value.strip().strip("<>").strip()
+    return ""
 
 
 def _attachment_id(part: PayloadPart) -> str:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from mails import highlight as highlighting
@@ -82,3 +83,13 @@ def thread_badges(entries: Iterable[_ThreadEntry]) -> list[Badge]:
         for badge in entry.badges:
             seen.setdefault(badge, None)
     return list(seen)
+
+
+@register.filter
+def quoted_once(query: str) -> SafeString:
+    """Return the query in quotation marks (``<q>``), unless it is one quoted phrase already:
+    ``"offer letter"`` must not read as “"offer letter"”."""
+    query = query or ""
+    if len(query) >= 2 and query[0] == query[-1] == '"' and '"' not in query[1:-1]:
+        return format_html('<span class="query">{}</span>', query)
+    return format_html("<q>{}</q>", query)

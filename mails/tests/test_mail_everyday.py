@@ -185,3 +185,13 @@ def test_the_page_has_a_favicon(signed_in) -> None:
     html = signed_in.get("/mails").content.decode()
     icon = re.search(r'<link rel="icon" href="([^"]+)"', html).group(1)
     assert icon.endswith(".svg")
+
+
+def test_the_summary_quotes_the_query_once(signed_in, mailbox: Mailbox) -> None:
+    mailbox.add(subject="offer letter inside", body="x")
+    mailbox.sync()
+    phrase = signed_in.get("/mails", {"q": '"offer letter"'}).content.decode()
+    assert 'for <span class="query">&quot;offer letter&quot;</span>, newest first' in phrase
+    assert "<q>&quot;" not in phrase
+    words = signed_in.get("/mails", {"q": "offer letter"}).content.decode()
+    assert "for <q>offer letter</q>, newest first" in words

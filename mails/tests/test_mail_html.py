@@ -110,3 +110,13 @@ def test_tracking_pixels_are_removed_even_when_images_are_allowed(pixel: str) ->
         assert "t.example" not in result.markup
         assert "<img" not in result.markup
         assert result.removed_pixels == 1
+
+
+def test_the_messages_own_images_are_inlined_and_unknown_cids_dropped() -> None:
+    data_uri = "data:image/png;base64,iVBORw0KGgo="
+    markup = '<img src="cid:logo@birch" alt="logo"><img src="cid:missing@x" alt="gone">'
+    result = sanitise(markup, allow_images=False, inline={"logo@birch": data_uri})
+    assert f'<img src="{data_uri}" alt="logo">' in result.markup
+    assert '<img alt="gone">' in result.markup
+    assert "cid:" not in result.markup
+    assert result.blocked_images == 0  # not remote: nothing was held back

@@ -221,3 +221,38 @@ def test_the_conversation_shows_every_message_newest_open(signed_in, mailbox) ->
     newest = signed_in.get(f"/mails/{second}").content.decode()
     blocks = re.findall(r'<details class="thread-message[^"]*" id="m-([^"]+)"( open)?>', newest)
     assert blocks == [(first, ""), (second, " open")]
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f0c0000000049454e44ae426082"
+)
+
+
+def test_inline_images_of_the_message_are_shown_from_its_own_parts(signed_in, mailbox) -> None:
+    message = EmailMessage()
+    message["From"] = "Bea <bea@birchwood.example>"
+    message["Subject"] = "With a logo"
+    message.set_content("Logo above")
+    message.add_alternative(
+        '<p><img src="cid:logo@birchwood" alt="Birchwood"> Hello</p>', subtype="html"
+    )
+    html_part = message.get_payload()[1]
+    html_part.add_related(PNG * 200, maintype="image", subtype="png", cid="<logo@birchwood>")
+    gmail_id = deliver(mailbox, message)
+    mailbox.sync()
+    signed_in.get(f"/mails/{gmail_id}")
+    body = signed_in.get(f"/mails/{gmail_id}/html").content.decode()
+    assert '<img src="data:image/png;base64,' in body
+    assert "cid:" not in body
+
+
+def test_without_google_the_text_is_shown_and_files_say_why(signed_in, mailbox, offer) -> None:
+    signed_in.post("/account/disconnect")
+    page = signed_in.get(f"/mails/{offer}").content.decode()
+    assert "mail-frame" not in page
+    assert "Connect Google to see this message as it was designed." in page
+    assert re.search(r'<div class="body" id="body" dir="auto">Dear Alex', page)
+    download = signed_in.get(f"/mails/{offer}/attachments/0")
+    assert download.status_code == 409
+    assert b"Connect Google" in download.content
