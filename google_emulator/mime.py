@@ -37,6 +37,7 @@ from email.parser import BytesParser
 from email.policy import compat32
 from typing import Any
 
+from .bodytext import shown_text
 from .wordmatch import SearchIndex, build_index
 
 ATTACHMENT_INLINE_LIMIT = 4096
@@ -247,15 +248,19 @@ def decode_word_bytes(data: bytes, charset: str) -> str:
 def html_to_text(markup: str) -> str:
     """Return the visible text of an HTML body (good enough for snippets and search)."""
     markup = _COMMENT.sub(" ", _DROP_BLOCKS.sub(" ", markup))
-    return html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", markup)))
+    # Line ends in the source are blanks; only block tags and <br> break lines.
+    markup = _LINE_TAG.sub("\n", _INLINE_TAG.sub("", _WS.sub(" ", markup)))
+    return html.unescape(_TAG.sub(" ", markup))
 
 
-def only_in_alternative(markup: str, shown: str) -> str:
-    """Return the lines of an HTML alternative's text that the shown plain text lacks."""
+def only_in_alternative(alternative: str, shown: str) -> str:
+    """Return the lines of an HTML alternative's text that the shown text lacks.
+
+    Mailbox keeps only these (most mail says the same in both): a phrase is then found in
+    the HTML's own lines, never across a line the plain text already has.
+    """
     plain = " ".join(shown.split()).casefold()
-    markup = _COMMENT.sub(" ", _DROP_BLOCKS.sub(" ", markup))
-    markup = _LINE_TAG.sub("\n", _INLINE_TAG.sub("", markup))
-    lines = (" ".join(line.split()) for line in html.unescape(_TAG.sub(" ", markup)).splitlines())
+    lines = (" ".join(line.split()) for line in alternative.splitlines())
     return "\n".join(line for line in lines if line and line.casefold() not in plain)
 
 
@@ -288,17 +293,14 @@ class _UnfoldingMessage(Message):
 
 
 class _Walker:
-    """Walks one parsed message, building the payload tree and collecting text."""
+    """Walks one parsed message, building the payload tree and collecting file names,
+    attachment bodies and links (the text shown is chosen from the tree: ``bodytext``)."""
 
     def __init__(self, raw: bytes, attachments: dict[str, tuple[str, int]] | None = None) -> None:
         self.digest = hashlib.sha256(raw).hexdigest()
-        self.plain: str | None = None
-        self.html: str | None = None
         self.filenames: list[str] = []
         # Shared with the walkers of enclosed messages: every attachmentId of the message.
         self.attachments: dict[str, tuple[str, int]] = {} if attachments is None else attachments
-        # The text of each enclosed message, read only when the message has none of its own.
-        self.enclosed_texts: list[str] = []
         self.links: list[str] = []
         self.listed_attachments = 0
 
@@ -326,15 +328,11 @@ class _Walker:
         return node
 
     def enclosed(self, msg: Message, part_id: str) -> dict[str, Any]:
-        """Return the tree of an attached message; its text and file names stay its own
+        """Return the tree of an attached message; its file names and links stay its own
         (Mailbox, like Gmail, lists the attached message, not the files inside it)."""
         inner = _Walker(b"", self.attachments)
         inner.digest = self.digest  # attachment ids stay unique: they include the partId
-        node = inner.part(msg, part_id)
-        text = inner.text()
-        if text.strip():
-            self.enclosed_texts.append(text)
-        return node
+        return inner.part(msg, part_id)
 
     def body(self, msg: Message, part_id: str, mime_type: str, filename: str) -> dict[str, Any]:
         data = _leaf_bytes(msg)
@@ -345,13 +343,8 @@ class _Walker:
         is_attachment = is_attachment or not mime_type.startswith("text/")
         if mime_type.startswith("text/") and not filename:
             data = _to_utf8(data, msg.get_content_charset())
-            text = data.decode("utf-8", "replace")
-            if mime_type == "text/plain" and self.plain is None:
-                self.plain = text
-            elif mime_type == "text/html" and self.html is None:
-                self.html = text
             if mime_type == "text/html":
-                self.links.extend(_links(text))
+                self.links.extend(_links(data.decode("utf-8", "replace")))
         if filename:
             self.filenames.append(filename)
         main_type = mime_type.split("/", 1)[0]
@@ -378,28 +371,6 @@ class _Walker:
         # Gmail's ids are long opaque strings; ours are stable per content and part.
         seed = hashlib.sha256(f"{self.digest}:{part_id}".encode()).digest()
         return "ANGjdJ" + base64.urlsafe_b64encode(seed + seed[:12]).decode().rstrip("=")
-
-    def text(self) -> str:
-        if self.plain is not None and self.plain.strip():
-            return self.plain
-        html_text = html_to_text(self.html) if self.html is not None else ""
-        if html_text.strip():
-            return html_text
-        if self.enclosed_texts:  # only attached messages hold text (a digest, a bounce)
-            return "\n\n".join(self.enclosed_texts)
-        return self.plain or ""
-
-    def html_only_text(self) -> str:
-        """Return the HTML alternative's text when the plain text was chosen instead.
-
-        Gmail searches every text part, so words that only the HTML alternative holds
-        (the plain part says "view this mail in a browser") must be found too. Only the
-        lines the plain text lacks are kept, as Mailbox stores them: a phrase is then found
-        in the HTML's own lines, not across one the plain text already has.
-        """
-        if self.html is None or self.plain is None or not self.plain.strip():
-            return ""
-        return only_in_alternative(self.html, self.plain)
 
 
 def _filename(msg: Message) -> str:
@@ -518,17 +489,17 @@ def _parse(raw: bytes) -> ParsedMessage:
     payload = walker.part(msg, "")
     headers: list[dict[str, str]] = payload["headers"]
     by_name = {h["name"].lower(): h["value"] for h in reversed(headers)}
-    return _finish(raw, payload, headers, walker.text(), by_name, walker)
+    return _finish(payload, headers, by_name, walker)
 
 
 def _finish(
-    raw: bytes,
     payload: dict[str, Any],
     headers: list[dict[str, str]],
-    text: str,
     by_name: dict[str, str],
     walker: _Walker,
 ) -> ParsedMessage:
+    shown = shown_text(payload, html_to_text)
+    text = shown.text
     return ParsedMessage(
         payload=payload,
         headers=headers,
@@ -536,7 +507,7 @@ def _finish(
         subject=by_name.get("subject", ""),
         sender=by_name.get("from", ""),
         body_text=text,
-        alternative_text=walker.html_only_text(),
+        alternative_text=only_in_alternative(shown.alternative, text),
         filenames=walker.filenames,
         attachments=walker.attachments,
         date_ms=_date_ms(by_name.get("date", "")),
@@ -560,6 +531,5 @@ def _fallback(raw: bytes) -> ParsedMessage:
         "headers": headers,
         "body": {"size": len(raw), "data": b64url(raw)} if raw else {"size": 0},
     }
-    text = raw.decode("utf-8", "replace")
     by_name = {h["name"].lower(): h["value"] for h in reversed(headers)}
-    return _finish(raw, payload, headers, text, by_name, walker)
+    return _finish(payload, headers, by_name, walker)

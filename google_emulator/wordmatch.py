@@ -56,6 +56,10 @@ LINKS = {
 _ADDRESS_FIELDS = {"from": ("from",), "to": ("to",), "cc": ("cc",), "bcc": ("bcc",)}
 _DELIVERED = ("delivered-to", "x-original-to")
 _ANGLE = re.compile(r"<([^<>]*)>")
+# A display name's word (a piece of "Doe, Jane" split at its comma), and bare addresses.
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_.'-]*(?:[ .'-][^\W\d_]+)*")
+_QUOTED_LOCAL = re.compile(r'"(?:[^"\\]|\\.){0,200}"@[^\s@]{1,255}')
+_BARE_ADDRESS = re.compile(r"[^\s<>,;:\"()@]{1,200}@[^\s<>,;:\"()@]{1,200}")
 
 
 def _strip_marks(text: str) -> str:
@@ -204,8 +208,40 @@ def _first(message: Searchable, name: str) -> str:
 
 
 def _pairs(headers: Iterable[str]) -> list[tuple[str, str]]:
-    """Return (display name, address) of every address in the header values."""
-    return [(name, address) for name, address in getaddresses(list(headers)) if address]
+    """Return (display name, address) of every address in the header values, read as
+    Mailbox reads them: ``;`` separates too, a display name cut at a comma (Gmail hands
+    ``=?utf-8?q?Doe=2C_Jane?=`` over decoded) is put back together, words written before a
+    bare address are a name, and an address without a local part is none."""
+    values = [value.replace(";", ",") for value in headers]
+    merged: list[tuple[str, str]] = []
+    carry = ""
+    for name, address in getaddresses(values):
+        if not name and _NAME_WORD.fullmatch(address.strip()):
+            carry = f"{carry}, {address}" if carry else address
+            continue
+        if carry and name:
+            name = f"{carry}, {name}"
+        elif carry:
+            merged.append(("", carry))
+        carry = ""
+        merged.append((name, address))
+    if carry:
+        merged.append(("", carry))
+    pairs = [(name, _clean_address(address)) for name, address in merged]
+    pairs = [(name, address) for name, address in pairs if address]
+    if not pairs and any("@" in value for value in values):
+        # "a@x b@x" without commas: keep the addresses that are written.
+        pairs = [("", found.lower()) for v in values for found in _BARE_ADDRESS.findall(v)]
+    return pairs
+
+
+def _clean_address(address: str) -> str:
+    address = address.strip().strip("<> ")
+    if len(address) > 1 and address[0] == address[-1] and address[0] in "\"'":
+        address = address[1:-1].strip()
+    if any(c.isspace() for c in address) and not _QUOTED_LOCAL.fullmatch(address):
+        address = next((w for w in reversed(address.split()) if "@" in w), "")
+    return "" if not address or address.startswith("@") else address.lower()
 
 
 def _list_id(value: str) -> str:

@@ -217,3 +217,25 @@ def test_unnamed_files_and_attached_messages_count_for_has_attachment() -> None:
     )
     assert not parse_message(bounce).has_attachment  # a status report is not a file
     assert not parse_message(b"Subject: s\r\n\r\nplain").has_attachment
+
+
+def test_every_inline_text_part_of_a_mixed_message_is_shown_in_order() -> None:
+    raw = (
+        b'Subject: s\r\nContent-Type: multipart/mixed; boundary="M"\r\n\r\n'
+        b"--M\r\nContent-Type: text/plain\r\n\r\nGood morning.\r\n"
+        b"--M\r\nContent-Type: image/gif\r\n\r\nGIF89a\r\n"
+        b"--M\r\nContent-Type: text/html\r\n\r\n<p>The footer.</p>\r\n"
+        b'--M\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename="a.txt"'
+        b"\r\n\r\nnot shown\r\n--M--\r\n"
+    )
+    parsed = parse_message(raw)
+    assert parsed.body_text == "Good morning.\n\nThe footer."
+    assert parsed.snippet == "Good morning. The footer."
+
+
+def test_a_named_inline_text_part_is_the_body_only_when_there_is_no_other() -> None:
+    named = b'Content-Type: text/plain; name="note.txt"\r\nContent-Disposition: inline\r\n'
+    alone = parse_message(b"Subject: s\r\n" + named + b"\r\nRead me.")
+    assert alone.body_text == "Read me."
+    beside = parse_message(_attached(b"Subject: inner\r\n\r\nInner text."))
+    assert beside.body_text == "See below."  # the attached message's text stays its own
