@@ -49,6 +49,7 @@ Predicate = Callable[[StoredMessage], bool]
 _TOKEN = re.compile(r'\s*(?:(?P<punct>[(){}])|"(?P<phrase>[^"]*)"?|(?P<word>[^\s(){}"]+))')
 _DAY_MS = 86_400_000
 _SIZES = {"": 1, "k": 1024, "m": 1024 * 1024}
+MAX_AROUND = 100
 _HAS = frozenset({"attachment", *LINKS})
 # A whole address, a domain or a dotted local part is one exact term; other values are words.
 _ADDRESS = re.compile(r"[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+")
@@ -234,6 +235,8 @@ class _Parser:
             if token is not None and _is_distance(token, following):
                 distance = int(token[1])
                 self.pos += 1
+                if distance > MAX_AROUND:  # as Mailbox: the regex window stays small
+                    raise QueryError(f"AROUND takes at most {MAX_AROUND} words")
             right = self.peek()
             if value_of is not None or left is None or right is None or not _is_text(right):
                 raise QueryError("AROUND needs a word or phrase on each side")

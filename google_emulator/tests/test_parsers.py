@@ -69,7 +69,8 @@ def test_query_operators_combine() -> None:
     "q",
     [
         *("bogus:1", "(", "is:purple", "after:yesterday", "a OR", "{}", "a OR AND b", "(a OR)"),
-        *("AROUND a", "a AROUND", "a AROUND from:x", "from:(a AROUND b)"),
+        *("AROUND a", "a AROUND", "a AROUND from:x", "from:(a AROUND b)", "a AROUND 101 b"),
+        "a AROUND 99999999999 b",
     ],
 )
 def test_unsupported_queries_raise(q: str) -> None:
