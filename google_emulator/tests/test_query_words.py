@@ -4,9 +4,12 @@ field, Gmail help's MM/DD/YYYY dates."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from google_emulator.mailbox import Mailbox, StoredMessage
 from google_emulator.mime import parse_message
@@ -215,3 +218,19 @@ def test_ages_count_calendar_months_and_years(now: str, value: str, cutoff: str)
     )
     assert (older(at_edge), newer(at_edge)) == (True, False)
     assert (older(after_edge), newer(after_edge)) == (False, True)
+
+
+_ATOMS = (
+    *("a", "b", "OR", "AND", "AROUND", "-", "(", ")", "{", "}", '"', '"x y"', "from:", "to:x"),
+    *("deliveredto:@", "has:drive", "after:01/02/2024", "after:0000-00-00", "99999999999"),
+    *("AROUND 100", "larger:999999999999999m", "older_than:999999y", "label:", "東京", "é"),
+    *("subject:()", "list:@", "from:me", 'cc:""', "rfc822msgid:<>", ":", "from::", "is:"),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_ATOMS), min_size=1, max_size=8))
+def test_any_query_is_answered_or_refused_with_a_query_error(atoms: list[str]) -> None:
+    """Whatever is typed, the emulator answers or says 400 (QueryError), never a 500."""
+    with contextlib.suppress(QueryError):
+        matches(" ".join(atoms), FIELDS)
