@@ -57,13 +57,20 @@ def _answers(server: LiveServer) -> bool:
 
 @contextmanager
 def live_server(
-    emulator: EmulatorServer, log_dir: Path, port: int = PORT, **env: str
+    emulator: EmulatorServer,
+    log_dir: Path,
+    port: int = PORT,
+    log_level: str = "warning",
+    **env: str,
 ) -> Iterator[LiveServer]:
-    """Run ``uvicorn mcp_server.asgi:application`` on ``port`` until the block ends."""
+    """Run ``uvicorn mcp_server.asgi:application`` on ``port`` until the block ends.
+
+    ``log_level="info"`` keeps uvicorn's access log on, so a test can read what it records.
+    """
     log_path = log_dir / f"live-{port}.log"
     command = [
         sys.executable, "-m", "uvicorn", "mcp_server.asgi:application",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", log_level,
     ]  # fmt: skip
     environment = process_environment(
         GOOGLE_EMULATOR_URL=emulator.url, GMAIL_API_ROOT=emulator.url, **env

@@ -120,7 +120,7 @@ def emulator() -> Iterator[EmulatorServer]:
 
 @pytest.fixture
 def live(emulator: EmulatorServer, tmp_path: Path) -> Iterator[LiveServer]:
-    with live_server(emulator, tmp_path) as server:
+    with live_server(emulator, tmp_path, log_level="info") as server:
         yield server
 
 
@@ -287,3 +287,10 @@ def test_an_assistant_connects_uses_every_tool_refreshes_and_is_revoked(
     revoked_at = time.monotonic()
     wait_until(lambda: mcp_status(url, storage.tokens.access_token) == 401, 1.0, "the revocation")
     print(f"revocation seen by the live process after {time.monotonic() - revoked_at:.3f} s")
+
+    # Nothing secret reached the live process's log: tokens, the code, the client's state.
+    code = parse_qs(urlsplit(person.redirect or "").query)["code"][0]
+    secrets = (old.access_token, old.refresh_token, storage.tokens.access_token, code)
+    log = live.log()
+    assert "POST /oauth/token" in log  # the access log was on
+    assert not [secret for secret in secrets if secret and secret in log]
