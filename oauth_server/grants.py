@@ -41,6 +41,8 @@ from oauth_server.scopes import access_token_ttl, refresh_token_ttl
 logger = logging.getLogger(__name__)
 
 CODE_TTL_SECONDS = 60
+# How long an exchanged code is remembered, so a replay of it revokes its grant.
+CODE_REUSE_WINDOW = timedelta(minutes=10)
 # Enough rotations to recognise any token a client could still hold; older ones are forgotten.
 RETIRED_KEPT = 50
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
@@ -137,9 +139,16 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         get_token_store().store_auth_code(record)
 
     def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode | None:
-        # Consumed at once (one atomic find-and-delete): a second exchange, or one after a
-        # failed PKCE check, finds nothing.
-        record = get_token_store().consume_auth_code(code)
+        # Consumed at once (one atomic find-and-delete): a failed PKCE check burns the code.
+        store = get_token_store()
+        record = store.consume_auth_code(code)
+        if record is not None and record.issued_session_id:
+            # A code exchanged once already: revoke what it bought (RFC 6749 section 4.1.2).
+            logger.warning(
+                "authorisation code reused: grant of client %s revoked", record.client_id
+            )
+            store.delete_session_by_id(record.issued_session_id)
+            return None
         if record is None or record.client_id != client.get_client_id():
             return None
         resource = self.request.form.get("resource")
@@ -149,7 +158,14 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         return AuthorizationCode(record)
 
     def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
-        """Nothing to do: ``query_authorization_code`` consumed it."""
+        """Leave a tombstone where the consumed code was, naming the grant it bought."""
+        now = timezone.now()
+        tombstone = replace(
+            authorization_code.record,
+            issued_session_id=self.request.session_id,
+            expires_at=now + CODE_REUSE_WINDOW,
+        )
+        get_token_store().store_auth_code(tombstone)
 
     def authenticate_user(self, authorization_code: AuthorizationCode) -> User | None:
         return _user(authorization_code.record.user_id)

@@ -94,6 +94,8 @@ class AuthCodeRecord:
     code_challenge: str = ""
     code_challenge_method: str = ""
     resource: str = ""
+    # Set on the tombstone a code leaves once exchanged: a second exchange revokes that grant.
+    issued_session_id: str = ""
 
     def __post_init__(self) -> None:
         _normalise_fields(self)

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS token_auth_codes (
     scopes TEXT NOT NULL,
     code_challenge TEXT NOT NULL,
     code_challenge_method TEXT NOT NULL,
-    resource TEXT NOT NULL DEFAULT ''
+    resource TEXT NOT NULL DEFAULT '',
+    issued_session_id TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS token_auth_codes_expires_at ON token_auth_codes (expires_at);
 
@@ -95,7 +96,10 @@ _LIST_COLUMNS = frozenset({"scopes", "redirect_uris", "grant_types", "retired_re
 # CREATE TABLE IF NOT EXISTS leaves its tables alone, so they are added by ALTER TABLE.
 ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "token_states": (("resource", "TEXT NOT NULL DEFAULT ''"),),
-    "token_auth_codes": (("resource", "TEXT NOT NULL DEFAULT ''"),),
+    "token_auth_codes": (
+        ("resource", "TEXT NOT NULL DEFAULT ''"),
+        ("issued_session_id", "TEXT NOT NULL DEFAULT ''"),
+    ),
     "token_sessions": (
         ("resource", "TEXT NOT NULL DEFAULT ''"),
         ("retired_refresh_hashes", "TEXT NOT NULL DEFAULT '[]'"),

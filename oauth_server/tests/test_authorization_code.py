@@ -127,14 +127,18 @@ def test_a_missing_verifier_is_refused(signed: Client) -> None:
     assert missing.json()["error"] == "invalid_request"
 
 
-def test_a_code_is_used_once(signed: Client) -> None:
+def test_a_code_is_used_once_and_its_reuse_revokes_what_it_bought(signed: Client) -> None:
     registered = register(signed)
     proof = pkce()
     code = code_from(consent(signed, authorize_query(registered["client_id"], proof.challenge)))
-    assert exchange(signed, registered["client_id"], code, proof.verifier).status_code == 200
+    first = exchange(signed, registered["client_id"], code, proof.verifier)
+    assert first.status_code == 200
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {first.json()['access_token']}"}
+    assert signed.get("/api/mails", **bearer).status_code == 200
     reused = exchange(signed, registered["client_id"], code, proof.verifier)
     assert reused.status_code == 400
     assert reused.json()["error"] == "invalid_grant"
+    assert Client(HTTP_HOST=HOST).get("/api/mails", **bearer).status_code == 401
 
 
 def test_redirect_uris_match_exactly_except_loopback_ports(signed: Client) -> None:
