@@ -30,6 +30,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,13 +132,18 @@ def _dump_builtin(
 ) -> tuple[Timestamp, list[str], list[CollectionEntry], float]:
     infos = collection_infos(db)
     progress = Progress(out, "backup", sum(db[i["name"]].estimated_document_count() for i in infos))
-    with db.client.start_session(snapshot=True) as session:
+    with (
+        db.client.start_session(snapshot=True) as session,
+        ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="gzip") as pool,
+    ):
         # The first read fixes the snapshot's cluster time for all later reads in the session.
         migrations = _applied_migrations(db, session)
         cluster_time = session.operation_time
         if cluster_time is None:
             raise BackupError("MongoDB gave no cluster time: is it a replica set?")
-        entries = [_dump_collection(db, info, folder, key, session, progress) for info in infos]
+        entries = [
+            _dump_collection(db, info, folder, key, session, progress, pool) for info in infos
+        ]
     return cluster_time, migrations, entries, progress.finish()
 
 
@@ -153,12 +159,13 @@ def _dump_collection(
     key: str | None,
     session: ClientSession,
     progress: Progress,
+    pool: ThreadPoolExecutor,
 ) -> CollectionEntry:
     name = str(info["name"])
     collection = cast(Collection[RawBSONDocument], db.get_collection(name, codec_options=RAW))
     data_path, meta_path = data_paths(folder / db.name, name, encrypted=bool(key))
     count = 0
-    with open_write(data_path, key) as handle:
+    with open_write(data_path, key, pool) as handle:
         cursor = collection.find({}, session=session, batch_size=BATCH)
         for document in cursor:
             handle.write(document.raw)

@@ -67,4 +67,5 @@ class Command(BaseCommand):
         if a is None:
             return
         tiers = ", ".join(f"{t} {row['hit_ratio']:.3f}" for t, row in a.tiers.items())
-        self.stdout.write(f"analysis backlog {a.backlog}; cache hit ratios {tiers}")
+        more = " or more" if a.backlog_capped else ""
+        self.stdout.write(f"analysis backlog {a.backlog}{more}; cache hit ratios {tiers}")
