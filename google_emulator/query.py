@@ -50,6 +50,8 @@ _TOKEN = re.compile(r'\s*(?:(?P<punct>[(){}])|"(?P<phrase>[^"]*)"?|(?P<word>[^\s
 _DAY_MS = 86_400_000
 _SIZES = {"": 1, "k": 1024, "m": 1024 * 1024}
 MAX_AROUND = 100
+# ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+_DIGITS = re.compile(r"[0-9]+")
 _HAS = frozenset({"attachment", *LINKS})
 # A whole address, a domain or a dotted local part is one exact term; other values are words.
 _ADDRESS = re.compile(r"[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+")
@@ -152,7 +154,10 @@ def _is_text(token: tuple[str, str]) -> bool:
 def _is_distance(token: tuple[str, str], following: list[tuple[str, str]]) -> bool:
     """The n of ``AROUND n b``: a number with another term after it."""
     return (
-        token[0] == "word" and token[1].isdigit() and bool(following) and following[0] not in _ENDS
+        token[0] == "word"
+        and _DIGITS.fullmatch(token[1]) is not None
+        and bool(following)
+        and following[0] not in _ENDS
     )
 
 
@@ -412,7 +417,7 @@ def _ago(now_ms: int, amount: int, unit: str) -> int:
 
 
 def _date_ms(value: str) -> int:
-    if value.isdigit() and len(value) <= 12:
+    if _DIGITS.fullmatch(value) and len(value) <= 12:
         return int(value) * 1000
     iso = re.fullmatch(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})", value)
     us = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)  # Gmail help's MM/DD/YYYY

@@ -225,6 +225,7 @@ _ATOMS = (
     *("deliveredto:@", "has:drive", "after:01/02/2024", "after:0000-00-00", "99999999999"),
     *("AROUND 100", "larger:999999999999999m", "older_than:999999y", "label:", "東京", "é"),
     *("subject:()", "list:@", "from:me", 'cc:""', "rfc822msgid:<>", ":", "from::", "is:"),
+    *("²", "after:²", "before:١٢٣", "larger:²k", "AROUND ٣"),
 )
 
 
