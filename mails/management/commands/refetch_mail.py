@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 result = refetch.refetch_all(pk)
             except UnrecoverableError as exc:
                 raise CommandError(f"{person.email}: stopped: {exc.reason}") from exc
-            except GoogleError as exc:
+            except (GoogleError, TimeoutError) as exc:
                 raise CommandError(f"{person.email}: failed, try again later: {exc}") from exc
             self.stdout.write(f"{person.email}: {stale} stale, {result.summary()}")
             refetched += result.refetched
