@@ -6,8 +6,9 @@
   function fit(frame) {
     try {
       var doc = frame.contentDocument;
-      if (!doc || !doc.documentElement) return;
-      frame.style.height = Math.max(120, doc.documentElement.scrollHeight + 4) + "px";
+      if (!doc || !doc.body) return;
+      // The body's own height: the document's is never less than the frame itself.
+      frame.style.height = Math.max(120, Math.ceil(doc.body.getBoundingClientRect().height) + 24) + "px";
     } catch (e) { /* left at the stylesheet's height */ }
   }
   document.addEventListener("DOMContentLoaded", function () {
