@@ -11,7 +11,9 @@ machine slows the figures less than wall time would):
     mail carries, so bodies are 3-6 KB;
   * email corpus — ../shared/data/email-corpus (real MIME fixtures up to 3 MB), when present;
   * real job mail — ../shared/data/job-emails/nlp-email-classifier/real_emails_dev.csv, when
-    present.
+    present;
+  * own evaluation set — analysis/evaluation_set (470 generated job emails, some of them
+    transfer-encoded or HTML and decoded by the sync's parser first).
 Prints emails/s, the ratio to the 2,000/s goal, and the mean body length.
 """
 
@@ -91,7 +93,7 @@ def measure(
 
 
 def datasets(count: int) -> dict[str, list[EmailInput]]:
-    from analysis.evaluation import emulator_emails, load_csv
+    from analysis.evaluation import emulator_emails, load_csv, own_set
 
     generated = emulator_emails(seed=11, count=count)
     job = [
@@ -104,6 +106,7 @@ def datasets(count: int) -> dict[str, list[EmailInput]]:
         "emulator job mail": job,
         "few-KB job mail": [replace(e, body_text=e.body_text + FOOTER) for e in job],
         "email corpus": corpus(),
+        "own evaluation set": [row.email for row in own_set()],
     }
     real = SHARED / "job-emails" / "nlp-email-classifier" / "real_emails_dev.csv"
     if real.exists():
