@@ -21,10 +21,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from tracker.grouping import TrackerBusy
 from tracker.models import RESPONSE_STATUSES
 
 ANCHOR = dt.date(2026, 11, 30)  # fixed, so a seed gives the same mailbox on every run
@@ -180,7 +181,9 @@ def _eager_tasks() -> Iterator[None]:
 
 def _store_mailbox(user: object, mailbox: object, batch: int = 200) -> None:
     """Store the mailbox as a full sync would (Gmail JSON → ``mails.store``), batch by batch."""
+    from analysis import service
     from google_emulator.render import message_dict
+    from mailbox_project.ids import user_id
     from mails.gmail import FetchResult
     from mails.models import SyncState
     from mails.store import store_fetched
@@ -194,6 +197,15 @@ def _store_mailbox(user: object, mailbox: object, batch: int = 200) -> None:
             chunk = messages[start : start + batch]
             fetched = FetchResult(messages={m.id: message_dict(m, "full", []) for m in chunk})
             store_fetched(state, fetched)
+    # What beat's reconcile_pending does in production: messages whose analysis or placement
+    # failed (a lost tracker lock under load) are analysed again.
+    owner = user_id(user)
+    for _ in range(3):
+        pending = service.pending(owner, timedelta(0), 10_000)
+        if not pending:
+            break
+        with suppress(TrackerBusy):
+            service.run(owner, pending, force=True)
 
 
 def _predicted(user_id: object) -> dict[str, str]:

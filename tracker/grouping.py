@@ -264,6 +264,10 @@ class Signals:
     requisitions: frozenset[str] = frozenset()
     portals: frozenset[str] = frozenset()
     recruiter: str = ""
+    sender_name: str = ""
+    # The person's own mail (a reply, a withdrawal they wrote) is not an event of the
+    # application: only what the employer sends is tracked.
+    sent: bool = False
 
     @property
     def strong(self) -> list[str]:
@@ -279,7 +283,7 @@ class Signals:
         return self.strong + ([f"addr:{self.recruiter}"] if self.recruiter else [])
 
 
-_SIGNAL_FIELDS = ("thread_id", "from_address", "subject", "body_text")
+_SIGNAL_FIELDS = ("thread_id", "from_address", "from_name", "subject", "body_text", "label_ids")
 
 
 def _signals(user_id: UserId, message_ids: Sequence[str]) -> dict[str, Signals]:
@@ -292,6 +296,8 @@ def _signals(user_id: UserId, message_ids: Sequence[str]) -> dict[str, Signals]:
             requisitions=frozenset(requisitions(text)),
             portals=frozenset(portal_links(text)),
             recruiter=recruiter_address(str(document.get("from_address") or "")),
+            sender_name=str(document.get("from_name") or ""),
+            sent="SENT" in (document.get("label_ids") or ()),
         )
     return found
 
@@ -318,7 +324,10 @@ class EmailFacts:
 
     @property
     def keys(self) -> tuple[str, str]:
-        return company_key(self.company), position_key(self.position)
+        company = company_key(self.company)
+        if company and self.signals.recruiter and company == company_key(self.signals.sender_name):
+            company = ""  # the analysis took the recruiter writing in person for the company
+        return company, position_key(self.position)
 
 
 def _capped(text: str, limit: int) -> str:
@@ -441,7 +450,10 @@ def _all_facts(
             found = signals.get(message_id) or Signals(
                 recruiter=recruiter_address(parseaddr(result.sender)[1])
             )
-            placed.append(replace(facts, signals=found))
+            if found.sent and not facts.corrected:
+                dropped.append(message_id)
+            else:
+                placed.append(replace(facts, signals=found))
     return placed, dropped
 
 
@@ -494,8 +506,13 @@ class _Resolver:
         self.by_link: dict[str, dict[str, ObjectId]] = {}
         self.by_alias: dict[tuple[str, str], ObjectId] = {}
         self.manual: set[tuple[str, str]] = set()
-        # "(position unknown)" applications that an email of this batch named.
-        self.renamed_to: dict[ObjectId, EmailFacts] = {}
+        # Display names (company, position) of the applications this batch creates, and the
+        # fields it fills in on existing ones whose company or position was unknown.
+        self.names: dict[ObjectId, tuple[str, str]] = {}
+        self.completed: dict[ObjectId, dict[str, str]] = {}
+        # Emails placed only because they answer a company's application (no position, no
+        # link): placed again when an application they may answer better appears.
+        self.weak: set[str] = set()
         self.gap = reapply_gap()
 
     # -- reading ----------------------------------------------------------------------------
@@ -516,7 +533,13 @@ class _Resolver:
                 self.manual.add((company, position))
             linked.add(application_id)
         mine = JobApplication.objects.for_user(self.user_id)
-        rows = mine.filter(company_key__in=self.companies) | mine.filter(pk__in=linked)
+        # An application whose company is unknown may be the one an email of the batch names.
+        orphans = {f.keys[1] for f in batch if f.keys[1]}
+        rows = (
+            mine.filter(company_key__in=self.companies)
+            | mine.filter(pk__in=linked)
+            | mine.filter(company_key="", position_key__in=orphans)
+        )
         for pk, company, position in rows.values_list("pk", "company_key", "position_key"):
             self.apps[pk] = _Application(pk, company, position)
         self._load_timelines()
@@ -554,7 +577,9 @@ class _Resolver:
         company, position = facts.keys
         links = [] if facts.corrected else facts.signals.strong
         for key in links:
-            chosen = self._nearest(self._linked(key, facts), facts.date)
+            # An email naming its role does not follow a link to another named role.
+            linked = [pk for pk in self._linked(key, facts) if self._same_or_unnamed(pk, position)]
+            chosen = self._nearest(linked, facts.date)
             if chosen is not None:
                 return chosen
         if facts.keys in self.manual:
@@ -571,7 +596,14 @@ class _Resolver:
                 return chosen
         if position:
             return self._same_role(facts)
-        return self._answered(company, facts.date)
+        chosen = self._answered(company, facts.date)
+        if chosen is not None:
+            self.weak.add(facts.message_id)
+        return chosen
+
+    def _same_or_unnamed(self, pk: ObjectId, position: str) -> bool:
+        app = self.apps.get(pk)
+        return app is not None and (not position or app.position_key in ("", position))
 
     @staticmethod
     def _other_requisition(app: _Application | None, reqs: frozenset[str]) -> bool:
@@ -599,34 +631,51 @@ class _Resolver:
         chosen = self._nearest(same, facts.date)
         if chosen is not None or not company:
             return chosen
-        # A "(position unknown)" application of the company takes the name it was missing.
+        # An application whose position or company was unknown takes the name it missed.
         unnamed = [
             pk
             for pk, app in self.apps.items()
-            if app.company_key == company and not app.position_key
+            if (app.company_key, app.position_key) in ((company, ""), ("", position))
         ]
         chosen = self._nearest(unnamed, facts.date)
         if chosen is not None:
-            app = self.apps[chosen]
-            app.position_key = position
-            self.renamed_to[chosen] = facts
+            self._complete(self.apps[chosen], facts)
         return chosen
+
+    def _complete(self, app: _Application, facts: EmailFacts) -> None:
+        """Give ``app`` the company or position it lacked, from ``facts``."""
+        changes = self.completed.setdefault(app.pk, {})
+        if not app.company_key:
+            app.company_key = facts.keys[0]
+            changes.update(company=facts.company, company_key=app.company_key)
+        if not app.position_key:
+            app.position_key = facts.keys[1]
+            changes.update(position=facts.position, position_key=app.position_key)
+        if app.pk in self.names:  # created by this batch: named at its insertion
+            self.names[app.pk] = (
+                str(changes.get("company", self.names[app.pk][0])),
+                str(changes.get("position", self.names[app.pk][1])),
+            )
 
     def _answered(self, company: str, when: datetime) -> ObjectId | None:
         """The company's application an email without position answers, if one is clear.
 
         The near application most recently active before the email; none when two tie.
         """
+        # It answers an application begun before it: a later one's first email may only be
+        # placed afterwards (a full sync reads newest first), and then it names the role.
         near = [
             app
             for app in self.apps.values()
-            if app.company_key == company and app.distance(when) <= self.gap
+            if app.company_key == company
+            # Without a company: only the bucket of mail naming neither, never a named role.
+            and (company or not app.position_key)
+            and app.distance(when) <= self.gap
+            and (app.first is None or app.first <= when)
         ]
-        if len(near) <= 1:
-            return near[0].pk if near else None
-        before = [app for app in near if app.first is not None and app.first <= when]
-        latest = sorted(before or near, key=lambda app: app.last or when, reverse=True)
-        if len(latest) > 1 and latest[0].last == latest[1].last:
+        # The application begun most recently before it (several roles at one company).
+        latest = sorted(near, key=lambda app: app.first or when, reverse=True)
+        if not latest or (len(latest) > 1 and latest[0].first == latest[1].first):
             return None
         return latest[0].pk
 
@@ -635,17 +684,20 @@ class _Resolver:
     def resolve(self, batch: Sequence[EmailFacts]) -> dict[str, ObjectId]:
         """Return {message id: application id} for ``batch``, creating what is missing.
 
-        Emails are taken oldest first; each one's links then lead the later ones. New
+        Emails naming a role go first, oldest first; each one's links then lead the later ones. New
         applications are inserted together at the end, named after their earliest email.
         """
         self._load(batch)
         found: dict[str, ObjectId] = {}
         created: dict[ObjectId, EmailFacts] = {}
-        for facts in sorted(batch, key=lambda f: (f.date, f.message_id)):
+        # Emails naming their role first (so that an older email without one sees the
+        # applications of the batch), each group oldest first.
+        for facts in sorted(batch, key=lambda f: (not f.keys[1], f.date, f.message_id)):
             chosen = self._choose(facts)
             if chosen is None:
                 chosen = ObjectId()
                 self.apps[chosen] = _Application(chosen, *facts.keys)
+                self.names[chosen] = (facts.company if facts.keys[0] else "", facts.position)
                 created[chosen] = facts
             app = self.apps[chosen]
             app.extend(facts)
@@ -656,6 +708,30 @@ class _Resolver:
         self._rename(created)
         return found
 
+    def reconsider(self, placed: Mapping[str, ObjectId]) -> dict[str, ObjectId]:
+        """Return {message id: better application} for earlier weakly placed emails.
+
+        A full sync reads newest first: a reply naming no role is placed before the
+        confirmation of the application it answers. Once the batch added applications of the
+        company, such earlier emails answer the one begun most recently before them.
+        """
+        companies = {app.pk: app.company_key for app in self.apps.values() if app.company_key}
+        query = {
+            "user_id": self.user_id,
+            "application_id": {"$in": list(companies)},
+            "weak": True,
+            "message_id": {"$nin": list(placed)},
+        }
+        moves = {}
+        for doc in _emails().find(
+            query, {"_id": 0, "message_id": 1, "application_id": 1, "date": 1}
+        ):
+            company = companies.get(doc["application_id"], "")
+            better = self._answered(company, _aware(doc["date"]))
+            if better is not None and better != doc["application_id"]:
+                moves[doc["message_id"]] = better
+        return moves
+
     def _create(self, created: Mapping[ObjectId, EmailFacts]) -> None:
         if not created:
             return
@@ -663,9 +739,9 @@ class _Resolver:
             JobApplication(
                 pk=pk,
                 user_id=self.user_id,
-                company=facts.company,
-                company_key=facts.keys[0],
-                position=self.renamed_to.pop(pk, facts).position,
+                company=self.names[pk][0],
+                company_key=self.apps[pk].company_key,
+                position=self.names[pk][1],
                 position_key=self.apps[pk].position_key,
                 status=facts.status,
             )
@@ -679,13 +755,12 @@ class _Resolver:
         )
 
     def _rename(self, created: Mapping[ObjectId, EmailFacts]) -> None:
-        for pk, facts in self.renamed_to.items():
-            if pk in created:
+        for pk, changes in self.completed.items():
+            if pk in created or not changes:
                 continue
-            JobApplication.objects.filter(pk=pk).update(
-                position=facts.position, position_key=facts.keys[1]
-            )
-            _insert_aliases(self.user_id, [(facts.keys[0], facts.keys[1], pk)])
+            app = self.apps[pk]
+            JobApplication.objects.filter(pk=pk).update(**changes)
+            _insert_aliases(self.user_id, [(app.company_key, app.position_key, pk)])
 
 
 def _insert_aliases(user_id: UserId, keys: Sequence[tuple[str, str, ObjectId]]) -> None:
@@ -742,14 +817,26 @@ def _place(user_id: UserId, placed: Sequence[EmailFacts], dropped: Sequence[str]
     touched = _current_applications(user_id, ids)
     resolver = _Resolver(user_id, (f.keys[0] for f in placed))
     targets = resolver.resolve(placed)
+    moves = resolver.reconsider(targets)
     touched.update(targets.values())
+    touched.update(_current_applications(user_id, list(moves)) if moves else ())
+    touched.update(moves.values())
     writes: list[UpdateOne | DeleteMany] = [
         UpdateOne(
             {"user_id": user_id, "message_id": facts.message_id},
-            {"$set": _link_document(facts, targets[facts.message_id])},
+            {
+                "$set": {
+                    **_link_document(facts, targets[facts.message_id]),
+                    "weak": facts.message_id in resolver.weak,
+                }
+            },
             upsert=True,
         )
         for facts in placed
+    ]
+    writes += [
+        UpdateOne({"user_id": user_id, "message_id": mid}, {"$set": {"application_id": pk}})
+        for mid, pk in moves.items()
     ]
     if dropped:
         writes.append(DeleteMany({"user_id": user_id, "message_id": {"$in": list(dropped)}}))
