@@ -32,6 +32,7 @@ from accounts.tokens.records import StateRecord, new_state
 from mailbox_project.redis import UserLock
 from oauth_server import connected
 from oauth_server.grants import InvalidTargetError, session_id_of
+from oauth_server.records import is_loopback
 from oauth_server.scopes import DESCRIPTIONS, SCOPES, issuer, mcp_resource
 from oauth_server.server import authorization_server, metadata, register_client
 
@@ -242,6 +243,7 @@ def _consent_page(request: HttpRequest, grant: Any, state: str) -> HttpResponse:
         "client_name": client.name,
         "client_uri": client.client_uri,
         "redirect_host": urlsplit(grant.redirect_uri).netloc,
+        "redirect_is_local": is_loopback(grant.redirect_uri),
         "scopes": [(name, DESCRIPTIONS[name]) for name in grant.request.scope.split()],
         "consent": state,
         "action": request.get_full_path(),

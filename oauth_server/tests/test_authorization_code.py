@@ -56,6 +56,7 @@ def test_the_consent_page_names_client_redirect_host_and_scopes(signed: Client) 
     text = page.content.decode()
     assert "Claude Desktop" in text
     assert "127.0.0.1:33418" in text
+    assert "an app running on this computer" in text
     assert "mail.read" in text
     assert "applications.read" in text
 
