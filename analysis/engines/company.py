@@ -88,6 +88,12 @@ _SIGNATURE_COMPANY = (
     # department signing for its organisation outweighs a job portal's display name.
     (7, rf"{_FUNCTION}[,|-] (?P<c>{NAME})"),
 )
+# Every department _FUNCTION names holds one of these words.
+_DEPARTMENT_WORDS = frozenset(
+    """
+    recruitment resourcing recruiting hr human people talent personnel hiring office
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
 # The same at the end of a line that holds more ("All the best, Resourcing Team, ...").
 _SIGNED_BY_FUNCTION = re.compile(rf"(?:^|[,.;!] ){_FUNCTION}[,|-] (?P<c>{NAME})\s*$")
 # A sign-off line that only names a function: the company is usually on the next line.
@@ -232,12 +238,14 @@ def _candidates(
             if signed:
                 signed_here = True
                 yield weight, signed.group("c")
-        if not signed_here:
+        # Department names hold one of a few words: most lines need no department pattern.
+        departmental = not _DEPARTMENT_WORDS.isdisjoint(re.findall(r"[a-z]+", line.lower()))
+        if departmental and not signed_here:
             signed = _SIGNED_BY_FUNCTION.search(line)
             if signed:
                 signed_here = True
                 yield 7, signed.group("c")
-        if at + 1 < len(lines) and _FUNCTION_LINE.fullmatch(line):
+        if departmental and at + 1 < len(lines) and _FUNCTION_LINE.fullmatch(line):
             yield 5, lines[at + 1]
         elif (
             not signed_here
