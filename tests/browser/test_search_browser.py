@@ -102,7 +102,7 @@ def test_search_page_forward_and_open_a_message(
     link = body.get_by_role("link", name="https://orchids.example/show/0")
     expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
     expect(page.get_by_role("link", name="Open in Gmail")).to_have_attribute(
-        "href", f"https://mail.google.com/mail/u/0/#all/{ids[0]}"
+        "href", f"https://mail.google.com/mail/?authuser={email}#all/{ids[0]}"
     )
     page.screenshot(path=artifacts / "message.png", full_page=True)
 
