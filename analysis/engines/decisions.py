@@ -29,6 +29,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from analysis.engines import decision_words as w
 from analysis.engines.triggers import Scan
 
 # How many words a negator may stand before its predicate ("not be progressing your ...").
@@ -40,161 +41,23 @@ _BOUNDARY = re.compile(r"[.!?]\s")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[.!?;:]")
 _CLAUSE_BREAKS = frozenset((";", ":", "but", "however", "although", "though", "whereas"))
 
-NEGATORS = frozenset(
-    """
-    not no never cannot unable nor isn't aren't wasn't weren't won't wouldn't can't couldn't
-    don't doesn't didn't haven't hasn't hadn't shouldn't mustn't against
-    """.split()  # noqa: SIM905 -- a word list reads best as text
-)
-# Words that carry their own negation ("your application was unsuccessful").
-_SELF_NEGATED = frozenset(("unsuccessful", "declined", "rejected"))
-# A third-party noun right after these is not the reader ("unsuccessful applicants will ...").
-_GROUP_NOUNS = frozenset(("applicants", "candidates", "applications", "submissions"))
-
-# Decision predicates, every inflection a decision is written in.
-_PREDICATES = frozenset(
-    """
-    select selected selecting selection progress progressing progressed proceed proceeding
-    proceeded consider considered considering consideration match matched matching fit fits
-    fill filled close closed pursue pursuing pursued extend extending offer offering offered
-    continue continuing continued advance advancing advanced shortlist shortlisted invite
-    inviting invited retain retained successful succeed choose chose chosen choosing hire
-    meet meets qualify qualified eligible suitable
-    hiring take taking go going move moving moved
-    """.split()  # noqa: SIM905 -- a word list reads best as text
-)
-# A negation of these does not reach a decision after them: "participation will not have any
-# impact on you being considered", "it doesn't mean you're not a great fit".
-_ABSORBERS = frozenset(
-    """
-    impact effect affect affects influence mean means meaning necessarily reflect reflects
-    reflection indication hesitate
-    """.split()  # noqa: SIM905 -- a word list reads best as text
-)
-# Predicates that can modify a noun: "the hiring team", "the selection process".
-_MODIFIERS = frozenset(("hiring", "selection", "offer", "closing", "matching"))
-_MODIFIED = tuple(
-    [noun]
-    for noun in (
-        "team", "manager", "managers", "process", "committee", "panel", "decision", "needs",
-        "criteria", "letter", "details", "date", "event", "events",
-    )
-)  # fmt: skip
-# These decide only with a direction after them ("take your application further").
-_NEEDS_DIRECTION = frozenset(("take", "taking", "go", "going", "move", "moving", "moved"))
-_DIRECTIONS = frozenset(("forward", "further", "ahead", "on"))
-
-_JOB_NOUNS = frozenset(
-    """
-    position role vacancy opening requisition req post posting job opportunity search
-    positions roles vacancies openings opportunities postings jobs
-    """.split()  # noqa: SIM905 -- a word list reads best as text
-)
-_CLOSING = frozenset(("filled", "closed", "cancelled", "canceled", "frozen", "withdrawn", "hold"))
-# An advert closes when its deadline passes and the review begins: only "filled" decides.
-_ADVERTS = frozenset(("posting", "postings", "advert", "advertisement", "ad"))
-_AUXILIARIES = frozenset(("has", "have", "was", "were", "is", "been", "be", "now", "had"))
-
-_CHOOSING = frozenset(
-    """
-    selected chosen chose choose hired appointed offered gone went decided proceed proceeding
-    continue continuing progress progressing pursue pursuing given awarded offer moving move
-    opted opt elected appoint hire
-    """.split()  # noqa: SIM905 -- a word list reads best as text
-)
-_OTHERS = frozenset(("another", "other", "different"))  # before a person noun or a way
-_SOMEONE_ELSE = frozenset(("someone", "others", "colleague", "internally", "internal"))
-_COMPARATIVES = frozenset(("closer", "closely", "better", "stronger"))
-# "we have decided to go another way": a choice of another course, not of another person.
-_COURSES = frozenset(("way", "direction", "route", "path"))
-# Words of suitability: "a closer match", "better suits", "more closely aligned".
-_SUITS = frozenset(
-    """
-    match matches matched fit fits fitted suit suits suited align aligns aligned meet meets
-    """.split()  # noqa: SIM905 -- a word list reads best as text
-)
-# "a candidate whose experience ..." names someone else without "other".
-_WHOSE = frozenset(("whose", "who", "with"))
-_PEOPLE = frozenset(
-    """
-    candidate candidates applicant applicants finalist finalists profile profiles person
-    individual individuals colleague
-    """.split()  # noqa: SIM905 -- a word list reads best as text
-)
-
-_REGRET = frozenset(
-    ("unfortunately", "regret", "regrettably", "sadly", "afraid", "sorry", "regretfully")
-)
-_APPLICATION_WORDS = (
-    frozenset(
-        """
-    application applications candidacy candidature profile cv resume shortlist interview offer
-    position role post vacancy process
-    """.split()  # noqa: SIM905 -- a word list reads best as text
-    )
-    | _PREDICATES
-)
-
-HEDGES = frozenset(("if", "unless", "should", "may", "might", "whether", "once", "until", "when"))
-# What makes a decision hypothetical; "may" and "might" only soften one ("the credentials of
-# other candidates may better fit our needs").
-CONDITIONALS = HEDGES - {"may", "might"}
-# The writer deciding: "we've made the decision not to move forward" speaks of the reader
-# without naming them.
-_WRITER = frozenset(("we", "we've", "we're", "we'll", "we'd", "i", "i've", "i'm", "i'd", "our"))
-_READER = frozenset(("you", "your", "you're", "you've", "yours", "you'll"))
-
-# The candidate's own request ...
-_REQUEST_MARKS = (
-    "you asked",
-    "you requested",
-    "your request",
-    "you have requested",
-    "you've requested",
-    "as requested",
-    "as you asked",
-    "per your note",
-    "per your message",
-    "per your email",
-    "following your message",
-    "following your email",
-    "following your note",
-    "following your call",
-    "you decided",
-    "you've decided",
-    "you have decided",
-    "your decision",
-    "you wish",
-    "you've accepted",
-    "you have accepted",
-    "letting us know",
-    "you have withdrawn",
-    "you've withdrawn",
-    "you withdrew",
-)
-# ... and the removal it asked for.
-_REMOVAL = re.compile(
-    r"\b(?:withdr[ae]wn?|withdraw(?:al|ing)?|removed?|out of consideration|cancell?ed"
-    r"|closed? your|step back|no longer (?:be )?considered)\b"
-)
-
-# Every word the detector can start from: a text without one of them is not tokenised.
 # Triggers whose rules all need the reader in the sentence ("you", "your").
-_READER_BOUND = (NEGATORS | _SELF_NEGATED | _REGRET | {"t"}) - _CLOSING - _CHOOSING
-# (Contractions split into "isn" + "t" in a scan's words, hence "t".)
+_READER_BOUND = (w.NEGATORS | w.SELF_NEGATED | w.REGRET | {"t"}) - w.CLOSING - w.CHOOSING
 # A rare word of each request mark, to find the sentences that may hold one.
 _REQUEST_STARTS = frozenset(
     ("asked", "requested", "request", "per", "following", "decided", "decision", "wish",
      "accepted", "letting", "withdrawn", "withdrew")
 )  # fmt: skip
+# Every word the detector can start from: a text without one of them is not tokenised.
+# (Contractions split into "isn" + "t" in a scan's words, hence "t".)
 TRIGGERS = (
-    NEGATORS
-    | _SELF_NEGATED
-    | _CLOSING
-    | _CHOOSING
-    | _REGRET
+    w.NEGATORS
+    | w.SELF_NEGATED
+    | w.CLOSING
+    | w.CHOOSING
+    | w.REGRET
     | _REQUEST_STARTS
-    | _COMPARATIVES
+    | w.COMPARATIVES
     | {"withdraw", "withdrawn", "t"}
 ) - {"no"}
 
@@ -254,7 +117,7 @@ _READER_KIND, _REQUEST_KIND, _ANY = 1, 2, 4
 def _kind(word: str) -> int:
     if word in _READER_BOUND:
         return _READER_KIND
-    if word in _REQUEST_STARTS and word not in _CLOSING | _CHOOSING | _COMPARATIVES:
+    if word in _REQUEST_STARTS and word not in w.CLOSING | w.CHOOSING | w.COMPARATIVES:
         return _REQUEST_KIND
     return _ANY
 
@@ -266,7 +129,7 @@ def _worth_reading(text: str, kinds: int) -> bool:
         return True
     if kinds & _READER_KIND and ("you" in text or "we" in text or "i " in text):
         return True  # the reader or the writer may be named
-    return bool(kinds & _REQUEST_KIND and _REMOVAL.search(text))
+    return bool(kinds & _REQUEST_KIND and w.REMOVAL.search(text))
 
 
 def _clauses(sentence: list[str]) -> list[list[str]]:
@@ -285,17 +148,17 @@ def _clauses(sentence: list[str]) -> list[list[str]]:
 def _rejects(sentence: list[str]) -> bool:
     # Which rules can apply at all: most sentences need none of them.
     negated = _about_reader(sentence) and not (
-        NEGATORS.isdisjoint(sentence) and _SELF_NEGATED.isdisjoint(sentence)
+        w.NEGATORS.isdisjoint(sentence) and w.SELF_NEGATED.isdisjoint(sentence)
     )
-    closing = not _CLOSING.isdisjoint(sentence)
-    choosing = not (_CHOOSING.isdisjoint(sentence) and _COMPARATIVES.isdisjoint(sentence))
+    closing = not w.CLOSING.isdisjoint(sentence)
+    choosing = not (w.CHOOSING.isdisjoint(sentence) and w.COMPARATIVES.isdisjoint(sentence))
     # "unfortunately [we] are going in a direction that better fits our needs": regret with
     # a comparison, even in a sentence that also counts the many applications received.
-    regretful = not _REGRET.isdisjoint(sentence) and not _COMPARATIVES.isdisjoint(sentence)
+    regretful = not w.REGRET.isdisjoint(sentence) and not w.COMPARATIVES.isdisjoint(sentence)
     if not (negated or closing or choosing or regretful):
         return False
     for clause in _clauses(sentence):
-        if not CONDITIONALS.isdisjoint(clause):
+        if not w.CONDITIONALS.isdisjoint(clause):
             continue
         if negated and (_negated_decision(clause) or _regret(clause, sentence)):
             return True
@@ -309,36 +172,36 @@ def _rejects(sentence: list[str]) -> bool:
 def _about_reader(sentence: list[str]) -> bool:
     """Return whether a sentence can decide about the reader: it names them, or the writer
     decides and no group ("late applications", "applicants") is what the sentence is about."""
-    if not _READER.isdisjoint(sentence):
+    if not w.READER.isdisjoint(sentence):
         return True
-    return not _WRITER.isdisjoint(sentence) and _GROUP_NOUNS.isdisjoint(sentence)
+    return not w.WRITER.isdisjoint(sentence) and w.GROUP_NOUNS.isdisjoint(sentence)
 
 
 def _negated_decision(clause: list[str]) -> bool:
     for at, word in enumerate(clause):
-        if word in _SELF_NEGATED:
-            if clause[at + 1 : at + 2] and clause[at + 1] in _GROUP_NOUNS:
+        if word in w.SELF_NEGATED:
+            if clause[at + 1 : at + 2] and clause[at + 1] in w.GROUP_NOUNS:
                 continue  # "unsuccessful applicants will not be contacted": a rule for all
             return True
-        if word not in _PREDICATES or not _directed(clause, at) or _names_a_thing(clause, at):
+        if word not in w.PREDICATES or not _directed(clause, at) or _names_a_thing(clause, at):
             continue
         before = clause[max(0, at - WINDOW) : at]
-        if _negation_in(before) and _ABSORBERS.isdisjoint(before):
+        if _negation_in(before) and w.ABSORBERS.isdisjoint(before):
             return True
     return False
 
 
 def _names_a_thing(clause: list[str], at: int) -> bool:
     """Return whether the predicate word is a noun's modifier ("the hiring team")."""
-    return clause[at] in _MODIFIERS and clause[at + 1 : at + 2] in _MODIFIED
+    return clause[at] in w.MODIFIERS and clause[at + 1 : at + 2] in w.MODIFIED
 
 
 def _directed(clause: list[str], at: int) -> bool:
-    if clause[at] not in _NEEDS_DIRECTION:
+    if clause[at] not in w.NEEDS_DIRECTION:
         return True
     after = clause[at + 1 : at + 6]
     for i, word in enumerate(after):
-        if word in _DIRECTIONS:
+        if word in w.DIRECTIONS:
             # "you don't need to take any further action" directs nothing
             return after[i + 1 : i + 2] not in (["action"], ["steps"], ["information"])
     return False
@@ -346,7 +209,7 @@ def _directed(clause: list[str], at: int) -> bool:
 
 def _negation_in(words: list[str]) -> bool:
     for at, word in enumerate(words):
-        if word in NEGATORS or word.endswith(("n't", "n’t")):
+        if word in w.NEGATORS or word.endswith(("n't", "n’t")):
             if word == "not" and words[at + 1 : at + 2] == ["only"]:
                 continue  # "not only ... but also"
             if word == "no" and words[at + 1 : at + 2] not in (["longer"], ["further"]):
@@ -356,9 +219,9 @@ def _negation_in(words: list[str]) -> bool:
 
 
 def _regret(clause: list[str], sentence: list[str]) -> bool:
-    if _REGRET.isdisjoint(sentence) or _APPLICATION_WORDS.isdisjoint(sentence):
+    if w.REGRET.isdisjoint(sentence) or w.APPLICATION_WORDS.isdisjoint(sentence):
         return False
-    at = next(i for i, word in enumerate(sentence) if word in _REGRET)
+    at = next(i for i, word in enumerate(sentence) if word in w.REGRET)
     if sentence[at + 1 : at + 2] in (["for"], ["about"]):
         return False  # "sorry for the delay" regrets something else
     return _negation_in(clause)
@@ -366,63 +229,63 @@ def _regret(clause: list[str], sentence: list[str]) -> bool:
 
 def _regretted_comparison(clause: list[str], sentence: list[str]) -> bool:
     return (
-        not (_READER.isdisjoint(sentence) and _WRITER.isdisjoint(sentence))
-        and not _COMPARATIVES.isdisjoint(clause)
-        and not _SUITS.isdisjoint(clause)
+        not (w.READER.isdisjoint(sentence) and w.WRITER.isdisjoint(sentence))
+        and not w.COMPARATIVES.isdisjoint(clause)
+        and not w.SUITS.isdisjoint(clause)
     )
 
 
 def _closed_job(clause: list[str]) -> bool:
     for at, word in enumerate(clause):
-        if word not in _CLOSING:
+        if word not in w.CLOSING:
             continue
         # The job noun may stand a title away: "the position you applied for, Data
         # Acquisition Coordinator, has been filled".
         before = clause[max(0, at - 10) : at]
-        if word != "filled" and not _ADVERTS.isdisjoint(before):
+        if word != "filled" and not w.ADVERTS.isdisjoint(before):
             continue
         # "the vacancy was filled", "the requisition has been closed", "put on hold"
-        if not _JOB_NOUNS.isdisjoint(before) and (
-            word == "hold" or not _AUXILIARIES.isdisjoint(clause[max(0, at - 3) : at])
+        if not w.JOB_NOUNS.isdisjoint(before) and (
+            word == "hold" or not w.AUXILIARIES.isdisjoint(clause[max(0, at - 3) : at])
         ):
             return True
         # "we have filled the role"
         if word in ("filled", "closed", "cancelled") and "we" in clause[max(0, at - 3) : at]:
-            return not _JOB_NOUNS.isdisjoint(clause[at + 1 : at + 5])
+            return not w.JOB_NOUNS.isdisjoint(clause[at + 1 : at + 5])
     return False
 
 
 def _others_chosen(clause: list[str]) -> bool:
     for at, word in enumerate(clause):
         if (
-            word in _CHOOSING
+            word in w.CHOOSING
             and not _negation_in(clause[max(0, at - 4) : at])
             and _names_someone_else(clause[at + 1 : at + 1 + OTHERS_WINDOW])
         ):
             return True
     # "other candidates were a closer match", "the panel felt others were stronger"
-    return _names_someone_else(clause) and not _COMPARATIVES.isdisjoint(clause)
+    return _names_someone_else(clause) and not w.COMPARATIVES.isdisjoint(clause)
 
 
 def _names_someone_else(words: list[str]) -> bool:
-    if not _SOMEONE_ELSE.isdisjoint(words):
+    if not w.SOMEONE_ELSE.isdisjoint(words):
         return True
     for i, word in enumerate(words[:-1]):
         following = words[i + 1 : i + 3]
-        if word in _OTHERS and not (
-            _PEOPLE.isdisjoint(following) and _COURSES.isdisjoint(following)
+        if word in w.OTHERS and not (
+            w.PEOPLE.isdisjoint(following) and w.COURSES.isdisjoint(following)
         ):
             return True  # "another applicant", "a different candidate", "another way"
-        if word in _PEOPLE and words[i + 1] in _WHOSE and i and words[i - 1] in ("a", "with"):
+        if word in w.PEOPLE and words[i + 1] in w.WHOSE and i and words[i - 1] in ("a", "with"):
             return True  # "gone with a candidate whose experience ..."
     return False
 
 
 def _withdrawal(sentence: list[str]) -> bool:
     text = " ".join(sentence)
-    if not _REMOVAL.search(text) or not HEDGES.isdisjoint(sentence):
+    if not w.REMOVAL.search(text) or not w.HEDGES.isdisjoint(sentence):
         return False
-    return any(mark in text for mark in _REQUEST_MARKS)
+    return any(mark in text for mark in w.REQUEST_MARKS)
 
 
 def addressed_to_reader(text: str, start: int) -> bool:
@@ -435,10 +298,10 @@ def addressed_to_reader(text: str, start: int) -> bool:
     """
     head, whole = _sentence_around(text, start)
     clause = _clauses(head)[-1] if head else []
-    if _negation_in(clause[-WINDOW:]) or not HEDGES.isdisjoint(clause):
+    if _negation_in(clause[-WINDOW:]) or not w.HEDGES.isdisjoint(clause):
         return False
-    if _READER.isdisjoint(whole):
-        return not (_names_someone_else(whole) or not _GROUP_NOUNS.isdisjoint(whole))
+    if w.READER.isdisjoint(whole):
+        return not (_names_someone_else(whole) or not w.GROUP_NOUNS.isdisjoint(whole))
     # "you" in a sentence about others: "other applicants, not you, ..." is rare; but
     # "an offer has been made to another applicant" beside "thank you" is not.
     return not _others_chosen(whole)
@@ -449,7 +312,7 @@ def about_a_group(text: str, start: int) -> bool:
     applicants, not a decision about the reader ("applicants who do not meet the criteria
     will not be contacted")."""
     head, whole = _sentence_around(text, start)
-    return _READER.isdisjoint(whole) and not _GROUP_NOUNS.isdisjoint(head)
+    return w.READER.isdisjoint(whole) and not w.GROUP_NOUNS.isdisjoint(head)
 
 
 def _sentence_around(text: str, start: int) -> tuple[list[str], list[str]]:
