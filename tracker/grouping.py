@@ -321,6 +321,9 @@ class EmailFacts:
     corrected: bool
     # Read from the stored message: what links it to an application besides its names.
     signals: Signals = Signals()
+    # The person named another company or position than the analysis: the names decide
+    # where it goes, not its thread or other links.
+    moved: bool = False
 
     @property
     def keys(self) -> tuple[str, str]:
@@ -362,7 +365,17 @@ def facts_from(
         confidence=result.confidence,
         corrected=correction is not None
         and bool(correction.status or correction.company or correction.position),
+        moved=correction is not None and _renamed(correction, result),
     )
+
+
+def _renamed(correction: Correction, result: AnalysisResult) -> bool:
+    """Whether the correction names another company or position than the analysis."""
+    company = correction.company and company_key(correction.company) != company_key(result.company)
+    position = correction.position and (
+        position_key(correction.position) != position_key(result.position)
+    )
+    return bool(company or position)
 
 
 # --- Locking -------------------------------------------------------------------------------------
@@ -575,7 +588,7 @@ class _Resolver:
 
     def _choose(self, facts: EmailFacts) -> ObjectId | None:
         company, position = facts.keys
-        links = [] if facts.corrected else facts.signals.strong
+        links = [] if facts.moved else facts.signals.strong
         for key in links:
             # An email naming its role does not follow a link to another named role.
             linked = [pk for pk in self._linked(key, facts) if self._same_or_unnamed(pk, position)]
@@ -585,7 +598,7 @@ class _Resolver:
         if facts.keys in self.manual:
             return self.by_alias[facts.keys]
         recruiter = facts.signals.recruiter
-        if recruiter and not facts.corrected:
+        if recruiter and not facts.moved:
             compatible = [
                 pk
                 for pk in self._linked(f"addr:{recruiter}", facts)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tracker import api, views
+from tracker import api, review, views
 
 app_name = "tracker"
 
@@ -38,6 +38,11 @@ urlpatterns = [
         "applications/<str:application_id>/emails/<str:message_id>/reset",
         views.reset_email,
         name="reset_email",
+    ),
+    path(
+        "applications/<str:application_id>/emails/<str:message_id>/confirm",
+        review.confirm_email,
+        name="confirm_email",
     ),
     path("api/applications", api.application_list, name="api_list"),
     path("api/applications/<str:application_id>", api.application_detail, name="api_detail"),
