@@ -208,10 +208,28 @@ def weekly_pipeline() -> list[dict[str, Any]]:
     ]
 
 
-def compute(user_id: UserId) -> Figures:
-    """Return the user's dashboard figures (one aggregation, one round trip)."""
+def started_between(since: datetime | None, until: datetime | None) -> list[dict[str, Any]]:
+    """A stage keeping applications that started (applied, else first email) in [since, until)."""
+    started = {"$ifNull": ["$applied_at", "$first_email_at"]}
+    conditions: list[dict[str, Any]] = []
+    if since is not None:
+        conditions.append({"$gte": [started, since]})
+    if until is not None:
+        conditions.append({"$lt": [started, until]})
+    return [{"$match": {"$expr": {"$and": conditions}}}] if conditions else []
+
+
+def compute(
+    user_id: UserId, *, since: datetime | None = None, until: datetime | None = None
+) -> Figures:
+    """Return the user's dashboard figures (one aggregation, one round trip).
+
+    ``since``/``until`` keep the applications that started in that range (the date-range
+    filter); an application with no date is then left out.
+    """
     pipeline = [
         *per_application(user_id),
+        *started_between(since, until),
         {
             "$facet": {
                 "funnel": funnel_pipeline(),

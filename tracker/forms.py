@@ -13,10 +13,13 @@ from django import forms
 from django.db.models import Q
 
 from tracker.grouping import company_key, normalise
+from tracker.manual import Details
 from tracker.models import (
+    SOURCE_CHOICES,
     STATUS_CHOICES,
     UNKNOWN_COMPANY,
     UNKNOWN_POSITION,
+    WORK_MODE_CHOICES,
     JobApplication,
     JobApplicationQuerySet,
 )
@@ -198,3 +201,155 @@ class MergeForm(forms.Form):
             if pk != self.application.pk and self.others.filter(pk=pk).exists():
                 return pk
         raise forms.ValidationError("Choose one of your other applications.")
+
+
+# --- The person's workflow: add and edit, notes, next action, board, settings, date range ------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ApplicationForm(forms.Form):
+    """Add an application by hand, or edit what the person knows of one."""
+
+    company = forms.CharField(max_length=300, label="Company")
+    position = forms.CharField(max_length=300, required=False, label="Position")
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label="Status")
+    applied_on = forms.DateField(required=False, label="Date applied", widget=DateInput())
+    source = forms.ChoiceField(
+        choices=[("", "Detect from mail"), *SOURCE_CHOICES], required=False, label="Source"
+    )
+    link = forms.URLField(
+        max_length=1000, required=False, label="Job posting link", assume_scheme="https"
+    )
+    salary_range = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Salary range",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. 60–70k EUR"}),
+    )
+    location = forms.CharField(max_length=200, required=False, label="Location")
+    work_mode = forms.ChoiceField(
+        choices=[("", "—"), *WORK_MODE_CHOICES], required=False, label="On site / remote"
+    )
+    contact = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Contact",
+        widget=forms.TextInput(attrs={"placeholder": "Name, email or phone"}),
+    )
+
+    DETAIL_FIELDS = ("link", "source", "salary_range", "location", "work_mode", "contact")
+
+    @classmethod
+    def for_application(cls, application: JobApplication) -> ApplicationForm:
+        """The edit form: "As its emails say" offered for an application with mail."""
+        initial = {name: getattr(application, name) for name in cls.DETAIL_FIELDS}
+        initial.update(
+            company=application.company,
+            position=application.position,
+            status=application.status_override or application.status,
+            applied_on=application.applied_on,
+        )
+        form = cls(initial=initial)
+        form.offer_timeline_status(application)
+        return form
+
+    def offer_timeline_status(self, application: JobApplication) -> None:
+        if application.email_count:
+            field = self.fields["status"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "As its emails say"), *STATUS_CHOICES]
+            if not application.status_override:
+                self.initial["status"] = ""
+
+    def details(self) -> Details:
+        data = self.cleaned_data
+        return Details(
+            link=data.get("link") or "",
+            source=data.get("source") or "",
+            salary_range=(data.get("salary_range") or "").strip(),
+            location=(data.get("location") or "").strip(),
+            work_mode=data.get("work_mode") or "",
+            contact=(data.get("contact") or "").strip(),
+            applied_on=data.get("applied_on"),
+        )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        max_length=5000,
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What happened, what to remember"}),
+    )
+
+    def clean_text(self) -> str:
+        text = str(self.cleaned_data["text"]).strip()
+        if not text:
+            raise forms.ValidationError("Write something first.")
+        return text
+
+
+class NextActionForm(forms.Form):
+    """The next action and its due day; an empty action clears it."""
+
+    action = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Next action",
+        widget=forms.TextInput(attrs={"placeholder": "Follow up, prepare for interview…"}),
+    )
+    due = forms.DateField(required=False, label="Due", widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("due") and not (data.get("action") or "").strip():
+            raise forms.ValidationError("Say what is due, or clear the date.")
+        return data
+
+
+class AttachForm(forms.Form):
+    """Pick one of the user's tracked emails (on another application) to attach here."""
+
+    message_id = forms.ChoiceField(label="Attach an email")
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["message_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose an email…"), *choices]
+
+
+class MoveForm(forms.Form):
+    """A board move: the status a card was dropped on (a correction)."""
+
+    status = forms.ChoiceField(choices=STATUS_CHOICES, label="Move to")
+
+
+class TrackerSettingsForm(forms.Form):
+    ghost_after_days = forms.IntegerField(
+        min_value=1,
+        max_value=365,
+        label="Show as “No response” after (days without a reply)",
+    )
+    digest_enabled = forms.BooleanField(
+        required=False, label="Email me a daily digest (due steps, new silences, interviews)"
+    )
+
+
+class DateRangeForm(forms.Form):
+    """The dashboard's date range: applications that started between two days (inclusive)."""
+
+    since = forms.DateField(required=False, label="From", widget=DateInput())
+    until = forms.DateField(required=False, label="To", widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("“From” must not be after “To”.")
+        return data

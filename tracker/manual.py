@@ -109,6 +109,7 @@ def edit(
 ) -> None:
     """Save what the person entered: names and status as a correction, the rest as is."""
     corrections.correct_application(application, status=status, company=company, position=position)
+    _status_without_mail(application)
     with user_lock(application.user_id, INTERACTIVE_WAIT):
         application.refresh_from_db()
         for name, value in details.as_fields().items():
@@ -223,6 +224,16 @@ def move(application: JobApplication, status: str) -> None:
     corrections.correct_application(
         application, status=status, company=application.company, position=application.position
     )
+    _status_without_mail(application)
+
+
+def _status_without_mail(application: JobApplication) -> None:
+    """An application without email has no timeline to take its status from: the status the
+    person set is its status (grouping's summary only runs over emails)."""
+    application.refresh_from_db()
+    if application.status_override and not application.emails.exists():
+        JobApplication.objects.filter(pk=application.pk).update(status=application.status_override)
+        application.status = application.status_override
 
 
 def last_touched(application: JobApplication) -> datetime | None:

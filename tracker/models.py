@@ -65,10 +65,6 @@ def applied_at_of(day: date | None) -> datetime | None:
     return datetime.combine(day, time(12), tzinfo=UTC) if day else None
 
 
-def review_threshold() -> float:
-    """The analysis confidence under which an email shows as "Needs review"."""
-    return float(getattr(settings, "ANALYSIS_REVIEW_THRESHOLD", 0.6))
-
 
 # How an application without a company or a position is shown (its key is "").
 UNKNOWN_COMPANY = "(company unknown)"
@@ -138,8 +134,6 @@ class JobApplication(models.Model):
             models.Index(fields=["user", "company_key", "position_key"], name="app_user_keys"),
             models.Index(fields=["user", "-last_activity_at"], name="app_user_recent"),
             models.Index(fields=["user", "status"], name="app_user_status"),
-            # The Due list: the person's next actions by due day (tracker 0003).
-            models.Index(fields=["user", "next_action_due"], name="app_user_due"),
         ]
 
     def __str__(self) -> str:
@@ -261,12 +255,6 @@ class ApplicationEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id}: {self.status}"
-
-    @property
-    def needs_review(self) -> bool:
-        """The analysis is unsure (``tracker.review``) and the person has not corrected it."""
-        unsure = self.confidence is not None and self.confidence < review_threshold()
-        return unsure and not self.corrected
 
 
 class Correction(models.Model):

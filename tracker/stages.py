@@ -56,7 +56,11 @@ OUTCOME_LABELS = {
     NO_RESPONSE: "No response",
 }
 ENDED = (OFFERED, REJECTED, WITHDRAWN, NO_RESPONSE)
-_FINAL_STATUSES: dict[str, str] = {Status.OFFER: OFFERED, Status.REJECTION: REJECTED, Status.WITHDRAWAL: WITHDRAWN}
+_FINAL_STATUSES: dict[str, str] = {
+    Status.OFFER: OFFERED,
+    Status.REJECTION: REJECTED,
+    Status.WITHDRAWAL: WITHDRAWN,
+}
 # Two interview emails less than this apart are one round (an invitation and its reschedule).
 SAME_ROUND = timedelta(hours=36)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -20,18 +21,22 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from accounts.time_zones import zone as zone_named
 from analysis import service
 from mailbox_project.ids import user_id as as_user_id
 from mails.models import Message
-from tracker import charts, corrections, dashboard, export
+from tracker import charts, corrections, dashboard, export, interviews, overview
+from tracker.detail_context import detail_context
 from tracker.forms import (
     DEFAULT_SORT,
     PAGE_SIZE,
     ApplicationCorrectionForm,
     ApplicationFilterForm,
+    DateRangeForm,
     EmailCorrectionForm,
     MergeForm,
     company_choices,
@@ -123,8 +128,12 @@ def application_list(request: HttpRequest) -> HttpResponse:
         return render(request, "tracker/list.html", context, status=400)
     page = Paginator(form.filter(mine), PAGE_SIZE).get_page(form.cleaned_data.get("page"))
     params = request.GET
+    now = timezone.now()
     context.update(
         page=page,
+        rows=overview.track(as_user_id(user), page.object_list, now=now),
+        due=overview.due(as_user_id(user), limit=10),
+        today=timezone.localdate(),
         columns=_columns(params, form.cleaned_data.get("sort") or DEFAULT_SORT),
         filtered=any(params.get(k) for k in ("status", "company", "q")),
         previous_url=_query(params, page=page.previous_page_number())
@@ -238,9 +247,11 @@ def _render_detail(
     merge_form: MergeForm | None = None,
     email_form: EmailCorrectionForm | None = None,
     status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     user = _user(request)
     context = {
+        **detail_context(application, **(extra or {})),
         "application": application,
         "timeline": _timeline(user, application, email_form),
         "app_form": app_form or ApplicationCorrectionForm.for_application(application),
@@ -250,6 +261,13 @@ def _render_detail(
         "merge_form_open": merge_form is not None,
     }
     return render(request, "tracker/detail.html", context, status=status)
+
+
+def render_detail(
+    request: HttpRequest, application: JobApplication, *, forms: dict[str, Any]
+) -> HttpResponse:
+    """The application page with a workflow form bound (``note_form``, ...), as a 400."""
+    return _render_detail(request, application, status=400, extra=forms)
 
 
 def _unless_busy(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -379,8 +397,27 @@ def reset_email(request: HttpRequest, application_id: str, message_id: str) -> H
 @require_GET
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    figures = dashboard.compute(as_user_id(_user(request)))
+    user = _user(request)
+    owner = as_user_id(user)
+    zone = zone_named(user.time_zone)
+    now = timezone.now()
+    range_form = DateRangeForm(request.GET)
+    if not range_form.is_valid():
+        return render(request, "tracker/dashboard.html", {"range_form": range_form}, status=400)
+    since, until = range_form.cleaned_data.get("since"), range_form.cleaned_data.get("until")
+    figures = dashboard.compute(
+        owner,
+        since=overview.day_start(since, zone) if since else None,
+        until=overview.day_start(until + timedelta(days=1), zone) if until else None,
+    )
+    tracked = overview.track(owner, JobApplication.objects.for_user(owner), now=now)
     context = {
+        "range_form": range_form,
+        "filtered": bool(since or until),
+        "workflow": overview.workflow(overview.in_range(tracked, since, until, zone), zone),
+        "due": overview.due(owner, limit=10),
+        "today": timezone.localdate(),
+        "upcoming": interviews.upcoming(user, now),
         "figures": figures,
         "funnel_chart": charts.funnel(figures.funnel),
         "weekly_chart": charts.weekly(figures.weekly),

@@ -1,9 +1,11 @@
 """The person's workflow (issue 15): what they enter by hand, notes, settings, interviews.
 
 New fields on ``job_applications`` (defaults written into existing documents; grouping never
-writes them), the Due list's index ``app_user_due``, and four new collections:
+writes them) and four new collections:
 ``job_application_notes``, ``tracker_settings`` (ghosting delay, digest, hashed feed secret),
-``tracker_interviews`` and ``tracker_interview_scans``. No existing collection is renamed.
+``tracker_interviews`` and ``tracker_interview_scans``. No existing collection or index
+changes: the Due list reads one user's applications through ``app_user_keys``'s user prefix
+(a person has hundreds, not millions).
 """
 
 import django.db.models.deletion
@@ -167,10 +169,6 @@ class Migration(migrations.Migration):
                 choices=[("onsite", "On site"), ("hybrid", "Hybrid"), ("remote", "Remote")],
                 max_length=10,
             ),
-        ),
-        migrations.AddIndex(
-            model_name="jobapplication",
-            index=models.Index(fields=["user", "next_action_due"], name="app_user_due"),
         ),
         migrations.AddField(
             model_name="applicationnote",

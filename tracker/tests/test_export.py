@@ -68,7 +68,7 @@ def test_the_export_honours_filters_and_is_the_user_s_own(client, owner, other_u
     client.force_login(owner)
     _, *rows = rows_of(client.get("/applications/export.csv?status=application_confirmation"))
     assert [row[0] for row in rows] == ["Hooli", "Acme"]
-    assert rows[0][2] == "application_confirmation"
+    assert rows[0][2] == "Applied"
     assert rows[0][6] == "1"
     assert rows[0][7].startswith("http://testserver/applications/")
     _, *everything = rows_of(client.get("/applications/export.csv?sort=company"))
