@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from analysis.engines import vocab
 from analysis.engines.base import EmailInput, cap
 from analysis.engines.names import NAME, SENTENCE_STARTS, compile_table, triggered_table
+from analysis.engines.people import (
+    CLOSING_LINE,
+    addressee_keys,
+    matches_slug,
+    names_one_of,
+    organisation,
+    signers,
+    squash,
+)
 from analysis.engines.rule_text import Text
 
 # (weight, pattern): the pattern's group "c" is a company.
@@ -208,18 +217,6 @@ def _numeric(name: str) -> bool:
     return digits * 2 > sum(map(str.isalnum, name)) or bool(_DIGIT_RUN.search(name))
 
 
-def _squash(value: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", value.lower())
-
-
-def _matches_slug(name: str, slugs: Iterable[str]) -> bool:
-    squashed = _squash(name)
-    return any(
-        slug and (squashed == slug or (len(slug) >= 4 and squashed.startswith(slug)))
-        for slug in slugs
-    )
-
-
 def _candidates(
     email: EmailInput, text: Text, slugs: tuple[str, ...] = ()
 ) -> Iterator[tuple[int, str]]:
@@ -250,84 +247,14 @@ def _candidates(
         elif (
             not signed_here
             and at
-            and _CLOSING_LINE.fullmatch(lines[at - 1])
-            and _organisation(line, slugs)
+            and CLOSING_LINE.fullmatch(lines[at - 1])
+            and organisation(line, slugs)
         ):
             # "Best regards,\nBracken Hollow Analytics"
             yield 5, clean_display_name(line)
     display = display_name_company(email)
     if display:
         yield 6, display
-
-
-# "Hi Alex Morgan," / "Dear Alex," at the start of the body names the addressee.
-_GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear)\s+([^\W\d_][^,:!\n]{0,60}?)\s*[,:!]", re.I)
-
-
-def addressee_keys(email: EmailInput, text: Text) -> frozenset[str]:
-    """Return the folded names of the person the email is written to.
-
-    Subjects like "Offer Letter - Alex Morgan" put the candidate's name where a company could
-    stand; the greeting and the recipient's address say whose name that is.
-    """
-    names = set()
-    greeting = _GREETING.match(text.flat)
-    if greeting:
-        names.add(greeting.group(1))
-    for address in email.to:
-        local = address.partition("@")[0]
-        names.add(re.sub(r"[._-]+", " ", local))
-    # The Google profile name, and each of its words ("Priya", "Raman").
-    names.add(email.account_name)
-    names.update(email.account_name.split())
-    return frozenset(" ".join(name.casefold().split()) for name in names if name.strip())
-
-
-def _names_addressee(name: str, people: frozenset[str]) -> bool:
-    """Return whether ``name`` is one of ``people``, whole or made only of their names' words."""
-    folded = " ".join(name.casefold().split())
-    return folded in people or all(word in people for word in folded.split())
-
-
-# "Kind regards, Rachel Green": the name after a closing is a person's.
-_SIGNED = re.compile(
-    r"(?:regards|best|thanks|cheers|sincerely|wishes|thank you)[,!.]?\s+"
-    # ... and nothing capitalised after it: "Palo Alto Networks Hiring Team" is no person.
-    r"([A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+){1,2})\b(?![ ]*(?:&|and|of)\b)(?![ ]+[A-Z0-9])"
-)
-# Words that make a signed name an organisation's ("Acme Labs", "Globex Recruiting").
-_ORGANISATION_WORDS = frozenset(
-    """
-    inc ltd llc corp co group labs lab systems technologies technology solutions consulting
-    partners bank university college council health capital media software studio games
-    recruiting recruitment careers hr team talent people services industries international
-    global foods energy insurance logistics robotics analytics research company department
-    networks network digital data
-    """.split()  # noqa: SIM905 -- a word list reads best as text
-)
-
-
-_CLOSING_LINE = re.compile(
-    r"(?i:(?:kind |best |warm |with best )?(?:regards|wishes)|best|thanks|cheers|sincerely"
-    r"|thank you|yours sincerely|all the best)[,!.]?"
-)
-
-
-def _organisation(line: str, slugs: tuple[str, ...]) -> bool:
-    """Return whether a sign-off line names an organisation, not a person."""
-    words = line.casefold().split()
-    return not _ORGANISATION_WORDS.isdisjoint(words) or _matches_slug(line, slugs)
-
-
-def signers(text: Text, slugs: tuple[str, ...] = ()) -> frozenset[str]:
-    """Return the folded names of the people who sign ``text`` (never its company)."""
-    names = set()
-    for match in _SIGNED.finditer(text.tail):
-        name = match.group(1)
-        words = name.casefold().split()
-        if _ORGANISATION_WORDS.isdisjoint(words) and not _matches_slug(name, slugs):
-            names.add(" ".join(words))
-    return frozenset(names)
 
 
 def company(email: EmailInput, text: Text) -> str:
@@ -339,10 +266,10 @@ def company(email: EmailInput, text: Text) -> str:
     spelling: dict[str, tuple[int, str]] = {}
     for weight, raw in _candidates(email, text, slugs):
         name = _clean_name(raw)
-        if not _acceptable(name) or _names_addressee(name, people):
+        if not _acceptable(name) or names_one_of(name, people):
             continue
         key = name.casefold()
-        bonus = 6 if _matches_slug(name, slugs) else 0
+        bonus = 6 if matches_slug(name, slugs) else 0
         totals[key] = totals.get(key, 0) + weight + bonus
         if weight > spelling.get(key, (-1, ""))[0]:
             spelling[key] = (weight, name)
@@ -351,7 +278,7 @@ def company(email: EmailInput, text: Text) -> str:
     if written_out:
         # "ASC" (the ATS tenant, the display name) is "Alder Street Capital" in the body.
         return cap(_tidy_case(spelling[written_out][1]), 80)
-    if slugs and not (best and _matches_slug(best, slugs)):
+    if slugs and not (best and matches_slug(best, slugs)):
         # The sender's domain spells a name the text writes out ("Northrop Grumman"): as good
         # as a display name that agrees with the domain.
         spelled = _slug_in_text(slugs, text)
@@ -364,11 +291,11 @@ def company(email: EmailInput, text: Text) -> str:
 
 def _written_out(short: str, totals: dict[str, float]) -> str:
     """Return the key of the longer name that ``short`` abbreviates ('' when none does)."""
-    letters = _squash(short)
+    letters = squash(short)
     if not 2 <= len(letters) <= 6:
         return ""
     for key in sorted(totals, key=lambda k: -totals[k]):
-        full = _squash(key)
+        full = squash(key)
         # Spelled out, not extended: "Okta Talent" is no spelling of "Okta".
         if (
             len(full) > len(letters) + 3
@@ -438,10 +365,10 @@ def sender_slugs(email: EmailInput) -> tuple[str, ...]:
     if vocab.is_ats_domain(domain):
         tenant = "" if vocab.is_function_mailbox(local) else local
         labels = [x for x in domain.split(".")[:-2] if x not in vocab.DOMAIN_NOISE_LABELS]
-        slugs += [_squash(tenant.split("+")[0])] + [_squash(x) for x in labels]
+        slugs += [squash(tenant.split("+")[0])] + [squash(x) for x in labels]
     elif domain and not vocab.is_free_mail_domain(domain) and not vocab.is_job_board_domain(domain):
         labels = [x for x in domain.split(".")[:-1] if x not in vocab.DOMAIN_NOISE_LABELS]
-        slugs += [_squash(x) for x in reversed(labels)]
+        slugs += [squash(x) for x in reversed(labels)]
     return tuple(slug for slug in slugs if len(slug) >= 2)
 
 
