@@ -122,16 +122,17 @@ def build_server() -> MCPServer[Any]:
         needs_action: Annotated[
             bool | None,
             Field(
-                description="true: only applications whose latest stage asks the person to "
-                "act (interview invitation, assessment, information request, action "
-                "required, offer); false: only the others."
+                description="true: only applications with a next action the person set, "
+                "or whose latest stage asks them to act (interview invitation, assessment, "
+                "information request, action required, offer); false: only the others."
             ),
         ] = None,
         ghosted: Annotated[
             bool | None,
             Field(
-                description="true: only applications still at 'applied' with no email for "
-                "21 days; false: only the others."
+                description="true: only open applications (no offer, rejection or "
+                "withdrawal) with no email for the person's ghosting delay (21 days unless "
+                "they changed it); false: only the others."
             ),
         ] = None,
     ) -> str:
@@ -163,13 +164,12 @@ def build_server() -> MCPServer[Any]:
     async def upcoming_interviews(
         ctx: Context[Any, Any],
         days: Annotated[
-            int, Field(ge=1, le=90, description="How far back to look for invitations.")
+            int, Field(ge=1, le=90, description="Days ahead (and back, for invitations).")
         ] = 14,
     ) -> str:
-        """Applications invited to interview recently, with the invitation emails' ids.
-
-        Mailbox does not store interview times: read the invitation (read_message) for the
-        proposed slots. Requires the applications.read scope.
+        """Interviews in the next `days` days (time, application, quoted title and place),
+        then invitations of the last `days` days whose time Mailbox did not find: read those
+        (read_message) for the proposed slots. Requires the applications.read scope.
         """
         return await _run(tools.upcoming_interviews, ctx, days)
 

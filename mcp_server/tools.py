@@ -4,8 +4,10 @@ Each function takes the caller's ``Principal`` and returns the text the assistan
 problem the caller can fix raises ``ToolError`` with a message (a bad query names its
 position). Email-derived text is quoted (``quoting.py``). Nothing here writes.
 
-The tracker keeps no interview dates and no "needs action" flag; the filters are derived from
-what it has (documented in ``NEEDS_ACTION``, ``GHOSTED_AFTER`` and ``upcoming_interviews``).
+``needs_action`` and ``ghosted`` follow the tracker's own notions (a next action the person
+set, or a latest stage that asks for one; ``stages.is_ghosted`` with the person's ghosting
+delay); ``upcoming_interviews`` lists the interviews the tracker found (``tracker.interviews``)
+and recent invitations whose time it has not found.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from bson import ObjectId
+from django.db.models import Q
 from django.utils import timezone
 from mcp.server.mcpserver.exceptions import ToolError
 
@@ -27,9 +30,14 @@ from mails.search.service import InvalidRequest, search
 from mcp_server.principal import Principal
 from mcp_server.quoting import cut, new_nonce, preamble, quote
 from oauth_server.scopes import APPLICATIONS_READ, MAIL_READ
-from tracker import dashboard
+from tracker import dashboard, interviews
 from tracker.forms import ApplicationFilterForm
-from tracker.models import ApplicationEmail, JobApplication
+from tracker.models import (
+    DEFAULT_GHOST_AFTER_DAYS,
+    ApplicationEmail,
+    JobApplication,
+    TrackerSettings,
+)
 
 # Statuses that ask the person to do something next (reply, book, take a test, decide).
 NEEDS_ACTION = (
@@ -39,8 +47,8 @@ NEEDS_ACTION = (
     Status.ACTION_REQUIRED,
     Status.OFFER,
 )
-# An application still at "applied" with no email for this long has most likely been dropped.
-GHOSTED_AFTER = timedelta(days=21)
+# Statuses after which an application can no longer be ghosted (tracker.stages.is_ghosted).
+FINAL = (Status.OFFER, Status.REJECTION, Status.WITHDRAWAL)
 LIST_LIMIT = 50
 MAX_READ_CHARS = 100_000
 
@@ -133,17 +141,22 @@ def list_applications(
         raise ToolError(form.error_message())
     rows = form.filter(JobApplication.objects.for_user(user))
     if needs_action is not None:
-        chosen = {"status__in" if needs_action else "status__nin": [str(s) for s in NEEDS_ACTION]}
-        rows = rows.filter(**chosen)
+        acting = Q(status__in=[str(s) for s in NEEDS_ACTION]) | ~Q(next_action="")
+        rows = rows.filter(acting) if needs_action else rows.exclude(acting)
     if ghosted is not None:
-        stale = {"status": Status.APPLICATION_CONFIRMATION}
-        stale["last_activity_at__lt"] = timezone.now() - GHOSTED_AFTER  # type: ignore[assignment]
-        rows = rows.filter(**stale) if ghosted else rows.exclude(**stale)
+        silent_since = timezone.now() - timedelta(days=_ghost_after_days(user))
+        stale = ~Q(status__in=[str(s) for s in FINAL]) & Q(last_activity_at__lt=silent_since)
+        rows = rows.filter(stale) if ghosted else rows.exclude(stale)
     total = rows.count()
     nonce = new_nonce()
     lines = [preamble(nonce), f"{total} application(s); showing up to {LIST_LIMIT}."]
     lines += _application_lines(rows[:LIST_LIMIT], nonce)
     return "\n".join(lines)
+
+
+def _ghost_after_days(user: User) -> int:
+    chosen = TrackerSettings.objects.filter(user=user).first()
+    return chosen.ghost_after_days if chosen is not None else DEFAULT_GHOST_AFTER_DAYS
 
 
 def _application(user: User, application_id: str) -> JobApplication:
@@ -193,26 +206,43 @@ def tracker_summary(principal: Principal) -> str:
 
 
 def upcoming_interviews(principal: Principal, days: int) -> str:
-    """Return applications invited to interview within the last ``days`` days.
+    """Return the interviews of the next ``days`` days, and recent invitations without a time.
 
-    The tracker stores no interview time (only the invitation email), so "upcoming" means an
-    invitation received recently and not followed by another stage; read the invitation with
-    read_message for the proposed times.
+    Times come from the tracker (``tracker.interviews``: calendar invitations, then dates in the
+    text); an invitation of the last ``days`` days whose time it did not find is listed after
+    them, to be read with read_message.
     """
     user = _user(principal, APPLICATIONS_READ)
-    since = timezone.now() - timedelta(days=days)
-    rows = (
+    now = timezone.now()
+    nonce = new_nonce()
+    lines = [preamble(nonce), f"Interviews in the next {days} day(s):"]
+    scheduled = interviews.upcoming(user, now, days=days)
+    timed = {interview.application_id for interview in scheduled}
+    for interview in scheduled:
+        lines.append(
+            f"\n- {_when(interview.starts_at)} until {_when(interview.ends_at)}  "
+            f"application: {interview.application_id}  message id: {interview.message_id}"
+        )
+        what = f"{interview.title}\n{interview.location}".strip()
+        if what:
+            lines.append(quote(what, nonce))
+    if not scheduled:
+        lines.append("none with a known time.")
+    invited = (
         JobApplication.objects.for_user(user)
-        .filter(status=Status.INTERVIEW_INVITATION, last_activity_at__gte=since)
+        .filter(
+            status=Status.INTERVIEW_INVITATION, last_activity_at__gte=now - timedelta(days=days)
+        )
         .order_by("-last_activity_at")
     )
-    nonce = new_nonce()
-    lines = [preamble(nonce), f"Interview invitations in the last {days} day(s):"]
-    for application in rows[:LIST_LIMIT]:
+    untimed = [application for application in invited[:LIST_LIMIT] if application.pk not in timed]
+    lines.append(f"\nInvitations of the last {days} day(s) without a known time:")
+    for application in untimed:
         lines += _application_lines([application], nonce)
-        invitations = ApplicationEmail.objects.timeline(application).filter(
+        for email in ApplicationEmail.objects.timeline(application).filter(
             status=Status.INTERVIEW_INVITATION
-        )
-        for email in invitations:
+        ):
             lines.append(f"  invitation {_when(email.date)}  message id: {email.message_id}")
+    if not untimed:
+        lines.append("none.")
     return "\n".join(lines)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from mcp import StdioServerParameters
 from mcp.client.client import Client
 from mcp.server.mcpserver.exceptions import ToolError
@@ -19,7 +22,7 @@ from mails.models import Message
 from mails.tests.mailboxes import Mailbox
 from mcp_server import tools
 from mcp_server.principal import Principal, principal_for
-from tracker.models import JobApplication
+from tracker.models import Interview, JobApplication, TrackerSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +110,57 @@ def test_filters_and_tracker_tools(synced: Mailbox) -> None:
     with pytest.raises(ToolError):
         tools.list_applications(caller, "hired", None, None, None)
     assert '"applications"' in tools.tracker_summary(caller)
+
+
+def test_interviews_the_tracker_found_come_first_with_their_time(synced: Mailbox) -> None:
+    application = JobApplication.objects.for_user(synced.user).first()
+    assert application is not None
+    starts = timezone.now() + timedelta(days=2)
+    Interview.objects.create(
+        user=synced.user,
+        application=application,
+        message_id="m-1",
+        starts_at=starts,
+        title="Onsite with the team",
+        origin=Interview.Origin.CALENDAR,
+    )
+    answer = tools.upcoming_interviews(principal(synced.user), 7)
+    scheduled, untimed = answer.split("without a known time:", 1)
+    assert f"application: {application.pk}" in scheduled
+    assert "Onsite with the team" in scheduled
+    assert f"id: {application.pk}" not in untimed
+
+
+def test_a_next_action_counts_as_needing_action(synced: Mailbox) -> None:
+    caller = principal(synced.user)
+    mine = JobApplication.objects.for_user(synced.user)
+    application = mine.exclude(status="interview_invitation").first()
+    assert application is not None
+    mine.filter(pk=application.pk).update(status="rejection")
+    assert f"id: {application.pk}" not in tools.list_applications(caller, None, None, True, None)
+    mine.filter(pk=application.pk).update(next_action="Send portfolio")
+    assert f"id: {application.pk}" in tools.list_applications(caller, None, None, True, None)
+    assert f"id: {application.pk}" not in tools.list_applications(caller, None, None, False, None)
+
+
+def listed(answer: str) -> int:
+    """Return the count a list_applications answer states ("N application(s); ...")."""
+    found = re.search(r"^(\d+) application\(s\)", answer, re.MULTILINE)
+    assert found is not None, answer
+    return int(found.group(1))
+
+
+def test_ghosting_follows_the_persons_delay(synced: Mailbox) -> None:
+    caller = principal(synced.user)
+    mine = JobApplication.objects.for_user(synced.user)
+    total = mine.count()
+    mine.update(
+        status="application_confirmation", last_activity_at=timezone.now() - timedelta(days=5)
+    )
+    assert listed(tools.list_applications(caller, None, None, None, True)) == 0
+    TrackerSettings.objects.create(user=synced.user, ghost_after_days=3)
+    assert listed(tools.list_applications(caller, None, None, None, True)) == total
+    assert listed(tools.list_applications(caller, None, None, None, False)) == 0
 
 
 def test_an_inactive_account_gets_nothing(synced: Mailbox) -> None:
