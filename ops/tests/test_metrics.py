@@ -117,3 +117,32 @@ def test_state_is_read_at_scrape_time(scrape, settings) -> None:
         broker.delete("maintenance")
     assert _value(text, "mailbox_celery_queue_length", queue="maintenance") == 2
     assert "mailbox_analysis_cache_lookups_total" in text
+
+
+def test_celery_failures_count_as_task_failures_and_sync_errors_by_kind(scrape) -> None:
+    from celery.signals import task_failure
+
+    from mails.gmail import RateLimited
+    from mails.tasks import sync_mailbox
+
+    before = scrape()
+    task_failure.send(sender=sync_mailbox, task_id="t1", exception=RateLimited("429"))
+    after = scrape()
+    failures = {"task": "mails.tasks.sync_mailbox"}
+    name = "mailbox_task_failures_total"
+    assert _value(after, name, **failures) == _value(before, name, **failures) + 1
+    errors = "mailbox_sync_errors_total"
+    assert (
+        _value(after, errors, kind="RateLimited") == _value(before, errors, kind="RateLimited") + 1
+    )
+    assert events.recent("task-failure")["mails.tasks.sync_mailbox"] == 1
+
+
+@pytest.mark.slow
+def test_a_real_worker_reports_its_heartbeat(celery_workers, scrape) -> None:
+    from mailbox_project.testing import wait_until
+    from ops import heartbeats
+
+    celery_workers("heartbeat-worker")
+    wait_until(lambda: heartbeats.last_beats(), 60, "the worker's first heartbeat")
+    assert _value(scrape(), "mailbox_celery_workers_alive") >= 1

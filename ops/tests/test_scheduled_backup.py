@@ -75,6 +75,23 @@ def test_the_task_never_runs_twice_at_once(mongo, tmp_path, settings):
     assert complete_backups(tmp_path) == []
 
 
+def test_a_manual_backup_refuses_while_another_runs(mongo, tmp_path, settings):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.BACKUP_DIR = tmp_path
+    running = UserLock(LOCK_KIND, LOCK_SCOPE, ttl=30)
+    assert running.acquire()
+    try:
+        with pytest.raises(CommandError, match="another backup is running"):
+            call_command("backup")
+    finally:
+        with running:
+            pass
+    call_command("backup")
+    assert len(complete_backups(tmp_path)) == 1
+
+
 def test_a_failure_is_recorded(mongo, tmp_path, settings):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

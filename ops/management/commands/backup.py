@@ -10,9 +10,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pymongo.errors import PyMongoError
 
 from mailbox_project.mongo import get_database
+from mailbox_project.redis import UserLock
 from ops.backup import BackupError, create_backup, mongodump_available
 from ops.catalogue import complete_backups, partial_folders
 from ops.streams import BackupFileError
+from ops.tasks import LOCK_KIND, LOCK_SCOPE, LOCK_TTL
 
 
 class Command(BaseCommand):
@@ -38,12 +40,20 @@ class Command(BaseCommand):
         key = settings.BACKUP_ENCRYPTION_KEY or None
         if key is None:
             self.stderr.write("warning: BACKUP_ENCRYPTION_KEY is not set; files are not encrypted")
+        # The scheduled backup's lock: never two backups at once, whoever started them.
+        lock = UserLock(LOCK_KIND, LOCK_SCOPE, ttl=LOCK_TTL, renew=True, on_lost="warn")
+        if not lock.acquire(0):
+            raise CommandError("another backup is running (the scheduled one?); try again later")
+        with lock:
+            self._backup(directory, key, options["engine"])
+
+    def _backup(self, directory: Path, key: str | None, engine: str) -> None:
         try:
             result = create_backup(
                 get_database(),
                 directory,
                 key=key,
-                engine=options["engine"],
+                engine=engine,
                 uri=settings.MONGODB_URI,
                 out=self.stdout,
             )
