@@ -243,3 +243,17 @@ def test_an_encrypted_backup_decrypts_into_a_plain_mongodump_folder(
         assert len(decode_all(handle.read())) == 2500
     restore(filled, from_mongodump_folder(tmp_path / "plain"), key=None, drop=True, migrate=False)
     assert snapshot_of(filled) == before
+
+
+def test_an_uncompressed_mongodump_folder_is_read_too(filled, tmp_path):
+    before = snapshot_of(filled)
+    result = create_backup(filled, tmp_path / "backups", key=None)
+    plain = tmp_path / "dump" / filled.name
+    plain.mkdir(parents=True)
+    for path in (result.path / filled.name).iterdir():
+        with gzip.open(path) as handle:
+            (plain / path.name.removesuffix(".gz")).write_bytes(handle.read())
+    source = from_mongodump_folder(tmp_path / "dump")
+    assert {c.data.name for c in source.collections} >= {f"{WIDGETS}.bson"}
+    restore(filled, source, key=None, drop=True, migrate=False)
+    assert snapshot_of(filled) == before
