@@ -57,8 +57,10 @@ def fetch_payload(user: User, gmail_id: str, client: GmailClient | None = None) 
 
 
 def _leaves(part: PayloadPart) -> Iterator[PayloadPart]:
+    """Yield the message's leaf parts; an attached message is a leaf (its HTML and images are
+    its own, not this message's body)."""
     children = part.children()
-    if not children:
+    if not children or (not part.mime_type.startswith("multipart/") and is_attachment(part)):
         yield part
         return
     for child in children:
@@ -133,15 +135,24 @@ def _attachment_id(part: PayloadPart) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _file_nodes(part: PayloadPart) -> Iterator[PayloadPart]:
+    """Yield the parts listed as attachments; an attached message is one file (its own
+    parts, which Gmail also serves, are not this message's files: the parser agrees)."""
+    if not part.mime_type.startswith("multipart/") and is_attachment(part):
+        yield part
+        return
+    for child in part.children():
+        assert isinstance(child, PayloadPart)
+        yield from _file_nodes(child)
+
+
 def file_parts(message: Mapping[str, Any]) -> list[FilePart]:
     """Return every part Gmail lists as an attachment, in tree order."""
     files = []
-    for leaf in _leaves(_root(message)):
-        if leaf.mime_type.startswith("multipart/") or not is_attachment(leaf):
-            continue
-        attachment_id = _attachment_id(leaf)
-        inline = b"" if attachment_id else leaf.payload()
-        files.append(FilePart(leaf.filename, leaf.mime_type, leaf.size(), attachment_id, inline))
+    for node in _file_nodes(_root(message)):
+        attachment_id = _attachment_id(node)
+        inline = b"" if attachment_id else node.payload()
+        files.append(FilePart(node.filename, node.mime_type, node.size(), attachment_id, inline))
     return files
 
 

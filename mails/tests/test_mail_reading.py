@@ -256,3 +256,32 @@ def test_without_google_the_text_is_shown_and_files_say_why(signed_in, mailbox, 
     download = signed_in.get(f"/mails/{offer}/attachments/0")
     assert download.status_code == 409
     assert b"Connect Google" in download.content
+
+
+def test_an_attached_message_downloads_as_one_file(signed_in, mailbox) -> None:
+    inner = EmailMessage()
+    inner["From"] = "Cy <cy@other.example>"
+    inner["Subject"] = "Forwarded offer"
+    inner.set_content("The original offer")
+    inner.add_alternative("<p>INNER HTML</p>", subtype="html")
+    inner.add_attachment(b"%PDF inner", maintype="application", subtype="pdf", filename="in.pdf")
+    outer = EmailMessage()
+    outer["From"] = "Bea <bea@birchwood.example>"
+    outer["Subject"] = "Fwd: offer"
+    outer.set_content("See attached")
+    outer.add_alternative("<p>See <b>attached</b></p>", subtype="html")
+    outer.add_attachment(inner, filename="offer.eml")
+    gmail_id = deliver(mailbox, outer)
+    mailbox.sync()
+    stored = Message.objects.for_user(mailbox.user).get(gmail_id=gmail_id).attachments
+    assert [a["mime_type"] for a in stored] == ["message/rfc822"]
+    response = signed_in.get(f"/mails/{gmail_id}/attachments/0")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "message/rfc822"
+    assert b"Subject: Forwarded offer" in response.content
+    assert b"The original offer" in response.content
+    # The attached message's HTML is not shown as this message's body.
+    signed_in.get(f"/mails/{gmail_id}")
+    frame = signed_in.get(f"/mails/{gmail_id}/html").content.decode()
+    assert "See <b>attached</b>" in frame
+    assert "INNER HTML" not in frame
