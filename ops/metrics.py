@@ -21,6 +21,11 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+# prometheus-client switches to multiprocess mode when the variable is present at all; an empty
+# one (an .env line left blank) would put its files in the working directory. Empty means off.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR") == "":
+    del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+
 from prometheus_client import Counter, Histogram, values
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
