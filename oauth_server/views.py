@@ -88,6 +88,23 @@ def _registration_limited(request: HttpRequest) -> int:
     return max(1, int(usage["time_left"]) + 1)
 
 
+# RFC 7591 members and their JSON types; Authlib checks values, not always types.
+TEXT_MEMBERS = ("client_name", "client_uri", "scope", "token_endpoint_auth_method", "logo_uri")
+LIST_MEMBERS = ("redirect_uris", "grant_types", "response_types", "contacts")
+
+
+def _metadata_problem(body: dict[str, Any]) -> str | None:
+    """Return why registration metadata is malformed (a member of the wrong type), if it is."""
+    for name in TEXT_MEMBERS:
+        if name in body and not isinstance(body[name], str):
+            return f"{name} must be a string."
+    for name in LIST_MEMBERS:
+        value = body.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            return f"{name} must be a list of strings."
+    return None
+
+
 @csrf_exempt
 @require_POST
 def register(request: HttpRequest) -> HttpResponse:
@@ -104,10 +121,9 @@ def register(request: HttpRequest) -> HttpResponse:
         body = json.loads(request.body or b"null")
     except ValueError:
         body = None
-    if not isinstance(body, dict):
-        return _json(
-            {"error": "invalid_client_metadata", "error_description": "Send a JSON object."}, 400
-        )
+    problem = "Send a JSON object." if not isinstance(body, dict) else _metadata_problem(body)
+    if problem:
+        return _json({"error": "invalid_client_metadata", "error_description": problem}, 400)
     answer: HttpResponse = register_client(authorization_server(), issuer(request), request)
     return answer
 
