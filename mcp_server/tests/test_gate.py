@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -134,3 +135,15 @@ def test_past_the_per_token_limit_is_429_with_retry_after(signed: Client) -> Non
     assert 1 <= int(headers["retry-after"]) <= 60
     # Per token: the person's other connection is not held back.
     assert call(gate, second["access_token"])[0] == 200
+
+
+def test_an_expired_token_is_401(signed: Client) -> None:
+    _, token = grant(signed)
+    store = get_token_store()
+    record = store.load_session_by_token(token["access_token"])
+    assert record is not None
+    past = record.created_at - timedelta(seconds=1)
+    store.store_session(replace(record, access_expires_at=past))
+    status, headers = call(BearerGate(Inner()), token["access_token"])
+    assert status == 401
+    assert f'resource_metadata="{METADATA}"' in headers["www-authenticate"]

@@ -182,3 +182,14 @@ def test_unknown_scopes_are_refused(signed: Client) -> None:
     response = signed.get(url)
     assert response.status_code == 302
     assert "error=invalid_scope" in response["Location"]
+
+
+def test_the_token_request_cannot_switch_resource(signed: Client) -> None:
+    registered = register(signed)
+    proof = pkce()
+    code = code_from(consent(signed, authorize_query(registered["client_id"], proof.challenge)))
+    response = exchange(
+        signed, registered["client_id"], code, proof.verifier, resource="https://other.example/mcp"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_target"
