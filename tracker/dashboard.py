@@ -110,6 +110,9 @@ def per_application(user_id: UserId) -> list[dict[str, Any]]:
                 "company": 1,
                 "company_key": 1,
                 "status": 1,
+                # For the date range: a day applied set by hand, and when it was made.
+                "stored_applied_at": "$applied_at",
+                "created_at": 1,
             }
         },
         timeline,
@@ -120,6 +123,8 @@ def per_application(user_id: UserId) -> list[dict[str, Any]]:
                 "company": {"$max": "$company"},
                 "company_key": {"$max": "$company_key"},
                 "status": {"$max": "$status"},
+                "stored_applied_at": {"$max": "$stored_applied_at"},
+                "created_at": {"$max": "$created_at"},
                 "emails": {"$push": "$email"},
             }
         },
@@ -209,8 +214,9 @@ def weekly_pipeline() -> list[dict[str, Any]]:
 
 
 def started_between(since: datetime | None, until: datetime | None) -> list[dict[str, Any]]:
-    """A stage keeping applications that started (applied, else first email) in [since, until)."""
-    started = {"$ifNull": ["$applied_at", "$first_email_at"]}
+    """A stage keeping applications that started in [since, until): applied (by the timeline,
+    else by hand), else their first email, else when they were made (as ``overview``)."""
+    started = {"$ifNull": ["$applied_at", "$stored_applied_at", "$first_email_at", "$created_at"]}
     conditions: list[dict[str, Any]] = []
     if since is not None:
         conditions.append({"$gte": [started, since]})

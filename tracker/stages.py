@@ -140,21 +140,24 @@ class StageCount:
 
 
 def conversion(progresses: Sequence[Progress]) -> list[StageCount]:
-    """Stage-by-stage conversion: applied, screening, interview, interview 2+, offer."""
-    steps: list[tuple[str, Callable[[Progress], bool]]] = [
-        ("Applied", lambda p: True),
-        ("Screening / assessment", lambda p: p.stage >= Stage.SCREENING),
-        ("Interview", lambda p: p.stage >= Stage.INTERVIEW),
-        ("Interview 2+", lambda p: p.rounds >= 2),
-        ("Offer", lambda p: p.stage == Stage.OFFER),
+    """Stage-by-stage conversion: applied, screening, interview, a second interview, offer.
+
+    Each share is of the stage before on the path; "Interview 2+" is a step aside (of the
+    interviews), so the offer's share is of the applications interviewed.
+    """
+    # (label, test, index of the step its share is taken of; -1 for none)
+    steps: list[tuple[str, Callable[[Progress], bool], int]] = [
+        ("Applied", lambda p: True, -1),
+        ("Screening / assessment", lambda p: p.stage >= Stage.SCREENING, 0),
+        ("Interview", lambda p: p.stage >= Stage.INTERVIEW, 1),
+        ("Interview 2+", lambda p: p.rounds >= 2, 2),
+        ("Offer", lambda p: p.stage == Stage.OFFER, 2),
     ]
-    counts: list[StageCount] = []
-    previous: int | None = None
-    for name, test in steps:
-        reached = sum(1 for p in progresses if test(p))
-        share = reached / previous if previous else None
-        counts.append(StageCount(name, reached, share))
-        previous = reached
+    reached = [sum(1 for p in progresses if test(p)) for _, test, _ in steps]
+    counts = []
+    for (name, _, of), count in zip(steps, reached, strict=True):
+        base = reached[of] if of >= 0 else 0
+        counts.append(StageCount(name, count, count / base if base else None))
     return counts
 
 

@@ -48,6 +48,8 @@
       column.querySelector(".cards").prepend(card);
       var select = card.querySelector("select[name=status]");
       if (select) select.value = status;
+      var meta = card.querySelector(".card-meta");
+      if (meta) meta.textContent = result.data.label + " (set by you)";
       card.setAttribute("aria-describedby", column.getAttribute("aria-labelledby"));
       updateCounts();
       card.focus();

@@ -6,7 +6,6 @@ timelines: a bug in ``tracker.stages`` would have to be made twice, differently,
 
 from __future__ import annotations
 
-import itertools
 import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -84,8 +83,10 @@ def test_progress_matches_a_plain_computation(seed: int) -> None:
         sum(p.stage == 3 for p in progresses),
     ]
     assert [c.reached for c in counts] == expected
-    for before, step in itertools.pairwise(counts):
-        assert step.conversion == (step.reached / before.reached if before.reached else None)
+    # Each share is of the step before on the path; the offer's is of the interviews.
+    for step, of in zip(counts[1:], [0, 1, 2, 2], strict=True):
+        base = expected[of]
+        assert step.conversion == (step.reached / base if base else None)
     ended = sum(1 for p in progresses if p.outcome != "active")
     assert sum(e.count for e in stages.endings(progresses)) == ended
 
