@@ -538,6 +538,9 @@ EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Mailbox <mailbox@localhost>")
 TRACKER_DIGEST_HOUR = env.integer("TRACKER_DIGEST_HOUR", 7, minimum=0)
+# Mail this many days from an application's emails is a new application of the same role (a
+# re-application after it closed), not the old one reopened (tracker.grouping).
+TRACKER_REAPPLY_GAP_DAYS = env.integer("TRACKER_REAPPLY_GAP_DAYS", 180, minimum=1)
 
 # --- Search -------------------------------------------------------------------------------------
 

@@ -222,7 +222,8 @@ def _forget_user(user: object) -> None:
     from mailbox_project.mongo import get_database
 
     owner = as_user_id(user)
-    service.purge_user(owner)
+    with suppress(TrackerBusy):  # the rows go below either way
+        service.purge_user(owner)
     database = get_database()
     for name in EVALUATION_COLLECTIONS:
         database[name].delete_many({"user_id": owner})
@@ -238,7 +239,10 @@ def evaluate_mailbox(seed: int, size: int) -> Run:
     emulator = Emulator(EmulatorConfig(accounts=1, messages=size, seed=seed, anchor_date=ANCHOR))
     try:
         mailbox = next(iter(emulator.mailboxes.values()))
-        user = User.objects.create_user(email=f"evaluate-tracker-{seed}-{size}@example.invalid")
+        address = f"evaluate-tracker-{seed}-{size}@example.invalid"
+        for stale in User.objects.filter(email=address):  # left by an interrupted run
+            _forget_user(stale)
+        user = User.objects.create_user(email=address)
         try:
             _store_mailbox(user, mailbox)
             predicted = _predicted(user.pk)
