@@ -329,7 +329,11 @@ class TrackerSettings(models.Model):
 
     class Meta:
         db_table = "tracker_settings"
-        indexes = [models.Index(fields=["feed_token_hash"], name="tracker_feed_token")]
+        indexes = [
+            # The one-to-one's unique index is partial, which lookups do not use (see Data).
+            models.Index(fields=["user"], name="tracker_settings_user"),
+            models.Index(fields=["feed_token_hash"], name="tracker_feed_token"),
+        ]
 
     def __str__(self) -> str:
         return f"tracker settings of {self.user_id}"  # type: ignore[attr-defined]
