@@ -65,6 +65,10 @@ def applied_at_of(day: date | None) -> datetime | None:
     return datetime.combine(day, time(12), tzinfo=UTC) if day else None
 
 
+def review_threshold() -> float:
+    """The analysis confidence under which an email shows as "Needs review"."""
+    return float(getattr(settings, "ANALYSIS_REVIEW_THRESHOLD", 0.6))
+
 
 # How an application without a company or a position is shown (its key is "").
 UNKNOWN_COMPANY = "(company unknown)"
@@ -255,6 +259,12 @@ class ApplicationEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id}: {self.status}"
+
+    @property
+    def needs_review(self) -> bool:
+        """The analysis is unsure (``tracker.review``) and the person has not corrected it."""
+        unsure = self.confidence is not None and self.confidence < review_threshold()
+        return unsure and not self.corrected
 
 
 class Correction(models.Model):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tracker import api, views, workflow_views
+from tracker import api, review, views, workflow_views
 
 app_name = "tracker"
 
@@ -70,6 +70,11 @@ urlpatterns = [
         "applications/<str:application_id>/emails/<str:message_id>/reset",
         views.reset_email,
         name="reset_email",
+    ),
+    path(
+        "applications/<str:application_id>/emails/<str:message_id>/confirm",
+        review.confirm_email,
+        name="confirm_email",
     ),
     path("api/applications", api.application_list, name="api_list"),
     path("api/applications/<str:application_id>", api.application_detail, name="api_detail"),
