@@ -147,8 +147,15 @@ def _clauses(sentence: list[str]) -> list[list[str]]:
 
 def _rejects(sentence: list[str]) -> bool:
     # Which rules can apply at all: most sentences need none of them.
-    negated = _about_reader(sentence) and not (
-        w.NEGATORS.isdisjoint(sentence) and w.SELF_NEGATED.isdisjoint(sentence)
+    negated = (
+        not (w.NEGATORS.isdisjoint(sentence) and w.SELF_NEGATED.isdisjoint(sentence))
+        # a negation decides only with a decision word or regret beside it
+        and not (
+            w.PREDICATES.isdisjoint(sentence)
+            and w.SELF_NEGATED.isdisjoint(sentence)
+            and w.REGRET.isdisjoint(sentence)
+        )
+        and _about_reader(sentence)
     )
     closing = not w.CLOSING.isdisjoint(sentence)
     choosing = not (w.CHOOSING.isdisjoint(sentence) and w.COMPARATIVES.isdisjoint(sentence))
