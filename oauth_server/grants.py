@@ -18,10 +18,10 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from authlib.oauth2 import OAuth2Request  # type: ignore[import-untyped]
-from authlib.oauth2.rfc6749 import grants  # type: ignore[import-untyped]
-from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, OAuth2Error  # type: ignore[import-untyped]
-from authlib.oauth2.rfc7636 import CodeChallenge  # type: ignore[import-untyped]
+from authlib.oauth2 import OAuth2Request
+from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, OAuth2Error
+from authlib.oauth2.rfc7636 import CodeChallenge
 from django.utils import timezone
 
 from accounts.models import User
@@ -48,7 +48,7 @@ RETIRED_KEPT = 50
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
 
-class InvalidTargetError(OAuth2Error):  # type: ignore[misc]
+class InvalidTargetError(OAuth2Error):
     """RFC 8707 section 2: the requested resource is not one this server serves."""
 
     error = "invalid_target"
@@ -79,7 +79,7 @@ def _issue(session_id: str, scope: str, include_refresh_token: bool) -> dict[str
     return token
 
 
-class S256Only(CodeChallenge):  # type: ignore[misc]
+class S256Only(CodeChallenge):
     """PKCE on every authorisation request, S256 only (OAuth 2.1; ``plain`` is refused)."""
 
     SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
@@ -104,7 +104,7 @@ def _user(user_id: str) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first()
 
 
-class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
 
     def generate_authorization_code(self) -> str:
@@ -171,7 +171,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         return _user(authorization_code.record.user_id)
 
 
-class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
+class RefreshTokenGrant(grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
     INCLUDE_NEW_REFRESH_TOKEN = True
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin  # type: ignore[import-untyped]
+from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 
 from accounts.tokens.crypto import secret_matches
 from accounts.tokens.records import AuthCodeRecord, ClientRecord, SessionRecord
@@ -54,7 +54,7 @@ def redirect_matches(registered: str, requested: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Client(ClientMixin):  # type: ignore[misc]
+class Client(ClientMixin):
     record: ClientRecord
 
     def get_client_id(self) -> str:
@@ -89,7 +89,7 @@ class Client(ClientMixin):  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
-class AuthorizationCode(AuthorizationCodeMixin):  # type: ignore[misc]
+class AuthorizationCode(AuthorizationCodeMixin):
     record: AuthCodeRecord
 
     def get_redirect_uri(self) -> str:
@@ -100,7 +100,7 @@ class AuthorizationCode(AuthorizationCodeMixin):  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
-class Grant(TokenMixin):  # type: ignore[misc]
+class Grant(TokenMixin):
     """An issued OAuth session (one grant: its access and refresh token rotate together)."""
 
     record: SessionRecord

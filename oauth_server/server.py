@@ -13,12 +13,12 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from authlib.integrations.django_oauth2 import AuthorizationServer as DjangoAuthorizationServer  # type: ignore[import-untyped]
-from authlib.oauth2 import OAuth2Request  # type: ignore[import-untyped]
-from authlib.oauth2.rfc6749.errors import OAuth2Error  # type: ignore[import-untyped]
-from authlib.oauth2.rfc7009 import RevocationEndpoint as BaseRevocationEndpoint  # type: ignore[import-untyped]
-from authlib.oauth2.rfc7591 import ClientRegistrationEndpoint  # type: ignore[import-untyped]
-from authlib.oauth2.rfc7591.errors import InvalidClientMetadataError, InvalidRedirectURIError  # type: ignore[import-untyped]
+from authlib.integrations.django_oauth2 import AuthorizationServer as DjangoAuthorizationServer
+from authlib.oauth2 import OAuth2Request
+from authlib.oauth2.rfc6749.errors import OAuth2Error
+from authlib.oauth2.rfc7009 import RevocationEndpoint as BaseRevocationEndpoint
+from authlib.oauth2.rfc7591 import ClientRegistrationEndpoint
+from authlib.oauth2.rfc7591.errors import InvalidClientMetadataError, InvalidRedirectURIError
 from django.utils import timezone
 
 from accounts.tokens.crypto import hash_token
@@ -40,7 +40,7 @@ MAX_NAME = 100
 MAX_REDIRECT_URIS = 10
 
 
-class MailboxAuthorizationServer(DjangoAuthorizationServer):  # type: ignore[misc]
+class MailboxAuthorizationServer(DjangoAuthorizationServer):
     """Authlib's Django server whose clients and tokens live in the token store."""
 
     def __init__(self) -> None:
@@ -55,7 +55,7 @@ class MailboxAuthorizationServer(DjangoAuthorizationServer):  # type: ignore[mis
         save_issued(token, request)
 
 
-class RevocationEndpoint(BaseRevocationEndpoint):  # type: ignore[misc]
+class RevocationEndpoint(BaseRevocationEndpoint):
     """RFC 7009: revoking either token of a grant revokes the grant."""
 
     CLIENT_AUTH_METHODS = AUTH_METHODS
@@ -86,7 +86,7 @@ def _check_redirect_uri(uri: str) -> None:
         )
 
 
-class RegistrationEndpoint(ClientRegistrationEndpoint):  # type: ignore[misc]
+class RegistrationEndpoint(ClientRegistrationEndpoint):
     """RFC 7591 open registration (rate-limited by the view); clients get no special rights."""
 
     def __init__(self, server: MailboxAuthorizationServer, metadata: dict[str, Any]) -> None:

@@ -1,5 +1,6 @@
-"""The apps import each other in one direction only: tracker → analysis → mails → accounts →
-mailbox_project (docs/architecture.md, "Packages and who imports whom").
+"""The apps import each other in one direction only: mcp_server → oauth_server → tracker →
+analysis → mails → accounts → mailbox_project (docs/architecture.md, "Packages and who imports
+whom").
 
 Read from the source with ``ast`` (app code only; tests and migrations may reach anywhere), so a
 backwards import anywhere in a module, even inside a function, fails here.
@@ -14,7 +15,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each app may import only the apps after it.
-ORDER = ("tracker", "analysis", "mails", "accounts", "mailbox_project")
+ORDER = (
+    "mcp_server",
+    "oauth_server",
+    "tracker",
+    "analysis",
+    "mails",
+    "accounts",
+    "mailbox_project",
+)
 
 
 def _app_modules(app: str) -> list[Path]:
