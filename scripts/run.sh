@@ -62,11 +62,17 @@ supervise worker .venv/bin/celery -A mailbox_project worker -Q sync,analysis,mai
 supervise beat .venv/bin/celery -A mailbox_project beat --loglevel INFO \
   --schedule "$run_dir/celerybeat-schedule" --pidfile "$run_dir/celerybeat.pid"
 supervise web .venv/bin/python manage.py runserver "127.0.0.1:${port}" --noreload
+# The MCP endpoint for assistants (ASGI: uvicorn serves /mcp and, behind it, the site too). No
+# access log: it would record query strings.
+mcp_port=${MCP_PORT:-8001}
+supervise mcp .venv/bin/uvicorn mcp_server.asgi:application --host 127.0.0.1 --port "$mcp_port" \
+  --no-access-log
 
 cat <<BANNER
 
   Mailbox is running:  http://127.0.0.1:${port}/
   Admin:               http://127.0.0.1:${port}/admin/  (create a login in another terminal: make createsuperuser)
+  MCP (assistants):    http://127.0.0.1:${mcp_port}/mcp
   Google:              ${GOOGLE_EMULATOR_URL:-real Google (GOOGLE_CLIENT_ID is set)}
   Stop:                Ctrl-C
 
