@@ -71,6 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(
         max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone]
     )
+    # True once the person picked the zone on the account page: the browser's zone (offered
+    # once a session) then never replaces it, even when the pick was UTC.
+    time_zone_chosen = models.BooleanField(default=False)
 
     objects: ClassVar[UserManager] = UserManager()
 

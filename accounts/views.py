@@ -67,6 +67,7 @@ def set_time_zone(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a time zone from the list.")
         return redirect("accounts:account")
+    user.time_zone_chosen = True
     _save_time_zone(user, form.cleaned_data["time_zone"])
     request.session[TIME_ZONE_DETECTED] = True
     messages.info(request, f"Dates are now shown in {user.time_zone}.")
@@ -77,7 +78,8 @@ def set_time_zone(request: HttpRequest) -> HttpResponse:
 @login_required
 def detect_time_zone(request: HttpRequest) -> JsonResponse:
     """Take the browser's zone (posted once by static/accounts/time_zone.js) while the
-    person's is still the default; a name zoneinfo does not know is a 400."""
+    person's is still the default and was never picked by hand (``time_zone_chosen``); a name
+    zoneinfo does not know is a 400."""
     user = _user(request)
     name = request.POST.get("time_zone", "").strip()
     if not is_time_zone(name):
@@ -85,7 +87,7 @@ def detect_time_zone(request: HttpRequest) -> JsonResponse:
             {"error": {"code": "bad_time_zone", "message": "Unknown zone."}}, status=400
         )
     request.session[TIME_ZONE_DETECTED] = True
-    if user.time_zone == DEFAULT_TIME_ZONE and name != user.time_zone:
+    if not user.time_zone_chosen and user.time_zone == DEFAULT_TIME_ZONE and name != user.time_zone:
         _save_time_zone(user, name)
         return JsonResponse({"time_zone": name, "changed": True})
     return JsonResponse({"time_zone": user.time_zone, "changed": False})
@@ -93,7 +95,7 @@ def detect_time_zone(request: HttpRequest) -> JsonResponse:
 
 def _save_time_zone(user: User, name: str) -> None:
     user.time_zone = name
-    user.save(update_fields=["time_zone"])
+    user.save(update_fields=["time_zone", "time_zone_chosen"])
 
 
 @require_POST
