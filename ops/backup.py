@@ -82,19 +82,40 @@ def create_backup(
     uri: str = "",
     out: Output | None = None,
 ) -> BackupResult:
-    """Back up ``db`` into a new folder under ``directory``; return it with its manifest."""
+    """Back up ``db`` into a new folder under ``directory``; return it with its manifest.
+
+    A backup that fails removes its partial folder (one killed outright cannot: see above).
+    """
+    if engine not in {"builtin", "mongodump"}:
+        raise BackupError(f"unknown engine {engine!r} (builtin or mongodump)")
     started = datetime.now(UTC)
     name = backup_name(started)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = directory / f"{PARTIAL_PREFIX}{name}"
     partial.mkdir(mode=0o700)
+    try:
+        return _complete(db, directory, partial, name, started, key, engine, uri, out)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
+def _complete(
+    db: Database[dict[str, Any]],
+    directory: Path,
+    partial: Path,
+    name: str,
+    started: datetime,
+    key: str | None,
+    engine: str,
+    uri: str,
+    out: Output | None,
+) -> BackupResult:
     (partial / db.name).mkdir(mode=0o700)
     if engine == "builtin":
         cluster_time, migrations, entries, seconds = _dump_builtin(db, partial, key, out)
-    elif engine == "mongodump":
-        cluster_time, migrations, entries, seconds = _dump_mongodump(db, partial, key, uri, out)
     else:
-        raise BackupError(f"unknown engine {engine!r} (builtin or mongodump)")
+        cluster_time, migrations, entries, seconds = _dump_mongodump(db, partial, key, uri, out)
     result = Manifest(
         database=db.name,
         created_at=started,

@@ -15,6 +15,7 @@ from ops import manifest as manifests
 from ops.backup import BackupError, create_backup
 from ops.catalogue import complete_backups
 from ops.restore import RestoreError, from_backup, from_mongodump_folder, restore
+from ops.streams import BackupFileError
 from ops.tests.conftest import PARTS, WIDGETS, snapshot_of
 
 
@@ -187,6 +188,12 @@ def test_every_collection_is_read_at_one_point_in_time(mongo, tmp_path):
 def test_an_unknown_engine_is_a_clear_error(filled, tmp_path):
     with pytest.raises(BackupError, match="unknown engine"):
         create_backup(filled, tmp_path, key=None, engine="tar")
+
+
+def test_a_failed_backup_leaves_no_partial_folder(filled, tmp_path):
+    with pytest.raises(BackupFileError, match="not a Fernet key"):
+        create_backup(filled, tmp_path, key="not-a-key")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_commands_list_back_up_and_refuse(filled, tmp_path, settings, capsys):
