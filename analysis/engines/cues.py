@@ -327,6 +327,15 @@ GENERIC_REQUEST = (
     r"(?:could|can|would|will) you (?:please |kindly )?(?:send|share|provide|confirm|tell"
     r"|let (?:us|me) know|forward|give|update us|reply with)\b"
     r"|kindly (?:revert|send|share|provide|confirm|let (?:us|me) know|reply)\b"
+    # the imperative ("please send us your updated CV"), not "please let us know if ..."
+    r"|please (?:kindly )?(?:send|share|provide|reply with|forward) (?:us |me )?(?:your|a|an"
+    r"|the|two|three|some|copies)\b"
+    r"|would you mind (?:sending|sharing|providing|confirming|letting)\b"
+    # a question about the reader's terms: "what is your earliest possible start date?"
+    r"|what (?:is|are|would be|will be) your (?:[\w-]+ ){0,3}(?:salary|expectations|notice"
+    r"|start|availability|location|rate|visa|ctc)"
+    r"|(?:we'd|we would|i'd|i would) (?:need|like to know|like to ask|appreciate (?:it if you"
+    r" could|knowing|your))\b"
 )
 
 # Words that put an email in a job-search context at all.

@@ -285,3 +285,24 @@ def test_an_organisation_that_signs_stays_a_company():
         "We have received your application.\n\nBest regards,\nBracken Hollow Analytics",
     )  # fmt: skip
     assert company_of(message) == "Bracken Hollow Analytics"
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Please send us your portfolio and two writing samples.",
+        "Would you mind sharing your current notice period?",
+        "What would be your expected day rate for this contract?",
+        "We'd need your right-to-work documents before the next step.",
+    ],
+)
+def test_requests_to_the_reader_are_information_requests(request_text):
+    assert status_of("Thanks for your application. " + request_text) is (Status.INFORMATION_REQUEST)
+
+
+def test_an_offer_of_help_is_no_request():
+    body = (
+        OPENING + "We have received your application and will review it. If you have any"
+        " questions, please let us know."
+    )
+    assert status_of(body) is Status.APPLICATION_CONFIRMATION
