@@ -93,3 +93,19 @@ def test_dbstats_prints_the_database_and_cache_part(db, capsys) -> None:
     assert "index unique_user_gmail_id" in out
     assert "Redis:" in out
     assert "analysis backlog" in out
+
+
+def test_a_service_that_is_down_is_shown_unavailable_not_a_500(
+    client: Client, staff, monkeypatch
+) -> None:
+    from mailbox_project.redis import client as redis_client
+
+    # A real client to a port nothing listens on: what the page sees while Redis is down.
+    dead = redis_client("redis://127.0.0.1:9/0", timeout=0.5, retry=False)
+    monkeypatch.setattr("ops.stats.connection", lambda: dead)
+    client.force_login(staff)
+    response = client.get("/admin/system/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Redis: ConnectionError" in page
+    assert "Replica set" in page  # MongoDB's part is still there
