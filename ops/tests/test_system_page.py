@@ -42,6 +42,13 @@ def counted(settings, monkeypatch) -> Commands:
     return listener
 
 
+def test_the_admin_index_links_the_system_page(client: Client, staff) -> None:
+    client.force_login(staff)
+    page = client.get("/admin/").content.decode()
+    assert 'href="/admin/system/"' in page
+    assert "Site administration" in page  # still the admin's own index
+
+
 def test_only_staff_see_the_system_page(client: Client, owner, staff) -> None:
     assert client.get("/admin/system/").status_code == 302
     client.force_login(owner)
