@@ -328,7 +328,8 @@ class EmailFacts:
     @property
     def keys(self) -> tuple[str, str]:
         company = company_key(self.company)
-        if company and self.signals.recruiter and company == company_key(self.signals.sender_name):
+        sender = company_key(self.signals.sender_name)
+        if company and sender and self.signals.recruiter and f"{company} ".startswith(f"{sender} "):
             company = ""  # the analysis took the recruiter writing in person for the company
         return company, position_key(self.position)
 
@@ -483,11 +484,31 @@ class _Application:
     first: datetime | None = None
     last: datetime | None = None
     requisitions: set[str] = field(default_factory=set)
+    # Its confirmations (message ids) and the first one's date: an ATS confirms an
+    # application once, and what the employer sends comes after it.
+    confirmations: set[str] = field(default_factory=set)
+    confirmed_at: datetime | None = None
 
     def extend(self, facts: EmailFacts) -> None:
         self.first = facts.date if self.first is None else min(self.first, facts.date)
         self.last = facts.date if self.last is None else max(self.last, facts.date)
         self.requisitions |= facts.signals.requisitions
+        if facts.status == Status.APPLICATION_CONFIRMATION:
+            self.confirm(facts.message_id, facts.date)
+
+    def confirm(self, message_id: str, when: datetime) -> None:
+        self.confirmations.add(message_id)
+        self.confirmed_at = when if self.confirmed_at is None else min(self.confirmed_at, when)
+
+    def begun_after(self, facts: EmailFacts) -> bool:
+        """Whether the application was confirmed after this (non-confirmation) email."""
+        later = self.confirmed_at is not None and facts.date < self.confirmed_at
+        return later and facts.status != Status.APPLICATION_CONFIRMATION
+
+    def confirmed_by_another(self, facts: EmailFacts) -> bool:
+        """Whether ``facts`` is a confirmation and the application has another already."""
+        others = self.confirmations - {facts.message_id}
+        return facts.status == Status.APPLICATION_CONFIRMATION and bool(others)
 
     def distance(self, when: datetime) -> timedelta:
         """How far ``when`` lies outside the application's span (zero inside it)."""
@@ -519,6 +540,8 @@ class _Resolver:
         self.by_link: dict[str, dict[str, ObjectId]] = {}
         self.by_alias: dict[tuple[str, str], ObjectId] = {}
         self.manual: set[tuple[str, str]] = set()
+        # Applications a person renamed or merged: their emails are what the person says.
+        self.by_hand: set[ObjectId] = set()
         # Display names (company, position) of the applications this batch creates, and the
         # fields it fills in on existing ones whose company or position was unknown.
         self.names: dict[ObjectId, tuple[str, str]] = {}
@@ -544,6 +567,7 @@ class _Resolver:
             self.by_alias[(company, position)] = application_id
             if manual:
                 self.manual.add((company, position))
+                self.by_hand.add(application_id)
             linked.add(application_id)
         mine = JobApplication.objects.for_user(self.user_id)
         # An application whose company is unknown may be the one an email of the batch names.
@@ -560,6 +584,7 @@ class _Resolver:
     def _load_timelines(self) -> None:
         query = {"user_id": self.user_id, "application_id": {"$in": list(self.apps)}}
         projection = {"_id": 0, "application_id": 1, "message_id": 1, "date": 1, "link_keys": 1}
+        projection["status"] = 1
         for doc in _emails().find(query, projection):
             app = self.apps.get(doc["application_id"])
             if app is None:
@@ -567,6 +592,8 @@ class _Resolver:
             when = _aware(doc["date"])
             app.first = when if app.first is None else min(app.first, when)
             app.last = when if app.last is None else max(app.last, when)
+            if doc.get("status") == Status.APPLICATION_CONFIRMATION:
+                app.confirm(doc["message_id"], when)
             for key in doc.get("link_keys") or ():
                 self.by_link.setdefault(key, {})[doc["message_id"]] = app.pk
                 if key.startswith("req:"):
@@ -609,10 +636,32 @@ class _Resolver:
                 return chosen
         if position:
             return self._same_role(facts)
+        if facts.status == Status.APPLICATION_CONFIRMATION:
+            return self._confirmed(company, facts)
         chosen = self._answered(company, facts.date)
         if chosen is not None:
             self.weak.add(facts.message_id)
         return chosen
+
+    def _confirmed(self, company: str, facts: EmailFacts) -> ObjectId | None:
+        """The application a confirmation naming no role starts: the company's unconfirmed one
+        begun soonest after it (its later emails may have been placed first)."""
+        after = [
+            app
+            for app in self.apps.values()
+            if company
+            and app.company_key == company
+            and not app.confirmed_by_another(facts)
+            and app.first is not None
+            and facts.date <= app.first <= facts.date + self.gap
+        ]
+        return min(after, key=lambda app: (app.first, str(app.pk))).pk if after else None
+
+    @staticmethod
+    def _another_application(app: _Application, facts: EmailFacts) -> bool:
+        """Whether ``facts`` starts another application than ``app`` of the same role: a
+        second confirmation, or an employer's email older than the application."""
+        return app.confirmed_by_another(facts) or app.begun_after(facts)
 
     def _same_or_unnamed(self, pk: ObjectId, position: str) -> bool:
         app = self.apps.get(pk)
@@ -639,8 +688,15 @@ class _Resolver:
         }
         if facts.keys in self.by_alias:
             same.add(self.by_alias[facts.keys])
-        # Another requisition of the same role is another application (a repost).
-        same = {pk for pk in same if not self._other_requisition(self.apps.get(pk), reqs)}
+        # Another requisition of the same role is another application (a repost), and so is
+        # a second confirmation: applying again to the same role.
+        same = {
+            pk
+            for pk in same
+            if pk in self.apps
+            and not self._other_requisition(self.apps[pk], reqs)
+            and (pk in self.by_hand or not self._another_application(self.apps[pk], facts))
+        }
         chosen = self._nearest(same, facts.date)
         if chosen is not None or not company:
             return chosen
@@ -649,6 +705,7 @@ class _Resolver:
             pk
             for pk, app in self.apps.items()
             if (app.company_key, app.position_key) in ((company, ""), ("", position))
+            and not app.confirmed_by_another(facts)
         ]
         chosen = self._nearest(unnamed, facts.date)
         if chosen is not None:

@@ -122,12 +122,18 @@ def test_an_unnamed_application_takes_the_role_its_older_email_names(owner) -> N
     assert (app.position, app.email_count, app.status) == ("Backend Engineer", 2, Status.REJECTION)
 
 
-def test_applying_again_after_the_gap_is_a_new_application(owner, settings) -> None:
+def test_mail_after_the_gap_is_a_new_application_of_the_same_role(owner, settings) -> None:
     settings.TRACKER_REAPPLY_GAP_DAYS = 180
     store(owner, result("a1", APPLIED), result("a2", Status.REJECTION, day=20))
-    store(owner, result("b1", APPLIED, day=20 + 181))
-    store(owner, result("c1", APPLIED, day=20 + 181 + 100))  # inside the gap: the same one
+    store(owner, result("b1", Status.INTERVIEW_INVITATION, day=20 + 181))
+    store(owner, result("c1", Status.REJECTION, day=20 + 181 + 100))  # inside the gap
     assert groups(owner) == [["a1", "a2"], ["b1", "c1"]]
+
+
+def test_a_second_confirmation_of_the_same_role_is_applying_again(owner) -> None:
+    store(owner, result("a1", APPLIED), result("a2", Status.REJECTION, day=20))
+    store(owner, result("b1", APPLIED, day=60), result("b2", Status.REJECTION, day=70))
+    assert groups(owner) == [["a1", "a2"], ["b1", "b2"]]
 
 
 def test_a_question_after_a_rejection_in_the_thread_reopens_it(owner) -> None:
