@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Response, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
@@ -71,7 +71,7 @@ def page(
         context.close()
 
 
-def column(page: Page, key: str):  # type: ignore[no-untyped-def]
+def column(page: Page, key: str) -> Locator:
     return page.locator(f'.board-column[data-column="{key}"]')
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import random
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
 import time_machine
 
+from accounts.models import User
 from analysis.results import AnalysisResult
 from analysis.status import Status
 from tracker.models import ApplicationEmail, JobApplication
@@ -57,25 +59,35 @@ def generated(seed: int) -> list[AnalysisResult]:
     return results
 
 
-def plain_figures(owner, since: date | None = None) -> dict[str, object]:
+@dataclass
+class Plain:
+    total: int = 0
+    screening: int = 0
+    interview: int = 0
+    offer: int = 0
+    silent: int = 0
+    sources: dict[str, int] = field(default_factory=dict)
+
+
+def plain_figures(owner: User, since: date | None = None) -> Plain:
     """The figures computed the long way round from the stored timelines."""
-    figures = {"total": 0, "screening": 0, "interview": 0, "offer": 0, "silent": 0}
-    sources: dict[str, int] = {}
+    figures = Plain()
+    sources = figures.sources
     for app in JobApplication.objects.filter(user=owner):
         emails = list(ApplicationEmail.objects.filter(application=app))
         statuses = {e.status for e in emails}
         started = min(e.date for e in emails if e.status == "application_confirmation")
         if since is not None and started.date() < since:
             continue
-        figures["total"] += 1
+        figures.total += 1
         if statuses & {"assessment", "interview_invitation", "offer"}:
-            figures["screening"] += 1
+            figures.screening += 1
         if statuses & {"interview_invitation", "offer"}:
-            figures["interview"] += 1
-        figures["offer"] += "offer" in statuses
+            figures.interview += 1
+        figures.offer += "offer" in statuses
         last = max(e.date for e in emails)
         ended = app.status in ("offer", "rejection", "withdrawal")
-        figures["silent"] += not ended and (NOW - last).days >= 21
+        figures.silent += not ended and (NOW - last).days >= 21
         sender = emails[0].sender
         source = (
             "LinkedIn"
@@ -85,7 +97,6 @@ def plain_figures(owner, since: date | None = None) -> dict[str, object]:
             else "Other"
         )
         sources[source] = sources.get(source, 0) + 1
-    figures["sources"] = sources
     return figures
 
 
@@ -99,13 +110,13 @@ def test_workflow_figures_match_a_plain_computation(client, owner, seed: int) ->
             workflow = client.get(f"/applications/dashboard{query}").context["workflow"]
             expected = plain_figures(owner, start)
             reached = [step.reached for step in workflow.conversion]
-            assert reached[0] == workflow.total == expected["total"]
-            assert reached[1:3] == [expected["screening"], expected["interview"]]
-            assert reached[4] == expected["offer"]
-            assert workflow.ghosted == expected["silent"]
+            assert reached[0] == workflow.total == expected.total
+            assert reached[1:3] == [expected.screening, expected.interview]
+            assert reached[4] == expected.offer
+            assert workflow.ghosted == expected.silent
             by_source = {row.label: row.applications for row in workflow.sources}
-            assert by_source == expected["sources"]
-    assert expected["total"] < plain_figures(owner)["total"]  # the range did filter
+            assert by_source == expected.sources
+    assert expected.total < plain_figures(owner).total  # the range did filter
 
 
 def test_a_reversed_date_range_is_refused(client, owner) -> None:

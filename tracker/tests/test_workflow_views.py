@@ -148,7 +148,7 @@ def test_silence_shows_no_response_without_changing_the_status(signed_in, owner)
     assert 'id="follow-up"' in page
     application.refresh_from_db()
     assert application.status == APPLIED
-    waited = (timezone.now() - application.last_activity_at).days  # type: ignore[operator]
+    waited = (timezone.now() - application.last_activity_at).days
     response = signed_in.post(
         "/applications/settings", {"ghost_after_days": str(waited + 5), "digest_enabled": ""}
     )
