@@ -93,9 +93,6 @@ _SIGNATURE_COMPANY = (
         r"|careers|hr|people|human resources)(?: (?i:team|group))?",
     ),
     (3, rf"(?i:the )?(?P<c>{NAME}) (?i:team)"),
-    # "Resourcing Team, Department of Rural Affairs", "HR Shared Services, Northfield ...": a
-    # department signing for its organisation outweighs a job portal's display name.
-    (7, rf"{_FUNCTION}[,|-] (?P<c>{NAME})"),
 )
 # Every department _FUNCTION names holds one of these words.
 _DEPARTMENT_WORDS = frozenset(
@@ -103,8 +100,11 @@ _DEPARTMENT_WORDS = frozenset(
     recruitment resourcing recruiting hr human people talent personnel hiring office
     """.split()  # noqa: SIM905 -- a word list reads best as text
 )
-# The same at the end of a line that holds more ("All the best, Resourcing Team, ...").
+# "Resourcing Team, Department of Rural Affairs", "HR Shared Services, Northfield ...", alone
+# on a line or ending one ("All the best, Resourcing Team, ..."): a department signing for
+# its organisation outweighs a job portal's display name.
 _SIGNED_BY_FUNCTION = re.compile(rf"(?:^|[,.;!] ){_FUNCTION}[,|-] (?P<c>{NAME})\s*$")
+_LETTERS = re.compile(r"[a-z]+")
 # A sign-off line that only names a function: the company is usually on the next line.
 _FUNCTION_LINE = re.compile(rf"{_FUNCTION}\.?")
 
@@ -236,7 +236,7 @@ def _candidates(
                 signed_here = True
                 yield weight, signed.group("c")
         # Department names hold one of a few words: most lines need no department pattern.
-        departmental = not _DEPARTMENT_WORDS.isdisjoint(re.findall(r"[a-z]+", line.lower()))
+        departmental = not _DEPARTMENT_WORDS.isdisjoint(_LETTERS.findall(line.lower()))
         if departmental and not signed_here:
             signed = _SIGNED_BY_FUNCTION.search(line)
             if signed:

@@ -13,9 +13,12 @@ from collections.abc import Iterable
 from analysis.engines.base import EmailInput
 from analysis.engines.rule_text import Text
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
 
 def squash(value: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", value.lower())
+    """Return ``value`` lower-cased with only its ASCII letters and digits ("Smith & Co")."""
+    return _NOT_ALNUM.sub("", value.lower())
 
 
 def matches_slug(name: str, slugs: Iterable[str]) -> bool:
