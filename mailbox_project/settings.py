@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ops",
     "oauth_server",
     "mcp_server",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +278,7 @@ CELERY_TASK_ROUTES = {
     "analysis.tasks.*": {"queue": "analysis"},
     "accounts.tasks.*": {"queue": "maintenance"},
     "tracker.tasks.*": {"queue": "maintenance"},
+    "privacy.tasks.*": {"queue": "maintenance"},
     # A beat job, kept off the analysis queue so a backlog there cannot delay it.
     "analysis.tasks.reconcile_pending": {"queue": "maintenance"},
 }
@@ -470,8 +472,9 @@ def _quota_costs(name: str) -> dict[str, int]:
 GMAIL_QUOTA_COSTS = _quota_costs("GMAIL_QUOTA_COSTS")
 # Batches of messages.get in flight at once per sync (overlaps network waits with parsing).
 GMAIL_FETCH_THREADS = env.integer("GMAIL_FETCH_THREADS", 4, minimum=1)
-# Share of the quota the throttle aims for, leaving room for request bunching.
-GMAIL_QUOTA_HEADROOM = env.floating("GMAIL_QUOTA_HEADROOM", 0.95, minimum=0.1)
+# Share of the learned limit the throttle paces at: 1.0 paces at it and lets the 429s seen
+# lower it; less trades throughput for fewer refusals.
+GMAIL_QUOTA_HEADROOM = env.floating("GMAIL_QUOTA_HEADROOM", 1.0, minimum=0.1)
 # Message ids per messages.list page, i.e. per full-sync task (Gmail allows at most 500).
 SYNC_PAGE_SIZE = min(500, env.integer("SYNC_PAGE_SIZE", 500, minimum=1))
 # Slack for queueing delays before a silent sync chain counts as dead and beat restarts it.
@@ -648,6 +651,13 @@ if BACKUP_INTERVAL:
     CELERY_BEAT_SCHEDULE["scheduled-backup"] = _beat(
         "ops.tasks.scheduled_backup", float(BACKUP_INTERVAL), expires=BACKUP_INTERVAL * 0.9
     )
+# --- Your data: exports (privacy/) -------------------------------------------------------------
+
+# Where data exports are built (folder 0700, zips 0600 under random names; deleted after a day).
+EXPORT_DIR = Path(env.string("EXPORT_DIR") or str(BASE_DIR / ".data" / "exports"))
+CELERY_BEAT_SCHEDULE["expire-exports"] = _beat(
+    "privacy.tasks.expire_exports", crontab(minute=37), expires=3500
+)
 # /metrics answers `Authorization: Bearer METRICS_TOKEN` and addresses in METRICS_ALLOWED_IPS
 # (comma-separated IPs or networks, e.g. 10.0.0.0/8); with neither set it answers nobody.
 METRICS_TOKEN = env.string("METRICS_TOKEN")

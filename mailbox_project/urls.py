@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("mails.urls")),
     path("", include("tracker.urls")),
     path("", include("oauth_server.urls")),
+    path("", include("privacy.urls")),
     path("", include("social_django.urls", namespace="social")),
 ]

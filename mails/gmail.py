@@ -263,6 +263,24 @@ class AttachmentBody:
         return cls(data, _field(body, "size", int, len(data)))
 
 
+@dataclass(frozen=True)
+class RawMessage:
+    """messages.get format=raw: the message's RFC 822 bytes, as Gmail holds them."""
+
+    id: str
+    data: bytes
+
+    @classmethod
+    def from_api(cls, body: object) -> RawMessage:
+        body = _mapping(body, "message")
+        text = _field(body, "raw", str, "")
+        try:
+            data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        except (ValueError, binascii.Error) as exc:
+            raise MalformedResponse("Gmail raw message is not base64url") from exc
+        return cls(_field(body, "id", str, ""), data)
+
+
 @dataclass
 class FetchResult:
     """What a batched fetch produced: messages by id, and ids that failed for good."""
@@ -496,6 +514,17 @@ class GmailClient:
         )
         return self._call(
             "attachments.get", request, AttachmentBody.from_api, on_404=lambda: MessageGone()
+        )
+
+    def get_raw_message(self, message_id: str) -> RawMessage:
+        """Return one message's RFC 822 bytes (the data export's mbox; 5 units).
+
+        Raises ``MessageGone`` when Gmail no longer has the message.
+        """
+        # https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.messages/get
+        request = self._service.users().messages().get(userId="me", id=message_id, format="raw")
+        return self._call(
+            "messages.get", request, RawMessage.from_api, on_404=lambda: MessageGone()
         )
 
     def stop_watch(self) -> None:

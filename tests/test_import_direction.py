@@ -1,4 +1,4 @@
-"""The apps import each other in one direction only: mcp_server → oauth_server → tracker →
+"""The apps import each other in one direction only: privacy → mcp_server → oauth_server → tracker →
 analysis → mails → accounts → mailbox_project (docs/architecture.md, "Packages and who imports
 whom").
 
@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Each app may import only the apps after it.
 ORDER = (
+    "privacy",
     "mcp_server",
     "oauth_server",
     "tracker",
