@@ -11,7 +11,8 @@ a ``$facet`` then computes each figure with its own pipeline:
 * **response_days** — per company, the median days from the first confirmation to the first
   response, over applications that have both;
 * **weekly** — applications per ISO week (Monday, UTC) of the first confirmation, or of the
-  first email when there is no confirmation.
+  first email when there is no confirmation (a hand-made application without mail: the day
+  applied set by hand, else the day it was made).
 
 MongoDB 6 has no ``$median`` (7.0 has): the median is taken from ``$sortArray``.
 """
@@ -28,6 +29,9 @@ from mailbox_project.mongo import get_database
 from tracker.models import RESPONSE_STATUSES, UNKNOWN_COMPANY, ApplicationEmail, JobApplication
 
 MS_PER_DAY = 24 * 3600 * 1000
+# When an application started, for the weekly counts and the date range: applied (by its
+# timeline, else the day set by hand), else its first email, else when it was made by hand.
+STARTED = {"$ifNull": ["$applied_at", "$stored_applied_at", "$first_email_at", "$created_at"]}
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,7 @@ def response_days_pipeline() -> list[dict[str, Any]]:
 
 
 def weekly_pipeline() -> list[dict[str, Any]]:
-    started = {"$ifNull": ["$applied_at", "$first_email_at"]}
+    started = STARTED
     week = {"$dateTrunc": {"date": "$started", "unit": "week", "startOfWeek": "monday"}}
     return [
         {"$project": {"started": started}},
@@ -216,7 +220,7 @@ def weekly_pipeline() -> list[dict[str, Any]]:
 def started_between(since: datetime | None, until: datetime | None) -> list[dict[str, Any]]:
     """A stage keeping applications that started in [since, until): applied (by the timeline,
     else by hand), else their first email, else when they were made (as ``overview``)."""
-    started = {"$ifNull": ["$applied_at", "$stored_applied_at", "$first_email_at", "$created_at"]}
+    started = STARTED
     conditions: list[dict[str, Any]] = []
     if since is not None:
         conditions.append({"$gte": [started, since]})

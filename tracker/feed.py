@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,11 @@ from tracker.models import Interview, JobApplication, TrackerSettings
 
 # Interviews this far back stay in the feed, so a calendar does not drop today's at noon.
 KEEP_PAST = timedelta(days=30)
+
+
+def _absolute(path: str) -> str:
+    # A calendar app opens the event's link outside Mailbox: it needs the whole address.
+    return f"{settings.SITE_URL}{path}"
 
 
 def _hash(token: str) -> str:
@@ -72,7 +78,7 @@ def events(user_id: UserId, now: datetime) -> list[ics.Event]:
                 summary=f"Interview: {app.company_label} — {app.position_label}",
                 location=interview.location,
                 description=interview.title,
-                url=reverse("tracker:detail", args=[str(app.pk)]),
+                url=_absolute(reverse("tracker:detail", args=[str(app.pk)])),
             )
         )
     due = JobApplication.objects.for_user(user_id).exclude(next_action="")
@@ -85,7 +91,7 @@ def events(user_id: UserId, now: datetime) -> list[ics.Event]:
                 starts_at=start + timedelta(hours=9),
                 ends_at=start + timedelta(hours=9, minutes=30),
                 summary=f"{app.next_action}: {app.company_label} — {app.position_label}",
-                url=reverse("tracker:detail", args=[str(app.pk)]),
+                url=_absolute(reverse("tracker:detail", args=[str(app.pk)])),
             )
         )
     return items

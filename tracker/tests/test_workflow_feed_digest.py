@@ -85,6 +85,8 @@ def test_the_feed_is_secret_hashed_and_revocable(client, interviewing, caplog) -
     body = feed.content.decode()
     assert "DTSTART:20261209T140000Z" in body
     assert "SUMMARY:Interview: Acme — Engineer" in body
+    # Unfolded, the event links to the application by its whole address.
+    assert "URL:http://127.0.0.1:8000/applications/" in body.replace("\r\n ", "")
     client.post("/applications/settings/feed")
     assert anonymous.get(url).status_code == 404  # replaced
     newer = client.get("/applications/settings").context["new_feed_url"]

@@ -111,6 +111,18 @@ def test_a_hand_made_application_without_mail_can_be_deleted(signed_in) -> None:
     assert not JobApplication.objects.filter(pk=application.pk).exists()
 
 
+def test_hand_made_applications_go_with_their_user_and_count_on_the_dashboard(
+    signed_in, owner
+) -> None:
+    application = add(signed_in)  # applied on 5 March 2026, a Thursday: week of 2 March
+    ApplicationNote.objects.create(user=owner, application=application, text="x")
+    weekly = signed_in.get("/applications/dashboard").context["figures"].weekly
+    assert [(week.start, week.count) for week in weekly] == [(date(2026, 3, 2), 1)]
+    owner.delete()
+    assert not JobApplication.objects.filter(pk=application.pk).exists()
+    assert not ApplicationNote.objects.exists()
+
+
 def test_notes_next_action_follow_up_and_the_due_list(signed_in, owner) -> None:
     application = add(signed_in)
     base = f"/applications/{application.pk}"
