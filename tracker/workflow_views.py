@@ -38,6 +38,8 @@ from tracker.models import ApplicationEmail, JobApplication
 from tracker.views import application_or_404, detail_url, render_detail
 
 BUSY = "Your applications are being updated. Try again shortly."
+# Interview emails read per click of "Look for interviews now".
+INTERACTIVE_SCAN = 25
 
 
 def _user(request: HttpRequest) -> User:
@@ -334,7 +336,9 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 @login_required
 def scan_interviews(request: HttpRequest) -> HttpResponse:
     """Look for interview dates in mail now, rather than at the next scheduled scan."""
-    found = interviews.scan(_user(request))
+    # A bounded batch: each email with an invitation is one Gmail fetch inside this request;
+    # the beat task reads the rest.
+    found = interviews.scan(_user(request), limit=INTERACTIVE_SCAN)
     messages.success(
         request, f"Read {found.scanned} interview email(s); {found.interviews} time(s) found."
     )
