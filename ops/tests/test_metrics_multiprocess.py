@@ -56,6 +56,7 @@ def test_two_gunicorn_workers_are_counted_together(db, tmp_path) -> None:
     folder = tmp_path / "prometheus"
     folder.mkdir()
     port = _free_port()
+    log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(
         [
             sys.executable,
@@ -72,7 +73,7 @@ def test_two_gunicorn_workers_are_counted_together(db, tmp_path) -> None:
         cwd=settings.BASE_DIR,
         env=process_environment(PROMETHEUS_MULTIPROC_DIR=str(folder), METRICS_TOKEN=TOKEN),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("wb"),
         start_new_session=True,
     )
     try:
@@ -84,7 +85,7 @@ def test_two_gunicorn_workers_are_counted_together(db, tmp_path) -> None:
         with ThreadPoolExecutor(max_workers=8) as pool:
             while sent < REQUESTS or (len(_pids(folder)) < 2 and time.monotonic() < deadline):
                 statuses = list(pool.map(lambda _: _get(port, "/healthz")[0], range(8)))
-                assert set(statuses) <= {200, 503}
+                assert set(statuses) <= {200, 503}, log.read_text()[-3000:]
                 sent += len(statuses)
         assert len(_pids(folder)) == 2, "both workers must have served requests"
         after = _get(port, "/metrics", {"Authorization": f"Bearer {TOKEN}"})[1].decode()
