@@ -173,11 +173,17 @@ def placed_ids(user: Any) -> set[str]:
 
 
 def job_email_ids(user: Any) -> set[str]:
-    """The stored messages the tracker must hold: those whose analysis is a job status."""
+    """The stored messages the tracker must hold: those whose analysis is a job status, but
+    the person's own (SENT) mail, which is no event of an application."""
     from tracker.models import TRACKED_STATUSES
 
     documents = get_database()["email_analysis_cache"].find({"user_id": user.pk})
-    return {d["message_id"] for d in documents if d["result"].get("status") in TRACKED_STATUSES}
+    jobs = {d["message_id"] for d in documents if d["result"].get("status") in TRACKED_STATUSES}
+    sent = get_database()["messages"].find(
+        {"user_id": user.pk, "gmail_id": {"$in": sorted(jobs)}, "label_ids": "SENT"},
+        {"gmail_id": 1},
+    )
+    return jobs - {d["gmail_id"] for d in sent}
 
 
 def free_tracker_lock(user: Any) -> None:
