@@ -11,6 +11,14 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
+# The accessibility check reads axe-core (package.json) from node_modules; never served by the app.
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  if ! command -v npm >/dev/null && command -v apt-get >/dev/null; then
+    if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >/dev/null
+  fi
+  npm install --no-audit --no-fund --silent
+fi
 
 data_dir=.data/test
 mongo_port=${TEST_MONGO_PORT:-27018}
