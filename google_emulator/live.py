@@ -50,7 +50,11 @@ class LiveMail:
             gen.received(reply, gen.end_ms, ["CATEGORY_PERSONAL"], thread_key, None)
         else:
             gen.item(kind, gen.end_ms)
-        return gen.drafts[-1]
+        # An item may be a whole conversation whose later replies are dated after its start
+        # (a personal thread spans days): deliver its newest message not after now, so the
+        # demo never shows mail from the future. The parent stand-in has no bytes.
+        arrived = [d for d in gen.drafts if d.raw and d.internal_date <= gen.end_ms]
+        return arrived[-1] if arrived else gen.drafts[-1]
 
     def _parent(self, thread_id: str, thread_key: str) -> generator.Draft:
         """Return a stand-in draft for the thread's last message, to reply to."""
