@@ -754,21 +754,27 @@ class _Resolver:
     def resolve(self, batch: Sequence[EmailFacts]) -> dict[str, ObjectId]:
         """Return {message id: application id} for ``batch``, creating what is missing.
 
-        Emails naming a role go first, oldest first; each one's links then lead the later ones. New
+        Emails naming a role go first, newest first; each one's links then lead the next. New
         applications are inserted together at the end, named after their earliest email.
         """
         self._load(batch)
         found: dict[str, ObjectId] = {}
         created: dict[ObjectId, EmailFacts] = {}
-        # Emails naming their role first (so that an older email without one sees the
-        # applications of the batch), each group oldest first.
-        for facts in sorted(batch, key=lambda f: (not f.keys[1], f.date, f.message_id)):
+        # Emails naming their role first (so that an email without one sees the batch's
+        # applications), confirmations first among them (each starts an application the
+        # others may answer), each group newest first: an application missing its role takes
+        # it from the latest confirmation before its emails, not from an older one.
+        newest_first = sorted(batch, key=lambda f: (-f.date.timestamp(), f.message_id))
+        for facts in sorted(newest_first, key=_placing_order):
             chosen = self._choose(facts)
             if chosen is None:
                 chosen = ObjectId()
                 self.apps[chosen] = _Application(chosen, *facts.keys)
-                self.names[chosen] = (facts.company if facts.keys[0] else "", facts.position)
                 created[chosen] = facts
+            if chosen in created and self._names_it(chosen, created[chosen], facts):
+                # A new application is named after its earliest email of its own keys.
+                created[chosen] = facts
+                self.names[chosen] = (facts.company if facts.keys[0] else "", facts.position)
             app = self.apps[chosen]
             app.extend(facts)
             for key in facts.signals.keys:
@@ -777,6 +783,12 @@ class _Resolver:
         self._create(created)
         self._rename(created)
         return found
+
+    def _names_it(self, pk: ObjectId, current: EmailFacts, facts: EmailFacts) -> bool:
+        """Whether ``facts`` names new application ``pk`` rather than ``current`` does."""
+        app = self.apps[pk]
+        same = facts.keys == (app.company_key, app.position_key)
+        return facts is current or (same and facts.date < current.date)
 
     def reconsider(self, placed: Mapping[str, ObjectId]) -> dict[str, ObjectId]:
         """Return {message id: better application} for earlier weakly placed emails.
@@ -831,6 +843,10 @@ class _Resolver:
             app = self.apps[pk]
             JobApplication.objects.filter(pk=pk).update(**changes)
             _insert_aliases(self.user_id, [(app.company_key, app.position_key, pk)])
+
+
+def _placing_order(facts: EmailFacts) -> tuple[bool, bool]:
+    return not facts.keys[1], facts.status != Status.APPLICATION_CONFIRMATION
 
 
 def _insert_aliases(user_id: UserId, keys: Sequence[tuple[str, str, ObjectId]]) -> None:
