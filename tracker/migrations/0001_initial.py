@@ -75,9 +75,7 @@ class Migration(migrations.Migration):
                         ("email_count", models.IntegerField(default=0)),
                         (
                             "created_at",
-                            models.DateTimeField(
-                                default=django.utils.timezone.now, editable=False
-                            ),
+                            models.DateTimeField(default=django.utils.timezone.now, editable=False),
                         ),
                         ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
                         ("user", _user()),
@@ -184,9 +182,7 @@ class Migration(migrations.Migration):
                         ("not_job", models.BooleanField(default=False)),
                         (
                             "created_at",
-                            models.DateTimeField(
-                                default=django.utils.timezone.now, editable=False
-                            ),
+                            models.DateTimeField(default=django.utils.timezone.now, editable=False),
                         ),
                         ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
                         ("user", _user()),
