@@ -15,7 +15,19 @@ from privacy.models import DataExport
 logger = logging.getLogger(__name__)
 
 
-@app.task(base=RetryingTask, name="privacy.tasks.build_export", ignore_result=True)
+# An export fetches every message from Gmail (bounded by export.RAW_BUDGET_SECONDS): far more
+# than the default 300 s, still under the broker's 3600 s visibility timeout.
+EXPORT_SOFT_TIME_LIMIT = 3300
+EXPORT_TIME_LIMIT = 3400
+
+
+@app.task(
+    base=RetryingTask,
+    name="privacy.tasks.build_export",
+    ignore_result=True,
+    soft_time_limit=EXPORT_SOFT_TIME_LIMIT,
+    time_limit=EXPORT_TIME_LIMIT,
+)
 def build_export(export_id: str) -> str:
     """Build the zip of one queued export (a retry starts the file again)."""
     export = DataExport.objects.select_related("user").filter(pk=export_id).first()

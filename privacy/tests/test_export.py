@@ -89,6 +89,19 @@ def test_without_google_messages_are_rebuilt_and_the_readme_says_so(
     assert "r.pdf" in text_body(report)
 
 
+def test_past_its_time_budget_the_rest_is_rebuilt_and_counted(
+    mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced(mailbox)
+    monkeypatch.setattr(exports, "RAW_BUDGET_SECONDS", 0)
+    export = built(mailbox.user)
+    assert export.raw_from_gmail
+    with open_zip(export) as archive:
+        readme = archive.read("README.txt").decode()
+    assert f"0 messages as Gmail holds them and {export.total} REBUILT" in readme
+    assert "ran out of time" in readme
+
+
 def test_tracker_data_is_in_csv_and_json(owner: User) -> None:
     app = JobApplication.objects.create(
         user=owner, company="=Acme", position="Engineer", status="applied", manual=True
