@@ -12,10 +12,11 @@ COPY --chown=mailbox:mailbox . .
 # collectstatic needs settings to import, not real secrets or services.
 RUN DEBUG=true STATIC_MANIFEST=true python manage.py collectstatic --noinput
 
-# Backups and Prometheus' multiprocess files (compose mounts named volumes here; a new volume
-# copies this ownership, so the unprivileged user can write).
-RUN mkdir -p /var/lib/mailbox/backups /var/lib/mailbox/metrics \
-    && chown -R mailbox:mailbox /var/lib/mailbox && chmod 0700 /var/lib/mailbox/backups
+# Backups, data exports and Prometheus' multiprocess files (compose mounts named volumes here;
+# a new volume copies this ownership, so the unprivileged user can write).
+RUN mkdir -p /var/lib/mailbox/backups /var/lib/mailbox/exports /var/lib/mailbox/metrics \
+    && chown -R mailbox:mailbox /var/lib/mailbox \
+    && chmod 0700 /var/lib/mailbox/backups /var/lib/mailbox/exports
 USER mailbox
 EXPOSE 8000
 # The config's access log leaves out query strings, referrers and Basic user names (secrets and
