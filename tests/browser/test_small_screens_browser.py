@@ -1,7 +1,7 @@
 """Every main page at a phone's width (375 px) and a desktop's (1280 px), in headless Chromium.
 
-For /mails, a message, /applications, an application, the dashboard and the account page:
-screenshots at both widths (``artifacts/browser/small-<page>-<width>.png``), no horizontal
+For /mails, a message, /applications, an application, the dashboard, the account page and
+"Delete my account": screenshots at both widths (``artifacts/browser/small-<page>-<width>.png``), no horizontal
 scroll at 375 px, touch targets (buttons, form fields, navigation, button-links) at least 44 px
 tall there, a visible focus ring on the first focusable control, and axe-core (npm package,
 read from ``node_modules``; the page's CSP is bypassed for the injection only) reports no
@@ -102,6 +102,7 @@ def seed(mailbox: Mailbox) -> dict[str, str]:
         "application": f"/applications/{application.pk}",
         "dashboard": "/applications/dashboard",
         "account": "/account",
+        "delete-account": "/account/delete",
     }
 
 
