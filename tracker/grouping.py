@@ -75,6 +75,11 @@ SUMMARY_FIELDS = (
     "email_count",
     "updated_at",
 )
+# Confirmations of one role this far apart are two applications (closer: one application
+# confirmed twice, by a job board and the employer's ATS).
+DUPLICATE_CONFIRMATION = timedelta(days=31)
+# An employer's email this long before an application's confirmation belongs to another one.
+BEFORE_CONFIRMATION = timedelta(days=2)
 # The tracker lock lives this long unless renewed: its holder renews it while it runs, so a
 # killed holder blocks the user's placements for at most this long.
 LOCK_TTL = 30
@@ -486,7 +491,7 @@ class _Application:
     requisitions: set[str] = field(default_factory=set)
     # Its confirmations (message ids) and the first one's date: an ATS confirms an
     # application once, and what the employer sends comes after it.
-    confirmations: set[str] = field(default_factory=set)
+    confirmations: dict[str, datetime] = field(default_factory=dict)
     confirmed_at: datetime | None = None
 
     def extend(self, facts: EmailFacts) -> None:
@@ -497,18 +502,24 @@ class _Application:
             self.confirm(facts.message_id, facts.date)
 
     def confirm(self, message_id: str, when: datetime) -> None:
-        self.confirmations.add(message_id)
+        self.confirmations[message_id] = when
         self.confirmed_at = when if self.confirmed_at is None else min(self.confirmed_at, when)
 
     def begun_after(self, facts: EmailFacts) -> bool:
-        """Whether the application was confirmed after this (non-confirmation) email."""
-        later = self.confirmed_at is not None and facts.date < self.confirmed_at
-        return later and facts.status != Status.APPLICATION_CONFIRMATION
+        """Whether the application was confirmed days after this (non-confirmation) email."""
+        if self.confirmed_at is None or facts.status == Status.APPLICATION_CONFIRMATION:
+            return False
+        return facts.date < self.confirmed_at - BEFORE_CONFIRMATION
 
     def confirmed_by_another(self, facts: EmailFacts) -> bool:
-        """Whether ``facts`` is a confirmation and the application has another already."""
-        others = self.confirmations - {facts.message_id}
-        return facts.status == Status.APPLICATION_CONFIRMATION and bool(others)
+        """Whether ``facts`` is a confirmation a month or more from one the application has.
+
+        A job board and the employer's ATS may both confirm one application within days.
+        """
+        if facts.status != Status.APPLICATION_CONFIRMATION:
+            return False
+        others = [when for mid, when in self.confirmations.items() if mid != facts.message_id]
+        return any(abs(facts.date - when) >= DUPLICATE_CONFIRMATION for when in others)
 
     def distance(self, when: datetime) -> timedelta:
         """How far ``when`` lies outside the application's span (zero inside it)."""
@@ -780,9 +791,34 @@ class _Resolver:
             for key in facts.signals.keys:
                 self.by_link.setdefault(key, {})[facts.message_id] = chosen
             found[facts.message_id] = chosen
+        created, found = self._renumber(created, found)
         self._create(created)
         self._rename(created)
         return found
+
+    def _renumber(
+        self, created: dict[ObjectId, EmailFacts], found: dict[str, ObjectId]
+    ) -> tuple[dict[ObjectId, EmailFacts], dict[str, ObjectId]]:
+        """Give the new applications ids in the order of their first emails' dates.
+
+        Emails are placed newest first, but ids (the list's last tie-break) should follow
+        the order in which the person applied, as they did when placement went oldest first.
+        """
+        order = sorted(created.items(), key=lambda item: (item[1].date, item[1].message_id))
+        new = {old: ObjectId() for old, _ in order}
+        for old, pk in new.items():
+            app = self.apps.pop(old)
+            app.pk = pk
+            self.apps[pk] = app
+            if old in self.names:
+                self.names[pk] = self.names.pop(old)
+            if old in self.completed:
+                self.completed[pk] = self.completed.pop(old)
+        for placed in self.by_link.values():
+            for message_id, pk in placed.items():
+                placed[message_id] = new.get(pk, pk)
+        renumbered = {new[old]: facts for old, facts in created.items()}
+        return renumbered, {mid: new.get(pk, pk) for mid, pk in found.items()}
 
     def _names_it(self, pk: ObjectId, current: EmailFacts, facts: EmailFacts) -> bool:
         """Whether ``facts`` names new application ``pk`` rather than ``current`` does."""
