@@ -1,8 +1,10 @@
 """Compile a query AST into a MongoDB filter on ``messages``, always scoped to one user.
 
 Words, phrases and every operator but dates and sizes become equalities on the indexed
-``search_terms`` array (see ``mails.search.index``); phrases add a regex over
-``search_text`` that MongoDB evaluates only on documents the words already selected.
+``search_terms`` array (see ``mails.search.index``): a phrase is its words' terms (a pair
+of very frequent words, "of the", as one pair term) plus, unless it is one such pair, a regex
+over ``search_text``, as AROUND is; MongoDB evaluates the regex only on documents the terms
+already selected.
 Regexes are built from folded words passed through ``re.escape``, never from raw input.
 """
 
@@ -12,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +22,7 @@ from django.utils import timezone
 
 from accounts.time_zones import zone as time_zone_named
 from mails.search.folding import fold, words
-from mails.search.index import label_term, message_id_term
+from mails.search.index import is_common_pair, label_term, message_id_term, pair_term
 from mails.search.nodes import And, Field, Near, Node, Not, Or, Text
 from mails.search.values import CATEGORIES, WORD_OPERATORS
 
@@ -146,15 +149,39 @@ def _compile(node: Node, context: Context) -> Filter:
 
 
 def _phrase(found: tuple[str, ...] | list[str], field: str | None) -> Filter:
-    """Words (adjacent, in order, when several) anywhere or in one field's values."""
+    """Words (adjacent, in order, when several) anywhere or in one field's values.
+
+    Each adjacent pair of very frequent words is its pair term (``index.pair_terms``), any
+    other word its own term; unless the phrase is one such pair, the exact sequence is then
+    checked by a regex, only on the messages the terms selected.
+    """
     prefix = f"{field}:" if field else ""
-    terms = [{"search_terms": prefix + word} for word in dict.fromkeys(found)]
+    if len(found) == 2 and is_common_pair(*found):
+        return {"search_terms": prefix + pair_term(*found)}
+    terms = [{"search_terms": prefix + term} for term in dict.fromkeys(_phrase_terms(found))]
     if len(found) == 1:
         return terms[0]
+    return {"$and": [*terms, _sequence(found, field)]}
+
+
+def _phrase_terms(found: tuple[str, ...] | list[str]) -> list[str]:
+    """The pair term of each adjacent pair of frequent words, then every word in no pair."""
+    terms: list[str] = []
+    paired: set[int] = set()
+    for index, (first, second) in enumerate(pairwise(found)):
+        if is_common_pair(first, second):
+            terms.append(pair_term(first, second))
+            paired.update((index, index + 1))
+    terms.extend(word for index, word in enumerate(found) if index not in paired)
+    return terms
+
+
+def _sequence(found: tuple[str, ...] | list[str], field: str | None) -> Filter:
+    """The words in this order on one line of ``search_text`` (of ``field``, if given)."""
     sequence = " ".join(re.escape(word) for word in found)
     line = rf"^{re.escape(field)}:[^\n]*" if field else ""
     pattern = rf"{line} {sequence}(?: |$)"
-    return {"$and": [*terms, {"search_text": {"$regex": pattern, "$options": "m"}}]}
+    return {"search_text": {"$regex": pattern, "$options": "m"}}
 
 
 def _near(node: Near) -> Filter:

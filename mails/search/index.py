@@ -17,15 +17,22 @@
 So every operator but dates and sizes is an equality on one indexed array: a query with one
 term walks the index already in date order and stops after a page.
 
-``search_text`` holds one line per field value, ``<field>: <folded words>``, so a phrase
-is a regex over it (``" w1 w2"`` followed by a space or the line end), run only on the
-messages the phrase's words already selected through the index.
+and, for phrases, the pairs of adjacent words of one field value that are both very
+frequent (``of_the``; "_" is never part of a word; ``COMMON_WORDS``), bare and prefixed by
+the field (``subject:of_the``) under the same rules as the words (no bare pairs of
+Delivered-To, no prefixed pairs of snippet and body). A phrase of two such words is then one
+equality instead of a regex over most of the mailbox.
+
+``search_text`` holds one line per field value, ``<field>: <folded words>``: any other
+phrase, and ``a AROUND n b``, are checked by a regex over it (``" w1 w2 w3"``
+followed by a space or the line end), run only on the messages the index selected.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from typing import Any
 
 from mails.search.folding import cjk_characters, fold, words
@@ -72,6 +79,35 @@ def address_terms(field: str, address: str) -> list[str]:
     return terms
 
 
+PAIR_JOINER = "_"
+# Pairs are indexed only when both words are among these very frequent (English function)
+# words: a phrase of two such words ("of the", "to be") selects most of the mailbox by its
+# words, and a regex over all of it is slow; any other phrase has a less frequent word that
+# leads the index scan, leaving few messages for the regex. Every pair would quadruple the
+# term index and double mongod's indexing CPU (measured by bench/vs_notmuch.py at 10,000
+# messages: 58.6 -> 242 MiB, 19 -> 42 s). Changing this set needs a reindex migration.
+COMMON_WORDS = frozenset(
+    """a about after all also am an and any are as at be been before but by can could did do
+    does for from had has have he her here him his how i if in into is it its just me more my
+    no not now of on one only or other our out over she so some than that the their them then
+    there these they this to too up us was we were what when where which who will with would
+    you your""".split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def is_common_pair(first: str, second: str) -> bool:
+    return first in COMMON_WORDS and second in COMMON_WORDS
+
+
+def pair_term(first: str, second: str) -> str:
+    return f"{first}{PAIR_JOINER}{second}"
+
+
+def pair_terms(found: list[str] | tuple[str, ...]) -> list[str]:
+    """Return the indexed pair terms of ``found`` (one field value's words, in order)."""
+    return [pair_term(a, b) for a, b in pairwise(found) if is_common_pair(a, b)]
+
+
 def message_id_term(message_id: str) -> str:
     return "rfc822msgid:" + fold(message_id).strip().strip("<>")
 
@@ -102,6 +138,9 @@ def search_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         if not found:
             continue
         lines.append(f"{field}: {' '.join(found)}")
+        # Pairs of the words as the line holds them (CJK bigrams included), before the lone
+        # CJK characters are added: a phrase is adjacency on the line.
+        found.extend(pair_terms(found))
         if not value.isascii():
             found.extend(cjk_characters(lines[-1]))
         if field != "deliveredto":  # a bare word is not looked for in delivery headers

@@ -88,6 +88,20 @@ def test_a_phrase_needs_its_words_and_their_order() -> None:
     assert not re.search(line, "body: the weekly digest", re.M)
 
 
+def test_a_pair_of_frequent_words_is_one_term() -> None:
+    # Indexed as a pair (index.COMMON_WORDS): no regex over most of the mailbox.
+    assert body('"Of The"') == {"search_terms": "of_the"}
+    assert body('subject:"to be"') == {"search_terms": "subject:to_be"}
+    # In a longer phrase the pair stands for its two words; the sequence is still checked.
+    result = body('"out of the office"')
+    assert result["$and"][:3] == [
+        {"search_terms": "out_of"},
+        {"search_terms": "of_the"},
+        {"search_terms": "office"},
+    ]
+    assert result["$and"][3]["search_text"]["$regex"] == " out of the office(?: |$)"
+
+
 def test_regex_characters_of_a_query_never_reach_the_regex() -> None:
     pattern = body('"(x+y)* [z] .^$|"')["$and"][-1]["search_text"]["$regex"]
     assert pattern == " x y z(?: |$)"
