@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,8 +20,8 @@ from privacy.models import DataExport
 
 
 @pytest.fixture(autouse=True)
-def _private_export_dir(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
-    settings.EXPORT_DIR = tmp_path / "exports"  # type: ignore[attr-defined]
+def _private_export_dir(settings: Any, tmp_path: Path) -> None:
+    settings.EXPORT_DIR = tmp_path / "exports"
 
 
 def open_zip(export: DataExport) -> zipfile.ZipFile:
