@@ -1,14 +1,13 @@
 """Senders whose remote images a person chose to see ("Show images from this sender").
 
 One small collection, ``image_senders`` ``{user_id, sender, at}``, read and written here only.
-Its unique index ``{user_id: 1, sender: 1}`` is created the first time a process writes (it
-is idempotent), which keeps this out of the ``messages`` migrations other work is adding to.
-Every query starts with the user; a sender is a lower-cased address.
+Its unique index ``{user_id: 1, sender: 1}`` is created by migration mails 0012, so the upsert
+below cannot insert a choice twice. Every query starts with the user; a sender is a lower-cased
+address.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from django.utils import timezone
@@ -19,17 +18,10 @@ from mailbox_project.mongo import get_database
 
 COLLECTION = "image_senders"
 INDEX = "unique_user_sender"
-_indexed = threading.Event()
 
 
 def _senders() -> Collection[dict[str, Any]]:
     return get_database()[COLLECTION]
-
-
-def _ensure_index() -> None:
-    if not _indexed.is_set():
-        _senders().create_index([("user_id", 1), ("sender", 1)], name=INDEX, unique=True)
-        _indexed.set()
 
 
 def normalise(sender: str) -> str:
@@ -49,7 +41,6 @@ def allow(user_id: UserId, sender: str) -> None:
     sender = normalise(sender)
     if not sender:
         return
-    _ensure_index()
     _senders().update_one(
         {"user_id": user_id, "sender": sender},
         {"$setOnInsert": {"at": timezone.now()}},
