@@ -21,6 +21,9 @@ TERM_INDEX = "user_term_newest"
 COUNT_CAP = 1000
 # Counting is one round trip per term; a long conjunction counts its first few only.
 MAX_COUNTED = 6
+# A lead term this rare is walked alone (its messages fetched and checked), not intersected:
+# a rare phrase ("bebrigrove sizulone") is then one index walk after the counts.
+WALK_ALONE = 64
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,10 @@ def plan(query_filter: Filter, user_id: Any, collection: Any) -> Plan:
         terms.sort(key=lambda term: counts.get(term, COUNT_CAP + 1))
         lead = next(i for i, clause in enumerate(clauses) if _term(clause) == terms[0])
         clauses.insert(0, clauses.pop(lead))
+        if counts[terms[0]] <= WALK_ALONE:
+            # So few messages that fetching them all to check the rest beats intersecting
+            # (two more round trips): the lead's index walk alone, like a one-term query.
+            terms = terms[:1]
     return Plan({"$and": clauses}, TERM_INDEX, terms)
 
 

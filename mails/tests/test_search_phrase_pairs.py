@@ -12,8 +12,11 @@ import pytest
 
 from mailbox_project.mongo import get_database
 from mails import store
+from mails.search import compile_query, parse
+from mails.search import plan as planning
 from mails.search.folding import words
 from mails.search.index import PAIR_JOINER, search_fields
+from mails.search.plan import plan
 from mails.search.reindex import reindex
 from mails.search.service import search
 from mails.search.testing import Spec, document, insert, random_specs
@@ -138,3 +141,27 @@ def test_mail_indexed_before_pairs_is_found_once_reindexed(owner) -> None:
     assert len(found_ids(owner, '"on the"')) == 1
     assert len(found_ids(owner, 'subject:"of the"')) == 1
     assert found_ids(owner, '"the on"') == set()
+
+
+def test_a_rare_lead_is_walked_alone_with_the_same_answer(owner, monkeypatch) -> None:
+    """A phrase of two rare words: the rarer word's messages are fetched and checked (no
+    intersection round trips), and the answer is the intersection's."""
+    specs = with_frequent_words(random_specs(32, 90, START), random.Random(9))
+    for n, spec in enumerate(specs[::9]):
+        spec.body += " zyxt qwvo" if n % 2 else " qwvo zyxt"
+    ids = [f"r{n}" for n in range(len(specs))]
+    get_database()["messages"].insert_many(
+        [document(owner.pk, spec, gmail_id) for spec, gmail_id in zip(specs, ids, strict=True)]
+    )
+    collection = get_database()["messages"]
+    for query in ('"zyxt qwvo"', '"qwvo zyxt"', "zyxt qwvo", "zyxt -qwvo"):
+        how = plan(compile_query(parse(query), owner), owner.pk, collection)
+        assert len(how.terms) == 1, query  # walked alone
+        alone = found_ids(owner, query)
+        monkeypatch.setattr(planning, "WALK_ALONE", 0)
+        store.mailbox_changed([owner.pk])
+        assert found_ids(owner, query) == alone, query
+        monkeypatch.undo()
+        store.mailbox_changed([owner.pk])
+    assert found_ids(owner, '"zyxt qwvo"') == expected(specs, ids, ["zyxt", "qwvo"])
+    assert len(found_ids(owner, '"zyxt qwvo"')) == 5
