@@ -147,6 +147,19 @@ def test_deleting_leaves_nothing_and_spares_the_other_person(
     assert me.get("/mails").status_code == 302
 
 
+def test_a_deleted_staff_member_stays_named_in_the_audit_log_they_left(
+    owner: User, staff: User
+) -> None:
+    AuditEvent.objects.create(user=owner, actor=staff, actor_email=staff.email, what="message")
+    client = Client()
+    client.force_login(staff)
+    assert client.post("/account/delete", {"email": staff.email}).status_code == 302
+    event = AuditEvent.objects.get(user=owner)
+    assert (event.actor, event.actor_email) == (None, staff.email)
+    # Their address stays only inside the owner's record of who looked (the owner's data).
+    assert traces(staff) == {}
+
+
 def test_deletion_needs_a_post_with_csrf(owner: User) -> None:
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(owner)
