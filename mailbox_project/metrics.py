@@ -108,6 +108,6 @@ def _outcome(error: BaseException | None) -> str:
 
 def _note_event(kind: str) -> None:
     """Remember an event's time in Redis for "in the last hour" figures (System page)."""
-    from ops.events import note
+    from mailbox_project.events import note
 
     note(kind)

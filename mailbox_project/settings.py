@@ -58,7 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: times the whole request, every other middleware included (ops/metrics.py).
+    # First: times the whole request, every other middleware included (mailbox_project/metrics.py).
     "ops.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outermost but security: every error under /api/ leaves as JSON, whoever raised it.

@@ -30,8 +30,8 @@ from googleapiclient.http import BatchHttpRequest, build_http
 
 from accounts import google as google_oauth
 from accounts.errors import GoogleError, TransientError, UnrecoverableError
+from mailbox_project import metrics
 from mails.quota import QuotaBucket, cost
-from ops import metrics
 
 if TYPE_CHECKING:
     from accounts.models import User

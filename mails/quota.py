@@ -23,8 +23,8 @@ from typing import Any
 
 from django.conf import settings
 
+from mailbox_project import metrics
 from mailbox_project.redis import connection
-from ops import metrics
 
 logger = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from redis.exceptions import RedisError
 
 from analysis import cache_metrics
 from mailbox_project.celery import QUEUES
+from mailbox_project.metrics import MULTIPROCESS
 from mailbox_project.redis import client
 from ops import heartbeats, status
-from ops.metrics import MULTIPROCESS
 
 logger = logging.getLogger(__name__)
 

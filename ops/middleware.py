@@ -1,4 +1,4 @@
-"""Request metrics: count and time every request by its route name (``ops.metrics``)."""
+"""Request metrics: count and time every request by its route name (``mailbox_project.metrics``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
 
-from ops.metrics import HTTP_REQUESTS, HTTP_SECONDS, SEARCH_SECONDS
+from mailbox_project.metrics import HTTP_REQUESTS, HTTP_SECONDS, SEARCH_SECONDS
 
 # The routes whose latency is search latency (the page and the API run the search service).
 SEARCH_ROUTES = frozenset({"mails:list", "mails:api_list"})

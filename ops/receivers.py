@@ -11,9 +11,10 @@ from typing import Any
 
 from celery.signals import task_failure, task_retry, worker_ready, worker_shutdown
 
+from mailbox_project import events
+from mailbox_project.metrics import SYNC_ERRORS, SYNC_MESSAGES_STORED, TASK_FAILURES
 from mails.signals import messages_stored
-from ops import events, heartbeats
-from ops.metrics import SYNC_ERRORS, SYNC_MESSAGES_STORED, TASK_FAILURES
+from ops import heartbeats
 
 SYNC_TASKS = "mails.tasks."
 

@@ -25,9 +25,10 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from analysis import cache_metrics
+from mailbox_project import events
 from mailbox_project.redis import connection
 from mails.store import PENDING_FIELD
-from ops import events, heartbeats
+from ops import heartbeats
 from ops import status as backup_status
 from ops.exposition import queue_lengths
 from ops.status import BackupStatus

@@ -1,6 +1,6 @@
-"""The apps import each other in one direction only: privacy → mcp_server → oauth_server → tracker →
-analysis → mails → accounts → mailbox_project (docs/architecture.md, "Packages and who imports
-whom").
+"""The apps import each other in one direction only: privacy → mcp_server → oauth_server →
+ops → tracker → analysis → mails → accounts → mailbox_project (docs/architecture.md, "Packages
+and who imports whom").
 
 Read from the source with ``ast`` (app code only; tests and migrations may reach anywhere), so a
 backwards import anywhere in a module, even inside a function, fails here.
@@ -19,6 +19,7 @@ ORDER = (
     "privacy",
     "mcp_server",
     "oauth_server",
+    "ops",
     "tracker",
     "analysis",
     "mails",

@@ -8,10 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from ops import (
-    exposition,
-    metrics,  # noqa: F401  (registers the counters and histograms)
-)
+from mailbox_project import metrics  # noqa: F401  (registers the counters and histograms)
+from ops import exposition
 
 DASHBOARD = Path(settings.BASE_DIR) / "deploy" / "grafana-dashboard.json"
 # Families the scrape-time collector builds (a CounterMetricFamily is exposed with "_total").

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.test import Client
 
+from mailbox_project import events
+from mailbox_project.metrics import gmail_call
 from mails.models import Message
-from ops import events
-from ops.metrics import gmail_call
 
 TOKEN = "metrics-test-token-0123456789"
 

@@ -48,7 +48,7 @@ def _answers(port: int) -> bool:
 
 
 def _pids(folder: Path) -> set[str]:
-    # Files are "<type>_<host>-<pid>.db" (ops.metrics names them by host and pid).
+    # Files are "<type>_<host>-<pid>.db" (mailbox_project.metrics names them by host and pid).
     return {path.stem.rsplit("-", 1)[-1] for path in folder.glob("counter_*.db")}
 
 

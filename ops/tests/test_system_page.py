@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.test import Client
 from pymongo import MongoClient, monitoring
 
+from mailbox_project import events
 from mailbox_project.mongo import get_database
-from ops import events, heartbeats, status
+from ops import heartbeats, status
 from ops.stats import prefix_of
 
 # MongoDB round trips of one page view, whatever the number of collections (ops/stats.py).
