@@ -6,10 +6,14 @@ Callers *reserve* units: the bucket may go negative, and the caller sleeps until
 is covered. Reservations queue fairly across workers and the average rate never exceeds the
 configured one. https://developers.google.com/workspace/gmail/api/reference/quota
 
-The rate Google actually grants may be lower than the configured one, so the bucket *learns*
-it (AIMD, as TCP does): a refused call (429, "too many concurrent requests") lowers the learned
-limit by the share of the burst that was refused; a long enough run of successes raises it by a
-few percent, never above the configured rate and never below ``GMAIL_QUOTA_MIN_UNITS_PER_SECOND``.
+The bucket paces at the *learned* limit itself, not a fixed share under it: the margin comes
+from the 429s actually seen. The rate Google grants may be lower than the configured one (or
+requests bunch up on the way), so the bucket learns it (AIMD, as TCP does): a refused call (429,
+"too many concurrent requests") lowers the learned limit by the share of the burst that was
+refused (one refusal in a burst of 25 costs 4%, not a fixed 10%); a long enough run of successes
+raises it by a few percent, never above the configured rate and never below
+``GMAIL_QUOTA_MIN_UNITS_PER_SECOND``. Below the rate the last refusal came at, the climb back is
+fast (half the gap per clean second): most refusals are bunched-up arrivals, not a lower limit.
 The learned limit lives in Redis for ``GMAIL_QUOTA_LEARNED_TTL`` seconds, shared by all workers.
 Every lowering starts a new *epoch*: reports about calls sent in an older epoch are ignored (they
 say nothing about the new rate), and reservations made in an older epoch are redone.
@@ -28,33 +32,51 @@ from mailbox_project.redis import connection
 
 logger = logging.getLogger(__name__)
 
-# Clean traffic worth this many seconds at the learned limit earns a probe upward ...
+# Below the rate the last refusal came at, a second of clean traffic wins back half the gap:
+# most refusals are requests that arrived bunched up (a stalled worker, a slow network), not a
+# lower limit, and a slow climb back from one would cost more than the refusals themselves.
+# When the limit is really lower, the regained rate is refused again: the climb from there is
+# the slow probe.
+RECOVER_AFTER_SECONDS = 1.0
+# Only a refusal this small (a factor at least this) looks like bunching; a larger share
+# refused says the granted rate is lower, and the climb from the lowered limit is the probe.
+RECOVERABLE_FACTOR = 0.85
+# At or above that rate, clean traffic worth this many seconds earns a probe upward ...
 PROBE_AFTER_SECONDS = 5.0
-# ... of this share of the limit.
+# ... of this share of the limit (also the least a recovery step gains).
 PROBE_STEP = 0.05
 # Every refusal lowers the limit by at least this factor, and at most by MIN_DECREASE, ...
-MAX_DECREASE = 0.9
+# (a stray refusal in a burst of 25 costs 4%, not a fixed tenth of the rate).
+MAX_DECREASE = 0.97
 MIN_DECREASE = 0.25
 # ... but a handful of calls is too small a sample for more than halving.
 SMALL_SAMPLE = 10
-# A burst (and our bucket) holds at most this share of the limit: Google's bucket holds about
-# one second of quota, and the slack absorbs bursts that arrive closer together than they were
-# sent — and, while the limit is being learned, keeps a second burst from going out with the
-# first before the first's refusals have lowered it.
+# A burst holds at most this share of the limit: Google's bucket holds about one second of
+# quota, and the slack absorbs bursts that arrive closer together than they were sent.
 BURST_SHARE = 0.5
+# Our bucket holds more while the limit is trusted (no refusal since the last probe): time the
+# sync spends not fetching (listing a page, storing its tail) refills Google's bucket as it does
+# ours, and the next page catches up on it instead of losing it. Not a whole second, Google's
+# size: a full bucket of Google's loses the refill of requests that arrive late, so the quarter
+# second left over absorbs a stalled worker.
+# While the limit is being learned it holds one burst, so a second burst does not go out with
+# the first before the first's refusals have lowered the limit.
+TRUSTED_CAPACITY = 0.75
 # A sleeping reservation checks this often whether the limit was lowered meanwhile.
 RECHECK_SECONDS = 0.2
 
-# KEYS[1] bucket, KEYS[2] learned limit; ARGV configured limit, headroom, cost, burst share.
-# Returns {seconds to wait, epoch, limit} as strings.
+# KEYS[1] bucket, KEYS[2] learned limit; ARGV configured limit, headroom, cost, burst share,
+# trusted capacity. Returns {seconds to wait, epoch, limit} as strings.
 _RESERVE = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
-local learned = redis.call('HMGET', KEYS[2], 'limit', 'epoch')
-local limit = math.min(tonumber(ARGV[1]), tonumber(learned[1]) or tonumber(ARGV[1]))
+local learned = redis.call('HMGET', KEYS[2], 'limit', 'epoch', 'trusted')
+local configured = tonumber(ARGV[1])
+local limit = math.min(configured, tonumber(learned[1]) or configured)
 local epoch = learned[2] or '0'
 local rate = limit * tonumber(ARGV[2])
 local capacity = limit * tonumber(ARGV[4])
+if learned[3] ~= '0' then capacity = limit * tonumber(ARGV[5]) end
 local cost = tonumber(ARGV[3])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1]) or capacity
@@ -68,17 +90,32 @@ return {tostring(wait), epoch, tostring(limit)}
 """
 
 # KEYS[1] bucket, KEYS[2] learned limit; ARGV configured limit, floor, epoch, factor (< 1 lowers),
-# units that succeeded, TTL, probe-after seconds, probe step. Returns the limit as a string.
+# units that succeeded, TTL, probe-after seconds, probe step, recover-after seconds, recoverable
+# factor. Returns the limit as a string. ``peak`` is the rate a fast climb may regain.
 _REPORT = """
 local configured = tonumber(ARGV[1])
-local learned = redis.call('HMGET', KEYS[2], 'limit', 'epoch', 'clean')
+local learned = redis.call('HMGET', KEYS[2], 'limit', 'epoch', 'clean', 'peak', 'regained',
+  'trusted')
 local limit = math.min(configured, tonumber(learned[1]) or configured)
 local epoch = tonumber(learned[2]) or 0
+local peak = math.min(configured, tonumber(learned[4]) or configured)
+local regained = tonumber(learned[5]) or 0
+local trusted = tonumber(learned[6]) or 1
 if tonumber(ARGV[3]) ~= epoch then return tostring(limit) end
 local factor = tonumber(ARGV[4])
 local clean = (tonumber(learned[3]) or 0) + tonumber(ARGV[5])
 if factor < 1 then
+  local refused_at = limit
   limit = math.max(tonumber(ARGV[2]), limit * factor)
+  -- Refused again at a rate just climbed back to quickly: that rate is too high after all,
+  -- so the climb from here is the slow probe.
+  if factor < tonumber(ARGV[10]) or (regained == 1 and refused_at >= peak) then
+    peak = limit
+  else
+    peak = refused_at
+  end
+  regained = 0
+  trusted = 0
   epoch = epoch + 1
   clean = 0
   -- Google's bucket is empty now that it refused: ours starts empty too, forgiving the
@@ -87,11 +124,20 @@ if factor < 1 then
   local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
   redis.call('HSET', KEYS[1], 'tokens', 0, 'ts', now)
   redis.call('EXPIRE', KEYS[1], 120)
-elseif clean >= limit * tonumber(ARGV[7]) then
+elseif limit < peak and clean >= limit * tonumber(ARGV[9]) then
+  limit = math.min(peak, limit + math.max(limit * tonumber(ARGV[8]), (peak - limit) / 2))
+  if limit >= peak then regained = 1 end
+  clean = 0
+elseif limit >= peak and clean >= limit * tonumber(ARGV[7]) then
+  -- Clean at the peak for a while (or capped at the configured rate): trusted again.
   limit = math.min(configured, limit * (1 + tonumber(ARGV[8])))
+  peak = limit
+  regained = 0
+  trusted = 1
   clean = 0
 end
-redis.call('HSET', KEYS[2], 'limit', limit, 'epoch', epoch, 'clean', clean)
+redis.call('HSET', KEYS[2], 'limit', limit, 'epoch', epoch, 'clean', clean, 'peak', peak,
+  'regained', regained, 'trusted', trusted)
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
 return tostring(limit)
 """
@@ -102,13 +148,16 @@ def cost(method: str) -> int:
     return int(settings.GMAIL_QUOTA_COSTS[method])
 
 
-def decrease_factor(ok: int, refused: int) -> float:
+def decrease_factor(ok: int, refused: int, full_burst: int = 0) -> float:
     """Return the factor a burst with ``refused`` of ``ok + refused`` calls refused lowers by.
 
-    The share granted estimates the granted rate; the headroom keeps us a little under it.
+    The share granted estimates the granted rate: calls sent faster than Google grants are
+    refused in the proportion of the excess. A burst smaller than a full one (``full_burst``
+    calls, the tail of a chunk, a lone call) is weighed as the full burst it belongs to: one
+    refusal in a tail of 5 says the rate is 10% too high at 100 units/s, not 20%.
     """
-    total = ok + refused
-    granted = ok / total * settings.GMAIL_QUOTA_HEADROOM
+    total = max(ok + refused, full_burst)
+    granted = 1 - refused / total
     lowest = MIN_DECREASE if total >= SMALL_SAMPLE else 0.5
     return max(lowest, min(MAX_DECREASE, granted))
 
@@ -118,8 +167,7 @@ class QuotaBucket:
 
     def __init__(self, user_id: Any, units_per_second: float | None = None) -> None:
         self.configured = float(units_per_second or settings.GMAIL_QUOTA_UNITS_PER_SECOND)
-        # Aim a little under Google's limit: requests bunch up on the way, and a 429 costs a
-        # retry that is worth more than the few percent of throughput given up here.
+        # 1.0 by default: the learned limit already sits where Google stopped refusing.
         self.headroom = float(settings.GMAIL_QUOTA_HEADROOM)
         self.key = f"{settings.CACHE_KEY_PREFIX}:gmail-quota:{user_id}"
         self.learned_key = f"{settings.CACHE_KEY_PREFIX}:gmail-quota-learned:{user_id}"
@@ -150,7 +198,7 @@ class QuotaBucket:
     def _reserve_units(self, units: float) -> tuple[float, int]:
         wait, epoch, _ = self._reserve(
             keys=[self.key, self.learned_key],
-            args=[self.configured, self.headroom, units, BURST_SHARE],
+            args=[self.configured, self.headroom, units, BURST_SHARE, TRUSTED_CAPACITY],
         )
         return float(wait), int(epoch)
 
@@ -190,7 +238,8 @@ class QuotaBucket:
         """Tell the bucket how calls sent in ``epoch`` fared: ``refused`` were rate-limited."""
         if not self.enabled or ok + refused == 0:
             return
-        factor = decrease_factor(ok, refused) if refused else 1.0
+        full_burst = self.max_batch(cost("messages.get")) if refused else 0
+        factor = decrease_factor(ok, refused, full_burst) if refused else 1.0
         limit = self._report(
             keys=[self.key, self.learned_key],
             args=[
@@ -202,6 +251,8 @@ class QuotaBucket:
                 settings.GMAIL_QUOTA_LEARNED_TTL,
                 PROBE_AFTER_SECONDS,
                 PROBE_STEP,
+                RECOVER_AFTER_SECONDS,
+                RECOVERABLE_FACTOR,
             ],
         )
         if refused:

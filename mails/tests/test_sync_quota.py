@@ -29,10 +29,10 @@ def test_workers_share_one_bucket_per_user(mailbox_owner, settings) -> None:
     settings.GMAIL_QUOTA_UNITS_PER_SECOND = 100
     settings.GMAIL_QUOTA_HEADROOM = 1.0
     first, second = QuotaBucket(mailbox_owner.pk), QuotaBucket(mailbox_owner.pk)
-    assert first.reserve(50) == 0  # a full burst (half a second's quota)
+    assert first.reserve(75) == 0  # a full bucket (3/4 of a second's quota)
     assert second.reserve(50) == pytest.approx(0.5, abs=0.05)  # queued behind the first
     assert first.reserve(50) == pytest.approx(1.0, abs=0.05)
-    assert QuotaBucket("someone-else").reserve(50) == 0  # other users are unaffected
+    assert QuotaBucket("someone-else").reserve(75) == 0  # other users are unaffected
 
 
 def test_a_batch_never_exceeds_what_one_burst_allows(mailbox_owner, settings) -> None:
