@@ -24,9 +24,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from tracker.grouping import TrackerBusy
 from tracker.models import RESPONSE_STATUSES
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from google_emulator.mailbox import Mailbox
 
 ANCHOR = dt.date(2026, 11, 30)  # fixed, so a seed gives the same mailbox on every run
 INTERVIEW_OR_OFFER = frozenset({"interview_invitation", "offer"})
@@ -154,13 +159,13 @@ class TruthEmail:
     date: datetime
 
 
-def _truth_emails(mailbox: object) -> list[TruthEmail]:
+def _truth_emails(mailbox: Mailbox) -> list[TruthEmail]:
     """Return the received job emails of a generated mailbox with their true application."""
     found = []
-    for message_id, row in mailbox.truth.items():  # type: ignore[attr-defined]
+    for message_id, row in mailbox.truth.items():
         application = row.get("application")
         if application and row.get("status") not in (None, "not_job_related"):
-            message = mailbox.messages[message_id]  # type: ignore[attr-defined]
+            message = mailbox.messages[message_id]
             date = datetime.fromtimestamp(message.internal_date / 1000, UTC)
             found.append(TruthEmail(message_id, application, row["status"], date))
     return found
@@ -179,7 +184,7 @@ def _eager_tasks() -> Iterator[None]:
         app.conf.task_always_eager = before
 
 
-def _store_mailbox(user: object, mailbox: object, batch: int = 200) -> None:
+def _store_mailbox(user: User, mailbox: Mailbox, batch: int = 200) -> None:
     """Store the mailbox as a full sync would (Gmail JSON → ``mails.store``), batch by batch."""
     from analysis import service
     from google_emulator.render import message_dict
@@ -191,7 +196,7 @@ def _store_mailbox(user: object, mailbox: object, batch: int = 200) -> None:
     state, _ = SyncState.objects.get_or_create(user=user)
     # Newest first, as a full sync lists them (messages.list): replies arrive before the
     # applications they answer, the order the tracker must cope with.
-    messages = list(mailbox.newest_first())  # type: ignore[attr-defined]
+    messages = list(mailbox.newest_first())
     with _eager_tasks():
         for start in range(0, len(messages), batch):
             chunk = messages[start : start + batch]
@@ -215,7 +220,7 @@ def _predicted(user_id: object) -> dict[str, str]:
     return {mid: str(app) for mid, app in rows.values_list("message_id", "application_id")}
 
 
-def _forget_user(user: object) -> None:
+def _forget_user(user: User) -> None:
     """Delete everything the evaluation stored for its throwaway user."""
     from analysis import service
     from mailbox_project.ids import user_id as as_user_id
@@ -227,7 +232,7 @@ def _forget_user(user: object) -> None:
     database = get_database()
     for name in EVALUATION_COLLECTIONS:
         database[name].delete_many({"user_id": owner})
-    user.delete()  # type: ignore[attr-defined]
+    user.delete()
 
 
 def evaluate_mailbox(seed: int, size: int) -> Run:
