@@ -3,9 +3,9 @@
 For /mails, a message, /applications, an application, the dashboard, the account page and
 "Delete my account": screenshots at both widths (``artifacts/browser/small-<page>-<width>.png``),
 no horizontal scroll at 375 px, touch targets (buttons, form fields, navigation, button-links)
-at least 44 px tall there, a visible focus ring on the first focusable control, and axe-core (npm package,
-read from ``node_modules``; the page's CSP is bypassed for the injection only) reports no
-serious or critical violation.
+at least 44 px tall there, a visible focus ring on the first focusable control, and axe-core
+(npm package, read from ``node_modules``; the page's CSP is bypassed for the injection only)
+reports no serious or critical violation.
 """
 
 from __future__ import annotations
