@@ -277,8 +277,9 @@ def fresh_collection() -> None:
 
 def mailbox_index(corpus: Corpus, mongod_pid: int | None) -> tuple[User, float, float, float]:
     """Store the corpus from scratch; return (user, seconds, our CPU, mongod CPU)."""
-    User.objects.filter(email=OWNER.address).delete()
+    # The collection first: deleting the user would delete its messages one cascade at a time.
     fresh_collection()
+    User.objects.filter(email=OWNER.address).delete()
     user = User.objects.create_user(email=OWNER.address, name=OWNER.name)
     state, _ = SyncState.objects.get_or_create(user=user)
     batches = [
