@@ -24,11 +24,14 @@ from django.views.decorators.http import require_GET
 from accounts import google
 from accounts.errors import GoogleError, UnrecoverableError
 from accounts.models import User
+from mailbox_project import redis_outage
 from mails import reading
 from mails.gmail import GmailClient, MessageGone, RateLimited
 from mails.models import Message
 
 logger = logging.getLogger(__name__)
+# Gmail cannot be asked now: Google failed, or Redis (the quota bucket every call takes) is down.
+UNREACHABLE: tuple[type[Exception], ...] = (GoogleError, *redis_outage.ERRORS)
 
 _MIME_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
 # Types a browser would render or run if it ever ignored the attachment disposition.
@@ -80,7 +83,8 @@ def download(request: HttpRequest, gmail_id: str, index: int) -> HttpResponse:
     except UnrecoverableError as exc:
         logger.warning("attachment of %s refused: %s", gmail_id, exc.reason)
         return _unavailable("Mailbox cannot read this message from Gmail now.", None, 502)
-    except GoogleError as exc:
+    except UNREACHABLE as exc:
+        # Redis down: the quota bucket every Gmail call goes through cannot be read.
         logger.warning("attachment of %s not fetched: %s", gmail_id, type(exc).__name__)
         return _unavailable("Gmail could not be reached: try again shortly.", 30)
     return _file_response(data, part.mime_type, _filename(part.filename, index))

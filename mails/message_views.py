@@ -39,6 +39,8 @@ from mails.models import Message
 from mails.search import SearchError, highlight_terms, parse
 
 logger = logging.getLogger(__name__)
+# Gmail cannot be asked now: Google failed, or Redis (the quota bucket every call takes) is down.
+UNREACHABLE: tuple[type[Exception], ...] = (GoogleError, *redis_outage.ERRORS)
 
 # A conversation longer than this shows its newest messages only.
 THREAD_LIMIT = 100
@@ -98,7 +100,8 @@ def _shown_html(user: User, message: Message, allow_images: bool) -> ShownHtml:
         safe = _sanitised(user, message.gmail_id, allow_images)
     except MessageGone:
         return ShownHtml(False, problem="Gmail no longer has this message.")
-    except GoogleError as exc:
+    except UNREACHABLE as exc:
+        # Redis down: the quota bucket every Gmail call goes through cannot be read.
         logger.warning("HTML of %s not fetched: %s", message.gmail_id, type(exc).__name__)
         return ShownHtml(False, problem="Gmail could not be reached just now.")
     if safe is None:
@@ -202,7 +205,7 @@ def _frame_response(request: HttpRequest, gmail_id: str, allow_images: bool) -> 
         if user.needs_reconnect or not google.has_credentials(user):
             raise GoogleError("not connected")  # the page shows the text instead
         safe = _sanitised(user, message.gmail_id, allow_images)
-    except GoogleError as exc:
+    except UNREACHABLE as exc:
         logger.warning("HTML frame of %s not fetched: %s", gmail_id, type(exc).__name__)
         problem = "This message cannot be fetched from Gmail just now."
     context = {"markup": safe.markup if safe else "", "problem": problem}

@@ -77,11 +77,13 @@ def _start_beat(env: dict[str, str], tmp_path: Path) -> subprocess.Popen[bytes]:
 def _counts(user: User) -> dict[str, int]:
     db = get_database()
     mine = {"user_id": user.pk}
+    # The person's own (SENT) mail is analysed but is no event of an application.
+    sent = db["messages"].distinct("gmail_id", {**mine, "label_ids": "SENT"})
     return {
         "stored": db["messages"].count_documents(mine),
         "analysed": db["email_analysis_cache"].count_documents(mine),
         "jobs": db["email_analysis_cache"].count_documents(
-            {**mine, "result.status": {"$ne": "not_job_related"}}
+            {**mine, "result.status": {"$ne": "not_job_related"}, "message_id": {"$nin": sent}}
         ),
         "pending": db["messages"].count_documents(
             {**mine, "analysis_pending_since": {"$exists": True}}

@@ -16,6 +16,7 @@ finds it inside longer runs (see ``mails.search.index``).
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator
 
@@ -30,8 +31,13 @@ _CJK = re.compile(f"{CJK_CLASS}+")
 
 
 def _mark_ranges() -> str:
-    """Return a regex class body of every combining mark of the Basic Multilingual Plane."""
-    marks = [c for c in range(0x10000) if unicodedata.category(chr(c)).startswith("M")]
+    """Return a regex class body of every combining mark of every plane (0.15 s, once).
+
+    Not the Basic Multilingual Plane alone: canonical ordering puts a supplementary-plane mark
+    of a lower combining class (U+16AF0, class 1) between a letter and its accent (class 230),
+    and a mark the class did not know hid that accent from folding.
+    """
+    marks = [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)).startswith("M")]
     spans: list[tuple[int, int]] = []
     for code in marks:
         if spans and spans[-1][1] == code - 1:
