@@ -993,7 +993,10 @@ def refresh(user_id: UserId, application_ids: Iterable[ObjectId | None]) -> None
         # One round trip for the batch, not one save() per application.
         get_database()[JobApplication._meta.db_table].bulk_write(writes, ordered=False)
     if empty:
-        JobApplication.objects.for_user(user_id).filter(pk__in=empty).delete()
+        # One a person entered by hand has no emails from the start and outlives every
+        # regrouping (rebuild included); only ``tracker.manual.delete`` removes it.
+        stale = JobApplication.objects.for_user(user_id).filter(pk__in=empty)
+        stale.exclude(manual=True).delete()
 
 
 def _aware(value: datetime) -> datetime:

@@ -128,7 +128,7 @@ def delete(application: JobApplication) -> bool:
     with user_lock(application.user_id, INTERACTIVE_WAIT):
         if not application.manual or application.emails.exists():
             return False
-        application.delete()  # one instance: the queryset guard is for bulk deletes
+        application.delete()
     return True
 
 

@@ -80,16 +80,6 @@ class JobApplicationQuerySet(models.QuerySet["JobApplication"]):
         """Every query of applications starts here: one user's, never anyone else's."""
         return self.filter(user=user)
 
-    def delete(self) -> tuple[int, dict[str, int]]:
-        """Delete the applications, except those a person made by hand.
-
-        Grouping deletes the applications it leaves without emails in bulk; one a person
-        entered by hand has no emails from the start and must outlive every regrouping
-        (``rebuild`` included). Only ``tracker.manual.delete_application`` removes it, one
-        instance at a time.
-        """
-        return super(JobApplicationQuerySet, self.exclude(manual=True)).delete()
-
 
 class JobApplication(models.Model):
     """One application: a (company, position) a person applied to, with its current status.
