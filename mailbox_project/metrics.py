@@ -57,6 +57,11 @@ SEARCH_SECONDS = Histogram(
     ["endpoint"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+SEARCH_PAGE_CACHE = Counter(
+    "mailbox_search_page_cache_lookups",
+    "First-page search cache lookups in Redis, by result (hit, miss).",
+    ["result"],
+)
 HTTP_REQUESTS = Counter(
     "mailbox_http_requests", "HTTP requests by route name and status class.", ["route", "status"]
 )
@@ -81,6 +86,11 @@ def gmail_batch(method: str, outcomes: Iterable[object]) -> None:
     """Count the parts of a batch: each part is a response, or the exception it ended in."""
     for outcome in outcomes:
         gmail_call(method, outcome if isinstance(outcome, BaseException) else None)
+
+
+def search_page_cache(hit: bool) -> None:
+    """Count one lookup of a cached first page (later pages and fixed clocks never look)."""
+    SEARCH_PAGE_CACHE.labels(result="hit" if hit else "miss").inc()
 
 
 def quota_waited(seconds: float) -> None:

@@ -16,6 +16,7 @@ from bson import ObjectId
 from django.conf import settings
 
 from accounts.time_zones import DEFAULT_TIME_ZONE
+from mailbox_project import metrics
 from mailbox_project.mongo import get_database
 from mails.models import Message
 from mails.search import cursor, loading, page_cache, scan
@@ -81,6 +82,7 @@ def search(
         cache_key = page_cache.key(user.pk, zoned, size, include_body)
     if cache_key:
         cached = _cached_page(user, cache_key, include_body)
+        metrics.search_page_cache(hit=cached is not None)
         if cached is not None:
             return SearchPage(cached[0], cached[1], None, highlight_terms(node), canonical)
     query_filter = compile_query(node, user, now=now, time_zone=time_zone)

@@ -131,3 +131,20 @@ def test_the_cache_keeps_ids_not_messages(synced_larkspurs) -> None:
     assert entry["ids"]
     assert all(ObjectId.is_valid(i) for i in entry["ids"])
     assert set(entry) == {"ids", "next"}
+
+
+def test_first_page_lookups_are_counted_as_hits_and_misses(synced_larkspurs) -> None:
+    from prometheus_client import REGISTRY
+
+    def count(result: str) -> float:
+        name = "mailbox_search_page_cache_lookups_total"
+        return REGISTRY.get_sample_value(name, {"result": result}) or 0.0
+
+    user, _ = synced_larkspurs
+    hits, misses = count("hit"), count("miss")
+    found(user, "larkspur")
+    found(user, "larkspur")
+    search(user, "larkspur", cursor=search(user, "larkspur", page_size=1).next_cursor)
+    # The first search fills the entry, the second reads it; the size-1 first page is a
+    # miss of its own and the later page it leads to is never looked up.
+    assert (count("hit") - hits, count("miss") - misses) == (1, 2)
