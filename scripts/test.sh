@@ -59,6 +59,11 @@ env -i PATH="$PATH" HOME="${HOME:-/tmp}" DEBUG=false SECRET_KEY="$(.venv/bin/pyt
 step "makemigrations --check"
 .venv/bin/python -c 'import mailbox_project.testenv, django.core.management as m; m.execute_from_command_line(["manage.py", "makemigrations", "--check", "--dry-run"])'
 
+# The compose file is checked on every run: Debian's docker-compose when no compose plugin is here.
+if ! command -v docker-compose >/dev/null && ! docker compose version >/dev/null 2>&1 && command -v apt-get >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq docker-compose >/dev/null || true
+fi
 if command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1; then
   step "docker compose config"
   created_env=false
