@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from accounts.admin import ReadOnlyAdmin, SupportAccessAdmin
@@ -58,6 +59,8 @@ class JobApplicationAdmin(ReadOnlyAdmin[JobApplication], SupportAccessAdmin[JobA
     content_fields = ("company", "company_key", "position", "position_key")
     audit_item = AuditEvent.What.APPLICATION
     audit_list = AuditEvent.What.APPLICATION_LIST
+    # Read-only, but the change form still builds fields: say the scheme Django 6 will assume.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("status",)
     list_select_related = ("user",)
     ordering = ("-last_activity_at",)

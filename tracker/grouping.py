@@ -44,13 +44,12 @@ from pymongo.errors import BulkWriteError
 
 from analysis import cache
 from analysis.models import EmailAnalysis
-from analysis.results import AnalysisResult
+from analysis.results import AnalysisResult, parse_date
 from analysis.status import Status
 from mailbox_project.ids import UserId
 from mailbox_project.mongo import get_database
 from mailbox_project.redis import LockLost, UserLock
 from mails import store
-from mails.models import Message
 from tracker.models import (
     RESPONSE_STATUSES,
     TERMINAL_STATUSES,
@@ -273,6 +272,9 @@ class Signals:
     # The person's own mail (a reply, a withdrawal they wrote) is not an event of the
     # application: only what the employer sends is tracked.
     sent: bool = False
+    # When Gmail received it (``internal_date``): the time the message page shows, so the
+    # timeline never disagrees with it (a sender's ``Date:`` header can be minutes off).
+    received: datetime | None = None
 
     @property
     def strong(self) -> list[str]:
@@ -288,7 +290,15 @@ class Signals:
         return self.strong + ([f"addr:{self.recruiter}"] if self.recruiter else [])
 
 
-_SIGNAL_FIELDS = ("thread_id", "from_address", "from_name", "subject", "body_text", "label_ids")
+_SIGNAL_FIELDS = (
+    "thread_id",
+    "from_address",
+    "from_name",
+    "subject",
+    "body_text",
+    "label_ids",
+    "internal_date",
+)
 
 
 def _signals(user_id: UserId, message_ids: Sequence[str]) -> dict[str, Signals]:
@@ -303,6 +313,7 @@ def _signals(user_id: UserId, message_ids: Sequence[str]) -> dict[str, Signals]:
             recruiter=recruiter_address(str(document.get("from_address") or "")),
             sender_name=str(document.get("from_name") or ""),
             sent="SENT" in (document.get("label_ids") or ()),
+            received=parse_date(document.get("internal_date")),
         )
     return found
 
@@ -440,27 +451,22 @@ def _corrections(user_id: UserId, message_ids: Iterable[str]) -> dict[str, Corre
     return {c.message_id: c for c in Correction.objects.filter(user_id=user_id, message_id__in=ids)}
 
 
-def _received_dates(user_id: UserId, message_ids: Iterable[str]) -> dict[str, datetime]:
-    rows = Message.objects.filter(user_id=user_id, gmail_id__in=list(message_ids))
-    return dict(rows.values_list("gmail_id", "internal_date"))
-
-
 def _all_facts(
     user_id: UserId, results: Sequence[AnalysisResult]
 ) -> tuple[list[EmailFacts], list[str]]:
     """Return (facts of the job emails, ids of the emails that are not job emails)."""
     results = [r for r in results if r.message_id]
     corrections = _corrections(user_id, [r.message_id for r in results])
-    undated = [r.message_id for r in results if r.date is None]
-    received = _received_dates(user_id, undated) if undated else {}
     signals = _signals(user_id, [r.message_id for r in results])
     now = timezone.now()
     placed: list[EmailFacts] = []
     dropped: list[str] = []
     for result in results:
         message_id = result.message_id
-        fallback = received.get(message_id, now)
-        facts = facts_from(result, corrections.get(message_id), fallback)
+        stored = signals.get(message_id)
+        if stored is not None and stored.received is not None:
+            result = replace(result, date=stored.received)
+        facts = facts_from(result, corrections.get(message_id), now)
         if facts is None:
             dropped.append(message_id)
         else:
