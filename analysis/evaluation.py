@@ -51,7 +51,8 @@ FORMATS: dict[str, tuple[frozenset[str], dict[str, tuple[Status, ...]]]] = {
     "jobhunt": (
         frozenset({"email_text", "email_type"}),
         {
-            "invitation": (S.INTERVIEW_INVITATION,),
+            # "Invitation" is to the next step: an interview or an assessment (no class of its own).
+            "invitation": (S.INTERVIEW_INVITATION, S.ASSESSMENT),
             "rejection": (S.REJECTION,),
             "confirmation": (S.APPLICATION_CONFIRMATION,),
             "other": (S.NOT_JOB_RELATED,),

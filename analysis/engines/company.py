@@ -264,8 +264,12 @@ def company(email: EmailInput, text: Text) -> str:
     people = addressee_keys(email, text) | signers(text, slugs)
     totals: dict[str, float] = {}
     spelling: dict[str, tuple[int, str]] = {}
+    platforms: dict[str, tuple[float, str]] = {}
     for weight, raw in _candidates(email, text, slugs):
         name = _clean_name(raw)
+        if weight >= _EMPLOYER_PHRASE and name.casefold() in vocab.PLATFORM_NAMES:
+            total = platforms.get(name.casefold(), (0.0, name))[0] + weight
+            platforms[name.casefold()] = (total, name)
         if not _acceptable(name) or names_one_of(name, people):
             continue
         key = name.casefold()
@@ -274,6 +278,9 @@ def company(email: EmailInput, text: Text) -> str:
         if weight > spelling.get(key, (-1, ""))[0]:
             spelling[key] = (weight, name)
     best = max(totals, key=lambda key: totals[key]) if totals else ""
+    platform = _platform_employer(platforms, totals.get(best, 0.0))
+    if platform:
+        return platform
     written_out = _written_out(best, totals) if best else ""
     if written_out:
         # "ASC" (the ATS tenant, the display name) is "Alder Street Capital" in the body.
@@ -285,8 +292,69 @@ def company(email: EmailInput, text: Text) -> str:
         if spelled and totals.get(best, 0) < 12:
             return cap(spelled, 80)
     if best:
-        return cap(_tidy_case(spelling[best][1]), 80)
+        chosen = _tidy_case(spelling[best][1])
+        return cap(_expansion(chosen, text) or chosen, 80)
     return _slug_fallback(slugs)
+
+
+# Subject and body phrases that name the employer ("thank you for applying at X", "interest in
+# X") weigh this much or more; display names and sign-offs weigh less.
+_EMPLOYER_PHRASE = 7
+
+
+def _platform_employer(platforms: dict[str, tuple[float, str]], best_total: float) -> str:
+    """Return a platform's name when the email names it as the employer, twice and most.
+
+    Workday's or iCIMS's own hiring mail says "thank you for applying at iCIMS" and "your
+    interest in iCIMS"; an employer's mail sent through them names the employer there instead.
+    """
+    if not platforms:
+        return ""
+    total, name = max(platforms.values())
+    return name if total >= 2 * _EMPLOYER_PHRASE and total > best_total else ""
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,5}")
+_WORD = re.compile(r"[^\W\d_][\w&'.-]*|&")
+_EXPANSION_JOINERS = frozenset(("of", "and", "&", "the", "for", "de"))
+
+
+def _expansion(name: str, text: Text) -> str:
+    """Return the words an all-capitals name abbreviates, if the email writes them out.
+
+    "AHA" is "Alameda Housing Authority" in a subject: a name the email spells out beats the
+    abbreviation an ATS tenant or a sign-off uses.
+    """
+    if not _ACRONYM.fullmatch(name):
+        return ""
+    for source in (text.subject, text.flat[:_COMPANY_REACH]):
+        words = _WORD.findall(source)
+        for start, word in enumerate(words):
+            if word[0] == name[0] and word != name:
+                found = _spelled_from(name, words, start)
+                if found:
+                    return found
+    return ""
+
+
+def _spelled_from(letters: str, words: list[str], start: int) -> str:
+    """Return the phrase from ``words[start]`` whose capitals spell ``letters``, else ''."""
+    taken: list[str] = []
+    at = 0
+    for word in words[start : start + 2 * len(letters)]:
+        if at == len(letters):
+            break
+        if word[0] == letters[at] and word[0].isupper() and not word.isupper():
+            taken.append(word)
+            at += 1
+        elif taken and word.lower() in _EXPANSION_JOINERS:
+            taken.append(word)
+        else:
+            return ""
+    if at < len(letters) or taken[-1].lower() in _EXPANSION_JOINERS:
+        return ""
+    phrase = " ".join(taken)
+    return phrase if _acceptable(phrase) else ""
 
 
 def _written_out(short: str, totals: dict[str, float]) -> str:
@@ -387,8 +455,10 @@ def _slug_in_text(slugs: tuple[str, ...], text: Text) -> str:
             for match in pattern.finditer(source):
                 written = match.group()
                 # Capitalised as a name, or spelled with capitals inside ("eBay", "iCIMS").
-                if not written.islower() and _acceptable(written):
-                    return written
+                # "HCA Careers" (hcacareers.com) names HCA.
+                cleaned = _clean_name(written)
+                if not written.islower() and _acceptable(cleaned):
+                    return cleaned
     return ""
 
 

@@ -143,6 +143,16 @@ DISPLAY_NAME_PREFIX_NOISE = re.compile(
     re.IGNORECASE,
 )
 
+# Platforms that send other employers' mail, yet are employers too: their name counts only
+# where the email names it as the employer, twice (``company._platform_employer``).
+PLATFORM_NAMES = frozenset(
+    """
+    linkedin indeed glassdoor ziprecruiter workday greenhouse lever smartrecruiters icims
+    jobvite ashby taleo successfactors workable bamboohr recruitee teamtailor personio breezy
+    jazzhr docusign hirevue hackerrank codesignal codility testgorilla karat calendly
+    """.split()  # noqa: SIM905 -- a word list reads best as text
+)
+
 # Names that are never the employer: platforms, functions, placeholders.
 NOT_A_COMPANY = frozenset(
     {

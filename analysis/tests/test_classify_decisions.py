@@ -264,6 +264,37 @@ def test_a_spelled_out_name_beats_the_tenant_abbreviation():
     assert company_of(message) == "Marrow Field Foods"
 
 
+def test_a_name_the_subject_spells_out_beats_a_signed_abbreviation():
+    message = EmailInput(
+        "m", "Quarry Vale Council Summer 2027 Internship Decision", "", "forms@qvhsg.example",
+        None, "Thank you for your interest in QVC. Unfortunately you have not been selected.",
+    )  # fmt: skip
+    assert company_of(message) == "Quarry Vale Council"
+
+
+def test_a_careers_domain_names_the_company_without_its_careers_word():
+    message = EmailInput(
+        "m", "Thanks for applying", "", "apply@ZelcorCareers.example", None,
+        "Thank you for applying. Zelcor Careers has received your application.",
+    )  # fmt: skip
+    assert company_of(message) == "Zelcor"
+
+
+def test_a_platform_hiring_for_itself_is_the_company():
+    own = EmailInput(
+        "m", "Thank you from Workday!", "", "do-not-reply@workday.com", None,
+        "Thank you for your interest in joining us here at Workday. We have decided to pursue"
+        " other candidates.",
+    )  # fmt: skip
+    assert company_of(own) == "Workday"
+    # A tenant's mail through the same platform names the tenant, never the platform.
+    tenant = EmailInput(
+        "m", "Thank you for applying", "Workday", "brindle@myworkday.com", None,
+        "Thank you for your interest in Brindle Mills. Sign in to your Workday account.",
+    )  # fmt: skip
+    assert company_of(tenant) == "Brindle Mills"
+
+
 def test_prepare_keeps_text_without_entities_as_it_is():
     text = prepare(email("Tom & Jerry; not an entity"))
     assert "Tom & Jerry; not an entity" in text.flat
