@@ -133,17 +133,26 @@ def test_an_inactive_user_stops_syncing_and_activity_restarts_it(
     assert worker.alive()
 
 
-def test_every_pushed_message_is_stored_without_waiting_for_the_interval(
-    mailbox_owner, google, fast_sync, celery_workers, live_server, settings
-) -> None:
-    settings.SYNC_INTERVAL = 300  # only pushes can explain a fast arrival
-    env = {**fast_sync, "SYNC_INTERVAL": "300"}
-    celery_workers("pushy", env=env)
+@pytest.fixture
+def pushed_mailbox(mailbox_owner, google, fast_sync, celery_workers, live_server, settings):
+    """The owner after a first sync by a real worker, watched, with pushes to the live server.
+
+    The sync interval is five minutes: only a push can explain mail arriving within seconds.
+    """
+    settings.SYNC_INTERVAL = 300
+    celery_workers("pushy", env={**fast_sync, "SYNC_INTERVAL": "300"})
     user = active(mailbox_owner)
     tasks.start_sync(user.pk)
     wait_until(lambda: phase(user) == SyncState.Phase.PARTIAL, 60, "the first sync")
     google.emulator.configure_push(f"{live_server.url}/mails/push/", settings.PUSH_WEBHOOK_TOKEN)
     watching.watch(user)
+    return user
+
+
+def test_every_pushed_message_is_stored_without_waiting_for_the_interval(
+    pushed_mailbox, google
+) -> None:
+    user = pushed_mailbox
     latencies = []
     for _ in range(20):
         began = time.monotonic()
@@ -158,16 +167,8 @@ def test_every_pushed_message_is_stored_without_waiting_for_the_interval(
     assert local_view(user) == emulator_view(google, user.email)
 
 
-def test_the_demos_new_mail_reaches_the_signed_in_account(
-    mailbox_owner, google, fast_sync, celery_workers, live_server, settings
-) -> None:
-    settings.SYNC_INTERVAL = 300
-    celery_workers("demo", env={**fast_sync, "SYNC_INTERVAL": "300"})
-    user = active(mailbox_owner)
-    tasks.start_sync(user.pk)
-    wait_until(lambda: phase(user) == SyncState.Phase.PARTIAL, 60, "the first sync")
-    google.emulator.configure_push(f"{live_server.url}/mails/push/", settings.PUSH_WEBHOOK_TOKEN)
-    watching.watch(user)
+def test_the_demos_new_mail_reaches_the_signed_in_account(pushed_mailbox, google) -> None:
+    user = pushed_mailbox
     before = set(Message.objects.filter(user=user).values_list("gmail_id", flat=True))
     # What `make run` starts: the emulator's demo thread delivering to its accounts at random.
     google.emulator.start_demo(0.2)
@@ -183,15 +184,9 @@ def test_the_demos_new_mail_reaches_the_signed_in_account(
 
 
 def test_back_to_back_pushes_each_arrive_without_waiting_for_the_interval(
-    mailbox_owner, google, fast_sync, celery_workers, live_server, settings
+    pushed_mailbox, google
 ) -> None:
-    settings.SYNC_INTERVAL = 300
-    celery_workers("bursty", env={**fast_sync, "SYNC_INTERVAL": "300"})
-    user = active(mailbox_owner)
-    tasks.start_sync(user.pk)
-    wait_until(lambda: phase(user) == SyncState.Phase.PARTIAL, 60, "the first sync")
-    google.emulator.configure_push(f"{live_server.url}/mails/push/", settings.PUSH_WEBHOOK_TOKEN)
-    watching.watch(user)
+    user = pushed_mailbox
     # Deliveries well inside one push window: pushes coalesce, yet every message must arrive.
     delivered = [google.emulator.deliver(user.email, kind="job") for _ in range(5)]
     stored = Message.objects.filter(user=user, gmail_id__in=delivered)
