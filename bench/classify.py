@@ -115,27 +115,13 @@ def datasets(count: int) -> dict[str, list[EmailInput]]:
 
 
 def corpus() -> list[EmailInput]:
-    from analysis.classify import EmailInput
-    from mails.parsing import parse_rfc822
+    from analysis.evaluation.datasets import parsed_email
 
     folder = SHARED / "email-corpus"
     if not folder.is_dir():
         return []
-    emails = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        parsed = parse_rfc822(path.read_bytes())
-        emails.append(
-            EmailInput(
-                message_id=path.name,
-                subject=parsed.subject,
-                sender_name=parsed.from_name,
-                sender_address=parsed.from_address,
-                date=parsed.date_header,
-                body_text=parsed.body_text,
-                list_id=parsed.list_id,
-            )
-        )
-    return emails
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    return [parsed_email(path.name, path.read_bytes()) for path in paths]
 
 
 if __name__ == "__main__":

@@ -72,6 +72,22 @@ def _row(fmt: str, number: int, row: dict[str, str]) -> LabelledEmail:
     return LabelledEmail(email, statuses, _optional(row, "company"), _optional(row, "position"))
 
 
+def parsed_email(message_id: str, raw: bytes, account_name: str = "") -> EmailInput:
+    """Return the classifier's input of an RFC 822 message, parsed as the sync parses it."""
+    parsed = parse_rfc822(raw)
+    return EmailInput(
+        message_id=message_id,
+        subject=parsed.subject,
+        sender_name=parsed.from_name,
+        sender_address=parsed.from_address,
+        date=parsed.date_header,
+        body_text=parsed.body_text,
+        to=tuple(parsed.to_addresses),
+        list_id=parsed.list_id,
+        account_name=account_name,
+    )
+
+
 def email_of(message_id: str, row: dict[str, str]) -> EmailInput:
     """Return the email a labelled row describes, its body decoded as a sync would decode it.
 
@@ -81,17 +97,7 @@ def email_of(message_id: str, row: dict[str, str]) -> EmailInput:
     """
     raw = row.get("raw", "")
     if raw.strip():
-        parsed = parse_rfc822(raw.encode("utf-8", "surrogateescape"))
-        return EmailInput(
-            message_id=message_id,
-            subject=parsed.subject,
-            sender_name=parsed.from_name,
-            sender_address=parsed.from_address,
-            date=parsed.date_header,
-            body_text=parsed.body_text,
-            to=tuple(parsed.to_addresses),
-            list_id=parsed.list_id,
-        )
+        return parsed_email(message_id, raw.encode("utf-8", "surrogateescape"))
     name, address = parseaddr(row.get("sender", ""))
     body = row.get("email_text") or row.get("email_body") or row.get("body", "")
     encoding = (row.get("content_transfer_encoding") or row.get("transfer_encoding") or "").strip()
@@ -183,16 +189,9 @@ def emulator_emails(seed: int = 7, count: int = 1000, accounts: int = 1) -> list
         for draft in generator.MailboxGenerator(spec, seed, index, anchor).generate(count):
             if draft.truth is None:
                 continue
-            parsed = parse_rfc822(draft.raw)
-            email = EmailInput(
-                message_id=f"emulator:{seed}:{index}:{draft.message_id_header}",
-                subject=parsed.subject,
-                sender_name=parsed.from_name,
-                sender_address=parsed.from_address,
-                date=parsed.date_header,
-                body_text=parsed.body_text,
-                to=tuple(parsed.to_addresses),
-                list_id=parsed.list_id,
+            email = parsed_email(
+                f"emulator:{seed}:{index}:{draft.message_id_header}",
+                draft.raw,
                 account_name=spec.name,  # the profile name the service passes
             )
             truth = draft.truth
