@@ -314,7 +314,10 @@ OUTREACH = (
 )
 # The person's own application, which outreach never mentions.
 OWN_APPLICATION = (
-    r"your (?:job |recent |online |submitted )?(?:application|candidacy)|you applied"
+    # "your recent Siemens application", "your Data Analyst application": a name may stand in
+    # between, written with capitals (case-sensitive there: "your loan application" is not one).
+    r"your (?:job |recent |online |submitted )?(?:(?-i:[A-Z][\w&'.-]*) ){0,3}(?:application"
+    r"|candidacy)|you applied"
     r"|(?:thank you|thanks) for (?:applying|your application)|you(?:'ve| have) applied"
     r"|applied (?:for|to) (?:the|our)|your interview"
     r"|(?:thank you|thanks) for your interest in (?:the|our) [^.]{1,80}? (?:position|role|opening"

@@ -337,3 +337,20 @@ def test_an_offer_of_help_is_no_request():
         " questions, please let us know."
     )
     assert status_of(body) is Status.APPLICATION_CONFIRMATION
+
+
+def test_an_update_on_a_named_application_is_job_mail_to_review():
+    update = EmailInput(
+        "m", "An update on your recent Quillon application", "Quillon Talent Acquisition",
+        "talent@quillon.example", None, "",
+    )  # fmt: skip
+    analysis = rules.analyse(update)
+    assert analysis.status is Status.APPLICATION_CONFIRMATION
+    assert analysis.company == "Quillon"
+    assert needs_review(analysis.confidence)
+    # Capitals name an employer or a role; "your loan application" stays the bank's business.
+    loan = EmailInput(
+        "m", "Your loan application", "Brightwater Bank", "alerts@brightwater.example", None,
+        "Your loan application was approved.",
+    )  # fmt: skip
+    assert rules.analyse(loan).status is Status.NOT_JOB_RELATED
