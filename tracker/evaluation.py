@@ -22,11 +22,12 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tracker.grouping import TrackerBusy
+from tracker.misgrouping import EmailRow, Misgrouping, misgroupings
 from tracker.models import RESPONSE_STATUSES
 
 if TYPE_CHECKING:
@@ -142,6 +143,8 @@ class Run:
     predicted_applications: int
     truth: Figures
     measured: Figures
+    # Every split and merge, the costliest first (``evaluate_tracker --worst``).
+    misgrouped: tuple[Misgrouping, ...] = ()
 
     @property
     def count_error(self) -> float:
@@ -157,6 +160,8 @@ class TruthEmail:
     application: str
     status: str
     date: datetime
+    company: str = ""
+    position: str = ""
 
 
 def _truth_emails(mailbox: Mailbox) -> list[TruthEmail]:
@@ -167,7 +172,10 @@ def _truth_emails(mailbox: Mailbox) -> list[TruthEmail]:
         if application and row.get("status") not in (None, "not_job_related"):
             message = mailbox.messages[message_id]
             date = datetime.fromtimestamp(message.internal_date / 1000, UTC)
-            found.append(TruthEmail(message_id, application, row["status"], date))
+            company, position = row.get("company") or "", row.get("position") or ""
+            found.append(
+                TruthEmail(message_id, application, row["status"], date, company, position)
+            )
     return found
 
 
@@ -213,11 +221,53 @@ def _store_mailbox(user: User, mailbox: Mailbox, batch: int = 200) -> None:
             service.run(owner, pending, force=True)
 
 
-def _predicted(user_id: object) -> dict[str, str]:
-    from tracker.models import ApplicationEmail
+def _tracked(user_id: object) -> dict[str, EmailRow]:
+    """Return the user's timeline entries as evaluation rows (truth fields blank)."""
+    from mailbox_project.mongo import get_database
 
-    rows = ApplicationEmail.objects.filter(user_id=user_id)
-    return {mid: str(app) for mid, app in rows.values_list("message_id", "application_id")}
+    found = {}
+    for doc in get_database()["job_application_emails"].find({"user_id": user_id}):
+        found[doc["message_id"]] = EmailRow(
+            message_id=doc["message_id"],
+            date=_aware(doc["date"]),
+            truth="",
+            true_status="",
+            true_company="",
+            true_position="",
+            predicted=str(doc["application_id"]),
+            status=doc.get("status") or "",
+            company=doc.get("company") or "",
+            position=doc.get("position") or "",
+            sender=doc.get("sender") or "",
+            subject=doc.get("subject") or "",
+            links=tuple(doc.get("link_keys") or ()),
+            weak=bool(doc.get("weak")),
+        )
+    return found
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _rows(emails: Sequence[TruthEmail], tracked: Mapping[str, EmailRow]) -> list[EmailRow]:
+    """Return every email that is a job email in the truth or on a timeline, both labels."""
+    true_ids = {email.message_id for email in emails}
+    rows = [row for row in tracked.values() if row.message_id not in true_ids]
+    for email in emails:
+        row = tracked.get(email.message_id) or EmailRow(
+            email.message_id, email.date, "", "", "", ""
+        )
+        rows.append(
+            replace(
+                row,
+                truth=email.application,
+                true_status=email.status,
+                true_company=email.company,
+                true_position=email.position,
+            )
+        )
+    return rows
 
 
 def _forget_user(user: User) -> None:
@@ -250,7 +300,7 @@ def evaluate_mailbox(seed: int, size: int) -> Run:
         user = User.objects.create_user(email=address)
         try:
             _store_mailbox(user, mailbox)
-            predicted = _predicted(user.pk)
+            tracked = _tracked(user.pk)
             measured = measured_figures(user.pk)
         finally:
             _forget_user(user)
@@ -258,6 +308,7 @@ def evaluate_mailbox(seed: int, size: int) -> Run:
         emulator.close()
     emails = _truth_emails(mailbox)
     truth = {email.message_id: email.application for email in emails}
+    predicted = {message_id: row.predicted for message_id, row in tracked.items()}
     timelines: dict[str, list[tuple[str, datetime]]] = {}
     for email in emails:
         timelines.setdefault(email.application, []).append((email.status, email.date))
@@ -270,4 +321,5 @@ def evaluate_mailbox(seed: int, size: int) -> Run:
         predicted_applications=measured.applications,
         truth=truth_figures(timelines),
         measured=measured,
+        misgrouped=tuple(misgroupings(_rows(emails, tracked))),
     )

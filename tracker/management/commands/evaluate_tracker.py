@@ -1,11 +1,13 @@
 """Measure the tracker's grouping and dashboard against the emulator's ground truth.
 
-    manage.py evaluate_tracker [--seeds 1 2 3 4 5] [--sizes 600 2000]
+    manage.py evaluate_tracker [--seeds 1 2 3 4 5] [--sizes 600 2000] [--worst N]
 
 Each (seed, size) is a generated mailbox, run through the real pipeline for a throwaway user
 (deleted afterwards): see ``tracker.evaluation``. Prints pairwise precision/recall/F1 of
 same-application email pairs, the application count against the truth, and each dashboard
-figure next to its true value. ``bench/tracker_eval.py`` runs it in a throwaway database.
+figure next to its true value; ``--worst N`` shows each mailbox's N costliest splits and
+merges email by email (``tracker.misgrouping``). ``bench/tracker_eval.py`` runs it in a
+throwaway database.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from tracker.evaluation import Run, evaluate_mailbox
+from tracker.misgrouping import describe
 
 
 class Command(BaseCommand):
@@ -23,6 +26,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
         parser.add_argument("--sizes", type=int, nargs="+", default=[600, 2000])
+        parser.add_argument(
+            "--worst",
+            type=int,
+            default=0,
+            help="after each mailbox, show its N costliest splits and merges, email by email",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         runs = []
@@ -35,6 +44,7 @@ class Command(BaseCommand):
                 run = evaluate_mailbox(seed, size)
                 runs.append(run)
                 self.stdout.write(self._line(run))
+                self._worst(run, options["worst"])
         self._summary(runs)
 
     @staticmethod
@@ -49,6 +59,11 @@ class Command(BaseCommand):
             f" {s.f1:6.3f} {run.predicted_applications:>5} {run.true_applications:>5}"
             f" {run.count_error:5.1f}  {figures}"
         )
+
+    def _worst(self, run: Run, count: int) -> None:
+        short: dict[str, str] = {}  # tracked application ids as P1, P2... within one mailbox
+        for misgrouping in run.misgrouped[:count]:
+            self.stdout.write("\n".join(describe(misgrouping, short)))
 
     def _summary(self, runs: list[Run]) -> None:
         worst_f1 = min(run.scores.f1 for run in runs)
