@@ -22,7 +22,7 @@ from mailbox_project.ids import UserId
 from mailbox_project.ids import user_id as as_user_id
 from tracker import corrections
 from tracker.models import ApplicationEmail, review_threshold
-from tracker.views import _after_email_change, _unless_busy, _user, application_or_404
+from tracker.view_helpers import after_email_change, application_or_404, request_user, unless_busy
 
 
 def applications_to_review(user_id: UserId, application_ids: Iterable[ObjectId]) -> set[ObjectId]:
@@ -41,10 +41,10 @@ def applications_to_review(user_id: UserId, application_ids: Iterable[ObjectId])
 
 @require_POST
 @login_required
-@_unless_busy
+@unless_busy
 def confirm_email(request: HttpRequest, application_id: str, message_id: str) -> HttpResponse:
     """Record the person's "this is right": a correction equal to what the timeline shows."""
-    user = _user(request)
+    user = request_user(request)
     application = application_or_404(user, application_id)
     email = get_object_or_404(
         ApplicationEmail, user=user, application=application, message_id=message_id
@@ -57,4 +57,4 @@ def confirm_email(request: HttpRequest, application_id: str, message_id: str) ->
         position=email.position,
     )
     messages.success(request, "Confirmed: the email keeps this reading.")
-    return _after_email_change(request, application, email.message_id)
+    return after_email_change(request, application, email.message_id)

@@ -7,18 +7,15 @@ Every lookup is scoped to the signed-in user; another user's application is a 40
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from bson import ObjectId
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +39,14 @@ from tracker.forms import (
     company_choices,
 )
 from tracker.models import STATUS_LABELS, ApplicationEmail, Correction, JobApplication
+from tracker.view_helpers import (
+    after_email_change,
+    application_of,
+    application_or_404,
+    detail_url,
+    request_user,
+    unless_busy,
+)
 
 # Column headings of the list, in order: (label, ?sort= name or None when not sortable).
 COLUMNS = [
@@ -54,26 +59,8 @@ COLUMNS = [
 ]
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def application_or_404(user: User, application_id: str) -> JobApplication:
-    """Return the user's application by id; a malformed or someone else's id is a 404."""
-    if not ObjectId.is_valid(application_id):
-        raise Http404("No such application.")
-    mine = JobApplication.objects.for_user(user)
-    return get_object_or_404(mine, pk=ObjectId(application_id))
-
-
 def mail_url(message_id: str) -> str:
     return f"/mails/{quote(message_id, safe='')}"
-
-
-def detail_url(application: JobApplication | Any) -> str:
-    pk = application.pk if isinstance(application, JobApplication) else application
-    return reverse("tracker:detail", args=[str(pk)])
 
 
 # --- The list ------------------------------------------------------------------------------------
@@ -114,7 +101,7 @@ def _columns(params: QueryDict, sort: str) -> list[Column]:
 @require_GET
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     mine = JobApplication.objects.for_user(user)
     form = ApplicationFilterForm(request.GET)
     context: dict[str, Any] = {
@@ -149,7 +136,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_csv(request: HttpRequest) -> HttpResponse:
     """The list as CSV, with the same filters and sorting (no pagination)."""
-    user = _user(request)
+    user = request_user(request)
     form = ApplicationFilterForm(request.GET)
     if not form.is_valid():
         return HttpResponse(
@@ -234,7 +221,7 @@ def _merge_query(request: HttpRequest) -> str:
 def _merge_form(
     request: HttpRequest, application: JobApplication, data: QueryDict | None = None
 ) -> MergeForm:
-    others = JobApplication.objects.for_user(_user(request))
+    others = JobApplication.objects.for_user(request_user(request))
     query = _merge_query(request)
     return MergeForm(data, application=application, others=others, query=query, prefix="merge")
 
@@ -249,7 +236,7 @@ def _render_detail(
     status: int = 200,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     context = {
         **detail_context(application, **(extra or {})),
         "application": application,
@@ -270,31 +257,17 @@ def render_detail(
     return _render_detail(request, application, status=400, extra=forms)
 
 
-def _unless_busy(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn a correction that waited too long for the tracker's lock into a "try again"."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, application_id: str, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, application_id, **kwargs)
-        except corrections.TrackerBusy:
-            messages.error(request, "Your applications are being updated. Try again shortly.")
-            return redirect(reverse("tracker:detail", args=[application_id]))
-
-    return wrapper
-
-
 @require_GET
 @login_required
 def application_detail(request: HttpRequest, application_id: str) -> HttpResponse:
-    return _render_detail(request, application_or_404(_user(request), application_id))
+    return _render_detail(request, application_or_404(request_user(request), application_id))
 
 
 @require_POST
 @login_required
-@_unless_busy
+@unless_busy
 def correct_application(request: HttpRequest, application_id: str) -> HttpResponse:
-    application = application_or_404(_user(request), application_id)
+    application = application_or_404(request_user(request), application_id)
     form = ApplicationCorrectionForm(request.POST, prefix="app")
     if form.is_valid():
         try:
@@ -309,9 +282,9 @@ def correct_application(request: HttpRequest, application_id: str) -> HttpRespon
 
 @require_POST
 @login_required
-@_unless_busy
+@unless_busy
 def merge_application(request: HttpRequest, application_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     application = application_or_404(user, application_id)
     # The form accepts only the user's own other applications.
     form = _merge_form(request, application, data=request.POST)
@@ -328,67 +301,43 @@ def _email_or_404(user: User, application: JobApplication, message_id: str) -> A
     )
 
 
-def _application_of(user: User, message_id: str) -> Any:
-    """The id of the application an email is on now, or None when it is on none."""
-    return (
-        ApplicationEmail.objects.filter(user=user, message_id=message_id)
-        .values_list("application_id", flat=True)
-        .first()
-    )
-
-
-def _after_email_change(
-    request: HttpRequest, application: JobApplication, message_id: str
-) -> HttpResponse:
-    """Redirect to where the email now is: this application, its new one, or the list."""
-    user = _user(request)
-    now_in = _application_of(user, message_id)
-    if now_in is not None and now_in != application.pk:
-        messages.success(request, "The email moved to another application.")
-        return redirect(detail_url(now_in))
-    if JobApplication.objects.for_user(user).filter(pk=application.pk).exists():
-        return redirect(detail_url(application))
-    messages.info(request, "That was the application's last email; the application is gone.")
-    return redirect("tracker:list")
-
-
 @require_POST
 @login_required
-@_unless_busy
+@unless_busy
 def correct_email(request: HttpRequest, application_id: str, message_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     application = application_or_404(user, application_id)
     email = _email_or_404(user, application, message_id)
     form = EmailCorrectionForm(request.POST, prefix=f"email-{email.message_id}")
     if form.is_valid():
         corrections.correct_email(as_user_id(user), email.message_id, **form.cleaned_data)
         messages.success(request, "Email corrected.")
-        return _after_email_change(request, application, email.message_id)
+        return after_email_change(request, application, email.message_id)
     return _render_detail(request, application, email_form=form, status=400)
 
 
 @require_POST
 @login_required
-@_unless_busy
+@unless_busy
 def mark_not_job(request: HttpRequest, application_id: str, message_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     application = application_or_404(user, application_id)
     email = _email_or_404(user, application, message_id)
     corrections.mark_not_job(as_user_id(user), email.message_id)
     messages.success(request, f"“{email.subject or '(no subject)'}” is not tracked any more.")
-    return _after_email_change(request, application, email.message_id)
+    return after_email_change(request, application, email.message_id)
 
 
 @require_POST
 @login_required
-@_unless_busy
+@unless_busy
 def reset_email(request: HttpRequest, application_id: str, message_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     application = application_or_404(user, application_id)
     email = _email_or_404(user, application, message_id)
     corrections.reset_email(as_user_id(user), email.message_id)
     messages.success(request, "The email is back to what the analysis says.")
-    return _after_email_change(request, application, email.message_id)
+    return after_email_change(request, application, email.message_id)
 
 
 # --- Dashboard -----------------------------------------------------------------------------------
@@ -397,7 +346,7 @@ def reset_email(request: HttpRequest, application_id: str, message_id: str) -> H
 @require_GET
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     owner = as_user_id(user)
     zone = zone_named(user.time_zone)
     now = timezone.now()
@@ -430,7 +379,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def not_job_list(request: HttpRequest) -> HttpResponse:
     """The emails the person took out of the tracker, each with a way to put it back."""
-    user = _user(request)
+    user = request_user(request)
     marked = Correction.objects.filter(user=user, not_job=True).order_by("-updated_at")
     ids = list(marked.values_list("message_id", flat=True))
     subjects = dict(
@@ -444,14 +393,14 @@ def not_job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def restore_email(request: HttpRequest, message_id: str) -> HttpResponse:
     """Undo "not a job email": the analysis decides again where the email belongs."""
-    user = _user(request)
+    user = request_user(request)
     get_object_or_404(Correction, user=user, message_id=message_id, not_job=True)
     try:
         corrections.reset_email(as_user_id(user), message_id)
     except corrections.TrackerBusy:
         messages.error(request, "Your applications are being updated. Try again shortly.")
         return redirect("tracker:not_job_list")
-    now_in = _application_of(user, message_id)
+    now_in = application_of(user, message_id)
     if now_in is None:
         messages.info(request, "Restored; the analysis does not take it for a job email.")
         return redirect("tracker:not_job_list")

@@ -35,7 +35,8 @@ from tracker.forms import (
     TrackerSettingsForm,
 )
 from tracker.models import ApplicationEmail, JobApplication
-from tracker.views import application_or_404, detail_url, render_detail
+from tracker.view_helpers import application_or_404, detail_url
+from tracker.views import render_detail
 
 BUSY = "Your applications are being updated. Try again shortly."
 # Interview emails read per click of "Look for interviews now".
