@@ -18,15 +18,9 @@ from analysis.models import EmailAnalysis
 from analysis.results import AnalysisResult
 from analysis.status import Status
 from mailbox_project.ids import UserId
-from tracker.grouping import (
-    TrackerBusy,
-    company_key,
-    place,
-    position_key,
-    raw_results,
-    refresh,
-    user_lock,
-)
+from tracker.facts import raw_results
+from tracker.grouping import TrackerBusy, place, refresh, user_lock
+from tracker.keys import company_key, position_key
 from tracker.models import ApplicationAlias, ApplicationEmail, Correction, JobApplication
 
 # A person waits at most this long (seconds) for a rebuild or an analysis batch to finish.

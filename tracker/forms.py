@@ -12,7 +12,7 @@ from bson import ObjectId
 from django import forms
 from django.db.models import Q
 
-from tracker.grouping import company_key, normalise
+from tracker.keys import company_key, normalise
 from tracker.manual import Details
 from tracker.models import (
     SOURCE_CHOICES,

@@ -19,7 +19,8 @@ from analysis.status import Status
 from mailbox_project.ids import UserId
 from tracker import corrections
 from tracker.corrections import INTERACTIVE_WAIT, Conflict
-from tracker.grouping import company_key, position_key, refresh, user_lock
+from tracker.grouping import refresh, user_lock
+from tracker.keys import company_key, position_key
 from tracker.models import (
     ApplicationAlias,
     ApplicationEmail,

@@ -22,7 +22,7 @@ from analysis.status import Status
 from mailbox_project.ids import UserId
 
 if TYPE_CHECKING:
-    from tracker.grouping import TimelineSummary
+    from tracker.summary import TimelineSummary
 
 # The statuses an application's timeline can hold: every status but "not job related".
 TRACKED_STATUSES = tuple(status.value for status in Status if status != Status.NOT_JOB_RELATED)

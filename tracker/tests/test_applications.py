@@ -212,10 +212,11 @@ def test_an_undated_result_takes_the_date_the_message_was_received(owner) -> Non
 def test_keys_placed_by_someone_else_meanwhile_are_joined_not_duplicated(owner) -> None:
     # A holder whose lock expired may create the same keys while this batch runs: the batch's
     # bulk insert of aliases then fails on the unique index and joins the other application.
-    from tracker.grouping import EmailFacts, _Resolver
+    from tracker.facts import EmailFacts
     from tracker.models import ApplicationAlias
+    from tracker.placement import Resolver
 
-    resolver = _Resolver(owner.pk, ["acme", "globex"])
+    resolver = Resolver(owner.pk, ["acme", "globex"])
     theirs = JobApplication.objects.create(
         user=owner, company="Acme", company_key="acme", position_key="engineer", status=APPLIED
     )

@@ -1,0 +1,98 @@
+"""One employer, one spelling: the company an email names, checked against what else is known.
+
+The analysis reads the company from one email at a time, and sometimes reads it wrong: run
+together from a domain ("Wonkalabs" for Wonka Labs), or a word that is no company at all (the
+candidate's first name in "Alex, we'd love to talk", "Take-home" from a subject). Grouping keys
+on the company, so each misreading would start an application of its own. Two things settle it
+before placement, both read against the companies the user's applications and the batch name:
+
+* a recruiter writing from their employer's own domain (not a free mail provider) names the
+  employer: ``jordan.lee@wonkalabs.com`` works at the known company whose key, run together,
+  is ``wonkalabs``, whatever the analysis read;
+* a name that differs from a known one only by its spaces is that one.
+
+A person's correction is never second-guessed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from mailbox_project.ids import UserId
+from tracker.facts import EmailFacts
+from tracker.keys import company_key
+from tracker.models import JobApplication
+
+# Mailboxes anyone can open: their domain says nothing about an employer.
+_FREE_MAIL = frozenset(
+    {
+        *("gmail", "googlemail", "outlook", "hotmail", "live", "msn", "yahoo", "ymail"),
+        *("icloud", "me", "mac", "aol", "proton", "protonmail", "pm", "gmx", "web", "mail"),
+        *("yandex", "zoho", "fastmail", "hey", "tutanota", "qq", "163", "126", "naver"),
+    }
+)
+
+
+def squashed(key: str) -> str:
+    """Return a company key run together: "wonka labs" and "wonkalabs" are one company."""
+    return key.replace(" ", "")
+
+
+def domain_labels(address: str) -> list[str]:
+    """Return the labels of an address's domain that may name its owner, none for free mail.
+
+    ``jordan@mail.wonkalabs.co.uk`` gives ``["mail", "wonkalabs"]``: the last label (the
+    top-level domain) and short second-level ones (``co``) are left out.
+    """
+    domain = address.rpartition("@")[2].lower()
+    labels = domain.split(".")[:-1]
+    owner = list(labels)
+    while len(owner) > 1 and len(owner[-1]) <= 3:  # "co" in .co.uk
+        owner.pop()
+    if not owner or owner[-1] in _FREE_MAIL:
+        return []
+    return [label for label in owner if len(label) > 3]
+
+
+class KnownCompanies:
+    """The user's known companies by their run-together key, each with one spelling."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        spellings: dict[str, Counter[str]] = {}
+        for name in names:
+            key = company_key(name)
+            if key:
+                spellings.setdefault(squashed(key), Counter())[name.strip()] += 1
+        # The spelling with the most words (the spaced one), then the most frequent.
+        self.by_squashed = {
+            squash: max(counts, key=lambda n: (len(company_key(n).split()), counts[n], n))
+            for squash, counts in spellings.items()
+        }
+
+    def employer(self, facts: EmailFacts) -> str:
+        """Return the known company ``facts``'s recruiter works at, by their domain; or ""."""
+        for label in domain_labels(facts.signals.recruiter):
+            if label in self.by_squashed:
+                return self.by_squashed[label]
+        return ""
+
+    def settle(self, facts: EmailFacts) -> EmailFacts:
+        """Return ``facts`` naming its company as the user's other mail does."""
+        if facts.corrected:
+            return facts
+        known = self.employer(facts) or self.by_squashed.get(squashed(company_key(facts.company)))
+        if not known or company_key(known) == company_key(facts.company):
+            return facts
+        return replace(facts, company=known)
+
+
+def settle_companies(user_id: UserId, batch: Sequence[EmailFacts]) -> list[EmailFacts]:
+    """Return ``batch`` with each email's company spelled as the user's applications spell it."""
+    if not batch:
+        return []
+    mine = JobApplication.objects.for_user(user_id).exclude(company_key="")
+    names = [*mine.values_list("company", flat=True).distinct(), *(f.company for f in batch)]
+    known = KnownCompanies(names)
+    return [known.settle(facts) for facts in batch]

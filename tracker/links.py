@@ -1,0 +1,164 @@
+"""What ties an email to the application it answers, besides its names.
+
+Read from the stored message (``mails.store.documents``): its Gmail thread, requisition / job
+ids (also the id segment of a portal link), candidate-portal links, the recruiter's own address
+and name, and whether the person sent it. The keys (``thread:``, ``req:``, ``portal:``,
+``addr:``, ``person:``) are stored on the timeline entry
+(``ApplicationEmail.link_keys``) so that later mail finds the application by them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from analysis.results import parse_date
+from mailbox_project.ids import UserId
+from mails import store
+from tracker.keys import normalise
+
+# Requisition / job ids: "R-0009950", "JR008478", "REQ-48213", "Req #48213", "Job ID: 12345",
+# "(0123-45678)". A token needs four digits, so years and durations are not ids.
+_REQ_TOKEN = re.compile(r"\b(?:R|JR|REQ|JOB|JID|REF)[-_ ]?\d{4,}(?:-\d{1,3})?\b")
+_REQ_LABELLED = re.compile(
+    r"\b(?:req(?:uisition)?|job\s*(?:id|number|no\.?|#)|posting\s*(?:id|#)|reference)"
+    r"\s*(?:#|no\.?|id|number)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{3,24})",
+    re.IGNORECASE,
+)
+_REQ_BRACKETED = re.compile(r"[(\[]\s*(\d{3,}-\d{3,}(?:-\d{1,3})?)\s*[)\]]")
+_URL = re.compile(r"https?://([A-Za-z0-9.-]+)(/[^\s<>\"')\]]*)?")
+# Addresses that speak for a system, not a person: never a recruiter to follow.
+_SYSTEM_LOCAL = re.compile(
+    r"^(?:no-?reply|do-?not-?reply|notifications?|notify|jobs?|careers?|talent|recruit\w*|hr"
+    r"|hiring|apply|applications?|candidates?|info|team|hello|support|mailer\w*|dse\w*|alerts?"
+    r"|[a-z0-9]*-recruiting)(?:[+._-].*)?$"
+)
+_SYSTEM_DOMAINS = (
+    *("greenhouse", "lever.co", "myworkday", "workday", "ashbyhq", "smartrecruiters", "icims"),
+    *("linkedin", "docusign", "indeed", "glassdoor", "taleo", "jobvite", "bamboohr"),
+)
+
+
+def requisitions(text: str) -> set[str]:
+    """Return the requisition / job ids in ``text``, normalised (upper case, no separators)."""
+    found = set(_REQ_TOKEN.findall(text)) | set(_REQ_BRACKETED.findall(text))
+    found |= {m for m in _REQ_LABELLED.findall(text) if sum(c.isdigit() for c in m) >= 4}
+    return {re.sub(r"[^A-Z0-9]", "", token.upper()) for token in found}
+
+
+def portal_links(text: str) -> set[str]:
+    """Return candidate-portal links in ``text``: URLs whose path names one application.
+
+    A path segment holding four digits (a job or application id) makes a link specific;
+    company-wide links (a careers page, a scheduling page) are not.
+    """
+    found = set()
+    for host, path in _URL.findall(text):
+        segments = [s for s in (path or "").split("?")[0].split("/") if s]
+        if any(sum(c.isdigit() for c in s) >= 4 for s in segments):
+            found.add(f"{host.lower()}/{'/'.join(segments).lower()}")
+    return found
+
+
+# A path segment that is an id and nothing else ("1757-42109", "r-0002420", "JR002289"):
+# the requisition an ATS link carries, as the subject or body may write it.
+_ID_SEGMENT = re.compile(r"^[a-z]{0,4}[-_]?\d[\d-]{3,24}$", re.IGNORECASE)
+
+
+def portal_requisitions(portals: Iterable[str]) -> set[str]:
+    """Return the requisition ids portal links carry as a path segment of their own."""
+    found = set()
+    for link in portals:
+        for segment in link.split("/")[1:]:
+            if _ID_SEGMENT.match(segment) and sum(c.isdigit() for c in segment) >= 4:
+                found.add(re.sub(r"[^A-Z0-9]", "", segment.upper()))
+    return found
+
+
+def recruiter_address(address: str) -> str:
+    """Return ``address`` if a person writes from it (not an ATS or a no-reply box), else ""."""
+    address = address.strip().lower()
+    local, _, domain = address.rpartition("@")
+    if not local or _SYSTEM_LOCAL.match(local) or any(d in domain for d in _SYSTEM_DOMAINS):
+        return ""
+    return address
+
+
+def person_name(display_name: str) -> str:
+    """Return a recruiter's display name as a key ("Priya Raman (Acme Staffing)": "priya raman").
+
+    The same person writes from their employer's address and, now and then, from a personal
+    mailbox whose address varies: their name is what the two share. "" unless it looks like a
+    person's name (two to four words of letters).
+    """
+    words = normalise(display_name.split("(")[0]).split()
+    if not 2 <= len(words) <= 4 or not all(word.isalpha() for word in words):
+        return ""
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the stored message says beyond its analysis: its thread, ids, links, sender."""
+
+    thread_id: str = ""
+    requisitions: frozenset[str] = frozenset()
+    portals: frozenset[str] = frozenset()
+    recruiter: str = ""
+    sender_name: str = ""
+    # The recruiter's name (``person_name``), when a person wrote it.
+    person: str = ""
+    # The person's own mail (a reply, a withdrawal they wrote) is not an event of the
+    # application: only what the employer sends is tracked.
+    sent: bool = False
+    # When Gmail received it (``internal_date``): the time the message page shows, so the
+    # timeline never disagrees with it (a sender's ``Date:`` header can be minutes off).
+    received: datetime | None = None
+
+    @property
+    def strong(self) -> list[str]:
+        """Link keys that name one application, strongest first."""
+        keys = [f"thread:{self.thread_id}"] if self.thread_id else []
+        keys += sorted(f"req:{r}" for r in self.requisitions)
+        keys += sorted(f"portal:{p}" for p in self.portals)
+        return keys
+
+    @property
+    def keys(self) -> list[str]:
+        """Every link key stored on the timeline entry (``link_keys``)."""
+        keys = self.strong + ([f"addr:{self.recruiter}"] if self.recruiter else [])
+        return keys + ([f"person:{self.person}"] if self.person else [])
+
+
+_SIGNAL_FIELDS = (
+    "thread_id",
+    "from_address",
+    "from_name",
+    "subject",
+    "body_text",
+    "label_ids",
+    "internal_date",
+)
+
+
+def read_signals(user_id: UserId, message_ids: Sequence[str]) -> dict[str, Signals]:
+    """Return the link signals of the stored messages (missing ones have none)."""
+    found = {}
+    for document in store.documents(user_id, list(message_ids), _SIGNAL_FIELDS):
+        text = f"{document.get('subject') or ''}\n{document.get('body_text') or ''}"
+        portals = portal_links(text)
+        recruiter = recruiter_address(str(document.get("from_address") or ""))
+        sender_name = str(document.get("from_name") or "")
+        found[str(document["gmail_id"])] = Signals(
+            thread_id=str(document.get("thread_id") or ""),
+            requisitions=frozenset(requisitions(text) | portal_requisitions(portals)),
+            portals=frozenset(portals),
+            recruiter=recruiter,
+            sender_name=sender_name,
+            person=person_name(sender_name) if recruiter else "",
+            sent="SENT" in (document.get("label_ids") or ()),
+            received=parse_date(document.get("internal_date")),
+        )
+    return found

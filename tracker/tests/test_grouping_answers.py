@@ -1,0 +1,106 @@
+"""An email joins the application it answers, whatever order a sync brings the mail in.
+
+A full sync reads newest first, so replies are placed before the applications they answer;
+each test stores mail in such an order through the real seam (``tracker_factory.store``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.status import Status
+from tracker.companies import KnownCompanies, domain_labels
+from tracker.links import person_name, portal_requisitions
+from tracker.tests.test_grouping_links import groups, message
+from tracker.tests.tracker_factory import result, store
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_analysis_tiers")]
+
+APPLIED = Status.APPLICATION_CONFIRMATION
+INTERVIEW = Status.INTERVIEW_INVITATION
+
+
+def test_a_thread_names_the_application_a_reply_without_role_began(owner) -> None:
+    message(owner, "rej", day=20, thread="T")
+    message(owner, "assess", day=10, thread="T")
+    message(owner, "pm", day=5)
+    store(owner, result("rej", Status.REJECTION, "Acme", "", day=20))
+    store(owner, result("assess", Status.ASSESSMENT, "Acme", "Data Engineer", day=10))
+    # Another role at the company: it must not take over the thread's application.
+    store(owner, result("pm", APPLIED, "Acme", "Product Manager", day=5))
+    assert groups(owner) == [["assess", "rej"], ["pm"]]
+
+
+def test_a_confirmation_does_not_name_mail_days_older_than_itself(owner) -> None:
+    message(owner, "q", day=0)
+    message(owner, "conf", day=10)
+    store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=0))
+    store(owner, result("conf", APPLIED, "Acme", "Backend Engineer", day=10))
+    assert groups(owner) == [["conf"], ["q"]]
+
+
+def test_mail_without_role_leaves_its_own_application_for_the_one_it_answers(owner) -> None:
+    message(owner, "int", day=20)
+    message(owner, "assess", day=10)
+    message(owner, "conf", day=2)
+    store(owner, result("int", INTERVIEW, "Acme", "Backend Engineer", day=20))
+    # Nothing begun before it yet: it waits in an application of its own.
+    store(owner, result("assess", Status.ASSESSMENT, "Acme", "", day=10))
+    store(owner, result("conf", APPLIED, "Acme", "Backend Engineer", day=2))
+    assert groups(owner) == [["assess", "conf", "int"]]
+
+
+def test_a_recruiter_writes_about_the_role_applied_to_again_not_the_old_one(owner) -> None:
+    recruiter = {"sender": "priya.raman@acme.com", "name": "Priya Raman"}
+    message(owner, "a1")
+    message(owner, "a2", day=10, **recruiter)
+    message(owner, "b1", day=150)
+    message(owner, "b2", day=160, **recruiter)
+    store(owner, result("a1", APPLIED), result("a2", INTERVIEW, day=10))
+    store(owner, result("b1", APPLIED, day=150))
+    store(owner, result("b2", INTERVIEW, day=160))
+    assert groups(owner) == [["a1", "a2"], ["b1", "b2"]]
+
+
+def test_a_recruiter_s_company_domain_names_the_employer_the_analysis_misread(owner) -> None:
+    message(owner, "conf", name="Wonka Labs")
+    message(owner, "int", day=5, sender="jordan.lee@wonkalabs.com", name="Jordan Lee")
+    store(owner, result("conf", APPLIED, "Wonka Labs", "Backend Engineer"))
+    # "Alex, we'd love to talk": the analysis took the candidate's name for the company.
+    store(owner, result("int", INTERVIEW, "Alex", "Backend Engineer", day=5))
+    assert groups(owner) == [["conf", "int"]]
+
+
+def test_known_companies_settle_spacing_but_not_free_mail() -> None:
+    known = KnownCompanies(["Wonka Labs", "Wonkalabs", "Paper Street Software"])
+    assert known.by_squashed["wonkalabs"] == "Wonka Labs"
+    assert domain_labels("jordan.lee@mail.wonkalabs.co.uk") == ["mail", "wonkalabs"]
+    assert domain_labels("jordan.lee69@gmail.com") == []
+
+
+def test_a_portal_link_carrying_the_requisition_links_to_its_confirmation(owner) -> None:
+    message(owner, "conf", body="Confirmation of your application (1757-42109)")
+    message(owner, "other", day=1)
+    message(owner, "assess", day=10, body="Start: https://assessments.example/acme/1757-42109")
+    store(owner, result("conf", APPLIED, "Acme", "Backend Engineer"))
+    store(owner, result("other", APPLIED, "Acme", "Data Scientist", day=1))
+    store(owner, result("assess", Status.ASSESSMENT, "Acme", "", day=10))
+    assert groups(owner) == [["assess", "conf"], ["other"]]
+
+
+def test_the_same_recruiter_from_a_personal_mailbox_joins_by_name(owner) -> None:
+    message(owner, "conf")
+    message(owner, "q", day=5, sender="noah.williams@acme.com", name="Noah Williams")
+    message(owner, "int", day=10, sender="noah.williams96@yahoo.com", name="Noah Williams")
+    store(owner, result("conf", APPLIED, "Acme", "Product Analyst"))
+    store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=5))
+    # The analysis read the recruiter's name as the company: no company is known.
+    store(owner, result("int", INTERVIEW, "Noah Williams", "Product Analyst", day=10))
+    assert groups(owner) == [["conf", "int", "q"]]
+
+
+def test_names_and_portal_ids_are_read_as_keys() -> None:
+    assert person_name("Priya Raman (Acme Staffing)") == "priya raman"
+    assert person_name("Acme Recruiting Team at Globex Careers") == ""
+    links = {"assessments.example/acme/r-0002420", "acme.wd5.example/job/backend-engineer_40211"}
+    assert portal_requisitions(links) == {"R0002420"}
