@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from mailbox_project.ids import UserId
 from tracker.facts import EmailFacts
-from tracker.keys import company_key
+from tracker.keys import company_key, normalise
 from tracker.models import JobApplication
 
 # Mailboxes anyone can open: their domain says nothing about an employer.
@@ -62,8 +62,8 @@ class KnownCompanies:
     def __init__(self, names: Iterable[str]) -> None:
         spellings: dict[str, Counter[str]] = {}
         for name in names:
-            key = company_key(name)
-            if key:
+            # "Bluth Company" is known as "bluth" and, for its domain, as "bluthcompany".
+            for key in {company_key(name), normalise(name)} - {""}:
                 spellings.setdefault(squashed(key), Counter())[name.strip()] += 1
         # The spelling with the most words (the spaced one), then the most frequent.
         self.by_squashed = {

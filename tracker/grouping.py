@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import DeleteMany, UpdateOne
+from pymongo import DeleteMany, UpdateMany, UpdateOne
 
 from analysis.models import EmailAnalysis
 from analysis.results import AnalysisResult
@@ -150,10 +150,15 @@ def _place(user_id: UserId, placed: Sequence[EmailFacts], dropped: Sequence[str]
     resolver = Resolver(user_id, (f.keys[0] for f in placed))
     targets = resolver.resolve(placed)
     moves = resolver.reconsider(targets)
+    merges = resolver.duplicates()
+    targets = {mid: merges.get(pk, pk) for mid, pk in targets.items()}
+    moves = {mid: merges.get(pk, pk) for mid, pk in moves.items()}
+    touched.update(merges)
+    touched.update(merges.values())
     touched.update(targets.values())
     touched.update(_current_applications(user_id, list(moves)) if moves else ())
     touched.update(moves.values())
-    writes: list[UpdateOne | DeleteMany] = [
+    writes: list[UpdateOne | UpdateMany | DeleteMany] = [
         UpdateOne(
             {"user_id": user_id, "message_id": facts.message_id},
             {
@@ -169,6 +174,10 @@ def _place(user_id: UserId, placed: Sequence[EmailFacts], dropped: Sequence[str]
     writes += [
         UpdateOne({"user_id": user_id, "message_id": mid}, {"$set": {"application_id": pk}})
         for mid, pk in moves.items()
+    ]
+    writes += [
+        UpdateMany({"user_id": user_id, "application_id": old}, {"$set": {"application_id": pk}})
+        for old, pk in merges.items()
     ]
     if dropped:
         writes.append(DeleteMany({"user_id": user_id, "message_id": {"$in": list(dropped)}}))

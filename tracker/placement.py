@@ -472,6 +472,43 @@ class Resolver:
                 moves[doc["message_id"]] = better
         return moves
 
+    def duplicates(self) -> dict[ObjectId, ObjectId]:
+        """Return {application: the application of the same role it continues}.
+
+        Placing newest first, a role's later mail may start an application before the
+        confirmation it follows is read: an unconfirmed application of a role whose mail
+        follows (within the gap) a confirmed one of the same role, with no other requisition,
+        is that one. A person's renames and merges stand.
+        """
+        merges = {}
+        for app in self.apps.values():
+            if app.confirmations or app.first is None or app.pk in self.by_hand:
+                continue
+            if not (app.company_key and app.position_key):
+                continue
+            continued = [
+                other
+                for other in self.apps.values()
+                if self._continues(other, app) and other.pk not in self.by_hand
+            ]
+            if continued:
+                latest = max(continued, key=lambda other: (other.confirmed_at, str(other.pk)))
+                merges[app.pk] = latest.pk
+        return merges
+
+    def _continues(self, other: _Application, app: _Application) -> bool:
+        """Whether confirmed ``other`` is the application unconfirmed ``app``'s mail follows."""
+        if other.pk == app.pk or other.confirmed_at is None or app.first is None:
+            return False
+        same = (other.company_key, other.position_key) == (app.company_key, app.position_key)
+        last = other.last or other.confirmed_at
+        return (
+            same
+            and other.confirmed_at - BEFORE_CONFIRMATION <= app.first
+            and app.first - last <= self.gap
+            and not self._other_requisition(other, frozenset(app.requisitions))
+        )
+
     def _create(self, created: Mapping[ObjectId, EmailFacts]) -> None:
         if not created:
             return
@@ -503,8 +540,11 @@ class Resolver:
             insert_aliases(self.user_id, [(app.company_key, app.position_key, pk)])
 
 
-def _placing_order(facts: EmailFacts) -> tuple[bool, bool]:
-    return not facts.keys[1], facts.status != Status.APPLICATION_CONFIRMATION
+def _placing_order(facts: EmailFacts) -> tuple[bool, bool, bool]:
+    # An email naming no company last: only the links of the others can place it (the same
+    # recruiter's name, say), so they go first.
+    company, position = facts.keys
+    return not company, not position, facts.status != Status.APPLICATION_CONFIRMATION
 
 
 def insert_aliases(user_id: UserId, keys: Sequence[tuple[str, str, ObjectId]]) -> None:

@@ -104,3 +104,35 @@ def test_names_and_portal_ids_are_read_as_keys() -> None:
     assert person_name("Acme Recruiting Team at Globex Careers") == ""
     links = {"assessments.example/acme/r-0002420", "acme.wd5.example/job/backend-engineer_40211"}
     assert portal_requisitions(links) == {"R0002420"}
+
+
+def test_an_unconfirmed_application_of_a_role_joins_the_confirmed_one_it_follows(owner) -> None:
+    message(owner, "int", day=30, thread="A")
+    message(owner, "q", day=10, thread="B")
+    message(owner, "assess", day=8, thread="B")
+    message(owner, "conf", day=2)
+    store(owner, result("int", INTERVIEW, "Acme", "Backend Engineer", day=30))
+    store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=10))
+    store(owner, result("assess", Status.ASSESSMENT, "Acme", "Backend Engineer", day=8))
+    # The confirmation joins the nearer of two applications of its role; the other follows it.
+    store(owner, result("conf", APPLIED, "Acme", "Backend Engineer", day=2))
+    assert groups(owner) == [["assess", "conf", "int", "q"]]
+
+
+def test_mail_naming_no_company_is_placed_after_the_batch_s_other_mail(owner) -> None:
+    message(owner, "conf")
+    message(owner, "q", day=5, sender="noah.williams@acme.com", name="Noah Williams")
+    message(owner, "int", day=10, sender="noah.williams96@yahoo.com", name="Noah Williams")
+    store(
+        owner,
+        result("conf", APPLIED, "Acme", "Product Analyst"),
+        result("q", Status.INFORMATION_REQUEST, "Acme", "", day=5),
+        result("int", INTERVIEW, "Noah Williams", "Product Analyst", day=10),
+    )
+    assert groups(owner) == [["conf", "int", "q"]]
+
+
+def test_a_domain_names_a_company_whose_name_ends_in_a_legal_word() -> None:
+    known = KnownCompanies(["Bluth Company"])
+    assert known.by_squashed["bluthcompany"] == "Bluth Company"
+    assert known.by_squashed["bluth"] == "Bluth Company"
