@@ -68,3 +68,18 @@ def test_a_generated_mailbox_runs_through_the_pipeline_and_is_scored() -> None:
     call_command("evaluate_tracker", "--seeds", "3", "--sizes", "150", stdout=out)
     assert f"{run.scores.f1:6.3f}" in out.getvalue()
     assert "worst pairwise F1" in out.getvalue()
+
+
+def test_misgroupings_name_the_splits_and_merges_behind_the_lost_pairs() -> None:
+    from tracker.misgrouping import EmailRow, describe, misgroupings
+
+    def row(message_id: str, truth: str, predicted: str) -> EmailRow:
+        return EmailRow(message_id, T0, truth, "rejection", "Acme", "Engineer", predicted)
+
+    rows = [row("a", "1", "x"), row("b", "1", "x"), row("c", "1", "y"), row("d", "2", "y")]
+    rows.append(row("e", "", "y"))  # tracked, but no job email in the truth
+    found = [(m.kind, m.lost_pairs, [r.message_id for r in m.emails]) for m in misgroupings(rows)]
+    assert found == [("merge", 3, ["c", "d", "e"]), ("split", 2, ["a", "b", "c"])]
+    lines = describe(misgroupings(rows)[0], {})
+    assert lines[0] == "merge costing 3 pairs:"
+    assert "P1" in lines[1]
