@@ -6,9 +6,9 @@ candidate's first name in "Alex, we'd love to talk", "Take-home" from a subject)
 on the company, so each misreading would start an application of its own. Two things settle it
 before placement, both read against the companies the user's applications and the batch name:
 
-* a recruiter writing from their employer's own domain (not a free mail provider) names the
-  employer: ``jordan.lee@wonkalabs.com`` works at the known company whose key, run together,
-  is ``wonkalabs``, whatever the analysis read;
+* mail from a company's own domain (not a free mail provider, not an ATS) names the employer:
+  ``jordan.lee@wonkalabs.com`` or ``talent@wonkalabs.com`` writes for the known company whose
+  key, run together, is ``wonkalabs``, whatever the analysis read;
 * a name that differs from a known one only by its spaces is that one.
 
 A person's correction is never second-guessed.
@@ -72,8 +72,8 @@ class KnownCompanies:
         }
 
     def employer(self, facts: EmailFacts) -> str:
-        """Return the known company ``facts``'s recruiter works at, by their domain; or ""."""
-        for label in domain_labels(facts.signals.recruiter):
+        """Return the known company whose own domain ``facts`` comes from; or ""."""
+        for label in domain_labels(facts.signals.address or facts.signals.recruiter):
             if label in self.by_squashed:
                 return self.by_squashed[label]
         return ""

@@ -107,6 +107,8 @@ class Signals:
     requisitions: frozenset[str] = frozenset()
     portals: frozenset[str] = frozenset()
     recruiter: str = ""
+    # The sender's address, whoever it is (a company's own careers box names the company).
+    address: str = ""
     sender_name: str = ""
     # The recruiter's name (``person_name``), when a person wrote it.
     person: str = ""
@@ -149,13 +151,15 @@ def read_signals(user_id: UserId, message_ids: Sequence[str]) -> dict[str, Signa
     for document in store.documents(user_id, list(message_ids), _SIGNAL_FIELDS):
         text = f"{document.get('subject') or ''}\n{document.get('body_text') or ''}"
         portals = portal_links(text)
-        recruiter = recruiter_address(str(document.get("from_address") or ""))
+        address = str(document.get("from_address") or "").strip().lower()
+        recruiter = recruiter_address(address)
         sender_name = str(document.get("from_name") or "")
         found[str(document["gmail_id"])] = Signals(
             thread_id=str(document.get("thread_id") or ""),
             requisitions=frozenset(requisitions(text) | portal_requisitions(portals)),
             portals=frozenset(portals),
             recruiter=recruiter,
+            address=address,
             sender_name=sender_name,
             person=person_name(sender_name) if recruiter else "",
             sent="SENT" in (document.get("label_ids") or ()),

@@ -29,6 +29,7 @@ from tracker.models import ApplicationAlias, ApplicationEmail, JobApplication
 DUPLICATE_CONFIRMATION = timedelta(days=31)
 # An employer's email this long before an application's confirmation belongs to another one.
 BEFORE_CONFIRMATION = timedelta(days=2)
+_CLOSING = frozenset({Status.REJECTION, Status.WITHDRAWAL})
 
 
 @dataclass
@@ -45,6 +46,9 @@ class _Application:
     # application once, and what the employer sends comes after it.
     confirmations: dict[str, datetime] = field(default_factory=dict)
     confirmed_at: datetime | None = None
+    # When it was rejected or withdrawn, first: mail naming no role after that answers an
+    # application still open, when the company has one.
+    closed_at: datetime | None = None
 
     def extend(self, facts: EmailFacts) -> None:
         self.first = facts.date if self.first is None else min(self.first, facts.date)
@@ -52,6 +56,15 @@ class _Application:
         self.requisitions |= facts.signals.requisitions
         if facts.status == Status.APPLICATION_CONFIRMATION:
             self.confirm(facts.message_id, facts.date)
+        self.close(facts.status, facts.date)
+
+    def close(self, status: str, when: datetime) -> None:
+        if status in _CLOSING:
+            self.closed_at = when if self.closed_at is None else min(self.closed_at, when)
+
+    def open_at(self, when: datetime) -> bool:
+        """Whether it was not yet rejected or withdrawn at ``when``."""
+        return self.closed_at is None or when <= self.closed_at
 
     def confirm(self, message_id: str, when: datetime) -> None:
         self.confirmations[message_id] = when
@@ -158,6 +171,7 @@ class Resolver:
             app.last = when if app.last is None else max(app.last, when)
             if doc.get("status") == Status.APPLICATION_CONFIRMATION:
                 app.confirm(doc["message_id"], when)
+            app.close(str(doc.get("status") or ""), when)
             for key in doc.get("link_keys") or ():
                 self.by_link.setdefault(key, {})[doc["message_id"]] = app.pk
                 if key.startswith("req:"):
@@ -195,6 +209,7 @@ class Resolver:
                 for pk in self._linked(f"addr:{recruiter}", facts)
                 if self._compatible(self.apps.get(pk), company, position)
                 and not self._superseded(self.apps[pk], facts.date)
+                and not self.apps[pk].begun_after(facts)
             ]
             chosen = self._nearest(compatible, facts.date)
             if chosen is not None:
@@ -273,6 +288,7 @@ class Resolver:
             if self._compatible(self.apps.get(pk), company, position)
             and (not company or self.apps[pk].company_key == company)
             and not self._superseded(self.apps[pk], facts.date)
+            and not self.apps[pk].begun_after(facts)
         ]
         return self._nearest(compatible, facts.date)
 
@@ -376,6 +392,9 @@ class Resolver:
         # A named application before a "(position unknown)" one: that is where mail naming no
         # role waits for the application it answers.
         named = [app for app in near if app.position_key or not company]
+        # An application already rejected or withdrawn is not the one it answers, if another
+        # is still open (a question after a rejection reaches it by its thread).
+        named = [app for app in named if app.open_at(when)] or named
         # The application begun most recently before it (several roles at one company).
         latest = sorted(named or near, key=lambda app: app.first or when, reverse=True)
         if not latest or (len(latest) > 1 and latest[0].first == latest[1].first):

@@ -136,3 +136,32 @@ def test_a_domain_names_a_company_whose_name_ends_in_a_legal_word() -> None:
     known = KnownCompanies(["Bluth Company"])
     assert known.by_squashed["bluthcompany"] == "Bluth Company"
     assert known.by_squashed["bluth"] == "Bluth Company"
+
+
+def test_a_recruiter_s_mail_days_before_a_confirmation_is_not_about_it(owner) -> None:
+    recruiter = {"sender": "priya.raman@acme.com", "name": "Priya Raman"}
+    message(owner, "b1", day=100)
+    message(owner, "b2", day=110, **recruiter)
+    message(owner, "a2", day=10, **recruiter)
+    store(owner, result("b1", APPLIED, day=100), result("b2", INTERVIEW, day=110))
+    store(owner, result("a2", INTERVIEW, day=10))
+    assert groups(owner) == [["a2"], ["b1", "b2"]]
+
+
+def test_mail_naming_no_role_answers_an_open_application_not_a_rejected_one(owner) -> None:
+    for message_id, day in (("be", 0), ("ds", 5), ("ds_rej", 10), ("rej", 20)):
+        message(owner, message_id, day=day)
+    store(owner, result("be", APPLIED, "Acme", "Backend Engineer"))
+    store(owner, result("ds", APPLIED, "Acme", "Data Scientist", day=5))
+    store(owner, result("ds_rej", Status.REJECTION, "Acme", "Data Scientist", day=10))
+    store(owner, result("rej", Status.REJECTION, "Acme", "", day=20))
+    assert groups(owner) == [["be", "rej"], ["ds", "ds_rej"]]
+
+
+def test_a_company_s_own_careers_box_names_the_company(owner) -> None:
+    message(owner, "conf", name="Wonka Labs")
+    message(owner, "fwd", day=3, sender="talent@wonkalabs.com", name="Olivia Brown")
+    store(owner, result("conf", APPLIED, "Wonka Labs", "Backend Engineer"))
+    # Forwarded by a recruiter from the shared box: the analysis read their name.
+    store(owner, result("fwd", INTERVIEW, "Olivia Brown", "Backend Engineer", day=3))
+    assert groups(owner) == [["conf", "fwd"]]
