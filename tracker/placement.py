@@ -125,6 +125,8 @@ class Resolver:
         # Emails placed only because they answer a company's application (no position, no
         # link): placed again when an application they may answer better appears.
         self.weak: set[str] = set()
+        # The loaded timeline entries that were placed weakly: their links prove nothing.
+        self.weak_before: set[str] = set()
         self.gap = reapply_gap()
 
     # -- reading ----------------------------------------------------------------------------
@@ -161,11 +163,13 @@ class Resolver:
     def _load_timelines(self) -> None:
         query = {"user_id": self.user_id, "application_id": {"$in": list(self.apps)}}
         projection = {"_id": 0, "application_id": 1, "message_id": 1, "date": 1, "link_keys": 1}
-        projection["status"] = 1
+        projection.update(status=1, weak=1)
         for doc in timeline_entries().find(query, projection):
             app = self.apps.get(doc["application_id"])
             if app is None:
                 continue
+            if doc.get("weak"):
+                self.weak_before.add(doc["message_id"])
             when = aware(doc["date"])
             app.first = when if app.first is None else min(app.first, when)
             app.last = when if app.last is None else max(app.last, when)
@@ -482,11 +486,11 @@ class Resolver:
             "message_id": {"$nin": list(placed)},
         }
         moves = {}
-        for doc in timeline_entries().find(
-            query, {"_id": 0, "message_id": 1, "application_id": 1, "date": 1}
-        ):
+        projection = {"_id": 0, "message_id": 1, "application_id": 1, "date": 1, "link_keys": 1}
+        for doc in timeline_entries().find(query, projection):
             company = companies.get(doc["application_id"], "")
-            better = self._answered(company, aware(doc["date"]))
+            when = aware(doc["date"])
+            better = self._recruiter_wrote(doc, company, when) or self._answered(company, when)
             if better is not None and better != doc["application_id"]:
                 moves[doc["message_id"]] = better
         return moves
@@ -527,6 +531,31 @@ class Resolver:
             and app.first - last <= self.gap
             and not self._other_requisition(other, frozenset(app.requisitions))
         )
+
+    def _recruiter_wrote(
+        self, doc: Mapping[str, Any], company: str, when: datetime
+    ) -> ObjectId | None:
+        """The named application of the company the same recruiter wrote about (by address or
+        name) in mail placed by more than its company, if any: a weakly placed email's sender
+        may have shown up in a later batch."""
+        keys = [k for k in doc.get("link_keys") or () if k.startswith(("addr:", "person:"))]
+        found = {
+            pk
+            for key in keys
+            for message_id, pk in self.by_link.get(key, {}).items()
+            if message_id != doc["message_id"]
+            and message_id not in self.weak
+            and message_id not in self.weak_before
+        }
+        named = [
+            pk
+            for pk in found
+            if pk in self.apps
+            and self.apps[pk].company_key == company
+            and self.apps[pk].position_key
+            and not self._superseded(self.apps[pk], when)
+        ]
+        return self._nearest(named, when)
 
     def _create(self, created: Mapping[ObjectId, EmailFacts]) -> None:
         if not created:

@@ -165,3 +165,18 @@ def test_a_company_s_own_careers_box_names_the_company(owner) -> None:
     # Forwarded by a recruiter from the shared box: the analysis read their name.
     store(owner, result("fwd", INTERVIEW, "Olivia Brown", "Backend Engineer", day=3))
     assert groups(owner) == [["conf", "fwd"]]
+
+
+def test_a_weakly_placed_email_follows_its_recruiter_once_their_mail_is_read(owner) -> None:
+    recruiter = {"sender": "lars.eriksen@acme.com", "name": "Lars Eriksen"}
+    message(owner, "pm")
+    message(owner, "se", day=20)
+    message(owner, "q", day=30, **recruiter)
+    message(owner, "pm_info", day=25, **recruiter)
+    store(owner, result("pm", APPLIED, "Acme", "Product Manager"))
+    store(owner, result("se", APPLIED, "Acme", "Software Engineer", day=20))
+    # Naming no role, it first goes to the role applied to last...
+    store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=30))
+    # ...until the same recruiter's mail about the other role is read.
+    store(owner, result("pm_info", Status.INFORMATION_REQUEST, "Acme", "Product Manager", day=25))
+    assert groups(owner) == [["pm", "pm_info", "q"], ["se"]]
