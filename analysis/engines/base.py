@@ -6,11 +6,12 @@ statuses live in ``analysis.status``, the record an analysis becomes in ``analys
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from analysis.results import AnalysisResult, parse_date
 from analysis.status import Status
@@ -116,3 +117,25 @@ def cap(text: str, limit: int = MAX_FIELD_CHARS) -> str:
     if len(one_line) <= limit:
         return one_line
     return one_line[: limit - 1].rstrip() + "…"
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_NAME_CACHES: list[Any] = []
+
+
+def name_cache(function: _F) -> _F:
+    """Remember a pure function of names and phrases (``_clean_name("Acme Careers")``).
+
+    A mailbox repeats its employers, senders and titles from email to email, so most of these
+    are computed once. Bounded; ``clear_name_caches`` empties them (the throughput bench does,
+    before each round, so only repeats within its data count).
+    """
+    cached = functools.lru_cache(maxsize=8192)(function)
+    _NAME_CACHES.append(cached)
+    return cached  # type: ignore[return-value]
+
+
+def clear_name_caches() -> None:
+    """Empty every ``name_cache``."""
+    for cached in _NAME_CACHES:
+        cached.cache_clear()

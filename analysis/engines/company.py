@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from analysis.engines import vocab
-from analysis.engines.base import EmailInput, cap
+from analysis.engines.base import EmailInput, cap, name_cache
 from analysis.engines.names import NAME, SENTENCE_STARTS, compile_table, triggered_table
 from analysis.engines.people import (
     CLOSING_LINE,
@@ -156,6 +156,7 @@ _JOINERS = frozenset(
 _POSSESSIVE = re.compile(r"'s(?:\s.*)?$")
 
 
+@name_cache
 def _clean_name(value: str) -> str:
     # "Adobe's" → "Adobe", "Ripple's Summer Internship" → "Ripple"
     value = _POSSESSIVE.sub("", _LEADING_NOISE.sub("", value.strip().strip("\"'")))
@@ -192,6 +193,7 @@ _ROLE_WORDS = frozenset(
 _DIGIT_RUN = re.compile(r"\d{3,}")
 
 
+@name_cache
 def _acceptable(name: str) -> bool:
     if not 2 <= len(name) <= 60 or name.lower() in vocab.NOT_A_COMPANY:
         return False
@@ -217,12 +219,20 @@ def _numeric(name: str) -> bool:
     return digits * 2 > sum(map(str.isalnum, name)) or bool(_DIGIT_RUN.search(name))
 
 
+@name_cache
+def _subject_candidates(subject: str) -> tuple[tuple[int, str], ...]:
+    # ATS templates repeat their subjects ("Thank you for applying!") across a mailbox.
+    return tuple(
+        (weight, match.group("c"))
+        for weight, pattern in SUBJECT_COMPANY
+        for match in pattern.finditer(subject)
+    )
+
+
 def _candidates(
     email: EmailInput, text: Text, slugs: tuple[str, ...] = ()
 ) -> Iterator[tuple[int, str]]:
-    for weight, pattern in SUBJECT_COMPANY:
-        for match in pattern.finditer(text.subject):
-            yield weight, match.group("c")
+    yield from _subject_candidates(text.subject)
     for weight, triggered in BODY_COMPANY:
         for match in triggered.finditer(text.body_scan, _COMPANY_REACH):
             yield weight, match.group("c")
@@ -399,6 +409,7 @@ _VIA = re.compile(r"\s+via\s+(\S.*)$", re.IGNORECASE)
 _SIGNING_SERVICES = ("docusign", "hellosign", "adobe sign", "dropbox sign", "pandadoc")
 
 
+@name_cache
 def clean_display_name(name: str) -> str:
     """Return a display name without its function words ("Acme Talent Acquisition" → "Acme")."""
     name = name.strip().strip("\"'")
@@ -427,7 +438,11 @@ def _looks_like_person(name: str, address: str) -> bool:
 
 def sender_slugs(email: EmailInput) -> tuple[str, ...]:
     """Return the squashed names the sender's address suggests: ATS tenant, then domain."""
-    address = email.sender_address.lower()
+    return _address_slugs(email.sender_address.lower())
+
+
+@name_cache
+def _address_slugs(address: str) -> tuple[str, ...]:
     local, _, domain = address.partition("@")
     slugs: list[str] = []
     if vocab.is_ats_domain(domain):

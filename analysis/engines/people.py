@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from analysis.engines.base import EmailInput
+from analysis.engines.base import EmailInput, name_cache
 from analysis.engines.rule_text import Text
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
+@name_cache
 def squash(value: str) -> str:
     """Return ``value`` lower-cased with only its ASCII letters and digits ("Smith & Co")."""
     return _NOT_ALNUM.sub("", value.lower())

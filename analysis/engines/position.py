@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.engines.base import EmailInput, cap
+from analysis.engines.base import EmailInput, cap, name_cache
 from analysis.engines.names import SENTENCE_STARTS, TITLE, compile_table, triggered_table
 from analysis.engines.rule_text import Text
 
@@ -106,6 +106,7 @@ def position(email: EmailInput, text: Text, company_name: str) -> str:
     return cap(best[1], 80) if best[0] >= 8 else ""
 
 
+@name_cache
 def _clean_title(value: str, company_name: str) -> str:
     value = value.strip()
     if company_name:
@@ -124,6 +125,7 @@ def _clean_title(value: str, company_name: str) -> str:
     return value
 
 
+@name_cache
 def _title_bonus(name: str) -> float:
     if not name:
         return -99
