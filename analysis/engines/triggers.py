@@ -10,6 +10,7 @@ none. Results are the same as ``pattern.search``/``finditer`` on the whole text.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -53,11 +54,19 @@ class Scan:
 
     def find(self, literal: str, word_start: bool, before: int | None = None) -> tuple[int, ...]:
         """Return the places where ``literal`` starts (a word, if asked), before ``before``."""
+        if before is not None and before >= len(self.low):
+            before = None  # the whole text: one entry for both
         key = (literal, word_start, before)  # a tuple: cheaper to build than a string
         places = self.places.get(key)
-        if places is None:
+        if places is None and before is not None:
+            # The places before a point are a prefix of all of them, which other patterns
+            # (status cues read the whole text) usually looked up already.
+            every = self.find(literal, word_start)
+            places = every[: bisect.bisect_right(every, before - len(literal))]
+            self.places[key] = places
+        elif places is None:
             low, found = self.low, []
-            end = len(low) if before is None else before
+            end = len(low)
             at = low.find(literal, 0, end)
             while at >= 0:
                 if not (word_start and at and low[at - 1].isalnum()):

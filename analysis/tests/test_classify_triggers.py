@@ -111,3 +111,29 @@ def test_literal_starts_are_derived_from_the_pattern():
 def test_a_pattern_without_a_literal_start_is_refused(source):
     with pytest.raises(PatternError):
         Triggered(source)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="ab -.", max_size=40),
+    literal=st.sampled_from(["a", "ab", "aba", "b a", "ba"]),
+    word_start=st.booleans(),
+    before=st.one_of(st.none(), st.integers(min_value=0, max_value=45)),
+    warm=st.booleans(),
+)
+def test_places_before_a_point_are_where_the_literal_ends_by_it(
+    text, literal, word_start, before, warm
+):
+    """Limited lookups come from the whole text's places (looked up first or not)."""
+    scan = Scan.of(text)
+    if warm:
+        scan.find(literal, word_start)
+    end = len(text) if before is None else before
+    expected = tuple(
+        at
+        for at in range(len(text))
+        if text.startswith(literal, at)
+        and at + len(literal) <= end
+        and not (word_start and at and text[at - 1].isalnum())
+    )
+    assert scan.find(literal, word_start, before) == expected
