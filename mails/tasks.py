@@ -92,6 +92,20 @@ def sync_mailbox(
         scheduling.release_pending(pk)
     elif not scheduling.keep_chain_alive(pk, chain_id):
         return "stale chain: exit"
+    try:
+        return _step(self, pk, chain_id, full)
+    except Exception as exc:
+        if chain_id:
+            # Live through the wait for the retry, and no longer: then beat restarts it. From
+            # wherever the step failed: the user's row is read from MongoDB too, and a chain
+            # whose retry waited longer than a heartbeat's lease died in an outage.
+            ttl = scheduling.due_ttl(_retry_delay(self, exc))
+            scheduling.keep_chain_alive(pk, chain_id, ttl)
+        raise
+
+
+def _step(task: Task[Any, Any], pk: UserId, chain_id: str | None, full: bool) -> str:
+    """One step of ``sync_mailbox`` for a live chain (or a one-off wake-up)."""
     user = User.objects.filter(pk=pk, is_active=True).first()
     if user is None or user.needs_reconnect:
         if chain_id:
@@ -102,17 +116,10 @@ def sync_mailbox(
         # Another step runs; it sees the dirty mark. A chain must not vanish here, so it
         # comes back shortly; a one-off wake-up has nothing more to do.
         if chain_id and scheduling.keep_chain_alive(pk, chain_id, scheduling.due_ttl(2)):
-            sync_mailbox.apply_async((user_id, chain_id), countdown=2)
+            sync_mailbox.apply_async((str(pk), chain_id), countdown=2)
         return "busy"
-    try:
-        with lock:
-            result = _run_step(self, user, chain_id, full)
-    except Exception as exc:
-        if chain_id:
-            # Live through the wait for the retry, and no longer: then beat restarts it.
-            ttl = scheduling.due_ttl(_retry_delay(self, exc))
-            scheduling.keep_chain_alive(pk, chain_id, ttl)
-        raise
+    with lock:
+        result = _run_step(task, user, chain_id, full)
     logger.info(
         "sync step user=%s chain=%s: %s", pk, chain_id, result.summary() if result else "ended"
     )
