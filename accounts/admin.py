@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, URLField
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -125,6 +125,8 @@ class SupportAccessAdmin(admin.ModelAdmin[_M]):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin[User]):
+    # The Google picture URL: say the scheme Django 6 will assume (no deprecation warning).
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     ordering = ("email",)
     search_fields = ("email", "name")
     list_display = (
