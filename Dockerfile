@@ -1,3 +1,13 @@
+# The rules engine's hot modules compiled with mypyc (analysis/engines/native.py): the compiler
+# and mypy are needed only here; the image keeps the compiled modules.
+FROM python:3.11-bookworm AS native
+WORKDIR /src
+COPY requirements.txt requirements-dev.txt ./
+RUN pip install --no-cache-dir -r requirements-dev.txt
+COPY analysis/ analysis/
+COPY scripts/build_native.py scripts/
+RUN python scripts/build_native.py && test -f build/native/FINGERPRINT
+
 # Production image: gunicorn (web), celery worker and beat all run from it.
 FROM python:3.11-slim-bookworm
 
@@ -9,6 +19,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY --chown=mailbox:mailbox . .
+COPY --from=native --chown=mailbox:mailbox /src/build/native build/native
 # collectstatic needs settings to import, not real secrets or services.
 RUN DEBUG=true STATIC_MANIFEST=true python manage.py collectstatic --noinput
 

@@ -14,12 +14,17 @@ machine slows the figures less than wall time would):
     present;
   * own evaluation set — analysis/evaluation_set (470 generated job emails, some of them
     transfer-encoded or HTML and decoded by the sync's parser first).
-Prints emails/s, the ratio to the 2,000/s goal, and the mean body length.
+Prints emails/s, the ratio to the 2,000/s goal, and the mean body length; and whether the
+rules ran compiled (make install builds them: analysis/engines/native.py) or as pure Python
+(``MAILBOX_PURE_PYTHON=1``, or no build). ``--dump FILE`` writes every analysis, to compare
+the two (analysis/tests/test_native.py does).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import sys
 import time
@@ -57,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--count", type=int, default=2000, help="generated messages")
     parser.add_argument("--cpu", type=int, help="pin the process to this CPU")
+    parser.add_argument(
+        "--dump", type=Path, help="also write every analysis to this file (JSON lines), to compare"
+    )
     args = parser.parse_args(argv)
     if args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})
@@ -64,10 +72,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     import django
 
     django.setup()
-    from analysis.engines import rules
+    from analysis.engines import native, rules
 
     sets = datasets(args.count)
-    print(f"rules engine {rules.VERSION}, best of {args.rounds} rounds, CPU time of one process")
+    if args.dump:
+        dump(sets, args.dump, rules.analyse)
+    build = "compiled (mypyc)" if native.is_compiled() else "pure Python"
+    print(f"rules engine {rules.VERSION}, {build}, best of {args.rounds} rounds, CPU time")
     print(f"{'data set':<22}{'emails':>8}{'mean body':>11}{'emails/s':>11}{'x goal':>8}")
     for name, emails in sets.items():
         if not emails:
@@ -95,6 +106,18 @@ def measure(
             analyse(email)
         best = min(best, time.process_time() - started)
     return len(emails) / best if best > 0 else float("inf")
+
+
+def dump(
+    sets: dict[str, list[EmailInput]], path: Path, analyse: Callable[[EmailInput], Analysis]
+) -> None:
+    """Write every email's analysis, one JSON object a line, in a stable order."""
+    with path.open("w") as out:
+        for name, emails in sets.items():
+            for email in emails:
+                found = analyse(email)
+                row = {"set": name, "id": email.message_id, **dataclasses.asdict(found)}
+                out.write(json.dumps(row, default=str, sort_keys=True) + "\n")
 
 
 def datasets(count: int) -> dict[str, list[EmailInput]]:

@@ -1,0 +1,69 @@
+"""The compiled rules (mypyc, ``analysis.engines.native``): used only when built from the
+sources beside them, and answering exactly as the pure-Python rules do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.engines import native
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_build_is_used_only_when_made_from_the_current_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MAILBOX_PURE_PYTHON", raising=False)
+    assert native.usable_build(tmp_path) is None  # nothing built
+
+    stamp = tmp_path / "FINGERPRINT"
+    stamp.write_text("a fingerprint of sources since edited\n")
+    assert native.usable_build(tmp_path) is None
+
+    stamp.write_text(native.fingerprint() + "\n")
+    assert native.usable_build(tmp_path) == tmp_path / "analysis" / "engines"
+
+    monkeypatch.setenv("MAILBOX_PURE_PYTHON", "1")
+    assert native.usable_build(tmp_path) is None
+
+
+def test_the_fingerprint_follows_every_source_the_build_read(tmp_path: Path) -> None:
+    before = native.fingerprint()
+    # The records the compiled code was checked against count, not only the compiled modules.
+    assert native.PACKAGE_DIR / "base.py" in native.fingerprinted()
+    assert set(native.sources()) <= set(native.fingerprinted())
+    assert native.fingerprint() == before  # stable while nothing changes
+
+
+def _classify_all(tmp_path: Path, pure: bool) -> tuple[str, str]:
+    out = tmp_path / ("pure.jsonl" if pure else "compiled.jsonl")
+    env = {**os.environ, "MAILBOX_PURE_PYTHON": "1" if pure else "0"}
+    done = subprocess.run(
+        [sys.executable, "bench/classify.py", "--rounds", "1", "--count", "800", "--dump", out],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    return done.stdout, out.read_text()
+
+
+@pytest.mark.slow
+def test_the_compiled_rules_answer_as_the_pure_python_rules(tmp_path: Path) -> None:
+    if native.usable_build() is None:
+        pytest.skip("no compiled rules for these sources (no C compiler at make install?)")
+    compiled_report, compiled = _classify_all(tmp_path, pure=False)
+    pure_report, pure = _classify_all(tmp_path, pure=True)
+    assert "compiled (mypyc)" in compiled_report
+    assert "pure Python" in pure_report
+    # Every email of every data set (generated mailbox, own set, and ../shared's when present):
+    # status, company, position, description and confidence to the last digit.
+    assert compiled.count("\n") > 1000
+    assert compiled == pure
