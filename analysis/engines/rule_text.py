@@ -39,11 +39,15 @@ _PLAIN = (
     ("\u034f", ""),  # combining grapheme joiner: LinkedIn pads previews with it
     ("\u00ad", ""),
 )
-_SPACES = re.compile(r"[ \t\r\f\v]+")
+# Runs of blanks become one space; a lone space is left alone (most of them: fewer copies).
+_SPACES = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
 _QUOTED_REPLY = re.compile(
     r"^(?:>|On .{4,200}wrote:\s*$|-{2,} ?Original Message ?-{2,}|From: .{1,200}\n(?:Sent|Date): )",
     re.MULTILINE,
 )
+# What every quoted-reply marker above starts its line with: most bodies hold none of them,
+# and looking for these is much cheaper than trying the pattern at every position.
+_QUOTE_MARKS = (">", "On ", "--", "From: ")
 _RE_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|sv|vs|tr)\s*(?:\[\d+\])?:\s*)+", re.IGNORECASE)
 
 
@@ -78,14 +82,14 @@ def prepare(email: EmailInput) -> Text:
     subject = _RE_PREFIX.sub("", raw_subject)
     body = email.body_text or email.snippet
     head = clean(body[:HEAD_CHARS])
-    quoted = _QUOTED_REPLY.search(head)
+    quoted = _quoted_reply(head)
     if quoted:
         head = head[: quoted.start()]
     tail = head[-TAIL_CHARS:]
     if not quoted and len(body) > HEAD_CHARS:
         # A long body's sign-off is at its very end, unless that end is a quoted reply.
         end = clean(body[-TAIL_CHARS:])
-        tail = tail if _QUOTED_REPLY.search(end) else end
+        tail = tail if _quoted_reply(end) else end
     flat = " ".join(head.split())
     return Text(
         subject=subject,
@@ -95,3 +99,10 @@ def prepare(email: EmailInput) -> Text:
         subject_scan=Scan.of(subject),
         body_scan=Scan.of(flat),
     )
+
+
+def _quoted_reply(text: str) -> re.Match[str] | None:
+    """Return where a quoted earlier message starts in ``text``, if it holds one."""
+    if not any(mark in text for mark in _QUOTE_MARKS):
+        return None
+    return _QUOTED_REPLY.search(text)

@@ -41,6 +41,8 @@ class Scan:
     places: dict[tuple[str, bool, int | None], tuple[int, ...]] = field(
         default_factory=dict, compare=False
     )
+    # The same for the usual lookup (a literal at a word's start, anywhere), by literal.
+    word_places: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, text: str) -> Scan:
@@ -56,6 +58,11 @@ class Scan:
         """Return the places where ``literal`` starts (a word, if asked), before ``before``."""
         if before is not None and before >= len(self.low):
             before = None  # the whole text: one entry for both
+        if word_start and before is None:  # nearly every lookup: no tuple to build and hash
+            known = self.word_places.get(literal)
+            if known is None:
+                known = self.word_places[literal] = _scan(self.low, literal, True)
+            return known
         key = (literal, word_start, before)  # a tuple: cheaper to build than a string
         places = self.places.get(key)
         if places is None and before is not None:
@@ -65,15 +72,20 @@ class Scan:
             places = every[: bisect.bisect_right(every, before - len(literal))]
             self.places[key] = places
         elif places is None:
-            low, found = self.low, []
-            end = len(low)
-            at = low.find(literal, 0, end)
-            while at >= 0:
-                if not (word_start and at and low[at - 1].isalnum()):
-                    found.append(at)
-                at = low.find(literal, at + 1, end)
-            places = self.places[key] = tuple(found)
+            places = self.places[key] = _scan(self.low, literal, word_start)
         return places
+
+
+def _scan(low: str, literal: str, word_start: bool) -> tuple[int, ...]:
+    """Return where ``literal`` starts in ``low`` (only at a word's start, if asked)."""
+    found = []
+    end = len(low)
+    at = low.find(literal, 0, end)
+    while at >= 0:
+        if not (word_start and at and low[at - 1].isalnum()):
+            found.append(at)
+        at = low.find(literal, at + 1, end)
+    return tuple(found)
 
 
 def _structure(source: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
@@ -216,9 +228,11 @@ class Triggered:
         self.starts = _with_branches(self.starts, source, flags)
         self.index = _GateIndex(self.starts)
 
-    def _positions(self, scan: Scan, before: int | None = None) -> Iterator[int]:
+    def _positions(self, scan: Scan, before: int | None = None) -> list[int]:
+        found: list[int] = []
         for start in self.index.present(scan.words):
-            yield from scan.find(start.literal, start.word_start, before)
+            found += scan.find(start.literal, start.word_start, before)
+        return found
 
     def matches(self, scan: Scan) -> Iterator[re.Match[str]]:
         """Yield matches in ``scan`` in no particular order (each tries only its branches)."""
@@ -314,14 +328,12 @@ class TriggerSet(Generic[K]):
         text, every = scan.text, len(self.keys)
         for start in self._index.present(scan.words):
             tries = self._tries[(start.literal, start.word_start)]
-            if found:  # most texts find nothing: skip the filtering then
-                tries = tuple(t for t in tries if t[0] not in found)
-                if not tries:
-                    continue
             places = scan.find(start.literal, start.word_start)
             if not places:
                 continue
             for key, branches in tries:
+                if key in found:
+                    continue
                 for at in places:
                     match = branches.match(text, at)
                     if match and (accept is None or accept(key, match)):
@@ -346,11 +358,12 @@ class _GateIndex:
         self.gates = frozenset(by_gate)
         self.ungated = tuple(start for start in starts if not start.gate)
 
-    def present(self, words: frozenset[str]) -> Iterator[_Start]:
-        """Yield the starts that can occur in a text made of ``words``."""
-        yield from self.ungated
+    def present(self, words: frozenset[str]) -> list[_Start]:
+        """Return the starts that can occur in a text made of ``words``."""
+        found = list(self.ungated)
         # One set intersection in C instead of a membership test per literal.
         for gate in self.gates.intersection(words):
             for start in self.by_gate[gate]:
                 if start.also <= words:  # "your application" needs "application" as well
-                    yield start
+                    found.append(start)
+        return found
