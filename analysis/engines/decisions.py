@@ -82,7 +82,7 @@ def read(scan: Scan) -> Decisions:
     if not present:
         return NONE
     low = scan.low
-    ends = [m.start() + 1 for m in _BOUNDARY.finditer(low)]
+    ends = _sentence_ends(low)
     spans: dict[int, int] = {}  # sentence number → the kinds of trigger in it
     for word in present:
         kind = _KIND_OF.get(word, _ANY)
@@ -107,6 +107,24 @@ def read(scan: Scan) -> Decisions:
         elif _rejects(sentence):
             rejections += 1
     return Decisions(rejections, withdrawals)
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Return where each sentence of ``text`` ends: after a ``_BOUNDARY`` mark, in order.
+
+    The same places as ``_BOUNDARY.finditer``, found with ``str.find``: the regex would be
+    tried at every position of the text, and a sentence mark is rare.
+    """
+    ends = []
+    last = len(text) - 1
+    for mark in ".!?":
+        at = text.find(mark, 0, last)
+        while at >= 0:
+            if text[at + 1].isspace():
+                ends.append(at + 1)
+            at = text.find(mark, at + 1, last)
+    ends.sort()
+    return ends
 
 
 # What a trigger word can start: a rule that needs the reader or writer (negations, regret),

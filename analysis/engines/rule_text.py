@@ -41,6 +41,9 @@ _PLAIN = (
 )
 # Runs of blanks become one space; a lone space is left alone (most of them: fewer copies).
 _SPACES = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
+# What ``_SPACES`` can match starts with one of these. Python's re tries a pattern with no
+# literal start at every position, so a text without them is not given to it.
+_BLANKS = ("  ", "\t", "\r", "\f", "\v")
 _QUOTED_REPLY = re.compile(
     r"^(?:>|On .{4,200}wrote:\s*$|-{2,} ?Original Message ?-{2,}|From: .{1,200}\n(?:Sent|Date): )",
     re.MULTILINE,
@@ -95,7 +98,7 @@ def prepare(email: EmailInput) -> Text:
         subject=subject,
         is_reply=len(subject) != len(raw_subject),
         flat=flat,
-        tail=_SPACES.sub(" ", tail),
+        tail=_SPACES.sub(" ", tail) if any(blank in tail for blank in _BLANKS) else tail,
         subject_scan=Scan.of(subject),
         body_scan=Scan.of(flat),
     )

@@ -5,6 +5,8 @@ confidence that follows the evidence. Every text here is written for these tests
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.classify import EmailInput, Status
 from analysis.engines import decisions, rules
@@ -354,3 +356,12 @@ def test_an_update_on_a_named_application_is_job_mail_to_review():
         "Your loan application was approved.",
     )  # fmt: skip
     assert rules.analyse(loan).status is Status.NOT_JOB_RELATED
+
+
+@given(st.text(alphabet="ab .!?\n\t\u00a0\u2028", max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_sentences_end_where_the_boundary_pattern_says(text: str) -> None:
+    """``_sentence_ends`` finds with ``str.find`` what ``_BOUNDARY`` would: a mark, then any
+    whitespace (Unicode's too)."""
+    expected = [match.start() + 1 for match in decisions._BOUNDARY.finditer(text)]
+    assert decisions._sentence_ends(text) == expected
