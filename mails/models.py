@@ -45,6 +45,8 @@ class Message(models.Model):
     subject = models.TextField(blank=True)
     date_header = models.DateTimeField(null=True, blank=True)
     rfc822_message_id = models.CharField(max_length=1000, blank=True)
+    # The Message-IDs this email answers (References, In-Reply-To; the nearest last).
+    references = ArrayField(models.CharField(max_length=1000), default=list, blank=True)
     list_id = models.CharField(max_length=1000, blank=True)
     snippet = models.TextField(blank=True)
     body_text = models.TextField(blank=True)
@@ -93,6 +95,8 @@ class Message(models.Model):
             # mails.refetch: "has this user stale messages?" after every sync step is one
             # index probe, and a pass walks only the stale ones, in _id order.
             models.Index(fields=["user", "parser_version", "id"], name="user_parser_version"),
+            # The tracker finds the mail a reply answers by its Message-ID (References).
+            models.Index(fields=["user", "rfc822_message_id"], name="user_rfc822_id"),
         ]
 
     def __str__(self) -> str:

@@ -98,6 +98,7 @@ def _assemble(
         delivered_to=content.delivered_to,
         alternative_text=content.alternative_text,
         links=content.links,
+        references=content.references,
     )
 
 

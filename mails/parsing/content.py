@@ -12,6 +12,7 @@ from mails.parsing.headers import (
     parse_date,
     parse_list_id,
     parse_message_id,
+    parse_message_ids,
 )
 from mails.parsing.notes import Notes
 from mails.parsing.parts import Body, Part, read_body
@@ -98,6 +99,13 @@ def _message_id(headers: _Headers, notes: Notes) -> str:
     return parse_message_id(headers.first("message-id"))
 
 
+def _references(headers: _Headers, notes: Notes) -> list[str]:
+    # In-Reply-To names the parent; References the thread up to it (some mailers send only
+    # one of the two). The parent last: the nearest ancestor is kept when there are many.
+    ids = f"{headers.first('references')} {headers.first('in-reply-to')}"
+    return parse_message_ids(ids)
+
+
 def _list_id(headers: _Headers, notes: Notes) -> str:
     return parse_list_id(headers.first("list-id"), notes)
 
@@ -148,6 +156,7 @@ def build_content(pairs: Iterable[tuple[str, str]], root: Part, notes: Notes) ->
         subject=subject,
         date_header=field("Date", None, _date),
         rfc822_message_id=field("Message-ID", "", _message_id),
+        references=field("References", [], _references),
         list_id=field("List-Id", "", _list_id),
         body_text=body_text,
         attachments=attachments,

@@ -265,6 +265,18 @@ def parse_message_id(value: str) -> str:
     return clean_str(found)[:1000]
 
 
+# An answer's References and In-Reply-To hold its ancestors' ids; a long thread's can run to
+# hundreds. The nearest ancestors (the last ones) are what links an answer to what it answers.
+MAX_REFERENCES = 20
+
+
+def parse_message_ids(value: str) -> list[str]:
+    """Return the ``<id>``s of a References or In-Reply-To header, in order, each once."""
+    found = [f"<{match.group(1).strip()}>" for match in _ANGLE.finditer(unfold(value))]
+    unique = [clean_str(i)[:1000] for i in dict.fromkeys(found) if len(i) > 2]
+    return unique[-MAX_REFERENCES:]
+
+
 def parse_list_id(value: str, notes: Notes) -> str:
     """Return the identifier of a List-Id header (RFC 2919: ``Name <list.example.com>``)."""
     value = unfold(value).strip()

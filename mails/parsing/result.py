@@ -15,7 +15,8 @@ from typing import TypedDict
 #   1  all of those
 #   2  links: the http(s) targets of the HTML parts' <a href> (has:youtube finds "click here")
 #   3  CJK text under another CJK label, and double-encoded UTF-8, read right (noted)
-PARSER_VERSION = 3
+#   4  the Message-IDs an email answers (References, In-Reply-To): the tracker's reply links
+PARSER_VERSION = 4
 
 # The stored flags and the Gmail label each mirrors: a flag is true exactly when its label is on.
 FLAG_LABELS = {"is_unread": "UNREAD", "is_starred": "STARRED"}
@@ -66,6 +67,9 @@ class ParsedContent:
     alternative_text: str = ""
     # The http(s) targets of the HTML parts' links (``<a href>``), for has:youtube and friends.
     links: list[str] = field(default_factory=list)
+    # The Message-IDs the email answers (References, then In-Reply-To): the tracker links a
+    # reply to the application of the mail it answers, even in another Gmail thread.
+    references: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,7 @@ class ParsedMessage:
     delivered_to: list[str] = field(default_factory=list)
     alternative_text: str = ""
     links: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
     parser_version: int = PARSER_VERSION
 
     @property

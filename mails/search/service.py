@@ -32,7 +32,7 @@ __all__ = ["InvalidRequest", "SearchError", "SearchPage", "search"]
 
 # Fields the result list never needs; the body only when ``include_body``.
 # Never shown in a list: the index fields and what only the HTML alternative says.
-_DEFERRED = ("search_terms", "search_text", "alternative_text", "links")
+_DEFERRED = ("search_terms", "search_text", "alternative_text", "links", "references")
 
 
 @dataclass

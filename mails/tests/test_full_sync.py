@@ -45,6 +45,18 @@ def test_subjects_and_flags_are_parsed(mailbox_owner, google) -> None:
         assert stored.internal_date.timestamp() * 1000 == pytest.approx(original.internal_date)
 
 
+def test_replies_keep_the_ids_of_the_mail_they_answer(mailbox_owner, google) -> None:
+    run_until_partial(mailbox_owner)
+    mailbox = google.emulator.mailbox(mailbox_owner.email)
+    replies = 0
+    for stored in Message.objects.for_user(mailbox_owner):
+        original = next(m for m in mailbox.newest_first() if m.id == stored.gmail_id)
+        parent = original.content.header("In-Reply-To")
+        assert stored.references[-1:] == ([parent] if parent else [])
+        replies += bool(parent)
+    assert replies > 0  # the generated mailbox has threads
+
+
 def test_pages_are_checkpointed_and_a_restart_fetches_nothing_twice(
     mailbox_owner, google, settings
 ) -> None:

@@ -188,3 +188,23 @@ def test_invalid_charsets_fall_back_and_are_noted(
 
     assert parsed.body_text.startswith(text)
     assert note in parsed.parse_error
+
+
+def test_an_answer_keeps_the_ids_it_answers_nearest_last() -> None:
+    parsed = parse_rfc822(
+        b"Message-ID: <c@x.example>\r\n"
+        b"References: <a@x.example>\r\n <b@x.example>  <a@x.example>\r\n"
+        b"In-Reply-To: <b@x.example> (sent by Ann)\r\n"
+        b"Subject: Re: Interview\r\n\r\nbody"
+    )
+    assert parsed.references == ["<a@x.example>", "<b@x.example>"]
+
+    only_parent = parse_rfc822(b"In-Reply-To: <p@y.example>\r\n\r\nbody")
+    assert only_parent.references == ["<p@y.example>"]
+
+
+def test_a_long_thread_keeps_its_nearest_references() -> None:
+    ids = " ".join(f"<m{n}@z.example>" for n in range(60))
+    parsed = parse_rfc822(f"References: {ids}\r\nIn-Reply-To: <m59@z.example>\r\n\r\nx".encode())
+    assert parsed.references == [f"<m{n}@z.example>" for n in range(40, 60)]
+    assert parse_rfc822(b"References: no angle brackets here\r\n\r\nx").references == []
