@@ -1,9 +1,10 @@
 """What ties an email to the application it answers, besides its names.
 
-Read from the stored message (``mails.store.documents``): its Gmail thread, requisition / job
-ids (also the id segment of a portal link), candidate-portal links, the recruiter's own address
-and name, and whether the person sent it. The keys (``thread:``, ``req:``, ``portal:``,
-``addr:``, ``person:``) are stored on the timeline entry
+Read from the stored message (``mails.store.documents``): its Gmail thread, its own Message-ID
+and those it answers (References, In-Reply-To), requisition / job ids (also the id segment of a
+portal link), candidate-portal links, the recruiter's own address and name, and whether the
+person sent it. The keys (``thread:``, ``msgid:``, ``req:``, ``portal:``, ``addr:``,
+``person:``) are stored on the timeline entry
 (``ApplicationEmail.link_keys``) so that later mail finds the application by them.
 """
 
@@ -104,6 +105,9 @@ class Signals:
     """What the stored message says beyond its analysis: its thread, ids, links, sender."""
 
     thread_id: str = ""
+    # Its own Message-ID and those it answers: a reply finds the mail it answers by them even
+    # where Gmail put it in another thread (Gmail splits a thread whose subject changes).
+    message_ids: frozenset[str] = frozenset()
     requisitions: frozenset[str] = frozenset()
     portals: frozenset[str] = frozenset()
     recruiter: str = ""
@@ -123,6 +127,7 @@ class Signals:
     def strong(self) -> list[str]:
         """Link keys that name one application, strongest first."""
         keys = [f"thread:{self.thread_id}"] if self.thread_id else []
+        keys += sorted(f"msgid:{m}" for m in self.message_ids)
         keys += sorted(f"req:{r}" for r in self.requisitions)
         keys += sorted(f"portal:{p}" for p in self.portals)
         return keys
@@ -142,6 +147,8 @@ _SIGNAL_FIELDS = (
     "body_text",
     "label_ids",
     "internal_date",
+    "rfc822_message_id",
+    "references",
 )
 
 
@@ -156,6 +163,7 @@ def read_signals(user_id: UserId, message_ids: Sequence[str]) -> dict[str, Signa
         sender_name = str(document.get("from_name") or "")
         found[str(document["gmail_id"])] = Signals(
             thread_id=str(document.get("thread_id") or ""),
+            message_ids=_message_ids(document),
             requisitions=frozenset(requisitions(text) | portal_requisitions(portals)),
             portals=frozenset(portals),
             recruiter=recruiter,
@@ -166,3 +174,10 @@ def read_signals(user_id: UserId, message_ids: Sequence[str]) -> dict[str, Signa
             received=parse_date(document.get("internal_date")),
         )
     return found
+
+
+def _message_ids(document: store.Document) -> frozenset[str]:
+    """Return the message's own Message-ID and those it answers (lower case: ids are compared)."""
+    own = str(document.get("rfc822_message_id") or "")
+    answered = [str(i) for i in document.get("references") or () if isinstance(i, str)]
+    return frozenset(i.lower() for i in (own, *answered) if len(i) > 2)

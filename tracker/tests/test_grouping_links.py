@@ -33,6 +33,8 @@ def message(
     body: str = "",
     subject: str = "",
     labels: tuple[str, ...] = ("INBOX",),
+    message_id: str = "",
+    references: tuple[str, ...] = (),
 ) -> None:
     Message.objects.create(
         user=user,
@@ -44,6 +46,8 @@ def message(
         subject=subject,
         body_text=body,
         label_ids=list(labels),
+        rfc822_message_id=message_id,
+        references=list(references),
     )
 
 
@@ -61,6 +65,25 @@ def test_a_reply_in_the_thread_joins_its_application_whatever_it_says(owner) -> 
     # The analysis read another company and no role: the thread decides.
     store(owner, result("m2", Status.REJECTION, "Acme Talent Team", "", day=5))
     assert groups(owner) == [["m1", "m2"]]
+
+
+def test_a_reply_in_another_thread_joins_the_application_of_the_mail_it_answers(owner) -> None:
+    # Gmail starts a new thread when a reply's subject changes; its References still say what
+    # it answers. Two open applications at the company: the reply names neither role.
+    message(owner, "m1", thread="T1", message_id="<Conf-1@acme.example>")
+    message(owner, "m2", day=1, thread="T2", message_id="<conf-2@acme.example>")
+    message(
+        owner,
+        "m3",
+        day=6,
+        thread="T3",
+        subject="Next steps",
+        references=("<other@elsewhere.example>", "<conf-1@ACME.example>"),
+    )
+    store(owner, result("m1", APPLIED, "Acme", "Backend Engineer"))
+    store(owner, result("m2", APPLIED, "Acme", "Data Engineer", day=1))
+    store(owner, result("m3", Status.INTERVIEW_INVITATION, "Acme", "", day=6))
+    assert groups(owner) == [["m1", "m3"], ["m2"]]
 
 
 def test_a_requisition_id_links_emails_of_different_threads(owner) -> None:
