@@ -56,7 +56,7 @@ from bench.mailgen import MailboxFactory, Person, Vocabulary  # noqa: E402
 from mailbox_project.mongo import get_database  # noqa: E402
 from mails import labels as mail_labels  # noqa: E402
 from mails import store  # noqa: E402
-from mails.gmail import FetchResult  # noqa: E402
+from mails.gmail import FetchResult, GmailLabel  # noqa: E402
 from mails.models import Message, SyncState  # noqa: E402
 from mails.search.service import search  # noqa: E402
 from mails.store import store_fetched  # noqa: E402
@@ -125,8 +125,8 @@ class _LabelSource:
     def __init__(self, labels: list[dict[str, str]]) -> None:
         self.labels = labels
 
-    def list_labels(self) -> list[dict[str, str]]:
-        return self.labels
+    def list_labels(self) -> list[GmailLabel]:
+        return GmailLabel.list_from_api({"labels": self.labels})
 
 
 # --- the query mix ------------------------------------------------------------------------
