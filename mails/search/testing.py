@@ -169,6 +169,7 @@ def document(user_id: Any, spec: Spec, gmail_id: str) -> dict[str, Any]:
         "is_starred": "STARRED" in spec.labels,
         "parse_error": "",
         "links": [],
+        "references": [],
         "parser_version": PARSER_VERSION,
         "synced_at": spec.internal_date,
         "sync_generation": 1,
