@@ -26,11 +26,12 @@ from django.conf import settings
 from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
-from googleapiclient.http import BatchHttpRequest, build_http
+from googleapiclient.http import build_http
 
 from accounts import google as google_oauth
 from accounts.errors import GoogleError, TransientError, UnrecoverableError
 from mailbox_project import metrics
+from mails.gmail_batch import LeanBatchHttpRequest
 from mails.quota import QuotaBucket, cost
 
 if TYPE_CHECKING:
@@ -655,7 +656,7 @@ class GmailClient:
             else:
                 outcomes[request_id] = TransientError(type(exception).__name__)
 
-        batch = BatchHttpRequest(callback=on_response, batch_uri=self._batch_uri)
+        batch = LeanBatchHttpRequest(callback=on_response, batch_uri=self._batch_uri)
         messages = self._service.users().messages()
         shape = (LABELS_FORMAT, LABELS_FIELDS) if labels_only else (GET_FORMAT, GET_FIELDS)
         for message_id in ids:
