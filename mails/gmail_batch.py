@@ -12,6 +12,7 @@ the library's own code, so this only ever takes the common path faster.
 
 from __future__ import annotations
 
+import copy
 import re
 import urllib.parse
 import uuid
@@ -143,3 +144,31 @@ def _read_response(payload: bytes) -> Reply | None:
     response.reason = status_line[2]
     response.version = int(status_line[0].split("/", 1)[1].replace(".", ""))
     return response, body
+
+
+# A message id that stands for itself in a URL path: Gmail's are hex.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+_PLACEHOLDER = "ID0OF0THE0MESSAGE0ID"
+
+
+class GetRequests:
+    """``messages.get`` requests of one shape for many ids, from one the library built.
+
+    The discovery client spends 66 us building each request (URL template, query, headers),
+    and 1.5 ms building the ``users().messages()`` resource per batch; requests that differ
+    only in the id are copies of one template with the id put in its path.
+    """
+
+    def __init__(self, messages: Any, **params: str) -> None:
+        self.messages = messages
+        self.params = params
+        self.template: HttpRequest = messages.get(id=_PLACEHOLDER, **params)
+
+    def __call__(self, message_id: str) -> HttpRequest:
+        if not _PLAIN_ID.fullmatch(message_id):
+            return self.messages.get(id=message_id, **self.params)  # the library quotes it
+        request = copy.copy(self.template)
+        request.uri = self.template.uri.replace(_PLACEHOLDER, message_id, 1)
+        request.headers = dict(self.template.headers)  # a 401 retry writes a new token here
+        request.response_callbacks = []
+        return request

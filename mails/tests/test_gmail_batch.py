@@ -8,7 +8,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest
 
 from google_emulator.testing import EmulatorServer
-from mails.gmail_batch import LeanBatchHttpRequest, read_batch
+from mails.gmail_batch import GetRequests, LeanBatchHttpRequest, read_batch
 
 
 def _run(batch_class: type[BatchHttpRequest], server: EmulatorServer, ids: list[str]) -> Any:
@@ -58,3 +58,20 @@ def test_plain_parts_are_read_and_unusual_ones_left_to_the_library() -> None:
     assert read_batch(content_type, folded + b"--b1--\r\n") is None
     assert read_batch(content_type, part) is None  # no closing delimiter
     assert read_batch("application/json", part + b"--b1--\r\n") is None
+
+
+def test_get_requests_are_the_librarys_with_the_id_put_in(google_emulator: EmulatorServer) -> None:
+    messages = google_emulator.gmail_service(google_emulator.emails[0]).users().messages()
+    params = {"userId": "me", "format": "full", "fields": "id,payload"}
+    make = GetRequests(messages, **params)
+    for message_id in ("18c0ffee0000002a", "a b/c?d", "x" * 101):
+        made, library = make(message_id), messages.get(id=message_id, **params)
+        assert (made.uri, made.method, made.headers, made.body) == (
+            library.uri,
+            library.method,
+            library.headers,
+            library.body,
+        )
+    first, second = make("a1"), make("a2")
+    first.headers["authorization"] = "Bearer new"
+    assert "authorization" not in second.headers
