@@ -90,7 +90,12 @@ class PayloadPart:
         self.node: Mapping[str, Any] = node if isinstance(node, Mapping) else {}
         self.path = path
         self.notes = notes
-        self.params = mime_params(
+
+    @functools.cached_property
+    def params(self) -> MimeParams:
+        """The part's MIME parameters, read when first needed: a multipart container's
+        type is Gmail's ``mimeType``, and its unique boundary would miss the memo."""
+        return mime_params(
             tuple(
                 (name, value)
                 for name, value in header_pairs(self.node)
