@@ -108,30 +108,38 @@ def store_all(
 
     The search index makes MongoDB's share of a write as large as Python's share of parsing,
     and the two run on different cores: overlapping them is most of the sync's throughput. At
-    most ``WRITERS`` writes are in flight, and each is announced (version bump, signal) only
-    after it is acknowledged, so nothing is reported stored before it is.
+    most ``WRITERS`` writes are in flight. What they stored is announced (version bump, signal)
+    once, at the end, and only what MongoDB acknowledged: a round trip to Redis and the broker
+    per batch held the parsing up by a tenth of the sync's time.
     """
-    stored = 0
     # Taken here: Django's connections are per thread, and the writers must reuse this one's.
     collection = _messages()
     in_flight: deque[tuple[_Prepared, Future[list[str]]]] = deque()
+    written: list[Document] = []
+    new_ids: list[str] = []
+
+    def acknowledged(prepared: _Prepared, future: Future[list[str]]) -> None:
+        new_ids.extend(future.result())
+        written.extend(prepared.documents)
+
     with ThreadPoolExecutor(WRITERS, "mongo-write") as writers:
         try:
             for fetched in batches:
                 prepared = _prepare(state, fetched, check_labels)
                 if len(in_flight) >= WRITERS:
-                    done, future = in_flight.popleft()
-                    stored += _announce(state, done, future.result())
+                    acknowledged(*in_flight.popleft())
                 in_flight.append(
                     (prepared, writers.submit(_write, collection, state.user_id, prepared))
                 )
         finally:
-            # Also when a fetch fails mid-page: what was written is announced now, since the
-            # retry skips it as stored. (A crash announces nothing; the pending marker that
-            # ``_write`` sets is what gets those messages analysed.)
-            while in_flight:
-                done, future = in_flight.popleft()
-                stored += _announce(state, done, future.result())
+            # Also when a fetch or a write fails mid-page: what was written is announced now,
+            # since the retry skips it as stored. (A crash announces nothing; the pending marker
+            # that ``_write`` sets is what gets those messages analysed.)
+            try:
+                while in_flight:
+                    acknowledged(*in_flight.popleft())
+            finally:
+                stored = _announce(state, _Prepared(written), new_ids)
     return stored
 
 

@@ -46,3 +46,27 @@ def test_a_batch_mixing_stored_and_new_mail(owner, announced) -> None:
     assert all(d["label_ids"] == ["INBOX", "STARRED"] and d["is_starred"] for d in stored.values())
     assert store.PENDING_FIELD not in stored["m1"]  # an analysed message stays analysed
     assert store.PENDING_FIELD in stored["m3"]
+
+
+def test_a_page_of_several_batches_is_announced_once_when_all_is_written(
+    mailbox_owner, google, settings, announced
+) -> None:
+    from mails import sync
+    from mails.models import Message
+
+    settings.GMAIL_QUOTA_UNITS_PER_SECOND = 0  # no quota: batches of 50
+    calls: list[int] = []
+
+    def count(sender: Any, gmail_ids: list[str], **_: Any) -> None:
+        calls.append(len(gmail_ids))
+
+    messages_stored.connect(count, dispatch_uid="test-store-insert-count")
+    try:
+        result = sync.sync_step(mailbox_owner)  # the first page: more than one batch
+    finally:
+        messages_stored.disconnect(dispatch_uid="test-store-insert-count")
+    total = len(google.emulator.mailbox(mailbox_owner.email).messages)
+    assert total > 50
+    assert result.stored == total == Message.objects.filter(user=mailbox_owner).count()
+    assert calls == [total]
+    assert sorted(announced) == sorted(Message.objects.values_list("gmail_id", flat=True))
