@@ -26,11 +26,12 @@ from django.conf import settings
 from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
-from googleapiclient.http import BatchHttpRequest, build_http
+from googleapiclient.http import build_http
 
 from accounts import google as google_oauth
 from accounts.errors import GoogleError, TransientError, UnrecoverableError
 from mailbox_project import metrics
+from mails.gmail_batch import GetRequests, LeanBatchHttpRequest
 from mails.quota import QuotaBucket, cost
 
 if TYPE_CHECKING:
@@ -398,6 +399,18 @@ class GmailClient:
             )
         return service
 
+    def _get_requests(self, labels_only: bool) -> GetRequests:
+        """Return this thread's maker of ``messages.get`` requests in one of the two shapes."""
+        makers: dict[tuple[str, str], GetRequests] | None
+        makers = getattr(self._local, "get_requests", None)
+        if makers is None:
+            messages = self._service.users().messages()
+            makers = self._local.get_requests = {
+                shape: GetRequests(messages, userId="me", format=shape[0], fields=shape[1])
+                for shape in ((LABELS_FORMAT, LABELS_FIELDS), (GET_FORMAT, GET_FIELDS))
+            }
+        return makers[(LABELS_FORMAT, LABELS_FIELDS) if labels_only else (GET_FORMAT, GET_FIELDS)]
+
     # --- single calls -------------------------------------------------------------------
 
     def _call(
@@ -655,14 +668,10 @@ class GmailClient:
             else:
                 outcomes[request_id] = TransientError(type(exception).__name__)
 
-        batch = BatchHttpRequest(callback=on_response, batch_uri=self._batch_uri)
-        messages = self._service.users().messages()
-        shape = (LABELS_FORMAT, LABELS_FIELDS) if labels_only else (GET_FORMAT, GET_FIELDS)
+        batch = LeanBatchHttpRequest(callback=on_response, batch_uri=self._batch_uri)
+        request = self._get_requests(labels_only)
         for message_id in ids:
-            batch.add(
-                messages.get(userId="me", id=message_id, format=shape[0], fields=shape[1]),
-                request_id=message_id,
-            )
+            batch.add(request(message_id), request_id=message_id)
         try:
             batch.execute()
         except HttpError as exc:

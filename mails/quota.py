@@ -62,6 +62,11 @@ BURST_SHARE = 0.5
 # While the limit is being learned it holds one burst, so a second burst does not go out with
 # the first before the first's refusals have lowered the limit.
 TRUSTED_CAPACITY = 0.75
+# After a refusal, sending resumes this much later than the learned rate alone would allow:
+# Google's bucket, empty at the refusal, keeps these seconds of quota from then on (the pace
+# never exceeds its refill), so a burst that arrives early (bunched by the network, a stalled
+# thread catching up) is absorbed instead of refused. Paid once per refusal, not a headroom.
+SLACK_SECONDS = 0.2
 # A sleeping reservation checks this often whether the limit was lowered meanwhile.
 RECHECK_SECONDS = 0.2
 
@@ -91,11 +96,12 @@ return {tostring(wait), epoch, tostring(limit)}
 
 # KEYS[1] bucket, KEYS[2] learned limit; ARGV configured limit, floor, epoch, factor (< 1 lowers),
 # units that succeeded, TTL, probe-after seconds, probe step, recover-after seconds, recoverable
-# factor. Returns the limit as a string. ``peak`` is the rate a fast climb may regain.
+# factor, slack seconds, units the burst sent, lowest factor. Returns the limit as a string.
+# ``peak`` is the rate a fast climb may regain; ``owed`` the slack the next burst waits out.
 _REPORT = """
 local configured = tonumber(ARGV[1])
 local learned = redis.call('HMGET', KEYS[2], 'limit', 'epoch', 'clean', 'peak', 'regained',
-  'trusted')
+  'trusted', 'owed')
 local limit = math.min(configured, tonumber(learned[1]) or configured)
 local epoch = tonumber(learned[2]) or 0
 local peak = math.min(configured, tonumber(learned[4]) or configured)
@@ -104,6 +110,14 @@ local trusted = tonumber(learned[6]) or 1
 if tonumber(ARGV[3]) ~= epoch then return tostring(limit) end
 local factor = tonumber(ARGV[4])
 local clean = (tonumber(learned[3]) or 0) + tonumber(ARGV[5])
+-- The first burst after a refusal also waited out the slack: Google granted what it refilled
+-- over the burst's own time and the slack's, so the rate it grants is that much lower.
+local owed = tonumber(learned[7]) or 0
+if factor < 1 and owed > 0 then
+  local burst = tonumber(ARGV[12])
+  factor = math.max(tonumber(ARGV[13]), factor * burst / (burst + owed))
+end
+owed = 0
 if factor < 1 then
   local refused_at = limit
   limit = math.max(tonumber(ARGV[2]), limit * factor)
@@ -118,11 +132,13 @@ if factor < 1 then
   trusted = 0
   epoch = epoch + 1
   clean = 0
-  -- Google's bucket is empty now that it refused: ours starts empty too, forgiving the
-  -- reservations of the old epoch (their callers reserve again at the new rate).
+  -- Google's bucket is empty now that it refused: ours starts below empty, forgiving the
+  -- reservations of the old epoch (their callers reserve again at the new rate), and owing
+  -- SLACK_SECONDS of the new rate, which Google's bucket keeps as a cushion from then on.
   local now_parts = redis.call('TIME')
   local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
-  redis.call('HSET', KEYS[1], 'tokens', 0, 'ts', now)
+  owed = limit * tonumber(ARGV[11])
+  redis.call('HSET', KEYS[1], 'tokens', -owed, 'ts', now)
   redis.call('EXPIRE', KEYS[1], 120)
 elseif limit < peak and clean >= limit * tonumber(ARGV[9]) then
   limit = math.min(peak, limit + math.max(limit * tonumber(ARGV[8]), (peak - limit) / 2))
@@ -137,7 +153,7 @@ elseif limit >= peak and clean >= limit * tonumber(ARGV[7]) then
   clean = 0
 end
 redis.call('HSET', KEYS[2], 'limit', limit, 'epoch', epoch, 'clean', clean, 'peak', peak,
-  'regained', regained, 'trusted', trusted)
+  'regained', regained, 'trusted', trusted, 'owed', owed)
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
 return tostring(limit)
 """
@@ -253,6 +269,9 @@ class QuotaBucket:
                 PROBE_STEP,
                 RECOVER_AFTER_SECONDS,
                 RECOVERABLE_FACTOR,
+                SLACK_SECONDS,
+                (ok + refused) * cost("messages.get") if ok_units is None else ok_units,
+                MIN_DECREASE,
             ],
         )
         if refused:

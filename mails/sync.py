@@ -132,8 +132,25 @@ def _refresh_labels(state: SyncState, client: GmailClient, ids: list[str]) -> in
 
 
 def _label_check(state: SyncState, client: GmailClient) -> store.LabelCheck:
-    """Re-read the labels when stored mail is about to carry a label id not seen before."""
-    return lambda seen: labels.refresh_if_unknown(state.user_id, seen, client)
+    """Re-read the labels when stored mail is about to carry a label id not seen before.
+
+    Ids found stored are remembered until the labels are re-read: a page's batches carry the
+    same few labels, and each look-up was a MongoDB round trip the parsing waited for.
+    """
+    known: set[str] = set()
+
+    def check(seen: set[str]) -> bool:
+        fresh = seen - known
+        if not fresh:
+            return False
+        refreshed = labels.refresh_if_unknown(state.user_id, fresh, client)
+        if refreshed:
+            known.clear()  # a re-read may have dropped labels remembered as stored
+        else:
+            known.update(fresh)
+        return refreshed
+
+    return check
 
 
 def _finish_full_sync(state: SyncState) -> int:

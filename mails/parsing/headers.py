@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import email.utils
+import functools
 import re
 from datetime import UTC, datetime
 
@@ -21,7 +22,7 @@ from mails.parsing.charsets import (
     undo_double_utf8,
     unescape_header_bytes,
 )
-from mails.parsing.notes import Notes
+from mails.parsing.notes import NoteRecorder, Notes, replay
 
 # Encoded-text may not hold "?" or whitespace by RFC 2047; real mailers put spaces in it,
 # so only "?" ends a word. Bounded classes keep the scan linear.
@@ -209,12 +210,33 @@ def _clean_address(address: str, notes: Notes, where: str) -> str:
     return clean_str(address.lower())[:500]
 
 
+# Address headers repeat across a mailbox (the owner in To and Delivered-To, the same senders):
+# their parse, the stdlib's getaddresses most of all, was a third of a message's parse. Longer
+# values are rare and parsed each time.
+MEMO_VALUE_CHARS = 2000
+
+
 def parse_addresses(value: str, notes: Notes, where: str) -> list[tuple[str, str]]:
     """Return (display name, lower-cased address) pairs of an address header.
 
     Addresses are split before encoded-words are decoded, so a comma inside an encoded
     display name cannot split it. ``;`` is accepted as a separator, as Outlook users type it.
     """
+    if len(value) > MEMO_VALUE_CHARS:
+        return _parse_addresses(value, notes, where)
+    pairs, added = _memo_addresses(value, where)
+    replay(notes, added)
+    return list(pairs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _memo_addresses(value: str, where: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    recorder = NoteRecorder()
+    pairs = _parse_addresses(value, recorder, where)
+    return tuple(pairs), tuple(recorder.added)
+
+
+def _parse_addresses(value: str, notes: Notes, where: str) -> list[tuple[str, str]]:
     value = unfold(value)
     if not value.strip():
         return []

@@ -40,3 +40,25 @@ class Notes:
 def part_label(path: str) -> str:
     """Return how notes name a MIME part: "message" for the top, "part 1.0" below it."""
     return f"part {path}" if path else "message"
+
+
+class NoteRecorder(Notes):
+    """Notes kept as they were given, to be replayed on a message's own :class:`Notes`.
+
+    A memoized parse of a value that repeats across messages (an address header) records
+    its notes once; replaying the very same ``add`` calls leaves each message's notes,
+    de-duplication and overflow count exactly as an unmemoized parse would.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added: list[str] = []
+
+    def add(self, note: str) -> None:
+        self.added.append(note)
+
+
+def replay(notes: Notes, added: tuple[str, ...]) -> None:
+    """Add recorded notes to ``notes``, in order."""
+    for note in added:
+        notes.add(note)

@@ -8,7 +8,9 @@ module reads both cases (``gmail_normalized``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from email.message import Message
 from email.policy import compat32
 from typing import Any
@@ -42,6 +44,43 @@ def header_pairs(node: Mapping[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class MimeParams:
+    """What a part's Content-Type and Content-Disposition say; None where unreadable."""
+
+    content_type: str | None
+    filename: str | None
+    disposition: str | None
+    charset: str | None
+
+
+@functools.lru_cache(maxsize=2048)
+def mime_params(headers: tuple[tuple[str, str], ...]) -> MimeParams:
+    """Return the parameters of a part's MIME headers, read the tolerant compat32 way.
+
+    Memoized: a mailbox repeats "text/plain; charset=UTF-8" in most of its parts, and
+    Message.get_param re-parses the header on every read.
+    """
+    message = Message(policy=compat32)
+    for name, value in headers:
+        message[name] = value
+    return MimeParams(
+        content_type=_param(message, lambda m: m.get_content_type()),
+        filename=_param(message, lambda m: m.get_filename()),
+        disposition=_param(message, lambda m: m.get_content_disposition()),
+        charset=_param(message, lambda m: m.get_content_charset()),
+    )
+
+
+def _param(message: Message, read: Callable[[Message], object]) -> str | None:
+    """Return a parameter read from MIME headers; None if they are broken."""
+    try:
+        value = read(message)
+    except Exception:  # noqa: BLE001 -- RFC 2231 values can name absurd charsets
+        return None
+    return value if isinstance(value, str) else None
+
+
 class PayloadPart:
     """A :class:`Part` over one ``MessagePart`` dict of a ``full`` payload."""
 
@@ -51,28 +90,35 @@ class PayloadPart:
         self.node: Mapping[str, Any] = node if isinstance(node, Mapping) else {}
         self.path = path
         self.notes = notes
-        # Parameters (charset, filename, disposition) are read the tolerant compat32 way.
-        self.mime_headers = Message(policy=compat32)
-        for name, value in header_pairs(self.node):
-            if name.lower() in ("content-type", "content-disposition"):
-                self.mime_headers[name] = value
+
+    @functools.cached_property
+    def params(self) -> MimeParams:
+        """The part's MIME parameters, read when first needed: a multipart container's
+        type is Gmail's ``mimeType``, and its unique boundary would miss the memo."""
+        return mime_params(
+            tuple(
+                (name, value)
+                for name, value in header_pairs(self.node)
+                if name.lower() in ("content-type", "content-disposition")
+            )
+        )
 
     def _body(self) -> Mapping[str, Any]:
         body = self.node.get("body")
         return body if isinstance(body, Mapping) else {}
 
-    @property
+    @functools.cached_property
     def mime_type(self) -> str:
         mime_type = self.node.get("mimeType")
         if isinstance(mime_type, str) and "/" in mime_type:
             return mime_type.strip().lower()
-        return self._param(lambda m: m.get_content_type()) or "text/plain"
+        return self.params.content_type or "text/plain"
 
-    @property
+    @functools.cached_property
     def filename(self) -> str:
         name = self.node.get("filename")
         if not isinstance(name, str) or not name:
-            name = self._param(lambda m: m.get_filename())
+            name = self.params.filename
         if not name:
             return ""
         where = f"{part_label(self.path)} filename"
@@ -80,19 +126,11 @@ class PayloadPart:
 
     @property
     def disposition(self) -> str:
-        return self._param(lambda m: m.get_content_disposition()) or ""
+        return self.params.disposition or ""
 
     @property
     def charset(self) -> str | None:
-        return self._param(lambda m: m.get_content_charset())
-
-    def _param(self, read: Callable[[Message], object]) -> str | None:
-        """Return a parameter read from the part's MIME headers; None if they are broken."""
-        try:
-            value = read(self.mime_headers)
-        except Exception:  # noqa: BLE001 -- RFC 2231 values can name absurd charsets
-            return None
-        return value if isinstance(value, str) else None
+        return self.params.charset
 
     def children(self) -> list[Part]:
         parts = self.node.get("parts")

@@ -30,6 +30,7 @@ followed by a space or the line end), run only on the messages the index selecte
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from itertools import pairwise
@@ -129,26 +130,25 @@ def _field_values(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(field, text) for field, text in values if text]
 
 
+# Field values a mailbox repeats (names, addresses, list ids, subjects of a thread) are read
+# once per process: their words, pairs and prefixed terms are a pure function of the value.
+MEMO_VALUE_CHARS = 300
+
+
 def search_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
     """Return ``{"search_terms": [...], "search_text": "..."}`` for a message's fields."""
     terms: dict[str, None] = {}
     lines = []
     for field, value in _field_values(doc):
-        found = words(value)
-        if not found:
-            continue
-        lines.append(f"{field}: {' '.join(found)}")
-        # Pairs of the words as the line holds them (CJK bigrams included), before the lone
-        # CJK characters are added: a phrase is adjacency on the line.
-        found.extend(pair_terms(found))
-        if not value.isascii():
-            found.extend(cjk_characters(lines[-1]))
-        if field != "deliveredto":  # a bare word is not looked for in delivery headers
-            _add(terms, found)
-        if field not in {"snippet", "body"}:
-            _add(terms, (f"{field}:{word}" for word in found))
+        if len(value) <= MEMO_VALUE_CHARS:
+            line, value_terms = _memo_value_terms(field, value)
+        else:
+            line, value_terms = _value_terms(field, value)
+        if line:
+            lines.append(line)
+            _add(terms, value_terms)
     for field, value in _address_values(doc):
-        _add(terms, address_terms(field, value))
+        _add(terms, _memo_address_terms(field, value))
     _add(terms, (label_term(label) for label in doc.get("label_ids") or []))
     if doc.get("attachments"):
         terms[HAS_ATTACHMENT] = None
@@ -156,6 +156,33 @@ def search_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
     if doc.get("rfc822_message_id"):
         terms[message_id_term(doc["rfc822_message_id"])] = None
     return {"search_terms": list(terms), "search_text": "\n".join(lines)}
+
+
+def _value_terms(field: str, value: str) -> tuple[str, tuple[str, ...]]:
+    """Return the ``search_text`` line of one field value ('' if it has no words) and its terms."""
+    found = words(value)
+    if not found:
+        return "", ()
+    line = f"{field}: {' '.join(found)}"
+    # Pairs of the words as the line holds them (CJK bigrams included), before the lone
+    # CJK characters are added: a phrase is adjacency on the line.
+    found.extend(pair_terms(found))
+    if not value.isascii():
+        found.extend(cjk_characters(line))
+    terms: list[str] = []
+    if field != "deliveredto":  # a bare word is not looked for in delivery headers
+        terms.extend(found)
+    if field not in {"snippet", "body"}:
+        terms.extend(f"{field}:{word}" for word in found)
+    return line, tuple(terms)
+
+
+_memo_value_terms = functools.lru_cache(maxsize=8192)(_value_terms)
+
+
+@functools.lru_cache(maxsize=4096)
+def _memo_address_terms(field: str, address: str) -> tuple[str, ...]:
+    return tuple(address_terms(field, address))
 
 
 def link_terms(doc: Mapping[str, Any]) -> list[str]:
