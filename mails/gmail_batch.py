@@ -126,6 +126,13 @@ def _read_part(chunk: bytes) -> tuple[str, Reply] | None:
 
 def _read_response(payload: bytes) -> Reply | None:
     """Return an ``application/http`` response as ``_deserialize_response`` would read it."""
+    try:
+        return _read_plain_response(payload)
+    except (UnicodeDecodeError, ValueError):
+        return None  # odd bytes or an odd version: never an error here, the library reads it
+
+
+def _read_plain_response(payload: bytes) -> Reply | None:
     head, separator, body = payload.partition(b"\r\n\r\n")
     if not separator:
         return None

@@ -58,6 +58,12 @@ def test_plain_parts_are_read_and_unusual_ones_left_to_the_library() -> None:
     assert read_batch(content_type, folded + b"--b1--\r\n") is None
     assert read_batch(content_type, part) is None  # no closing delimiter
     assert read_batch("application/json", part + b"--b1--\r\n") is None
+    # Bytes that are not UTF-8 in a header, or an HTTP version that is no number: the
+    # library's reader decides, never an exception here.
+    latin = part.replace(b"Content-Type: application/json", b"X-Name: Jos\xe9")
+    assert read_batch(content_type, latin + b"--b1--\r\n") is None
+    odd_version = part.replace(b"HTTP/1.1 404", b"HTTP/x.y 404")
+    assert read_batch(content_type, odd_version + b"--b1--\r\n") is None
 
 
 def test_get_requests_are_the_librarys_with_the_id_put_in(google_emulator: EmulatorServer) -> None:
