@@ -1,0 +1,345 @@
+"""Which emails are one application: a company's mail grouped from scratch, oldest first.
+
+A pure function of the emails (``Mail``) and the person's manual aliases, so that placing mail
+batch by batch (newest first, as a full sync reads it) ends where a rebuild does: the tracker
+regroups every company a batch touches (``tracker.regroup``). In time order, each email joins
+the application it answers:
+
+1. its names, when the person moved it there (a correction naming another company or role);
+2. a strong link to earlier mail: the same thread, requisition id or candidate-portal link;
+3. a person's rename or merge (a manual alias of its company and position);
+4. the same recruiter (by address; by name within the company), in an application still live;
+5. a confirmation starts an application, unless the same role was confirmed within a month
+   through the same channel or a job board (a board and the employer's ATS both confirm);
+6. an email naming its role joins the role's application near in time; one naming only the
+   company joins the company's application last active before it and still open, preferring
+   the one whose confirmation came through the same channel (the ATS that confirmed an
+   application sends its later steps).
+
+What nothing links starts an application of its own, named by what it says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from analysis.status import Status
+
+# Confirmations of one role this far apart are two applications.
+DUPLICATE_CONFIRMATION = timedelta(days=31)
+# An employer's email this long before an application's confirmation belongs to another one.
+BEFORE_CONFIRMATION = timedelta(days=2)
+# After these, mail naming no role answers another application of the company, if one is open.
+_CLOSING = frozenset({Status.REJECTION, Status.WITHDRAWAL, Status.OFFER})
+# Mail naming no company reaches an application by its role or its writer's name only this
+# soon after the application's last mail: a name or a title alone is weak evidence.
+NAMELESS_WINDOW = timedelta(days=45)
+# Senders that relay an application to the employer: their confirmation and the employer's
+# are one application.
+JOB_BOARDS = frozenset({"linkedin", "indeed", "glassdoor", "ziprecruiter", "monster", "dice"})
+# Applicant tracking systems: an employer runs one, so mail of one application comes through
+# one of them.
+ATS = frozenset(
+    {
+        *("greenhouse", "lever", "workday", "ashby", "smartrecruiters", "icims", "taleo"),
+        *("jobvite", "bamboohr", "workable"),
+    }
+)
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One job email as grouping needs it."""
+
+    message_id: str
+    date: datetime
+    status: str
+    company: str  # company key ("" unknown)
+    position: str  # position key ("" unknown)
+    # thread:, req:, portal: keys: each names one application.
+    strong: frozenset[str] = frozenset()
+    recruiter: str = ""  # a person's own address
+    person: str = ""  # that person's name
+    channel: str = ""  # the ATS, job board or domain it came through
+    moved: bool = False  # the person named its company or role: names decide
+
+
+@dataclass
+class Cluster:
+    """One application being grouped."""
+
+    index: int
+    company: str
+    position: str
+    mails: list[Mail] = field(default_factory=list)
+    pinned: object | None = None  # the application a manual alias leads to
+    confirmations: list[Mail] = field(default_factory=list)
+    closed_at: datetime | None = None
+    requisitions: set[str] = field(default_factory=set)
+    # Mail placed by more than its company alone, by date.
+    activity: list[datetime] = field(default_factory=list)
+    weak: set[str] = field(default_factory=set)
+
+    @property
+    def first(self) -> datetime:
+        return self.mails[0].date
+
+    @property
+    def last(self) -> datetime:
+        return self.mails[-1].date
+
+    def add(self, mail: Mail, weak: bool) -> None:
+        self.mails.append(mail)
+        self.requisitions |= {key[4:] for key in mail.strong if key.startswith("req:")}
+        if mail.status == Status.APPLICATION_CONFIRMATION:
+            self.confirmations.append(mail)
+        if mail.status in _CLOSING and self.closed_at is None:
+            self.closed_at = mail.date
+        if weak:
+            self.weak.add(mail.message_id)
+        else:
+            self.activity.append(mail.date)
+        if not self.company and mail.company:
+            self.company = mail.company
+        if not self.position and mail.position:
+            self.position = mail.position
+
+    def open_at(self, when: datetime) -> bool:
+        return self.closed_at is None or when <= self.closed_at
+
+    def active_before(self, when: datetime) -> datetime:
+        return self.activity[-1] if self.activity and self.activity[-1] <= when else _NEVER
+
+    def channels(self) -> set[str]:
+        return {mail.channel for mail in self.mails if mail.channel}
+
+    def systems(self) -> set[str]:
+        """The applicant tracking systems its mail came through."""
+        return {mail.channel for mail in self.mails if mail.channel in ATS}
+
+    def other_requisition(self, mail: Mail) -> bool:
+        reqs = {key[4:] for key in mail.strong if key.startswith("req:")}
+        return bool(reqs and self.requisitions) and not reqs & self.requisitions
+
+    def fits_role(self, mail: Mail) -> bool:
+        return not mail.position or not self.position or mail.position == self.position
+
+    def fits(self, mail: Mail) -> bool:
+        """Whether ``mail``'s names do not contradict the application's."""
+        return (not mail.position or not self.position or mail.position == self.position) and (
+            not mail.company or not self.company or mail.company == self.company
+        )
+
+
+def _same_application(cluster: Cluster, mail: Mail) -> bool:
+    """Whether confirmation ``mail`` confirms ``cluster`` again rather than a new application."""
+    if not cluster.confirmations:
+        return cluster.first >= mail.date - BEFORE_CONFIRMATION
+    near = [c for c in cluster.confirmations if mail.date - c.date < DUPLICATE_CONFIRMATION]
+    if not near:
+        return False
+    # A job board or a recruiter relays an application to the employer's ATS, which confirms
+    # it again; a confirmation through another ATS than the application's is another one.
+    systems = cluster.systems()
+    return not (mail.channel in ATS and systems and mail.channel not in systems)
+
+
+class Grouper:
+    """Groups mail in time order (see the module's docstring)."""
+
+    def __init__(self, aliases: Mapping[tuple[str, str], object], gap: timedelta) -> None:
+        self.aliases = aliases
+        self.gap = gap
+        self.clusters: list[Cluster] = []
+        # link key -> the groups of the mail that carried it, the latest last.
+        self.by_link: dict[str, list[Cluster]] = {}
+        self.pinned: dict[object, Cluster] = {}
+        self.created = 0
+
+    def group(self, mails: Iterable[Mail]) -> list[Cluster]:
+        for mail in sorted(mails, key=lambda m: (m.date, m.message_id)):
+            cluster, weak = self._choose(mail)
+            if cluster is None:
+                cluster = self._new(mail)
+            cluster.add(mail, weak)
+            self._absorb_nameless(cluster, mail)
+            for key in self._keys(mail):
+                linked = self.by_link.setdefault(key, [])
+                if cluster in linked:
+                    linked.remove(cluster)
+                linked.append(cluster)
+        return self.clusters
+
+    def _absorb_nameless(self, cluster: Cluster, mail: Mail) -> None:
+        """Merge into ``cluster`` the recent group of mail naming neither company nor role
+        that the same person wrote: this email names what that one did not."""
+        if not (mail.person and mail.company):
+            return
+        for other in list(self.by_link.get(f"name:{mail.person}", ())):
+            if (
+                other is not cluster
+                and not other.company
+                and not other.position
+                and other.pinned is None
+                and timedelta(0) <= mail.date - other.last <= NAMELESS_WINDOW
+            ):
+                self._merge(cluster, other)
+
+    def _merge(self, cluster: Cluster, other: Cluster) -> None:
+        mails = sorted([*cluster.mails, *other.mails], key=lambda m: (m.date, m.message_id))
+        weak = cluster.weak | other.weak
+        fresh = Cluster(cluster.index, cluster.company, cluster.position, pinned=cluster.pinned)
+        for mail in mails:
+            fresh.add(mail, mail.message_id in weak)
+        cluster.__dict__.update(fresh.__dict__)
+        self.clusters.remove(other)
+        for linked in self.by_link.values():
+            if other in linked:
+                linked.remove(other)
+                if cluster not in linked:
+                    linked.append(cluster)
+
+    @staticmethod
+    def _keys(mail: Mail) -> list[str]:
+        keys = sorted(mail.strong)
+        keys += [f"addr:{mail.recruiter}"] if mail.recruiter else []
+        if mail.person:
+            keys += [f"person:{mail.company}:{mail.person}", f"name:{mail.person}"]
+        return keys
+
+    def _new(self, mail: Mail) -> Cluster:
+        # Indexes are never reused: a merged group leaves the list.
+        self.created += 1
+        cluster = Cluster(self.created, mail.company, mail.position)
+        pin = self.aliases.get((mail.company, mail.position))
+        if pin is not None and pin not in self.pinned:
+            cluster.pinned = pin
+            self.pinned[pin] = cluster
+        self.clusters.append(cluster)
+        return cluster
+
+    def _choose(self, mail: Mail) -> tuple[Cluster | None, bool]:
+        pin = self.aliases.get((mail.company, mail.position))
+        if mail.moved:
+            return (self.pinned.get(pin) if pin is not None else self._by_names(mail)), False
+        for key in sorted(mail.strong):
+            for linked in reversed(self.by_link.get(key, ())):
+                # A thread or an id decides whatever company the analysis read; only another
+                # named role is another application.
+                if linked.fits_role(mail) and self._near(linked, mail.date):
+                    return linked, False
+        if pin is not None:
+            return self.pinned.get(pin), False
+        chosen = self._by_recruiter(mail)
+        if chosen is not None:
+            return chosen, False
+        chosen = self._by_names(mail)
+        return chosen, chosen is not None and not mail.position
+
+    def _near(self, cluster: Cluster, when: datetime) -> bool:
+        return when - cluster.last <= self.gap
+
+    def _by_recruiter(self, mail: Mail) -> Cluster | None:
+        keys = [f"addr:{mail.recruiter}"] if mail.recruiter else []
+        if mail.person:
+            # A name is shared by more people than an address: within the company, unless
+            # the email names none (a personal mailbox often does not say where one works).
+            keys.append(
+                f"person:{mail.company}:{mail.person}" if mail.company else f"name:{mail.person}"
+            )
+        for key in keys:
+            for linked in reversed(self.by_link.get(key, ())):
+                if (
+                    linked.fits(mail)
+                    and self._near(linked, mail.date)
+                    and (mail.company or mail.date - linked.last <= NAMELESS_WINDOW)
+                    and not self._reapplied(linked, mail)
+                    and mail.status != Status.APPLICATION_CONFIRMATION
+                ):
+                    return linked
+        return None
+
+    def _reapplied(self, cluster: Cluster, mail: Mail) -> bool:
+        """Whether the role was confirmed again after ``cluster``: later mail is the new one's."""
+        return any(
+            other is not cluster
+            and (other.company, other.position) == (cluster.company, cluster.position)
+            and other.confirmations
+            and other.first > cluster.last
+            for other in self.clusters
+        )
+
+    def _by_names(self, mail: Mail) -> Cluster | None:
+        if mail.status == Status.APPLICATION_CONFIRMATION and mail.position:
+            return self._confirmed(mail)
+        if mail.position:
+            return self._same_role(mail)
+        return self._answered(mail)
+
+    def _candidates(self, mail: Mail, position: str | None) -> list[Cluster]:
+        return [
+            c
+            for c in self.clusters
+            if c.company == mail.company
+            and (position is None or c.position == position)
+            and self._near(c, mail.date)
+        ]
+
+    def _confirmed(self, mail: Mail) -> Cluster | None:
+        same = [
+            c
+            for c in self._candidates(mail, mail.position)
+            if _same_application(c, mail) and not c.other_requisition(mail)
+        ]
+        if not same and mail.company:
+            # Mail naming no role that came days before at most: this confirmation names it.
+            same = [
+                c
+                for c in self._candidates(mail, "")
+                if not c.confirmations and c.first >= mail.date - BEFORE_CONFIRMATION
+            ]
+        return self._latest(same, mail)
+
+    def _same_role(self, mail: Mail) -> Cluster | None:
+        if not mail.company:
+            # The analysis found no company (a recruiter writing from a personal mailbox):
+            # the role's application active lately, whichever company it is at.
+            recent = [
+                c
+                for c in self.clusters
+                if c.position == mail.position and mail.date - c.last <= NAMELESS_WINDOW
+            ]
+            return self._latest(recent, mail)
+        same = [c for c in self._candidates(mail, mail.position) if not c.other_requisition(mail)]
+        chosen = self._latest(same, mail)
+        if chosen is None and mail.company:
+            chosen = self._latest(self._candidates(mail, ""), mail)
+        return chosen
+
+    def _answered(self, mail: Mail) -> Cluster | None:
+        near = self._candidates(mail, None)
+        if mail.company:
+            named = [c for c in near if c.position] or near
+        else:
+            named = [c for c in near if not c.position]
+        return self._latest(named, mail)
+
+    def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:
+        """The open one, through the same ATS, last active before ``mail``; None on a tie
+        (two roles applied to at once: nothing says which one it answers)."""
+
+        def rank(c: Cluster) -> tuple[bool, bool, datetime, datetime]:
+            return (
+                c.open_at(mail.date),
+                mail.channel in ATS and mail.channel in c.channels(),
+                c.active_before(mail.date),
+                c.first,
+            )
+
+        ranked = sorted(clusters, key=lambda c: (rank(c), -c.index), reverse=True)
+        if not ranked or (len(ranked) > 1 and rank(ranked[0]) == rank(ranked[1])):
+            return None
+        return ranked[0]

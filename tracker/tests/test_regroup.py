@@ -1,0 +1,104 @@
+"""Regrouping from scratch: placing mail batch by batch ends where a rebuild does.
+
+A full sync brings mail newest first, in batches; after each one the tracker regroups the
+touched companies in time order (``tracker.regroup``), so replies that came before the
+applications they answer still end up with them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bson import ObjectId
+
+from analysis.status import Status
+from mailbox_project.ids import user_id
+from mailbox_project.mongo import get_database
+from tracker import grouping
+from tracker.tests.test_grouping_links import groups, message
+from tracker.tests.tracker_factory import result, store
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_analysis_tiers")]
+
+APPLIED = Status.APPLICATION_CONFIRMATION
+INTERVIEW = Status.INTERVIEW_INVITATION
+
+
+def _partition(owner: Any) -> set[frozenset[str]]:
+    found: dict[ObjectId, set[str]] = {}
+    for doc in get_database()["job_application_emails"].find({"user_id": user_id(owner)}):
+        found.setdefault(doc["application_id"], set()).add(doc["message_id"])
+    return {frozenset(ids) for ids in found.values()}
+
+
+def _ids(owner: Any) -> dict[str, ObjectId]:
+    entries = get_database()["job_application_emails"].find({"user_id": user_id(owner)})
+    return {doc["message_id"]: doc["application_id"] for doc in entries}
+
+
+@pytest.mark.usefixtures("db")
+def test_incremental_placement_of_a_generated_mailbox_equals_a_rebuild_from_scratch() -> None:
+    from accounts.models import User
+    from google_emulator.config import EmulatorConfig
+    from google_emulator.state import Emulator
+    from tracker.evaluation import ANCHOR, _store_mailbox
+
+    config = EmulatorConfig(accounts=1, messages=600, seed=1, anchor_date=ANCHOR)
+    emulator = Emulator(config)
+    try:
+        user = User.objects.create_user(email="incremental@example.com")
+        # Newest first, batch by batch, as a full sync stores them.
+        _store_mailbox(user, next(iter(emulator.mailboxes.values())))
+    finally:
+        emulator.close()
+    owner = user_id(user)
+    incremental, ids = _partition(owner), _ids(owner)
+    assert len(incremental) > 20
+
+    grouping.rebuild(owner)  # idempotent: nothing moves, no id changes
+    assert _ids(owner) == ids
+    database = get_database()
+    for name in ("job_applications", "job_application_emails", "job_application_aliases"):
+        database[name].delete_many({"user_id": owner})
+    grouping.rebuild(owner)
+    assert _partition(owner) == incremental
+
+
+def test_a_reply_naming_no_role_answers_the_application_active_last_not_begun_last(
+    owner,
+) -> None:
+    recruiter = {"sender": "priya.raman@acme.com", "name": "Priya Raman"}
+    message(owner, "be", day=0)
+    message(owner, "ds", day=2)
+    message(owner, "be-int", day=10, **recruiter)
+    message(owner, "next", day=12)
+    # Newest first, as a full sync reads it.
+    store(owner, result("next", Status.INFORMATION_REQUEST, "Acme", "", day=12))
+    store(owner, result("be-int", INTERVIEW, "Acme", "Backend Engineer", day=10))
+    store(
+        owner,
+        result("ds", APPLIED, "Acme", "Data Scientist", day=2),
+        result("be", APPLIED, "Acme", "Backend Engineer", day=0),
+    )
+    assert groups(owner) == [["be", "be-int", "next"], ["ds"]]
+
+
+def test_one_role_confirmed_through_two_tracking_systems_is_two_applications(owner) -> None:
+    message(owner, "gh", day=0, sender="no-reply@greenhouse.io")
+    message(owner, "lever", day=7, sender="no-reply@hire.lever.co", name="Acme")
+    message(owner, "board", day=20, sender="jobs-noreply@linkedin.com", name="LinkedIn")
+    store(owner, result("board", APPLIED, day=20))
+    store(owner, result("gh", APPLIED, day=0), result("lever", APPLIED, day=7))
+    # A job board relays an application to the employer's system: that is not a third one.
+    assert groups(owner) == [["board", "lever"], ["gh"]]
+
+
+def test_regrouping_keeps_the_application_that_holds_most_of_the_emails(owner) -> None:
+    message(owner, "conf", day=0)
+    message(owner, "int", day=9)
+    message(owner, "q", day=5)
+    store(owner, result("conf", APPLIED), result("int", INTERVIEW, day=9))
+    (before,) = set(_ids(owner).values())
+    store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=5))
+    assert set(_ids(owner).values()) == {before}
