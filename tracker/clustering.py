@@ -21,7 +21,7 @@ What nothing links starts an application of its own, named by what it says.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -136,6 +136,10 @@ class Cluster:
 
 def _same_application(cluster: Cluster, mail: Mail) -> bool:
     """Whether confirmation ``mail`` confirms ``cluster`` again rather than a new application."""
+    if not cluster.open_at(mail.date) and mail.channel not in cluster.channels():
+        # Closed (rejected, withdrawn, offered), then confirmed through another channel:
+        # applied again, say directly after an agency's attempt was turned down.
+        return False
     if not cluster.confirmations:
         return cluster.first >= mail.date - BEFORE_CONFIRMATION
     near = [c for c in cluster.confirmations if mail.date - c.date < DUPLICATE_CONFIRMATION]
@@ -160,6 +164,11 @@ class Grouper:
         self.created = 0
 
     def group(self, mails: Iterable[Mail]) -> list[Cluster]:
+        self._place_all(mails)
+        self._follow_recruiters()
+        return self.clusters
+
+    def _place_all(self, mails: Iterable[Mail]) -> None:
         for mail in sorted(mails, key=lambda m: (m.date, m.message_id)):
             cluster, weak = self._choose(mail)
             if cluster is None:
@@ -171,7 +180,48 @@ class Grouper:
                 if cluster in linked:
                     linked.remove(cluster)
                 linked.append(cluster)
-        return self.clusters
+
+    def _follow_recruiters(self) -> None:
+        """Move mail placed by its company alone to the application its writer's next email
+        (within ``NAMELESS_WINDOW``) names: a recruiter new to the candidate writes about the
+        application they handle, which their later mail says."""
+        by_writer: dict[str, list[tuple[Mail, Cluster]]] = {}
+        for cluster in self.clusters:
+            for mail in cluster.mails:
+                if mail.recruiter and mail.message_id not in cluster.weak:
+                    by_writer.setdefault(mail.recruiter, []).append((mail, cluster))
+        moves: list[tuple[Mail, Cluster, Cluster]] = []
+        for cluster in self.clusters:
+            for mail in cluster.mails:
+                if mail.message_id not in cluster.weak or not mail.recruiter:
+                    continue
+                later = [
+                    (other.date, target.index, target)
+                    for other, target in by_writer.get(mail.recruiter, ())
+                    if timedelta(0) < other.date - mail.date <= NAMELESS_WINDOW
+                    and target.company == mail.company
+                ]
+                if later:
+                    target = min(later, key=lambda item: item[:2])[2]
+                    if target is not cluster:
+                        moves.append((mail, cluster, target))
+        for mail, source, target in moves:
+            self._move(mail, source, target)
+
+    def _move(self, mail: Mail, source: Cluster, target: Cluster) -> None:
+        self._replay(source, [m for m in source.mails if m is not mail])
+        self._replay(target, [*target.mails, mail], strong={mail.message_id})
+        if not source.mails:
+            self.clusters.remove(source)
+
+    @staticmethod
+    def _replay(cluster: Cluster, mails: list[Mail], strong: Collection[str] = ()) -> None:
+        """Rebuild ``cluster``'s state from ``mails``; those in ``strong`` are no longer weak."""
+        weak = cluster.weak - set(strong)
+        fresh = Cluster(cluster.index, cluster.company, cluster.position, pinned=cluster.pinned)
+        for mail in sorted(mails, key=lambda m: (m.date, m.message_id)):
+            fresh.add(mail, mail.message_id in weak)
+        cluster.__dict__.update(fresh.__dict__)
 
     def _absorb_nameless(self, cluster: Cluster, mail: Mail) -> None:
         """Merge into ``cluster`` the recent group of mail naming neither company nor role
@@ -189,12 +239,8 @@ class Grouper:
                 self._merge(cluster, other)
 
     def _merge(self, cluster: Cluster, other: Cluster) -> None:
-        mails = sorted([*cluster.mails, *other.mails], key=lambda m: (m.date, m.message_id))
-        weak = cluster.weak | other.weak
-        fresh = Cluster(cluster.index, cluster.company, cluster.position, pinned=cluster.pinned)
-        for mail in mails:
-            fresh.add(mail, mail.message_id in weak)
-        cluster.__dict__.update(fresh.__dict__)
+        cluster.weak |= other.weak
+        self._replay(cluster, [*cluster.mails, *other.mails])
         self.clusters.remove(other)
         for linked in self.by_link.values():
             if other in linked:
@@ -328,13 +374,15 @@ class Grouper:
         return self._latest(named, mail)
 
     def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:
-        """The open one, through the same ATS, last active before ``mail``; None on a tie
+        """The open one, not run by another ATS, last active before ``mail``; None on a tie
         (two roles applied to at once: nothing says which one it answers)."""
 
         def rank(c: Cluster) -> tuple[bool, bool, datetime, datetime]:
+            systems = c.systems()
             return (
                 c.open_at(mail.date),
-                mail.channel in ATS and mail.channel in c.channels(),
+                # Mail from one ATS is not an application another ATS runs.
+                not (mail.channel in ATS and systems and mail.channel not in systems),
                 c.active_before(mail.date),
                 c.first,
             )

@@ -102,3 +102,49 @@ def test_regrouping_keeps_the_application_that_holds_most_of_the_emails(owner) -
     (before,) = set(_ids(owner).values())
     store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=5))
     assert set(_ids(owner).values()) == {before}
+
+
+def test_applying_again_through_another_channel_after_a_rejection_is_a_new_application(
+    owner,
+) -> None:
+    agency = {"sender": "olivia.brown@bluestonestaffing.com", "name": "Olivia Brown (Bluestone)"}
+    message(owner, "agency-conf", day=0, **agency)
+    message(owner, "agency-rej", day=10, **agency)
+    message(owner, "direct-conf", day=14, sender="acme@talent.icims.com", name="Acme Careers")
+    store(owner, result("direct-conf", APPLIED, day=14))
+    store(owner, result("agency-rej", Status.REJECTION, day=10), result("agency-conf", APPLIED))
+    assert groups(owner) == [["agency-conf", "agency-rej"], ["direct-conf"]]
+
+
+def test_a_new_recruiter_s_mail_naming_no_role_joins_the_role_their_next_mail_names(
+    owner,
+) -> None:
+    recruiter = {"sender": "priya.raman@acme.com", "name": "Priya Raman"}
+    message(owner, "be", day=0)
+    message(owner, "ds", day=3)
+    message(owner, "q", day=5, **recruiter)
+    message(owner, "int", day=12, **recruiter)
+    store(owner, result("int", INTERVIEW, "Acme", "Backend Engineer", day=12))
+    store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=5))
+    store(
+        owner,
+        result("ds", APPLIED, "Acme", "Data Scientist", day=3),
+        result("be", APPLIED, "Acme", "Backend Engineer"),
+    )
+    assert groups(owner) == [["be", "int", "q"], ["ds"]]
+
+
+def test_mail_from_one_tracking_system_avoids_the_application_another_one_runs(owner) -> None:
+    lever = {"sender": "no-reply@hire.lever.co", "name": "Acme"}
+    message(owner, "pa", day=0, **lever)
+    message(owner, "se", day=2, sender="jobs-noreply@linkedin.com", name="LinkedIn")
+    message(owner, "pa-int", day=5, **lever)
+    message(owner, "rej", day=8, sender="no-reply@greenhouse.io", name="Acme Recruiting")
+    store(owner, result("rej", Status.REJECTION, "Acme", "", day=8))
+    store(owner, result("pa-int", INTERVIEW, "Acme", "Product Analyst", day=5))
+    store(
+        owner,
+        result("se", APPLIED, "Acme", "Solutions Engineer", day=2),
+        result("pa", APPLIED, "Acme", "Product Analyst"),
+    )
+    assert groups(owner) == [["pa", "pa-int"], ["rej", "se"]]
