@@ -162,6 +162,8 @@ class Grouper:
         self.by_link: dict[str, list[Cluster]] = {}
         self.pinned: dict[object, Cluster] = {}
         self.created = 0
+        # Strong links last carried by mail placed by its company alone.
+        self.weak_keys: set[str] = set()
 
     def group(self, mails: Iterable[Mail]) -> list[Cluster]:
         self._place_all(mails)
@@ -175,6 +177,10 @@ class Grouper:
                 cluster = self._new(mail)
             cluster.add(mail, weak)
             self._absorb_nameless(cluster, mail)
+            if weak:
+                self.weak_keys.update(mail.strong)
+            else:
+                self.weak_keys.difference_update(mail.strong)
             for key in self._keys(mail):
                 linked = self.by_link.setdefault(key, [])
                 if cluster in linked:
@@ -182,24 +188,30 @@ class Grouper:
                 linked.append(cluster)
 
     def _follow_recruiters(self) -> None:
-        """Move mail placed by its company alone to the application its writer's next email
-        (within ``NAMELESS_WINDOW``) names: a recruiter new to the candidate writes about the
-        application they handle, which their later mail says."""
-        by_writer: dict[str, list[tuple[Mail, Cluster]]] = {}
+        """Move mail placed by its company alone to the application that the next email of its
+        writer (same company) or of its thread names, within ``NAMELESS_WINDOW``: a recruiter
+        new to the candidate writes about the application they handle, which their later mail
+        (or the thread's) says."""
+        anchors: dict[str, list[tuple[Mail, Cluster]]] = {}
         for cluster in self.clusters:
             for mail in cluster.mails:
-                if mail.recruiter and mail.message_id not in cluster.weak:
-                    by_writer.setdefault(mail.recruiter, []).append((mail, cluster))
+                if mail.message_id not in cluster.weak:
+                    for key in self._anchors(mail):
+                        anchors.setdefault(key, []).append((mail, cluster))
         moves: list[tuple[Mail, Cluster, Cluster]] = []
         for cluster in self.clusters:
             for mail in cluster.mails:
-                if mail.message_id not in cluster.weak or not mail.recruiter:
+                if mail.message_id not in cluster.weak:
                     continue
                 later = [
                     (other.date, target.index, target)
-                    for other, target in by_writer.get(mail.recruiter, ())
+                    for key in self._anchors(mail)
+                    for other, target in anchors.get(key, ())
                     if timedelta(0) < other.date - mail.date <= NAMELESS_WINDOW
-                    and target.company == mail.company
+                    and (
+                        key.startswith(("thread:", "req:", "portal:"))
+                        or target.company == mail.company
+                    )
                 ]
                 if later:
                     target = min(later, key=lambda item: item[:2])[2]
@@ -207,6 +219,10 @@ class Grouper:
                         moves.append((mail, cluster, target))
         for mail, source, target in moves:
             self._move(mail, source, target)
+
+    @staticmethod
+    def _anchors(mail: Mail) -> list[str]:
+        return [*mail.strong, *([f"addr:{mail.recruiter}"] if mail.recruiter else [])]
 
     def _move(self, mail: Mail, source: Cluster, target: Cluster) -> None:
         self._replay(source, [m for m in source.mails if m is not mail])
@@ -274,9 +290,10 @@ class Grouper:
         for key in sorted(mail.strong):
             for linked in reversed(self.by_link.get(key, ())):
                 # A thread or an id decides whatever company the analysis read; only another
-                # named role is another application.
+                # named role is another application. Following mail that was itself placed
+                # by its company alone, it is no surer than that mail.
                 if linked.fits_role(mail) and self._near(linked, mail.date):
-                    return linked, False
+                    return linked, not mail.position and key in self.weak_keys
         if pin is not None:
             return self.pinned.get(pin), False
         chosen = self._by_recruiter(mail)
@@ -302,6 +319,8 @@ class Grouper:
                     linked.fits(mail)
                     and self._near(linked, mail.date)
                     and (mail.company or mail.date - linked.last <= NAMELESS_WINDOW)
+                    # A name alone does not reopen an application that ended.
+                    and (key.startswith("addr:") or linked.open_at(mail.date))
                     and not self._reapplied(linked, mail)
                     and mail.status != Status.APPLICATION_CONFIRMATION
                 ):

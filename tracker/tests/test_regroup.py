@@ -148,3 +148,45 @@ def test_mail_from_one_tracking_system_avoids_the_application_another_one_runs(o
         result("pa", APPLIED, "Acme", "Product Analyst"),
     )
     assert groups(owner) == [["pa", "pa-int"], ["rej", "se"]]
+
+
+def test_an_agency_recruiter_s_name_read_as_the_company_is_no_company(owner) -> None:
+    agency = {"sender": "jordan.lee@bluestonestaffing.com", "name": "Jordan Lee (Bluestone)"}
+    message(owner, "conf", day=0, **agency)
+    message(owner, "int", day=20, **agency)
+    store(owner, result("int", INTERVIEW, "Jordan Lee", "Product Analyst", day=20))
+    store(owner, result("conf", APPLIED, "Stark Mobility", "Product Analyst"))
+    assert groups(owner) == [["conf", "int"]]
+
+
+def test_a_recruiter_s_name_alone_does_not_reopen_an_application_that_ended(owner) -> None:
+    noah = {"sender": "noah.williams@acme.com", "name": "Noah Williams"}
+    message(owner, "conf", day=0)
+    message(owner, "int", day=5, **noah)
+    message(owner, "offer", day=20, **noah)
+    message(owner, "de", day=30)
+    message(owner, "q", day=40, sender="noah.williams82@yahoo.com", name="Noah Williams")
+    store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=40))
+    store(owner, result("de", APPLIED, "Acme", "Data Engineer", day=30))
+    store(
+        owner,
+        result("offer", Status.OFFER, day=20),
+        result("int", INTERVIEW, day=5),
+        result("conf", APPLIED),
+    )
+    assert groups(owner) == [["conf", "int", "offer"], ["de", "q"]]
+
+
+def test_mail_naming_no_role_follows_its_thread_to_the_role_a_later_reply_names(owner) -> None:
+    message(owner, "be", day=0)
+    message(owner, "fe", day=2)
+    message(owner, "q", day=5, thread="T")
+    message(owner, "reply", day=9, thread="T", sender="emily.carter@acme.com", name="Emily Carter")
+    store(owner, result("reply", INTERVIEW, "Acme", "Backend Engineer", day=9))
+    store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=5))
+    store(
+        owner,
+        result("fe", APPLIED, "Acme", "Frontend Engineer", day=2),
+        result("be", APPLIED, "Acme", "Backend Engineer"),
+    )
+    assert groups(owner) == [["be", "q", "reply"], ["fe"]]
