@@ -338,8 +338,9 @@ class Grouper:
         )
 
     def _by_names(self, mail: Mail) -> Cluster | None:
-        if mail.status == Status.APPLICATION_CONFIRMATION and mail.position:
-            return self._confirmed(mail)
+        if mail.status == Status.APPLICATION_CONFIRMATION:
+            # A confirmation starts an application, named or not; later mail names its role.
+            return self._confirmed(mail) if mail.position else None
         if mail.position:
             return self._same_role(mail)
         return self._answered(mail)

@@ -47,7 +47,12 @@ class EmailFacts:
         company = company_key(self.company)
         if company and self.signals.recruiter and _names_writer(company, self.signals):
             company = ""  # the analysis took the recruiter writing in person for the company
-        return company, position_key(self.position)
+        position = position_key(self.position)
+        if company and f" {company} " in f" {position} ":
+            # A "position" naming the employer is a subject phrase the analysis took for one
+            # ("Acme - Application Confirmation"): the role is unknown.
+            position = ""
+        return company, position
 
 
 def _names_writer(company: str, signals: Signals) -> bool:

@@ -190,3 +190,18 @@ def test_mail_naming_no_role_follows_its_thread_to_the_role_a_later_reply_names(
         result("be", APPLIED, "Acme", "Backend Engineer"),
     )
     assert groups(owner) == [["be", "q", "reply"], ["fe"]]
+
+
+def test_a_position_naming_the_employer_is_a_subject_phrase_not_a_role(owner) -> None:
+    message(owner, "other", day=0)
+    message(owner, "conf", day=1)
+    message(owner, "assess", day=5)
+    store(owner, result("assess", Status.ASSESSMENT, "Acme", "Data Analyst", day=5))
+    store(
+        owner,
+        result("conf", APPLIED, "Acme", "Acme - Application Confirmation", day=1),
+        result("other", APPLIED, "Acme", "Product Manager"),
+    )
+    # The confirmation naming no role starts its own application (not the open one before
+    # it); the assessment names its role.
+    assert groups(owner) == [["assess", "conf"], ["other"]]
