@@ -222,7 +222,9 @@ class Grouper:
 
     @staticmethod
     def _anchors(mail: Mail) -> list[str]:
-        return [*mail.strong, *([f"addr:{mail.recruiter}"] if mail.recruiter else [])]
+        keys = [*mail.strong, *([f"addr:{mail.recruiter}"] if mail.recruiter else [])]
+        # The same recruiter from another mailbox (within the company, checked by the caller).
+        return keys + ([f"name:{mail.person}"] if mail.person else [])
 
     def _move(self, mail: Mail, source: Cluster, target: Cluster) -> None:
         self._replay(source, [m for m in source.mails if m is not mail])

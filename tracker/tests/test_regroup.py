@@ -205,3 +205,20 @@ def test_a_position_naming_the_employer_is_a_subject_phrase_not_a_role(owner) ->
     # The confirmation naming no role starts its own application (not the open one before
     # it); the assessment names its role.
     assert groups(owner) == [["assess", "conf"], ["other"]]
+
+
+def test_a_recruiter_s_mail_from_a_personal_mailbox_follows_their_next_mail_by_name(
+    owner,
+) -> None:
+    message(owner, "be", day=0)
+    message(owner, "ds", day=3)
+    message(owner, "q", day=5, sender="jordan.lee74@gmail.com", name="Jordan Lee")
+    message(owner, "int", day=12, sender="jordan.lee@acme.com", name="Jordan Lee")
+    store(owner, result("int", INTERVIEW, "Acme", "Backend Engineer", day=12))
+    store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=5))
+    store(
+        owner,
+        result("ds", APPLIED, "Acme", "Data Scientist", day=3),
+        result("be", APPLIED, "Acme", "Backend Engineer"),
+    )
+    assert groups(owner) == [["be", "int", "q"], ["ds"]]
