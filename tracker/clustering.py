@@ -177,10 +177,11 @@ class Grouper:
                 cluster = self._new(mail)
             cluster.add(mail, weak)
             self._absorb_nameless(cluster, mail)
+            carried = {*mail.strong, *([f"addr:{mail.recruiter}"] if mail.recruiter else [])}
             if weak:
-                self.weak_keys.update(mail.strong)
+                self.weak_keys.update(carried)
             else:
-                self.weak_keys.difference_update(mail.strong)
+                self.weak_keys.difference_update(carried)
             for key in self._keys(mail):
                 linked = self.by_link.setdefault(key, [])
                 if cluster in linked:
@@ -215,10 +216,29 @@ class Grouper:
                 ]
                 if later:
                     target = min(later, key=lambda item: item[:2])[2]
-                    if target is not cluster:
-                        moves.append((mail, cluster, target))
+                else:
+                    target = self._run_by(mail, cluster) or cluster
+                if target is not cluster:
+                    moves.append((mail, cluster, target))
         for mail, source, target in moves:
             self._move(mail, source, target)
+
+    def _run_by(self, mail: Mail, cluster: Cluster) -> Cluster | None:
+        """The one other open application of the company run by the ATS that sent ``mail``,
+        when its own group's other mail came through another ATS."""
+        others = {m.channel for m in cluster.mails if m is not mail and m.channel in ATS}
+        if mail.channel not in ATS or not others or mail.channel in others:
+            return None
+        run = [
+            c
+            for c in self.clusters
+            if c is not cluster
+            and c.company == mail.company
+            and mail.channel in c.systems()
+            and c.first <= mail.date
+            and c.open_at(mail.date)
+        ]
+        return run[0] if len(run) == 1 else None
 
     @staticmethod
     def _anchors(mail: Mail) -> list[str]:
@@ -300,7 +320,7 @@ class Grouper:
             return self.pinned.get(pin), False
         chosen = self._by_recruiter(mail)
         if chosen is not None:
-            return chosen, False
+            return chosen, not mail.position and f"addr:{mail.recruiter}" in self.weak_keys
         chosen = self._by_names(mail)
         return chosen, chosen is not None and not mail.position
 

@@ -222,3 +222,31 @@ def test_a_recruiter_s_mail_from_a_personal_mailbox_follows_their_next_mail_by_n
         result("be", APPLIED, "Acme", "Backend Engineer"),
     )
     assert groups(owner) == [["be", "int", "q"], ["ds"]]
+
+
+def test_unsure_mail_from_one_ats_moves_to_the_one_open_application_that_ats_runs(owner) -> None:
+    smart = {"sender": "notification@smartrecruiters.com", "name": "Acme"}
+    workday = {"sender": "acme@myworkday.com", "name": "Acme Workday"}
+    emily = {"sender": "emily.carter@acme.com", "name": "Emily Carter"}
+    message(owner, "sr", day=0, **smart)
+    message(owner, "wd", day=1, **workday)
+    message(owner, "sr-int", day=3, **smart)
+    message(owner, "q", day=5, thread="T1", **emily)
+    message(owner, "q2", day=7, thread="T2", **emily)
+    message(owner, "wd-reply", day=8, thread="T2", **workday)
+    # Newest first; nothing of these three names a role.
+    store(
+        owner,
+        result("wd-reply", INTERVIEW, "Acme", "", day=8),
+        result("q2", INTERVIEW, "Acme", "", day=7),
+        result("q", Status.INFORMATION_REQUEST, "Acme", "", day=5),
+    )
+    store(
+        owner,
+        result("sr-int", INTERVIEW, "Acme", "Backend Engineer", day=3),
+        result("wd", APPLIED, "Acme", "Data Scientist", day=1),
+        result("sr", APPLIED, "Acme", "Backend Engineer"),
+    )
+    # The recruiter's second email is as unsure as the first (it follows it by address), and
+    # so is the reply in its thread; that reply came through the ATS that runs the other one.
+    assert groups(owner) == [["q", "q2", "sr", "sr-int"], ["wd", "wd-reply"]]
