@@ -1,154 +1,39 @@
 """Which emails are one application: a company's mail grouped from scratch, oldest first.
 
-A pure function of the emails (``Mail``) and the person's manual aliases, so that placing mail
-batch by batch (newest first, as a full sync reads it) ends where a rebuild does: the tracker
-regroups every company a batch touches (``tracker.regroup``). In time order, each email joins
-the application it answers:
+A pure function of the emails (``tracker.cluster.Mail``) and the person's aliases, so that
+placing mail batch by batch (newest first, as a full sync reads it) ends where a rebuild does:
+the tracker regroups every company a batch touches (``tracker.regroup``). In time order, each
+email joins the application it answers:
 
 1. its names, when the person moved it there (a correction naming another company or role);
 2. a strong link to earlier mail: the same thread, requisition id or candidate-portal link;
-3. a person's rename or merge (a manual alias of its company and position);
-4. the same recruiter (by address; by name within the company), in an application still live;
+3. a person's rename or merge (an alias of an application they renamed or merged);
+4. the same recruiter (by address; by name within the company, never an ended application);
 5. a confirmation starts an application, unless the same role was confirmed within a month
-   through the same channel or a job board (a board and the employer's ATS both confirm);
+   and not through another ATS, nor after the application closed through a new channel;
 6. an email naming its role joins the role's application near in time; one naming only the
-   company joins the company's application last active before it and still open, preferring
-   the one whose confirmation came through the same channel (the ATS that confirmed an
-   application sends its later steps).
+   company joins the company's application still open, not run by another ATS, last active
+   before it (``weak``: unsure).
 
-What nothing links starts an application of its own, named by what it says.
+What nothing links starts an application of its own. Once all are placed, unsure mail moves to
+the application its thread's or its recruiter's next email names, or to the one open
+application run by the ATS that sent it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from analysis.status import Status
-
-# Confirmations of one role this far apart are two applications.
-DUPLICATE_CONFIRMATION = timedelta(days=31)
-# An employer's email this long before an application's confirmation belongs to another one.
-BEFORE_CONFIRMATION = timedelta(days=2)
-# After these, mail naming no role answers another application of the company, if one is open.
-_CLOSING = frozenset({Status.REJECTION, Status.WITHDRAWAL, Status.OFFER})
-# Mail naming no company reaches an application by its role or its writer's name only this
-# soon after the application's last mail: a name or a title alone is weak evidence.
-NAMELESS_WINDOW = timedelta(days=45)
-# Senders that relay an application to the employer: their confirmation and the employer's
-# are one application.
-JOB_BOARDS = frozenset({"linkedin", "indeed", "glassdoor", "ziprecruiter", "monster", "dice"})
-# Applicant tracking systems: an employer runs one, so mail of one application comes through
-# one of them.
-ATS = frozenset(
-    {
-        *("greenhouse", "lever", "workday", "ashby", "smartrecruiters", "icims", "taleo"),
-        *("jobvite", "bamboohr", "workable"),
-    }
+from tracker.cluster import (
+    ATS,
+    BEFORE_CONFIRMATION,
+    NAMELESS_WINDOW,
+    Cluster,
+    Mail,
+    same_application,
 )
-_NEVER = datetime.min.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Mail:
-    """One job email as grouping needs it."""
-
-    message_id: str
-    date: datetime
-    status: str
-    company: str  # company key ("" unknown)
-    position: str  # position key ("" unknown)
-    # thread:, req:, portal: keys: each names one application.
-    strong: frozenset[str] = frozenset()
-    recruiter: str = ""  # a person's own address
-    person: str = ""  # that person's name
-    channel: str = ""  # the ATS, job board or domain it came through
-    moved: bool = False  # the person named its company or role: names decide
-
-
-@dataclass
-class Cluster:
-    """One application being grouped."""
-
-    index: int
-    company: str
-    position: str
-    mails: list[Mail] = field(default_factory=list)
-    pinned: object | None = None  # the application a manual alias leads to
-    confirmations: list[Mail] = field(default_factory=list)
-    closed_at: datetime | None = None
-    requisitions: set[str] = field(default_factory=set)
-    # Mail placed by more than its company alone, by date.
-    activity: list[datetime] = field(default_factory=list)
-    weak: set[str] = field(default_factory=set)
-
-    @property
-    def first(self) -> datetime:
-        return self.mails[0].date
-
-    @property
-    def last(self) -> datetime:
-        return self.mails[-1].date
-
-    def add(self, mail: Mail, weak: bool) -> None:
-        self.mails.append(mail)
-        self.requisitions |= {key[4:] for key in mail.strong if key.startswith("req:")}
-        if mail.status == Status.APPLICATION_CONFIRMATION:
-            self.confirmations.append(mail)
-        if mail.status in _CLOSING and self.closed_at is None:
-            self.closed_at = mail.date
-        if weak:
-            self.weak.add(mail.message_id)
-        else:
-            self.activity.append(mail.date)
-        if not self.company and mail.company:
-            self.company = mail.company
-        if not self.position and mail.position:
-            self.position = mail.position
-
-    def open_at(self, when: datetime) -> bool:
-        return self.closed_at is None or when <= self.closed_at
-
-    def active_before(self, when: datetime) -> datetime:
-        return self.activity[-1] if self.activity and self.activity[-1] <= when else _NEVER
-
-    def channels(self) -> set[str]:
-        return {mail.channel for mail in self.mails if mail.channel}
-
-    def systems(self) -> set[str]:
-        """The applicant tracking systems its mail came through."""
-        return {mail.channel for mail in self.mails if mail.channel in ATS}
-
-    def other_requisition(self, mail: Mail) -> bool:
-        reqs = {key[4:] for key in mail.strong if key.startswith("req:")}
-        return bool(reqs and self.requisitions) and not reqs & self.requisitions
-
-    def fits_role(self, mail: Mail) -> bool:
-        return not mail.position or not self.position or mail.position == self.position
-
-    def fits(self, mail: Mail) -> bool:
-        """Whether ``mail``'s names do not contradict the application's."""
-        return (not mail.position or not self.position or mail.position == self.position) and (
-            not mail.company or not self.company or mail.company == self.company
-        )
-
-
-def _same_application(cluster: Cluster, mail: Mail) -> bool:
-    """Whether confirmation ``mail`` confirms ``cluster`` again rather than a new application."""
-    if not cluster.open_at(mail.date) and mail.channel not in cluster.channels():
-        # Closed (rejected, withdrawn, offered), then confirmed through another channel:
-        # applied again, say directly after an agency's attempt was turned down.
-        return False
-    if not cluster.confirmations:
-        return cluster.first >= mail.date - BEFORE_CONFIRMATION
-    near = [c for c in cluster.confirmations if mail.date - c.date < DUPLICATE_CONFIRMATION]
-    if not near:
-        return False
-    # A job board or a recruiter relays an application to the employer's ATS, which confirms
-    # it again; a confirmation through another ATS than the application's is another one.
-    systems = cluster.systems()
-    return not (mail.channel in ATS and systems and mail.channel not in systems)
 
 
 class Grouper:
@@ -380,7 +265,7 @@ class Grouper:
         same = [
             c
             for c in self._candidates(mail, mail.position)
-            if _same_application(c, mail) and not c.other_requisition(mail)
+            if same_application(c, mail) and not c.other_requisition(mail)
         ]
         if not same and mail.company:
             # Mail naming no role that came days before at most: this confirmation names it.

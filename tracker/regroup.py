@@ -20,7 +20,8 @@ from bson import ObjectId
 from pymongo import UpdateOne
 
 from mailbox_project.ids import UserId
-from tracker.clustering import Cluster, Grouper, Mail
+from tracker.cluster import Cluster, Mail
+from tracker.clustering import Grouper
 from tracker.companies import domain_labels
 from tracker.keys import company_key, position_key
 from tracker.models import ApplicationAlias, JobApplication
