@@ -45,10 +45,24 @@ class EmailFacts:
     @property
     def keys(self) -> tuple[str, str]:
         company = company_key(self.company)
-        sender = company_key(self.signals.sender_name)
-        if company and sender and self.signals.recruiter and f"{company} ".startswith(f"{sender} "):
+        if company and self.signals.recruiter and _names_writer(company, self.signals):
             company = ""  # the analysis took the recruiter writing in person for the company
-        return company, position_key(self.position)
+        position = position_key(self.position)
+        if company and f" {company} " in f" {position} ":
+            # A "position" naming the employer is a subject phrase the analysis took for one
+            # ("Acme - Application Confirmation"): the role is unknown.
+            position = ""
+        return company, position
+
+
+def _names_writer(company: str, signals: Signals) -> bool:
+    """Whether company key ``company`` is the sender's name ("Jordan Lee" from "Jordan Lee
+    (Bluestone Staffing)") or the sender's name begins with it or it with the name."""
+    names = {company_key(signals.sender_name), company_key(signals.person)} - {""}
+    return any(
+        f"{company} ".startswith(f"{name} ") or f"{name} ".startswith(f"{company} ")
+        for name in names
+    )
 
 
 def _capped(text: str, limit: int) -> str:

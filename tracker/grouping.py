@@ -6,15 +6,16 @@ The pieces, each in its module:
 * **Facts** (``tracker.facts``, ``tracker.links``): each job email's (corrected) analysis and
   what links it to an application besides its names (thread, requisition id, portal link,
   recruiter address); ``tracker.companies`` spells its company as the user's other mail does.
-* **Placement** (``tracker.placement``): which application each email answers.
+* **Placement** (``tracker.clustering``, written by ``tracker.regroup``): which application
+  each email answers, the touched companies' mail grouped again from scratch in time order.
 * **Summary** (``tracker.summary``): an application's status and dates from its timeline.
 * **Corrections** (``Correction``, per email; made by ``tracker.corrections``) are applied on
   top of every (re-)analysis, so they survive it; so do renames and merges, which are aliases.
 
 This module writes placements and summaries. Placement is idempotent (an email is moved, never
-duplicated), and ``rebuild`` regroups everything from the stored analyses. Every change for one
-user runs under a per-user Redis lock: analysis workers, the pages and a rebuild may all touch
-the same applications at once.
+duplicated) and ends where ``rebuild`` (everything regrouped from the stored analyses) does.
+Every change for one user runs under a per-user Redis lock: analysis workers, the pages and a
+rebuild may all touch the same applications at once.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import DeleteMany, UpdateMany, UpdateOne
+from pymongo import UpdateOne
 
 from analysis.models import EmailAnalysis
 from analysis.results import AnalysisResult
@@ -39,7 +40,8 @@ from tracker.facts import EmailFacts, all_facts, facts_from, raw_results, stored
 from tracker.keys import company_key, normalise, position_key
 from tracker.links import Signals, portal_links, recruiter_address, requisitions
 from tracker.models import JobApplication
-from tracker.placement import Resolver, aware, reapply_gap, timeline_entries
+from tracker.placement import aware, reapply_gap, timeline_entries
+from tracker.regroup import channel, regroup
 from tracker.summary import TimelineSummary, current_status, summarise
 
 # Public names other code and the tests import from here (their homes are the modules above).
@@ -118,9 +120,8 @@ def user_lock(user_id: Any, wait: float = LOCK_WAIT) -> Iterator[None]:
 # --- Writing placements ---------------------------------------------------------------------------
 
 
-def _link_document(facts: EmailFacts, application_id: ObjectId) -> dict[str, Any]:
+def _link_document(facts: EmailFacts) -> dict[str, Any]:
     return {
-        "application_id": application_id,
         "status": facts.status,
         "date": facts.date,
         "subject": facts.subject,
@@ -131,59 +132,35 @@ def _link_document(facts: EmailFacts, application_id: ObjectId) -> dict[str, Any
         "confidence": facts.confidence,
         "corrected": facts.corrected,
         "link_keys": facts.signals.keys,
+        # Its grouping keys and whether the person moved it: what regrouping reads.
+        "company_key": facts.keys[0],
+        "position_key": facts.keys[1],
+        "moved": facts.moved,
+        # The system or organisation whose mail server sent it (the stored From, not what
+        # the analysis read).
+        "channel": channel(facts.signals.address or facts.sender),
     }
 
 
-def _current_applications(user_id: UserId, message_ids: Sequence[str]) -> set[ObjectId]:
-    found = timeline_entries().find(
-        {"user_id": user_id, "message_id": {"$in": list(message_ids)}},
-        {"_id": 0, "application_id": 1},
-    )
-    return {doc["application_id"] for doc in found}
-
-
 def _place(user_id: UserId, placed: Sequence[EmailFacts], dropped: Sequence[str]) -> set[ObjectId]:
-    """Upsert the timeline entries of ``placed``, remove ``dropped``; return touched app ids."""
+    """Upsert the timeline entries of ``placed``, remove ``dropped``; return touched app ids.
+
+    The companies they name or were placed under are regrouped from scratch
+    (``tracker.regroup``), the batch's emails with them.
+    """
     ids = [f.message_id for f in placed] + list(dropped)
-    touched = _current_applications(user_id, ids)
-    placed = settle_companies(user_id, placed)
-    resolver = Resolver(user_id, (f.keys[0] for f in placed))
-    targets = resolver.resolve(placed)
-    moves = resolver.reconsider(targets)
-    merges = resolver.duplicates()
-    targets = {mid: merges.get(pk, pk) for mid, pk in targets.items()}
-    moves = {mid: merges.get(pk, pk) for mid, pk in moves.items()}
-    touched.update(merges)
-    touched.update(merges.values())
-    touched.update(targets.values())
-    touched.update(_current_applications(user_id, list(moves)) if moves else ())
-    touched.update(moves.values())
-    writes: list[UpdateOne | UpdateMany | DeleteMany] = [
-        UpdateOne(
-            {"user_id": user_id, "message_id": facts.message_id},
-            {
-                "$set": {
-                    **_link_document(facts, targets[facts.message_id]),
-                    "weak": facts.message_id in resolver.weak,
-                }
-            },
-            upsert=True,
-        )
-        for facts in placed
-    ]
-    writes += [
-        UpdateOne({"user_id": user_id, "message_id": mid}, {"$set": {"application_id": pk}})
-        for mid, pk in moves.items()
-    ]
-    writes += [
-        UpdateMany({"user_id": user_id, "application_id": old}, {"$set": {"application_id": pk}})
-        for old, pk in merges.items()
-    ]
+    found = timeline_entries().find(
+        {"user_id": user_id, "message_id": {"$in": ids}}, {"_id": 0, "application_id": 1}
+    )
+    before = {doc["application_id"] for doc in found}
     if dropped:
-        writes.append(DeleteMany({"user_id": user_id, "message_id": {"$in": list(dropped)}}))
-    if writes:
-        timeline_entries().bulk_write(writes, ordered=True)
-    return touched
+        timeline_entries().delete_many({"user_id": user_id, "message_id": {"$in": list(dropped)}})
+    placed = settle_companies(user_id, placed)
+    companies = {f.keys[0] for f in placed}
+    apps = JobApplication.objects.for_user(user_id).filter(pk__in=list(before))
+    companies.update(apps.values_list("company_key", flat=True))
+    fresh = {facts.message_id: _link_document(facts) for facts in placed}
+    return before | regroup(user_id, companies - {""}, fresh)
 
 
 def refresh(user_id: UserId, application_ids: Iterable[ObjectId | None]) -> None:

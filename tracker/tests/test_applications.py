@@ -207,28 +207,3 @@ def test_an_undated_result_takes_the_date_the_message_was_received(owner) -> Non
     store(owner, replace(result("m1", APPLIED), date=None))
     (app,) = apps_of(owner)
     assert app.applied_at is not None
-
-
-def test_keys_placed_by_someone_else_meanwhile_are_joined_not_duplicated(owner) -> None:
-    # A holder whose lock expired may create the same keys while this batch runs: the batch's
-    # bulk insert of aliases then fails on the unique index and joins the other application.
-    from tracker.facts import EmailFacts
-    from tracker.models import ApplicationAlias
-    from tracker.placement import Resolver
-
-    resolver = Resolver(owner.pk, ["acme", "globex"])
-    theirs = JobApplication.objects.create(
-        user=owner, company="Acme", company_key="acme", position_key="engineer", status=APPLIED
-    )
-    ApplicationAlias.objects.create(
-        user=owner, company_key="acme", position_key="engineer", application=theirs
-    )
-
-    def facts(message_id, company):
-        return EmailFacts(message_id, APPLIED, company, "Engineer", START, "", "", "", None, False)
-
-    found = resolver.resolve([facts("m1", "Acme"), facts("m2", "Globex")])
-    assert found["m1"] == theirs.pk
-    assert found["m2"] != theirs.pk
-    assert JobApplication.objects.for_user(owner).count() == 2
-    assert ApplicationAlias.objects.filter(user=owner).count() == 2

@@ -1,0 +1,133 @@
+"""What grouping works on: one job email (``Mail``) and one application being grouped
+(``Cluster``), with the rules that compare them (``tracker.clustering`` groups with them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from analysis.status import Status
+
+# Confirmations of one role this far apart are two applications.
+DUPLICATE_CONFIRMATION = timedelta(days=31)
+# An employer's email this long before an application's confirmation belongs to another one.
+BEFORE_CONFIRMATION = timedelta(days=2)
+# After these, mail naming no role answers another application of the company, if one is open.
+_CLOSING = frozenset({Status.REJECTION, Status.WITHDRAWAL, Status.OFFER})
+# Mail naming no company reaches an application by its role or its writer's name only this
+# soon after the application's last mail: a name or a title alone is weak evidence.
+NAMELESS_WINDOW = timedelta(days=45)
+# Senders that relay an application to the employer: their confirmation and the employer's
+# are one application.
+JOB_BOARDS = frozenset({"linkedin", "indeed", "glassdoor", "ziprecruiter", "monster", "dice"})
+# Applicant tracking systems: an employer runs one, so mail of one application comes through
+# one of them.
+ATS = frozenset(
+    {
+        *("greenhouse", "lever", "workday", "ashby", "smartrecruiters", "icims", "taleo"),
+        *("jobvite", "bamboohr", "workable"),
+    }
+)
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One job email as grouping needs it."""
+
+    message_id: str
+    date: datetime
+    status: str
+    company: str  # company key ("" unknown)
+    position: str  # position key ("" unknown)
+    # thread:, req:, portal: keys: each names one application.
+    strong: frozenset[str] = frozenset()
+    recruiter: str = ""  # a person's own address
+    person: str = ""  # that person's name
+    channel: str = ""  # the ATS, job board or domain it came through
+    moved: bool = False  # the person named its company or role: names decide
+
+
+@dataclass
+class Cluster:
+    """One application being grouped."""
+
+    index: int
+    company: str
+    position: str
+    mails: list[Mail] = field(default_factory=list)
+    pinned: object | None = None  # the application a manual alias leads to
+    confirmations: list[Mail] = field(default_factory=list)
+    closed_at: datetime | None = None
+    requisitions: set[str] = field(default_factory=set)
+    # Mail placed by more than its company alone, by date.
+    activity: list[datetime] = field(default_factory=list)
+    weak: set[str] = field(default_factory=set)
+
+    @property
+    def first(self) -> datetime:
+        return self.mails[0].date
+
+    @property
+    def last(self) -> datetime:
+        return self.mails[-1].date
+
+    def add(self, mail: Mail, weak: bool) -> None:
+        self.mails.append(mail)
+        self.requisitions |= {key[4:] for key in mail.strong if key.startswith("req:")}
+        if mail.status == Status.APPLICATION_CONFIRMATION:
+            self.confirmations.append(mail)
+        if mail.status in _CLOSING and self.closed_at is None:
+            self.closed_at = mail.date
+        if weak:
+            self.weak.add(mail.message_id)
+        else:
+            self.activity.append(mail.date)
+        if not self.company and mail.company:
+            self.company = mail.company
+        if not self.position and mail.position:
+            self.position = mail.position
+
+    def open_at(self, when: datetime) -> bool:
+        return self.closed_at is None or when <= self.closed_at
+
+    def active_before(self, when: datetime) -> datetime:
+        return self.activity[-1] if self.activity and self.activity[-1] <= when else _NEVER
+
+    def channels(self) -> set[str]:
+        return {mail.channel for mail in self.mails if mail.channel}
+
+    def systems(self) -> set[str]:
+        """The applicant tracking systems its mail came through."""
+        return {mail.channel for mail in self.mails if mail.channel in ATS}
+
+    def other_requisition(self, mail: Mail) -> bool:
+        reqs = {key[4:] for key in mail.strong if key.startswith("req:")}
+        return bool(reqs and self.requisitions) and not reqs & self.requisitions
+
+    def fits_role(self, mail: Mail) -> bool:
+        return not mail.position or not self.position or mail.position == self.position
+
+    def fits(self, mail: Mail) -> bool:
+        """Whether ``mail``'s names do not contradict the application's."""
+        return (not mail.position or not self.position or mail.position == self.position) and (
+            not mail.company or not self.company or mail.company == self.company
+        )
+
+
+def same_application(cluster: Cluster, mail: Mail) -> bool:
+    """Whether confirmation ``mail`` confirms ``cluster`` again rather than a new application."""
+    if not cluster.open_at(mail.date) and mail.channel not in cluster.channels():
+        # Closed (rejected, withdrawn, offered), then confirmed through another channel:
+        # applied again, say directly after an agency's attempt was turned down.
+        return False
+    if not cluster.confirmations:
+        return cluster.first >= mail.date - BEFORE_CONFIRMATION
+    near = [c for c in cluster.confirmations if mail.date - c.date < DUPLICATE_CONFIRMATION]
+    if not near:
+        return False
+    # A job board or a recruiter relays an application to the employer's ATS, which confirms
+    # it again; a confirmation through another ATS than the application's is another one.
+    systems = cluster.systems()
+    return not (mail.channel in ATS and systems and mail.channel not in systems)

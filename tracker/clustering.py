@@ -1,0 +1,320 @@
+"""Which emails are one application: a company's mail grouped from scratch, oldest first.
+
+A pure function of the emails (``tracker.cluster.Mail``) and the person's aliases, so that
+placing mail batch by batch (newest first, as a full sync reads it) ends where a rebuild does:
+the tracker regroups every company a batch touches (``tracker.regroup``). In time order, each
+email joins the application it answers:
+
+1. its names, when the person moved it there (a correction naming another company or role);
+2. a strong link to earlier mail: the same thread, requisition id or candidate-portal link;
+3. a person's rename or merge (an alias of an application they renamed or merged);
+4. the same recruiter (by address; by name within the company, never an ended application);
+5. a confirmation starts an application, unless the same role was confirmed within a month
+   and not through another ATS, nor after the application closed through a new channel;
+6. an email naming its role joins the role's application near in time; one naming only the
+   company joins the company's application still open, not run by another ATS, last active
+   before it (``weak``: unsure).
+
+What nothing links starts an application of its own. Once all are placed, unsure mail moves to
+the application its thread's or its recruiter's next email names, or to the one open
+application run by the ATS that sent it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from analysis.status import Status
+from tracker.cluster import (
+    ATS,
+    BEFORE_CONFIRMATION,
+    NAMELESS_WINDOW,
+    Cluster,
+    Mail,
+    same_application,
+)
+
+
+class Grouper:
+    """Groups mail in time order (see the module's docstring)."""
+
+    def __init__(self, aliases: Mapping[tuple[str, str], object], gap: timedelta) -> None:
+        self.aliases = aliases
+        self.gap = gap
+        self.clusters: list[Cluster] = []
+        # link key -> the groups of the mail that carried it, the latest last.
+        self.by_link: dict[str, list[Cluster]] = {}
+        self.pinned: dict[object, Cluster] = {}
+        self.created = 0
+        # Strong links last carried by mail placed by its company alone.
+        self.weak_keys: set[str] = set()
+
+    def group(self, mails: Iterable[Mail]) -> list[Cluster]:
+        self._place_all(mails)
+        self._follow_recruiters()
+        return self.clusters
+
+    def _place_all(self, mails: Iterable[Mail]) -> None:
+        for mail in sorted(mails, key=lambda m: (m.date, m.message_id)):
+            cluster, weak = self._choose(mail)
+            if cluster is None:
+                cluster = self._new(mail)
+            cluster.add(mail, weak)
+            self._absorb_nameless(cluster, mail)
+            carried = {*mail.strong, *([f"addr:{mail.recruiter}"] if mail.recruiter else [])}
+            if weak:
+                self.weak_keys.update(carried)
+            else:
+                self.weak_keys.difference_update(carried)
+            for key in self._keys(mail):
+                linked = self.by_link.setdefault(key, [])
+                if cluster in linked:
+                    linked.remove(cluster)
+                linked.append(cluster)
+
+    def _follow_recruiters(self) -> None:
+        """Move mail placed by its company alone to the application that the next email of its
+        writer (same company) or of its thread names, within ``NAMELESS_WINDOW``: a recruiter
+        new to the candidate writes about the application they handle, which their later mail
+        (or the thread's) says."""
+        anchors: dict[str, list[tuple[Mail, Cluster]]] = {}
+        for cluster in self.clusters:
+            for mail in cluster.mails:
+                if mail.message_id not in cluster.weak:
+                    for key in self._anchors(mail):
+                        anchors.setdefault(key, []).append((mail, cluster))
+        moves: list[tuple[Mail, Cluster, Cluster]] = []
+        for cluster in self.clusters:
+            for mail in cluster.mails:
+                if mail.message_id not in cluster.weak:
+                    continue
+                later = [
+                    (other.date, target.index, target)
+                    for key in self._anchors(mail)
+                    for other, target in anchors.get(key, ())
+                    if timedelta(0) < other.date - mail.date <= NAMELESS_WINDOW
+                    and (
+                        key.startswith(("thread:", "req:", "portal:"))
+                        or target.company == mail.company
+                    )
+                ]
+                if later:
+                    target = min(later, key=lambda item: item[:2])[2]
+                else:
+                    target = self._run_by(mail, cluster) or cluster
+                if target is not cluster:
+                    moves.append((mail, cluster, target))
+        for mail, source, target in moves:
+            self._move(mail, source, target)
+
+    def _run_by(self, mail: Mail, cluster: Cluster) -> Cluster | None:
+        """The one other open application of the company run by the ATS that sent ``mail``,
+        when its own group's other mail came through another ATS."""
+        others = {m.channel for m in cluster.mails if m is not mail and m.channel in ATS}
+        if mail.channel not in ATS or not others or mail.channel in others:
+            return None
+        run = [
+            c
+            for c in self.clusters
+            if c is not cluster
+            and c.company == mail.company
+            and mail.channel in c.systems()
+            and c.first <= mail.date
+            and c.open_at(mail.date)
+        ]
+        return run[0] if len(run) == 1 else None
+
+    @staticmethod
+    def _anchors(mail: Mail) -> list[str]:
+        keys = [*mail.strong, *([f"addr:{mail.recruiter}"] if mail.recruiter else [])]
+        # The same recruiter from another mailbox (within the company, checked by the caller).
+        return keys + ([f"name:{mail.person}"] if mail.person else [])
+
+    def _move(self, mail: Mail, source: Cluster, target: Cluster) -> None:
+        self._replay(source, [m for m in source.mails if m is not mail])
+        self._replay(target, [*target.mails, mail], strong={mail.message_id})
+        if not source.mails:
+            self.clusters.remove(source)
+
+    @staticmethod
+    def _replay(cluster: Cluster, mails: list[Mail], strong: Collection[str] = ()) -> None:
+        """Rebuild ``cluster``'s state from ``mails``; those in ``strong`` are no longer weak."""
+        weak = cluster.weak - set(strong)
+        fresh = Cluster(cluster.index, cluster.company, cluster.position, pinned=cluster.pinned)
+        for mail in sorted(mails, key=lambda m: (m.date, m.message_id)):
+            fresh.add(mail, mail.message_id in weak)
+        cluster.__dict__.update(fresh.__dict__)
+
+    def _absorb_nameless(self, cluster: Cluster, mail: Mail) -> None:
+        """Merge into ``cluster`` the recent group of mail naming neither company nor role
+        that the same person wrote: this email names what that one did not."""
+        if not (mail.person and mail.company):
+            return
+        for other in list(self.by_link.get(f"name:{mail.person}", ())):
+            if (
+                other is not cluster
+                and not other.company
+                and not other.position
+                and other.pinned is None
+                and timedelta(0) <= mail.date - other.last <= NAMELESS_WINDOW
+            ):
+                self._merge(cluster, other)
+
+    def _merge(self, cluster: Cluster, other: Cluster) -> None:
+        cluster.weak |= other.weak
+        self._replay(cluster, [*cluster.mails, *other.mails])
+        self.clusters.remove(other)
+        for linked in self.by_link.values():
+            if other in linked:
+                linked.remove(other)
+                if cluster not in linked:
+                    linked.append(cluster)
+
+    @staticmethod
+    def _keys(mail: Mail) -> list[str]:
+        keys = sorted(mail.strong)
+        keys += [f"addr:{mail.recruiter}"] if mail.recruiter else []
+        if mail.person:
+            keys += [f"person:{mail.company}:{mail.person}", f"name:{mail.person}"]
+        return keys
+
+    def _new(self, mail: Mail) -> Cluster:
+        # Indexes are never reused: a merged group leaves the list.
+        self.created += 1
+        cluster = Cluster(self.created, mail.company, mail.position)
+        pin = self.aliases.get((mail.company, mail.position))
+        if pin is not None and pin not in self.pinned:
+            cluster.pinned = pin
+            self.pinned[pin] = cluster
+        self.clusters.append(cluster)
+        return cluster
+
+    def _choose(self, mail: Mail) -> tuple[Cluster | None, bool]:
+        pin = self.aliases.get((mail.company, mail.position))
+        if mail.moved:
+            return (self.pinned.get(pin) if pin is not None else self._by_names(mail)), False
+        for key in sorted(mail.strong):
+            for linked in reversed(self.by_link.get(key, ())):
+                # A thread or an id decides whatever company the analysis read; only another
+                # named role is another application. Following mail that was itself placed
+                # by its company alone, it is no surer than that mail.
+                if linked.fits_role(mail) and self._near(linked, mail.date):
+                    return linked, not mail.position and key in self.weak_keys
+        if pin is not None:
+            return self.pinned.get(pin), False
+        chosen = self._by_recruiter(mail)
+        if chosen is not None:
+            return chosen, not mail.position and f"addr:{mail.recruiter}" in self.weak_keys
+        chosen = self._by_names(mail)
+        return chosen, chosen is not None and not mail.position
+
+    def _near(self, cluster: Cluster, when: datetime) -> bool:
+        return when - cluster.last <= self.gap
+
+    def _by_recruiter(self, mail: Mail) -> Cluster | None:
+        keys = [f"addr:{mail.recruiter}"] if mail.recruiter else []
+        if mail.person:
+            # A name is shared by more people than an address: within the company, unless
+            # the email names none (a personal mailbox often does not say where one works).
+            keys.append(
+                f"person:{mail.company}:{mail.person}" if mail.company else f"name:{mail.person}"
+            )
+        for key in keys:
+            for linked in reversed(self.by_link.get(key, ())):
+                if (
+                    linked.fits(mail)
+                    and self._near(linked, mail.date)
+                    and (mail.company or mail.date - linked.last <= NAMELESS_WINDOW)
+                    # A name alone does not reopen an application that ended.
+                    and (key.startswith("addr:") or linked.open_at(mail.date))
+                    and not self._reapplied(linked, mail)
+                    and mail.status != Status.APPLICATION_CONFIRMATION
+                ):
+                    return linked
+        return None
+
+    def _reapplied(self, cluster: Cluster, mail: Mail) -> bool:
+        """Whether the role was confirmed again after ``cluster``: later mail is the new one's."""
+        return any(
+            other is not cluster
+            and (other.company, other.position) == (cluster.company, cluster.position)
+            and other.confirmations
+            and other.first > cluster.last
+            for other in self.clusters
+        )
+
+    def _by_names(self, mail: Mail) -> Cluster | None:
+        if mail.status == Status.APPLICATION_CONFIRMATION:
+            # A confirmation starts an application, named or not; later mail names its role.
+            return self._confirmed(mail) if mail.position else None
+        if mail.position:
+            return self._same_role(mail)
+        return self._answered(mail)
+
+    def _candidates(self, mail: Mail, position: str | None) -> list[Cluster]:
+        return [
+            c
+            for c in self.clusters
+            if c.company == mail.company
+            and (position is None or c.position == position)
+            and self._near(c, mail.date)
+        ]
+
+    def _confirmed(self, mail: Mail) -> Cluster | None:
+        same = [
+            c
+            for c in self._candidates(mail, mail.position)
+            if same_application(c, mail) and not c.other_requisition(mail)
+        ]
+        if not same and mail.company:
+            # Mail naming no role that came days before at most: this confirmation names it.
+            same = [
+                c
+                for c in self._candidates(mail, "")
+                if not c.confirmations and c.first >= mail.date - BEFORE_CONFIRMATION
+            ]
+        return self._latest(same, mail)
+
+    def _same_role(self, mail: Mail) -> Cluster | None:
+        if not mail.company:
+            # The analysis found no company (a recruiter writing from a personal mailbox):
+            # the role's application active lately, whichever company it is at.
+            recent = [
+                c
+                for c in self.clusters
+                if c.position == mail.position and mail.date - c.last <= NAMELESS_WINDOW
+            ]
+            return self._latest(recent, mail)
+        same = [c for c in self._candidates(mail, mail.position) if not c.other_requisition(mail)]
+        chosen = self._latest(same, mail)
+        if chosen is None and mail.company:
+            chosen = self._latest(self._candidates(mail, ""), mail)
+        return chosen
+
+    def _answered(self, mail: Mail) -> Cluster | None:
+        near = self._candidates(mail, None)
+        if mail.company:
+            named = [c for c in near if c.position] or near
+        else:
+            named = [c for c in near if not c.position]
+        return self._latest(named, mail)
+
+    def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:
+        """The open one, not run by another ATS, last active before ``mail``; None on a tie
+        (two roles applied to at once: nothing says which one it answers)."""
+
+        def rank(c: Cluster) -> tuple[bool, bool, datetime, datetime]:
+            systems = c.systems()
+            return (
+                c.open_at(mail.date),
+                # Mail from one ATS is not an application another ATS runs.
+                not (mail.channel in ATS and systems and mail.channel not in systems),
+                c.active_before(mail.date),
+                c.first,
+            )
+
+        ranked = sorted(clusters, key=lambda c: (rank(c), -c.index), reverse=True)
+        if not ranked or (len(ranked) > 1 and rank(ranked[0]) == rank(ranked[1])):
+            return None
+        return ranked[0]
