@@ -41,7 +41,7 @@ class Mail:
     status: str
     company: str  # company key ("" unknown)
     position: str  # position key ("" unknown)
-    # thread:, req:, portal: keys: each names one application.
+    # thread:, msgid:, req:, portal: keys (``links.STRONG_PREFIXES``): each names one application.
     strong: frozenset[str] = frozenset()
     recruiter: str = ""  # a person's own address
     person: str = ""  # that person's name

@@ -6,7 +6,8 @@ the tracker regroups every company a batch touches (``tracker.regroup``). In tim
 email joins the application it answers:
 
 1. its names, when the person moved it there (a correction naming another company or role);
-2. a strong link to earlier mail: the same thread, requisition id or candidate-portal link;
+2. a strong link to earlier mail: the same thread, Message-ID (one it answers), requisition id
+   or candidate-portal link;
 3. a person's rename or merge (an alias of an application they renamed or merged);
 4. the same recruiter (by address; by name within the company, never an ended application);
 5. a confirmation starts an application, unless the same role was confirmed within a month
@@ -34,6 +35,7 @@ from tracker.cluster import (
     Mail,
     same_application,
 )
+from tracker.links import STRONG_PREFIXES
 
 
 class Grouper:
@@ -94,10 +96,7 @@ class Grouper:
                     for key in self._anchors(mail)
                     for other, target in anchors.get(key, ())
                     if timedelta(0) < other.date - mail.date <= NAMELESS_WINDOW
-                    and (
-                        key.startswith(("thread:", "req:", "portal:"))
-                        or target.company == mail.company
-                    )
+                    and (key.startswith(STRONG_PREFIXES) or target.company == mail.company)
                 ]
                 if later:
                     target = min(later, key=lambda item: item[:2])[2]

@@ -100,6 +100,11 @@ def person_name(display_name: str) -> str:
     return " ".join(words)
 
 
+# The link keys that name one application (``Signals.strong``): every other reader of stored
+# keys tells them from the weaker recruiter keys by these prefixes.
+STRONG_PREFIXES = ("thread:", "msgid:", "req:", "portal:")
+
+
 @dataclass(frozen=True)
 class Signals:
     """What the stored message says beyond its analysis: its thread, ids, links, sender."""

@@ -24,6 +24,7 @@ from tracker.cluster import Cluster, Mail
 from tracker.clustering import Grouper
 from tracker.companies import domain_labels
 from tracker.keys import company_key, position_key
+from tracker.links import STRONG_PREFIXES
 from tracker.models import ApplicationAlias, JobApplication
 from tracker.placement import aware, insert_aliases, reapply_gap, timeline_entries
 
@@ -79,7 +80,7 @@ def _entry(doc: Mapping[str, Any], app_keys: tuple[str, str]) -> Entry:
         status=str(doc.get("status") or ""),
         company=keys[0],
         position=keys[1],
-        strong=frozenset(k for k in links if k.startswith(("thread:", "req:", "portal:"))),
+        strong=frozenset(k for k in links if k.startswith(STRONG_PREFIXES)),
         recruiter=next((k[5:] for k in links if k.startswith("addr:")), ""),
         person=next((k[7:] for k in links if k.startswith("person:")), ""),
         channel=str(doc["channel"]) if "channel" in doc else channel(str(doc.get("sender") or "")),
