@@ -173,10 +173,84 @@ def _literal_prefix(branch: str) -> tuple[str, int]:
 
 
 def _ends_word(rest: str) -> bool:
-    """Return whether the pattern text ``rest`` can only continue with a non-word character."""
+    """Return whether the pattern text ``rest`` can only continue with a non-word character.
+
+    Read from the parsed pattern, so "interview(?: (?:with|for) [^.]+)? (?:is|are)" ends its
+    word too (every way on starts with a space): a whole word is looked up in the text's set
+    of words before the text is searched, and most texts lack it.
+    """
     if rest.startswith(("\\b", "\\s", "\\W")):
         return True
-    return bool(rest) and rest[0] in " ,.;:!'\"-/&" and rest[1:2] not in ("?", "*", "{")
+    try:
+        parsed = re._parser.parse(rest)  # type: ignore[attr-defined]  # the stdlib's own parser
+    except re.error:
+        return bool(rest) and rest[0] in " ,.;:!'\"-/&" and rest[1:2] not in ("?", "*", "{")
+    first, nullable = _first_chars(list(parsed))
+    return not nullable and first is not None and not any(c.isalnum() or c == "_" for c in first)
+
+
+_Items = list[tuple[object, object]]
+
+
+def _first_chars(items: _Items) -> tuple[set[str] | None, bool]:
+    """Return the characters a match of the parsed sequence ``items`` can start with (None:
+    any, or unknown) and whether it can match nothing. A word boundary first ends the word."""
+    first: set[str] = set()
+    for op, arg in items:
+        name = str(op)
+        if name == "AT":
+            if str(arg) == "AT_BOUNDARY":
+                return first, False  # what came before ends its word here
+            continue  # other anchors consume nothing
+        chars, nullable = _first_of(name, arg)
+        if chars is None:
+            return None, False
+        first |= chars
+        if not nullable:
+            return first, False
+    return first, True
+
+
+def _first_of(name: str, arg: object) -> tuple[set[str] | None, bool]:
+    """Return ``_first_chars`` of one parsed item."""
+    if name == "LITERAL" and isinstance(arg, int):
+        return {chr(arg)}, False
+    if name == "IN" and isinstance(arg, list):
+        return _class_chars(arg), False
+    if name == "SUBPATTERN" and isinstance(arg, tuple):
+        return _first_chars(list(arg[-1]))
+    if name == "BRANCH" and isinstance(arg, tuple):
+        found: set[str] = set()
+        empty = False
+        for branch in arg[1]:
+            chars, nullable = _first_chars(list(branch))
+            if chars is None:
+                return None, False
+            found |= chars
+            empty = empty or nullable
+        return found, empty
+    if name in ("MAX_REPEAT", "MIN_REPEAT") and isinstance(arg, tuple):
+        low, _high, item = arg
+        chars, nullable = _first_chars(list(item))
+        return chars, nullable or low == 0
+    return None, False  # any character, a lookaround, a back reference: not known here
+
+
+def _class_chars(items: list[tuple[object, object]]) -> set[str] | None:
+    """Return the characters of a character class, None if it admits a letter or digit
+    it does not list (a negation, \\w, \\d, \\S)."""
+    chars: set[str] = set()
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL" and isinstance(arg, int):
+            chars.add(chr(arg))
+        elif name == "RANGE" and isinstance(arg, tuple):
+            chars |= {chr(c) for c in range(arg[0], min(arg[1], arg[0] + 512) + 1)}
+        elif name == "CATEGORY" and str(arg) in ("CATEGORY_SPACE", "CATEGORY_NOT_WORD"):
+            chars.add(" ")  # never a word character
+        else:
+            return None
+    return chars
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,6 +106,25 @@ def test_literal_starts_are_derived_from_the_pattern():
 
 
 @pytest.mark.parametrize(
+    ("source", "whole"),
+    [
+        # Every way on from the literal starts with a space: it is a whole word.
+        (r"interview(?: (?:with|for) [^.]{1,60}?)? (?:is|was) (?:set|booked)", True),
+        (r"call(?:[,.;]| now)", True),
+        (r"screen\b", True),
+        (r"interview(?:s|ing)? (?:is|was) set", False),  # "interviews" goes on
+        (r"test(?: \w+)?", False),  # may end the pattern: anything may follow
+        (r"chat(?=\s)", False),  # lookarounds are not read
+        (r"meet[\w ]", False),
+    ],
+    ids=str,
+)
+def test_a_literal_ends_its_word_when_every_way_on_says_so(source: str, whole: bool) -> None:
+    [(_, ends)] = leading_literals(source)
+    assert ends is whole
+
+
+@pytest.mark.parametrize(
     "source", [r"(?:an? )?offer", r"\d+ days", r"[a-z]+ team", r"x|y"], ids=str
 )
 def test_a_pattern_without_a_literal_start_is_refused(source):
