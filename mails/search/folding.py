@@ -100,9 +100,19 @@ def _split_word(word: str) -> Iterator[str]:
         yield piece
 
 
+# Every ASCII character that is no letter or digit, as a space: ASCII words by str.split.
+_ASCII_SEPARATORS = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isalnum() and chr(c) != "_")}
+)
+
+
 def words(text: str) -> list[str]:
     """Return the folded words of ``text``, in order (CJK runs as their bigrams)."""
     folded = fold(text)
+    if folded.isascii():
+        # The same words as ``_WORD`` (letters and digits; marks are never ASCII), about
+        # twice as fast: the sync folds every message's text.
+        return folded.translate(_ASCII_SEPARATORS).split()
     found = _WORD.findall(folded)
     if text.isascii() or not _CJK.search(folded):
         return found

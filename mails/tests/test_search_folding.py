@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mails.highlight import highlight
-from mails.search.folding import cjk_characters, fold, merge_bigrams, words
+from mails.search.folding import _WORD, cjk_characters, fold, merge_bigrams, words
 from mails.search.index import search_fields
 
 
@@ -52,3 +54,10 @@ def test_a_cjk_word_is_marked_inside_its_run() -> None:
     out = highlight("来週、東京タワーに行きます。バスで", ["タワー", "バス", "ハス"])
     assert out == "来週、東京<mark>タワー</mark>に行きます。<mark>バス</mark>で"
     assert merge_bigrams(words("東京タワー x")) == ["東京タワー", "x"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_ascii_words_are_the_word_patterns(text: str) -> None:
+    """ASCII text is split with str.translate + split: the same words as the pattern."""
+    assert words(text) == _WORD.findall(text.lower())

@@ -102,3 +102,18 @@ def test_search_finds_href_only_links_synced_from_gmail(mailbox) -> None:
     assert [m.gmail_id for m in search(mailbox.user, "has:youtube").messages] == [video]
     assert [m.gmail_id for m in search(mailbox.user, "has:spreadsheet").messages] == [sheet]
     assert sheet in {m.gmail_id for m in search(mailbox.user, "has:drive").messages}
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Slides: HTTPS://DOCS.GOOGLE.COM/Presentation/d/9", {"presentation", "drive"}),
+        ("watch youtu.be/abc or www.YouTube-NoCookie.com/embed/x", {"youtube"}),
+        ("mail google.com/ about nothing", set()),
+        ("no links at all", set()),
+    ],
+)
+def test_link_kinds_whatever_the_case(text: str, kinds: set[str]) -> None:
+    from mails.search.index import link_terms
+
+    assert set(link_terms({"body_text": text})) == {f"has:{kind}" for kind in kinds}
