@@ -4,6 +4,7 @@ sources beside them, and answering exactly as the pure-Python rules do."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,12 +33,22 @@ def test_a_build_is_used_only_when_made_from_the_current_sources(
     assert native.usable_build(tmp_path) is None
 
 
-def test_the_fingerprint_follows_every_source_the_build_read(tmp_path: Path) -> None:
-    before = native.fingerprint()
-    # The records the compiled code was checked against count, not only the compiled modules.
-    assert native.PACKAGE_DIR / "base.py" in native.fingerprinted()
-    assert set(native.sources()) <= set(native.fingerprinted())
-    assert native.fingerprint() == before  # stable while nothing changes
+def test_the_fingerprint_follows_every_source_the_build_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A copy of the sources, so one can be edited: a compiled module, the records in ``base``
+    # (not compiled, but the compiled code was checked against them) and the statuses.
+    engines = tmp_path / "analysis" / "engines"
+    shutil.copytree(native.PACKAGE_DIR, engines, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("status.py", "results.py"):
+        shutil.copy(native.ANALYSIS_DIR / name, tmp_path / "analysis" / name)
+    monkeypatch.setattr(native, "PACKAGE_DIR", engines)
+    monkeypatch.setattr(native, "ANALYSIS_DIR", tmp_path / "analysis")
+    seen = {native.fingerprint()}
+    for edited in (engines / "rules.py", engines / "base.py", tmp_path / "analysis/status.py"):
+        edited.write_text(edited.read_text() + "\n# edited\n")
+        seen.add(native.fingerprint())
+    assert len(seen) == 4  # every edit called for a new build
 
 
 def _classify_all(tmp_path: Path, pure: bool) -> tuple[str, str]:
