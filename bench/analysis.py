@@ -3,8 +3,8 @@
     .venv/bin/python bench/analysis.py [--users 12] [--messages 400] [--views 3000]
 
 Builds realistic mailboxes by syncing the Google emulator (in this process) into a throwaway
-MongoDB database, ``mailbox_bench_analysis`` (dropped at the start and the end), with Redis keys
-under their own prefix. Prints, all measured here:
+MongoDB database, ``mailbox_bench_analysis_<pid>`` (dropped at the start and the end), with
+Redis keys under their own prefix. Prints, all measured here:
   (1) classifications per second: ``classify()`` alone, and the whole pipeline (load from
       ``messages``, classify, write through three tiers, the tracker's grouping);
   (2) per-tier hit latency — L1 in µs, L2 and L3 in ms — and each one's ratio to classifying
@@ -31,8 +31,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-# Forced, not defaulted: the bench drops this database.
-os.environ["MONGODB_NAME"] = "mailbox_bench_analysis"
+# Forced, not defaulted: the bench drops this database. Named per process, so two runs
+# at once never drop each other's data.
+os.environ["MONGODB_NAME"] = f"mailbox_bench_analysis_{os.getpid()}"
 os.environ["CACHE_KEY_PREFIX"] = "mailbox-bench-analysis"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/12")

@@ -9,7 +9,7 @@
     ratio.
 
 A synced emulator mailbox (``--messages``, default 400) in a throwaway database,
-``mailbox_bench_mcp``, dropped at the start and the end; the live server takes port 8198.
+``mailbox_bench_mcp_<pid>``, dropped at the start and the end; the live server takes port 8198.
 
     .venv/bin/python bench/mcp.py [--calls 200] [--validations 5000]
 """
@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # This file is named like the SDK's package: drop bench/ from the path so ``mcp`` is the SDK.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
-# Forced, not defaulted: the bench drops this database.
-os.environ["MONGODB_NAME"] = "mailbox_bench_mcp"
+# Forced, not defaulted: the bench drops this database. Named per process, so two runs
+# at once never drop each other's data.
+os.environ["MONGODB_NAME"] = f"mailbox_bench_mcp_{os.getpid()}"
 os.environ.setdefault("CACHE_KEY_PREFIX", "mailbox-bench-mcp")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mailbox_project.settings")
 # Every request of the bench is one caller's: the limits would measure themselves.

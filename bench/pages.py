@@ -4,8 +4,9 @@
 
 Needs the test services (`python scripts/devservices.py start --data-dir .data/test
 --mongo-port 27018`). Stores a generated mailbox (bench/mailgen.py) through the sync's own
-store path into ``mailbox_bench_pages``, then prints, measured in this run, in process with
-Django's test client (no network, first-page cache bypassed before every call):
+store path into ``mailbox_bench_pages_<pid>`` (dropped at the end), then prints, measured in
+this run, in process with Django's test client (no network, first-page cache bypassed before
+every call):
   - p50/p95 of the search service alone for a query mix — the reference;
   - p50/p95 of GET /mails?q=, GET /api/mails?q= (with and without fields=body) for the same
     mix, and the ratio of each to the reference (what rendering, highlighting, labels,
@@ -29,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mailbox_project.settings")
-os.environ["MONGODB_NAME"] = "mailbox_bench_pages"
+os.environ["MONGODB_NAME"] = f"mailbox_bench_pages_{os.getpid()}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/8")
 os.environ.setdefault("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/8")
@@ -132,6 +133,14 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=5_000)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
+    try:
+        run(args)
+    finally:
+        database = get_database()
+        database.client.drop_database(database.name)
+
+
+def run(args: argparse.Namespace) -> None:
     user = build(args.messages)
     client = Client()
     client.force_login(user)

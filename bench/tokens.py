@@ -7,7 +7,7 @@
     wall-clock time including the final drain (goal: at least 10x fewer round trips).
 
 Runs against the test MongoDB (mailbox_project/testenv.py defaults, or MONGODB_URI) in a
-throwaway database, ``mailbox_bench``, dropped at the end.
+throwaway database, ``mailbox_bench_<pid>``, dropped at the end.
 
     .venv/bin/python bench/tokens.py
 """
@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 # Forced, not defaulted: the bench drops its database at the end.
-os.environ["MONGODB_NAME"] = "mailbox_bench"
+os.environ["MONGODB_NAME"] = f"mailbox_bench_{os.getpid()}"
 import mailbox_project.testenv  # noqa: E402, F401 - environment defaults (test MongoDB, a key)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mailbox_project.settings")
@@ -147,7 +147,7 @@ def bench_touches(mongo: MongoTokenStore, now: datetime) -> None:
 
 def main() -> None:
     database: Any = connections["default"].get_database()  # type: ignore[attr-defined]
-    assert database.name == "mailbox_bench"
+    assert database.name == f"mailbox_bench_{os.getpid()}"
     database.client.drop_database(database.name)
     try:
         mongo = MongoTokenStore(database, build_cipher())

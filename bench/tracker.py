@@ -3,7 +3,7 @@
     .venv/bin/python bench/tracker.py [--applications 1000] [--emails-per-app 5] [--rounds 20]
 
 Stores generated analyses (about 5 emails per application, a confirmation first) through the
-real cache into a throwaway database, ``mailbox_bench_tracker`` (dropped at the start and the
+real cache into a throwaway database, ``mailbox_bench_tracker_<pid>`` (dropped at the start and the
 end), then prints, all measured here:
   (1) grouping: ``grouping.record`` of the results in batches of 200 (what the pipeline's
       ``analysis_stored`` does), µs per email, against the floor of writing the same number
@@ -34,8 +34,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-# Forced, not defaulted: the bench drops this database.
-os.environ["MONGODB_NAME"] = "mailbox_bench_tracker"
+# Forced, not defaulted: the bench drops this database. Named per process, so two runs
+# at once never drop each other's data.
+os.environ["MONGODB_NAME"] = f"mailbox_bench_tracker_{os.getpid()}"
 os.environ["CACHE_KEY_PREFIX"] = "mailbox-bench-tracker"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/2")

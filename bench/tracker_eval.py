@@ -3,7 +3,7 @@
     .venv/bin/python bench/tracker_eval.py [--seeds 1 2 3 4 5] [--sizes 600 2000]
 
 Runs ``manage.py evaluate_tracker`` (see ``tracker.evaluation``) against
-``mailbox_bench_tracker_eval`` (dropped at the start and the end): each generated mailbox goes
+``mailbox_bench_tracker_eval_<pid>`` (dropped at the start and the end): each generated mailbox goes
 through the real sync store, classifier and tracker; the figures printed are measured here.
 Needs the test services (MongoDB, Redis; the test environment's defaults).
 """
@@ -16,8 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-# Forced, not defaulted: the bench drops this database.
-os.environ["MONGODB_NAME"] = "mailbox_bench_tracker_eval"
+# Forced, not defaulted: the bench drops this database. Named per process, so two runs
+# at once never drop each other's data.
+os.environ["MONGODB_NAME"] = f"mailbox_bench_tracker_eval_{os.getpid()}"
 os.environ["CACHE_KEY_PREFIX"] = "mailbox-bench-tracker-eval"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/2")

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from analysis.status import Status
+from tracker.stages import STAGE_OF_STATUS, Stage
 
 # Confirmations of one role this far apart are two applications.
 DUPLICATE_CONFIRMATION = timedelta(days=31)
+# A job board's or an agency's application is confirmed again by the employer this soon.
+RELAYED = timedelta(days=2)
 # An employer's email this long before an application's confirmation belongs to another one.
 BEFORE_CONFIRMATION = timedelta(days=2)
 # After these, mail naming no role answers another application of the company, if one is open.
@@ -30,6 +33,11 @@ ATS = frozenset(
     }
 )
 _NEVER = datetime.min.replace(tzinfo=UTC)
+# Statuses that move an application forward to their stage, and only at that point.
+_STEPS: dict[str, Stage] = {
+    Status.ASSESSMENT: Stage.SCREENING,
+    Status.INTERVIEW_INVITATION: Stage.INTERVIEW,
+}
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,7 @@ class Cluster:
     # Mail placed by more than its company alone, by date.
     activity: list[datetime] = field(default_factory=list)
     weak: set[str] = field(default_factory=set)
+    furthest: Stage = Stage.APPLIED  # of its mail's statuses
 
     @property
     def first(self) -> datetime:
@@ -78,6 +87,7 @@ class Cluster:
         self.requisitions |= {key[4:] for key in mail.strong if key.startswith("req:")}
         if mail.status == Status.APPLICATION_CONFIRMATION:
             self.confirmations.append(mail)
+        self.furthest = max(self.furthest, STAGE_OF_STATUS.get(mail.status, Stage.APPLIED))
         if mail.status in _CLOSING and self.closed_at is None:
             self.closed_at = mail.date
         if weak:
@@ -106,6 +116,13 @@ class Cluster:
         reqs = {key[4:] for key in mail.strong if key.startswith("req:")}
         return bool(reqs and self.requisitions) and not reqs & self.requisitions
 
+    def past(self, mail: Mail) -> bool:
+        """Whether the application has gone beyond the step ``mail`` takes it to: an
+        assessment is not for one already interviewing, an interview not for one offered.
+        (Requests for information or action come at any stage: references, forms.)"""
+        stage = _STEPS.get(mail.status)
+        return stage is not None and self.furthest > stage
+
     def fits_role(self, mail: Mail) -> bool:
         return not mail.position or not self.position or mail.position == self.position
 
@@ -126,6 +143,12 @@ def same_application(cluster: Cluster, mail: Mail) -> bool:
         return cluster.first >= mail.date - BEFORE_CONFIRMATION
     near = [c for c in cluster.confirmations if mail.date - c.date < DUPLICATE_CONFIRMATION]
     if not near:
+        return False
+    if mail.channel not in {c.channel for c in near} and all(
+        mail.date - c.date > RELAYED for c in near
+    ):
+        # A relayed application is confirmed by the next system within a day or two; days
+        # later, through another channel, it is another application to the same role.
         return False
     # A job board or a recruiter relays an application to the employer's ATS, which confirms
     # it again; a confirmation through another ATS than the application's is another one.

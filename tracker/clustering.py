@@ -37,6 +37,9 @@ from tracker.cluster import (
 )
 from tracker.links import STRONG_PREFIXES
 
+# Passes of moving unsure mail after its thread's or writer's later mail (each is one scan).
+_FOLLOW_PASSES = 4
+
 
 class Grouper:
     """Groups mail in time order (see the module's docstring)."""
@@ -54,7 +57,10 @@ class Grouper:
 
     def group(self, mails: Iterable[Mail]) -> list[Cluster]:
         self._place_all(mails)
-        self._follow_recruiters()
+        # A move makes its mail sure, which can anchor other unsure mail: until none moves.
+        for _ in range(_FOLLOW_PASSES):
+            if not self._follow_recruiters():
+                break
         return self.clusters
 
     def _place_all(self, mails: Iterable[Mail]) -> None:
@@ -62,7 +68,10 @@ class Grouper:
             cluster, weak = self._choose(mail)
             if cluster is None:
                 cluster = self._new(mail)
+            nameless = not cluster.company
             cluster.add(mail, weak)
+            if nameless:
+                cluster = self._join_named(cluster)
             self._absorb_nameless(cluster, mail)
             carried = {*mail.strong, *([f"addr:{mail.recruiter}"] if mail.recruiter else [])}
             if weak:
@@ -75,7 +84,7 @@ class Grouper:
                     linked.remove(cluster)
                 linked.append(cluster)
 
-    def _follow_recruiters(self) -> None:
+    def _follow_recruiters(self) -> bool:
         """Move mail placed by its company alone to the application that the next email of its
         writer (same company) or of its thread names, within ``NAMELESS_WINDOW``: a recruiter
         new to the candidate writes about the application they handle, which their later mail
@@ -106,6 +115,7 @@ class Grouper:
                     moves.append((mail, cluster, target))
         for mail, source, target in moves:
             self._move(mail, source, target)
+        return bool(moves)
 
     def _run_by(self, mail: Mail, cluster: Cluster) -> Cluster | None:
         """The one other open application of the company run by the ATS that sent ``mail``,
@@ -144,6 +154,27 @@ class Grouper:
         for mail in sorted(mails, key=lambda m: (m.date, m.message_id)):
             fresh.add(mail, mail.message_id in weak)
         cluster.__dict__.update(fresh.__dict__)
+
+    def _join_named(self, cluster: Cluster) -> Cluster:
+        """Return the application that ``cluster`` is, now that its mail names a company and
+        role: a group begun by mail naming neither (a recruiter's personal mailbox) that names
+        an open application's role, with no confirmation of its own, is that application."""
+        if cluster.confirmations or not (cluster.company and cluster.position):
+            return cluster
+        start = cluster.mails[0]
+        same = [
+            c
+            for c in self.clusters
+            if (c.company, c.position) == (cluster.company, cluster.position)
+            and c is not cluster
+            and c.first <= start.date
+            and self._near(c, start.date)
+        ]
+        target = self._latest(same, start)
+        if target is None or cluster.pinned is not None:
+            return cluster
+        self._merge(target, cluster)
+        return target
 
     def _absorb_nameless(self, cluster: Cluster, mail: Mail) -> None:
         """Merge into ``cluster`` the recent group of mail naming neither company nor role
@@ -234,12 +265,18 @@ class Grouper:
         return None
 
     def _reapplied(self, cluster: Cluster, mail: Mail) -> bool:
-        """Whether the role was confirmed again after ``cluster``: later mail is the new one's."""
+        """Whether the role was confirmed again after ``cluster``: later mail is the new one's.
+
+        Not while ``cluster`` is still open and active lately and the new one never heard from
+        ``mail``'s channel: an agency's recruiter writes about the application the agency made,
+        beside the one the candidate made directly."""
+        live = cluster.open_at(mail.date) and mail.date - cluster.last <= NAMELESS_WINDOW
         return any(
             other is not cluster
             and (other.company, other.position) == (cluster.company, cluster.position)
             and other.confirmations
             and other.first > cluster.last
+            and not (live and mail.channel not in other.channels())
             for other in self.clusters
         )
 
@@ -303,12 +340,16 @@ class Grouper:
         """The open one, not run by another ATS, last active before ``mail``; None on a tie
         (two roles applied to at once: nothing says which one it answers)."""
 
-        def rank(c: Cluster) -> tuple[bool, bool, datetime, datetime]:
+        def rank(c: Cluster) -> tuple[bool, bool, bool, bool, datetime, datetime]:
             systems = c.systems()
             return (
                 c.open_at(mail.date),
                 # Mail from one ATS is not an application another ATS runs.
                 not (mail.channel in ATS and systems and mail.channel not in systems),
+                # A process moves forward: no assessment after the interviews.
+                not c.past(mail),
+                # An application's mail keeps coming through the system that sent it before.
+                mail.channel in ATS and mail.channel in systems,
                 c.active_before(mail.date),
                 c.first,
             )

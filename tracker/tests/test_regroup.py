@@ -87,10 +87,11 @@ def test_a_reply_naming_no_role_answers_the_application_active_last_not_begun_la
 def test_one_role_confirmed_through_two_tracking_systems_is_two_applications(owner) -> None:
     message(owner, "gh", day=0, sender="no-reply@greenhouse.io")
     message(owner, "lever", day=7, sender="no-reply@hire.lever.co", name="Acme")
-    message(owner, "board", day=20, sender="jobs-noreply@linkedin.com", name="LinkedIn")
-    store(owner, result("board", APPLIED, day=20))
+    message(owner, "board", day=7.5, sender="jobs-noreply@linkedin.com", name="LinkedIn")
+    store(owner, result("board", APPLIED, day=7.5))
     store(owner, result("gh", APPLIED, day=0), result("lever", APPLIED, day=7))
-    # A job board relays an application to the employer's system: that is not a third one.
+    # A job board relays an application to the employer's system, which confirms it within a
+    # day or two: that is not a third one (days apart it would be: see test_grouping_evidence).
     assert groups(owner) == [["board", "lever"], ["gh"]]
 
 
@@ -248,5 +249,6 @@ def test_unsure_mail_from_one_ats_moves_to_the_one_open_application_that_ats_run
         result("sr", APPLIED, "Acme", "Backend Engineer"),
     )
     # The recruiter's second email is as unsure as the first (it follows it by address), and
-    # so is the reply in its thread; that reply came through the ATS that runs the other one.
-    assert groups(owner) == [["q", "q2", "sr", "sr-int"], ["wd", "wd-reply"]]
+    # so is the reply in its thread; that reply came through the ATS that runs the other one,
+    # and takes its thread (one conversation, one application) and the recruiter with it.
+    assert groups(owner) == [["q", "q2", "wd", "wd-reply"], ["sr", "sr-int"]]

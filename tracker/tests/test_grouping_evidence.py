@@ -1,0 +1,100 @@
+"""Weak evidence weighed: a process moves forward, a channel keeps writing, a move settles
+others, and a group begun by mail naming nothing joins the role it later names.
+
+Each case fails with the rule it tests taken out; mail is stored newest first, as a full sync
+reads it, through the real seam (``tracker_factory.store``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.status import Status
+from tracker.tests.test_grouping_links import groups, message
+from tracker.tests.tracker_factory import result, store
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_analysis_tiers")]
+
+APPLIED = Status.APPLICATION_CONFIRMATION
+INTERVIEW = Status.INTERVIEW_INVITATION
+WORKDAY = {"sender": "acme@myworkday.com", "name": "Acme Careers"}
+SMARTRECRUITERS = {"sender": "notification@smartrecruiters.com", "name": "Acme"}
+
+
+def test_mail_naming_no_role_goes_to_the_application_not_already_past_its_stage(owner) -> None:
+    message(owner, "be", day=0)
+    message(owner, "ds", day=2)
+    message(owner, "be-int", day=10)
+    message(owner, "test", day=12)
+    # The backend role was active last, but it is interviewing: an assessment is the other's.
+    store(owner, result("test", Status.ASSESSMENT, "Acme", "", day=12))
+    store(owner, result("be-int", INTERVIEW, "Acme", "Backend Engineer", day=10))
+    store(
+        owner,
+        result("ds", APPLIED, "Acme", "Data Scientist", day=2),
+        result("be", APPLIED, "Acme", "Backend Engineer"),
+    )
+    assert groups(owner) == [["be", "be-int"], ["ds", "test"]]
+
+
+def test_mail_naming_no_role_prefers_the_application_its_tracking_system_already_runs(
+    owner,
+) -> None:
+    agency = {"sender": "chen.wei@bluestonestaffing.com", "name": "Chen Wei (Bluestone)"}
+    message(owner, "wd", day=0, **WORKDAY)
+    message(owner, "agency", day=2, **agency)
+    message(owner, "rej", day=12, **WORKDAY)
+    store(owner, result("rej", Status.REJECTION, "Acme", "", day=12))
+    # The agency's application was active last, but Workday has written about the other.
+    store(
+        owner,
+        result("agency", APPLIED, "Acme", "Backend Engineer", day=2),
+        result("wd", APPLIED, "Acme", "Data Analyst"),
+    )
+    assert groups(owner) == [["agency"], ["rej", "wd"]]
+
+
+def test_moving_one_unsure_email_settles_the_ones_that_followed_it(owner) -> None:
+    recruiter = {"sender": "emily.carter@acme.com", "name": "Emily Carter"}
+    message(owner, "sse", day=0, **WORKDAY)
+    message(owner, "be", day=20, **SMARTRECRUITERS)
+    message(owner, "q", day=25, **recruiter)
+    message(owner, "int", day=40, thread="T", **recruiter)
+    message(owner, "wd-reply", day=41, thread="T", **WORKDAY)
+    store(owner, result("wd-reply", INTERVIEW, "Acme", "", day=41))
+    store(owner, result("int", INTERVIEW, "Acme", "", day=40))
+    store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=25))
+    store(
+        owner,
+        result("be", APPLIED, "Acme", "Backend Engineer", day=20),
+        result("sse", APPLIED, "Acme", "Senior Software Engineer"),
+    )
+    # Workday's reply goes to the application Workday runs; the recruiter's mail in its
+    # thread follows it, and so does her earlier mail.
+    assert groups(owner) == [["be"], ["int", "q", "sse", "wd-reply"]]
+
+
+def test_a_group_begun_by_mail_naming_nothing_joins_the_role_it_comes_to_name(owner) -> None:
+    message(owner, "conf", day=0)
+    message(owner, "q", day=10, thread="T", sender="fatima.zahra24@yahoo.com", name="Fatima")
+    message(owner, "int", day=14, thread="T", sender="fatima.zahra@acme.com", name="Fatima")
+    message(owner, "rej", day=30)
+    store(owner, result("rej", Status.REJECTION, "Acme", "Backend Engineer", day=30))
+    store(owner, result("int", INTERVIEW, "Acme", "Backend Engineer", day=14))
+    # From a personal mailbox: the analysis read neither company nor role.
+    store(owner, result("q", Status.INFORMATION_REQUEST, "", "", day=10))
+    store(owner, result("conf", APPLIED, "Acme", "Backend Engineer"))
+    assert groups(owner) == [["conf", "int", "q", "rej"]]
+
+
+def test_a_confirmation_days_after_an_agency_s_is_the_candidate_s_own_application(owner) -> None:
+    agency = {"sender": "emily.carter@bluestonestaffing.com", "name": "Emily Carter (Bluestone)"}
+    message(owner, "agency-conf", day=0, **agency)
+    message(owner, "direct-conf", day=5)
+    message(owner, "agency-int", day=20, **agency)
+    store(owner, result("agency-int", INTERVIEW, "Acme", "", day=20))
+    store(owner, result("direct-conf", APPLIED, day=5))
+    store(owner, result("agency-conf", APPLIED))
+    # Relayed, the employer's system would have confirmed within a day or two; and the
+    # agency's recruiter goes on writing about the agency's application.
+    assert groups(owner) == [["agency-conf", "agency-int"], ["direct-conf"]]
