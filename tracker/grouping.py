@@ -138,7 +138,7 @@ def _link_document(facts: EmailFacts) -> dict[str, Any]:
         "moved": facts.moved,
         # The system or organisation whose mail server sent it (the stored From, not what
         # the analysis read).
-        "channel": channel(facts.signals.address or facts.sender),
+        "channel": channel(facts.signals.address or facts.sender, facts.signals.footer_system),
     }
 
 

@@ -65,6 +65,15 @@ def portal_links(text: str) -> set[str]:
 
 # A path segment that is an id and nothing else ("1757-42109", "r-0002420", "JR002289"):
 # the requisition an ATS link carries, as the subject or body may write it.
+# The tracking system a message's footer names ("Powered by Greenhouse", "Sent via Lever",
+# "your SmartRecruiters Candidate Portal"): a recruiter writing from a personal mailbox through
+# the ATS still says which system runs the application.
+_ATS_NAMES = "greenhouse|lever|workday|ashby|smartrecruiters|icims|taleo|jobvite|bamboohr|workable"
+_FOOTER_SYSTEM = re.compile(
+    rf"\b(?:powered by|sent via|sent with)\s+({_ATS_NAMES})\b"
+    rf"|\b({_ATS_NAMES})\s+candidate portal\b",
+    re.IGNORECASE,
+)
 _ID_SEGMENT = re.compile(r"^[a-z]{0,4}[-_]?\d[\d-]{3,24}$", re.IGNORECASE)
 
 
@@ -85,6 +94,12 @@ def recruiter_address(address: str) -> str:
     if not local or _SYSTEM_LOCAL.match(local) or any(d in domain for d in _SYSTEM_DOMAINS):
         return ""
     return address
+
+
+def footer_system(text: str) -> str:
+    """Return the applicant tracking system that ``text``'s footer names, lower case ("")."""
+    found = _FOOTER_SYSTEM.search(text)
+    return (found.group(1) or found.group(2)).lower() if found else ""
 
 
 def person_name(display_name: str) -> str:
@@ -121,6 +136,8 @@ class Signals:
     sender_name: str = ""
     # The recruiter's name (``person_name``), when a person wrote it.
     person: str = ""
+    # The applicant tracking system its footer names ("" none).
+    footer_system: str = ""
     # The person's own mail (a reply, a withdrawal they wrote) is not an event of the
     # application: only what the employer sends is tracked.
     sent: bool = False
@@ -175,6 +192,7 @@ def read_signals(user_id: UserId, message_ids: Sequence[str]) -> dict[str, Signa
             address=address,
             sender_name=sender_name,
             person=person_name(sender_name) if recruiter else "",
+            footer_system=footer_system(text),
             sent="SENT" in (document.get("label_ids") or ()),
             received=parse_date(document.get("internal_date")),
         )

@@ -42,15 +42,16 @@ _PROJECTION = {
 }
 
 
-def channel(sender: str) -> str:
-    """The ATS, job board or organisation whose mail system sent ``sender``'s email."""
+def channel(sender: str, footer_system: str = "") -> str:
+    """The ATS, job board or organisation whose mail system sent ``sender``'s email; from a
+    personal mailbox (gmail.com...), the ATS its footer names."""
     address = parseaddr(sender)[1].lower()
     domain = address.rpartition("@")[2]
     for vendor in _VENDORS:
         if vendor in domain:
             return vendor
     labels = domain_labels(address)
-    return labels[-1] if labels else ""
+    return labels[-1] if labels else footer_system
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.status import Status
+from tracker.links import footer_system
 from tracker.tests.test_grouping_links import groups, message
 from tracker.tests.tracker_factory import result, store
 
@@ -98,3 +99,30 @@ def test_a_confirmation_days_after_an_agency_s_is_the_candidate_s_own_applicatio
     # Relayed, the employer's system would have confirmed within a day or two; and the
     # agency's recruiter goes on writing about the agency's application.
     assert groups(owner) == [["agency-conf", "agency-int"], ["direct-conf"]]
+
+
+def test_a_footer_names_the_tracking_system_of_mail_from_a_personal_mailbox() -> None:
+    assert footer_system("Kind regards,\nPriya\n\n--\nSent via Lever") == "lever"
+    assert footer_system("Log in to your SmartRecruiters Candidate Portal.") == "smartrecruiters"
+    assert footer_system("Powered by GREENHOUSE") == "greenhouse"
+    # A lever is also a word; only a footer's phrase names the system.
+    assert footer_system("We want to lever your skills. Powered by coffee.") == ""
+
+
+def test_mail_from_a_personal_mailbox_avoids_the_application_another_ats_runs(owner) -> None:
+    message(owner, "gh", day=0, sender="no-reply@greenhouse.io", name="Acme")
+    message(owner, "lv", day=2, sender="no-reply@hire.lever.co", name="Acme")
+    message(owner, "gh-int", day=8, sender="no-reply@greenhouse.io", name="Acme")
+    personal = {"sender": "fatima.zahra68@gmail.com", "name": "Fatima Zahra"}
+    message(
+        owner, "rej", day=10, body="We will not move forward.\n\n--\nSent via Lever", **personal
+    )
+    store(owner, result("rej", Status.REJECTION, "Acme", "", day=10))
+    store(owner, result("gh-int", INTERVIEW, "Acme", "Data Analyst", day=8))
+    store(
+        owner,
+        result("lv", APPLIED, "Acme", "Backend Engineer", day=2),
+        result("gh", APPLIED, "Acme", "Data Analyst"),
+    )
+    # The Data Analyst application was active last; the footer says Lever wrote this one.
+    assert groups(owner) == [["gh", "gh-int"], ["lv", "rej"]]
