@@ -68,6 +68,7 @@ class Cluster:
     pinned: object | None = None  # the application a manual alias leads to
     confirmations: list[Mail] = field(default_factory=list)
     closed_at: datetime | None = None
+    closed_by: str = ""  # the status that closed it
     requisitions: set[str] = field(default_factory=set)
     # Mail placed by more than its company alone, by date.
     activity: list[datetime] = field(default_factory=list)
@@ -90,6 +91,7 @@ class Cluster:
         self.furthest = max(self.furthest, STAGE_OF_STATUS.get(mail.status, Stage.APPLIED))
         if mail.status in _CLOSING and self.closed_at is None:
             self.closed_at = mail.date
+            self.closed_by = mail.status
         if weak:
             self.weak.add(mail.message_id)
         else:
@@ -98,6 +100,10 @@ class Cluster:
             self.company = mail.company
         if not self.position and mail.position:
             self.position = mail.position
+
+    def confirmed_after(self, when: datetime) -> bool:
+        """Whether the application was first confirmed after ``when`` (begun later)."""
+        return bool(self.confirmations) and self.confirmations[0].date > when
 
     def open_at(self, when: datetime) -> bool:
         return self.closed_at is None or when <= self.closed_at
@@ -135,9 +141,14 @@ class Cluster:
 
 def same_application(cluster: Cluster, mail: Mail) -> bool:
     """Whether confirmation ``mail`` confirms ``cluster`` again rather than a new application."""
-    if not cluster.open_at(mail.date) and mail.channel not in cluster.channels():
-        # Closed (rejected, withdrawn, offered), then confirmed through another channel:
-        # applied again, say directly after an agency's attempt was turned down.
+    if not cluster.open_at(mail.date) and (
+        (cluster.confirmations and cluster.closed_by != Status.OFFER)
+        or mail.channel not in cluster.channels()
+    ):
+        # Confirmed, then turned down or withdrawn, then confirmed again: applied again; or,
+        # closed and confirmed through a new channel, say directly after an agency's attempt
+        # was turned down. (A rejection just before the confirmation it answers closes
+        # nothing here; a confirmation after an offer is the offer's paperwork.)
         return False
     if not cluster.confirmations:
         return cluster.first >= mail.date - BEFORE_CONFIRMATION

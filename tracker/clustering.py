@@ -106,6 +106,7 @@ class Grouper:
                     for other, target in anchors.get(key, ())
                     if timedelta(0) < other.date - mail.date <= NAMELESS_WINDOW
                     and (key.startswith(STRONG_PREFIXES) or target.company == mail.company)
+                    and not target.confirmed_after(mail.date + BEFORE_CONFIRMATION)
                 ]
                 if later:
                     target = min(later, key=lambda item: item[:2])[2]

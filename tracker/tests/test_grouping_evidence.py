@@ -126,3 +126,31 @@ def test_mail_from_a_personal_mailbox_avoids_the_application_another_ats_runs(ow
     )
     # The Data Analyst application was active last; the footer says Lever wrote this one.
     assert groups(owner) == [["gh", "gh-int"], ["lv", "rej"]]
+
+
+def test_a_confirmation_after_a_rejection_is_a_new_application_through_the_same_system(
+    owner,
+) -> None:
+    ashby = {"sender": "no-reply@ashbyhq.com", "name": "Acme Hiring Team"}
+    message(owner, "conf", day=0, **ashby)
+    message(owner, "rej", day=14, **ashby)
+    message(owner, "again", day=20, **ashby)
+    store(owner, result("again", APPLIED, day=20))
+    store(owner, result("rej", Status.REJECTION, day=14), result("conf", APPLIED))
+    assert groups(owner) == [["again"], ["conf", "rej"]]
+
+
+def test_unsure_mail_does_not_follow_its_recruiter_into_an_application_begun_after_it(
+    owner,
+) -> None:
+    recruiter = {"sender": "emily.carter@acme.com", "name": "Emily Carter"}
+    message(owner, "ds", day=0)
+    message(owner, "int", day=10, **recruiter)
+    message(owner, "rs", day=17, sender="no-reply@hire.lever.co", name="Acme")
+    message(owner, "rs-int", day=30, **recruiter)
+    store(owner, result("rs-int", INTERVIEW, "Acme", "Research Scientist", day=30))
+    store(owner, result("rs", APPLIED, "Acme", "Research Scientist", day=17))
+    store(owner, result("int", INTERVIEW, "Acme", "", day=10))
+    store(owner, result("ds", APPLIED, "Acme", "Data Scientist"))
+    # Her later mail is about the role applied to a week after this one: not what it answers.
+    assert groups(owner) == [["ds", "int"], ["rs", "rs-int"]]
