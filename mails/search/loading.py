@@ -9,8 +9,9 @@ field's own), so the instances are the ones the ORM would build.
 What to do with each field is worked out once per set of deferred fields (``_recipe``):
 looking a converter up per value (hashing a ``Field``), ``from_db``'s search of the field
 names and a Python loop over every value cost more than the conversions themselves (2.0 ->
-0.87 ms for a page of 50, measured at 10,000 messages). A search page's documents come with its own query (``projection``,
-``build``); ``load`` reads them by id (a cached first page).
+0.87 ms for a page of 50, measured at 10,000 messages). A search page's documents come
+with its own query (``projection``, ``build``); ``load`` reads them by id (a cached first
+page).
 """
 
 from __future__ import annotations
