@@ -1,7 +1,7 @@
 """Mailbox vs notmuch (Xapian) on the same mail: indexing, size on disk, query latency.
 
     .venv/bin/python bench/vs_notmuch.py [--messages 10000 50000] [--rounds 3] [--queries 10]
-        [--work /work/.helpers-data/h19/vs_notmuch] [--mongod-pidfile PATH]
+        [--work /work/.helpers-data/h19/vs_notmuch] [--mongod-pidfile PATH] [--queries-only]
 
 One corpus per size (bench/mailgen.py's Zipf vocabulary, log-normal bodies, 10% attachments,
 accented names, plus CJK sentences in 4% of the mail, added here) is written as a Maildir for
@@ -18,6 +18,11 @@ through the sync's own path (``mails.store.store_all``: parse, index, upsert). T
     (``notmuch2``, run by the system python in a worker process, timed inside it) vs
     ``mails.search.service.search`` (first-page cache bypassed); and every query's match
     count on both sides.
+
+``--queries-only`` skips indexing and measures the queries (``--rounds`` rounds) against the
+indexes an earlier run left (the Xapian directory in the Maildir, the owner's messages in
+``MONGODB_NAME``): an A/B of two revisions of the search code runs this script from each
+tree in turn, on the same indexes, without re-indexing 50,000 messages between them.
 
 Known reasons for different counts: Mailbox indexes the words of List-Id (notmuch does not);
 notmuch's ``to:`` also searches Cc and Bcc; Xapian's ``NEAR/n`` is a window of positions over
@@ -435,6 +440,9 @@ def run_size(count: int, args: argparse.Namespace, mongod_pid: int | None) -> No
     started = time.perf_counter()
     corpus = make_corpus(count, args.work)
     print(f"\n=== {count:,} messages (corpus ready in {time.perf_counter() - started:.0f} s) ===")
+    if args.queries_only:
+        queries_only(count, corpus, args)
+        return
     mine, notmuchs = Indexing(), Indexing()
     samples = Samples()
     classes: list[QueryClass] = []
@@ -465,6 +473,22 @@ def run_size(count: int, args: argparse.Namespace, mongod_pid: int | None) -> No
             worker.close()
 
 
+def queries_only(count: int, corpus: Corpus, args: argparse.Namespace) -> None:
+    """Measure the queries against the indexes an earlier run left (no indexing)."""
+    user = User.objects.filter(email=OWNER.address).first()
+    stored = get_database()["messages"].count_documents({"user_id": user.pk}) if user else 0
+    if user is None or stored != count or not (corpus.maildir / ".notmuch").is_dir():
+        raise SystemExit(f"no index of {count:,} messages to reuse: run without --queries-only")
+    classes, samples = query_classes(corpus), Samples()
+    worker = NotmuchWorker(corpus.maildir)
+    try:
+        for _ in range(args.rounds):
+            measure_queries(user, worker, classes, args.queries, samples)
+        report(count, corpus, user, worker, classes, samples, Indexing(), Indexing())
+    finally:
+        worker.close()
+
+
 def report(
     count: int,
     corpus: Corpus,
@@ -475,15 +499,18 @@ def report(
     mine: Indexing,
     notmuchs: Indexing,
 ) -> None:
-    print(f"\nindexing, median of {len(mine.seconds)} alternating rounds:")
-    ours_rate = count / statistics.median(mine.seconds)
-    their_rate = count / statistics.median(notmuchs.seconds)
-    ours_cpu = statistics.median(c + m for c, m in zip(mine.cpu, mine.mongod_cpu, strict=True))
-    their_cpu = statistics.median(notmuchs.cpu)
-    print(f"  notmuch {their_rate:,.0f} msg/s, {their_cpu:.1f} s CPU")
-    print(f"  Mailbox {ours_rate:,.0f} msg/s, {ours_cpu:.1f} s CPU "
-          f"(Python {statistics.median(mine.cpu):.1f} + mongod "
-          f"{statistics.median(mine.mongod_cpu):.1f})")  # fmt: skip
+    rate_ratio = cpu_ratio = None
+    if mine.seconds:  # not with --queries-only
+        print(f"\nindexing, median of {len(mine.seconds)} alternating rounds:")
+        ours_rate = count / statistics.median(mine.seconds)
+        their_rate = count / statistics.median(notmuchs.seconds)
+        ours_cpu = statistics.median(c + m for c, m in zip(mine.cpu, mine.mongod_cpu, strict=True))
+        their_cpu = statistics.median(notmuchs.cpu)
+        rate_ratio, cpu_ratio = ours_rate / their_rate, ours_cpu / their_cpu
+        print(f"  notmuch {their_rate:,.0f} msg/s, {their_cpu:.1f} s CPU")
+        print(f"  Mailbox {ours_rate:,.0f} msg/s, {ours_cpu:.1f} s CPU "
+              f"(Python {statistics.median(mine.cpu):.1f} + mongod "
+              f"{statistics.median(mine.mongod_cpu):.1f})")  # fmt: skip
     sizes, xapian = mailbox_bytes(), xapian_bytes(corpus.maildir)
     mib = 2**20
     print("size on disk:")
@@ -510,7 +537,7 @@ def report(
     print(f"pooled: ours p50 {percentile(pooled_ours, 0.5):.2f} ms p95 "
           f"{percentile(pooled_ours, 0.95):.2f}; notmuch p50 {percentile(pooled_theirs, 0.5):.2f}"
           f" ms p95 {percentile(pooled_theirs, 0.95):.2f}")  # fmt: skip
-    _goals(classes, samples, sizes, xapian, ours_rate / their_rate, ours_cpu / their_cpu, worst)
+    _goals(classes, samples, sizes, xapian, rate_ratio, cpu_ratio, worst)
 
 
 def _goals(
@@ -518,8 +545,8 @@ def _goals(
     samples: Samples,
     sizes: Sizes,
     xapian: int,
-    rate_ratio: float,
-    cpu_ratio: float,
+    rate_ratio: float | None,
+    cpu_ratio: float | None,
     worst_p95: float,
 ) -> None:
     slower = [
@@ -544,6 +571,8 @@ def _goals(
         f"  index on disk <= 1.2x Xapian: term index {term_ratio:.2f}x, all indexes "
         f"{sizes.all_indexes / xapian:.2f}x ({verdict(term_ratio <= 1.2)} for the term index)"
     )
+    if rate_ratio is None or cpu_ratio is None:
+        return  # --queries-only: nothing indexed in this run
     print(f"  indexing >= 1.5x notmuch's msg/s: {rate_ratio:.2f}x ({verdict(rate_ratio >= 1.5)})")
     print(f"  total CPU <= notmuch's: {cpu_ratio:.2f}x ({verdict(cpu_ratio <= 1)})")
 
@@ -555,6 +584,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=10, help="query rounds per A/B round")
     parser.add_argument("--work", type=Path, default=Path("/work/.helpers-data/h19/vs_notmuch"))
     parser.add_argument("--mongod-pidfile", type=Path, help="a private mongod's pid file")
+    parser.add_argument(
+        "--queries-only", action="store_true", help="reuse an earlier run's indexes: queries only"
+    )
     args = parser.parse_args()
     ensure_notmuch()
     args.work.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,10 @@ Every sync write bumps the version (``mails.store.mailbox_version``), so an entr
 before a change is never read after it; the TTL only bounds memory. Entries hold ids and the
 next cursor, not messages: the page is re-read by id, which is cheap, and bodies stay out of
 Redis.
+
+A lookup is two round trips (the version, then the entry) and a miss a third (the put);
+reading both in one Lua script was measured and dropped: 0.146 -> 0.121 ms a hit, 0.235 ->
+0.229 ms a miss (local Redis, 10,000 messages), not worth a new entry format.
 """
 
 from __future__ import annotations

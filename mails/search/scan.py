@@ -14,6 +14,7 @@ to check the rest of the filter (negations, phrases, dates, trash and spam).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from mails.search.compiler import Filter
@@ -27,15 +28,22 @@ MAX_CHUNK = 8192
 
 
 def read(
-    collection: Any, plan: Plan, user_id: Any, position: Position | None, need: int
+    collection: Any,
+    plan: Plan,
+    user_id: Any,
+    position: Position | None,
+    need: int,
+    fields: Mapping[str, int] = KEY_FIELDS,
 ) -> list[Document]:
-    """Return up to ``need`` {_id, internal_date} after ``position``, in reading order
-    (newest first, or oldest first when reading backwards from ``position``)."""
+    """Return up to ``need`` matching documents after ``position``, in reading order (newest
+    first, or oldest first when reading backwards from ``position``), with ``fields`` (a
+    projection holding at least ``KEY_FIELDS``): the page's own fields come with the query
+    that finds it, one round trip and one fetch of each document instead of two."""
     forward = position is None or position.forward
     if len(plan.terms) > 1:
-        return _intersect(collection, plan, user_id, position, need, forward)
+        return _intersect(collection, plan, user_id, position, need, forward, fields)
     query_filter = plan.filter if position is None else {"$and": [plan.filter, beyond(position)]}
-    cursor = collection.find(query_filter, KEY_FIELDS).sort(_order(forward)).limit(need)
+    cursor = collection.find(query_filter, fields).sort(_order(forward)).limit(need)
     return list(cursor.hint(plan.index) if plan.index else cursor)
 
 
@@ -45,7 +53,13 @@ def _order(forward: bool) -> list[tuple[str, int]]:
 
 
 def _intersect(
-    collection: Any, plan: Plan, user_id: Any, position: Position | None, need: int, forward: bool
+    collection: Any,
+    plan: Plan,
+    user_id: Any,
+    position: Position | None,
+    need: int,
+    forward: bool,
+    fields: Mapping[str, int],
 ) -> list[Document]:
     found: list[Document] = []
     anchor, size = position, max(FIRST_CHUNK, 4 * need)
@@ -54,7 +68,7 @@ def _intersect(
         candidates = _in_every_term(collection, plan, user_id, chunk)
         if candidates:
             rest = {"$and": [plan.filter, {"_id": {"$in": list(candidates)}}]}
-            cursor = collection.find(rest, KEY_FIELDS).sort(_order(forward))
+            cursor = collection.find(rest, fields).sort(_order(forward))
             found.extend(cursor.limit(need - len(found)).hint("_id_"))
         if len(raw) < size:
             break

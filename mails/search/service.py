@@ -2,8 +2,9 @@
 
 Pages are ordered by (internal date, id), both descending, and read with pymongo (exact
 control of sort and limit; the indexes ``user_newest_id`` and ``user_term_newest`` serve
-that order directly). Only the ids are read from the query; the messages are then loaded
-by id through the ORM, with the body deferred unless asked for.
+that order directly). The query that finds a page reads its messages' fields too (the body
+only when asked for; ``loading`` builds the ``Message`` instances the ORM would); a cached
+first page is read again by id.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
-class _Ids:
-    ids: list[ObjectId]
+class _Found:
+    documents: list[dict[str, Any]]
     next_position: Position | None
     prev_position: Position | None
 
@@ -86,12 +87,14 @@ def search(
         if cached is not None:
             return SearchPage(cached[0], cached[1], None, highlight_terms(node), canonical)
     query_filter = compile_query(node, user, now=now, time_zone=time_zone)
-    found = _find_ids(user.pk, query_filter, position, size)
+    deferred = _deferred(include_body)
+    found = _find(user.pk, query_filter, position, size, loading.projection(deferred))
     next_cursor = _dump(found.next_position, user.pk, canonical)
     prev_cursor = _dump(found.prev_position, user.pk, canonical)
     if cache_key:
-        page_cache.put(cache_key, page_cache.CachedPage([str(i) for i in found.ids], next_cursor))
-    messages = _load_messages(user, found.ids, include_body)
+        ids = [str(doc["_id"]) for doc in found.documents]
+        page_cache.put(cache_key, page_cache.CachedPage(ids, next_cursor))
+    messages = loading.build(found.documents, deferred)
     return SearchPage(messages, next_cursor, prev_cursor, highlight_terms(node), canonical)
 
 
@@ -102,7 +105,8 @@ def _cached_page(
     cached = page_cache.get(cache_key)
     if cached is None:
         return None
-    messages = _load_messages(user, [ObjectId(i) for i in cached.ids], include_body)
+    ids = [ObjectId(i) for i in cached.ids]
+    messages = loading.load(user.pk, ids, _deferred(include_body))
     return (messages, cached.next_cursor) if len(messages) == len(cached.ids) else None
 
 
@@ -125,25 +129,31 @@ def _dump(position: Position | None, user_id: Any, query: str) -> str | None:
     return cursor.dump(position, user_id, query) if position is not None else None
 
 
-def _find_ids(user_id: Any, query_filter: Filter, position: Position | None, size: int) -> _Ids:
-    """Read one page of ids after (or before) ``position`` and where its neighbours start."""
+def _find(
+    user_id: Any,
+    query_filter: Filter,
+    position: Position | None,
+    size: int,
+    fields: dict[str, int],
+) -> _Found:
+    """Read one page of documents (``fields`` of them) after (or before) ``position``, and
+    where its neighbours start."""
     forward = position is None or position.forward
     collection = get_database()[Message._meta.db_table]
     how = plan(query_filter, user_id, collection)
-    documents = scan.read(collection, how, user_id, position, size + 1)
+    documents = scan.read(collection, how, user_id, position, size + 1, fields)
     more = len(documents) > size
     documents = documents[:size]
     if not forward:
         documents.reverse()
-    ids = [doc["_id"] for doc in documents]
     first = _position(documents[0], False) if documents else None
     last = _position(documents[-1], True) if documents else None
     if position is None:
-        return _Ids(ids, last if more else None, None)
+        return _Found(documents, last if more else None, None)
     anchor = Position(position.internal_date, position.message_id, not position.forward)
     if forward:
-        return _Ids(ids, last if more else None, first or anchor)
-    return _Ids(ids, last or anchor, first if more else None)
+        return _Found(documents, last if more else None, first or anchor)
+    return _Found(documents, last or anchor, first if more else None)
 
 
 def _position(document: dict[str, Any], forward: bool) -> Position:
@@ -153,7 +163,5 @@ def _position(document: dict[str, Any], forward: bool) -> Position:
     return Position(date, document["_id"], forward)
 
 
-def _load_messages(user: Any, ids: list[ObjectId], include_body: bool) -> list[Message]:
-    """Return the user's messages with these ids, in the order of ``ids``."""
-    deferred = _DEFERRED if include_body else (*_DEFERRED, "body_text")
-    return loading.load(user.pk, ids, deferred)
+def _deferred(include_body: bool) -> tuple[str, ...]:
+    return _DEFERRED if include_body else (*_DEFERRED, "body_text")

@@ -34,8 +34,8 @@ def body(query: str) -> dict[str, Any]:
 
 def hidden(query: str) -> list[str]:
     clauses = compiled(query).get("$and", [])
-    return [t for c in clauses if "search_terms" in c and "$nin" in c["search_terms"]
-            for t in c["search_terms"]["$nin"]]  # fmt: skip
+    return [f"label:{t}" for c in clauses if "label_ids" in c and "$nin" in c["label_ids"]
+            for t in c["label_ids"]["$nin"]]  # fmt: skip
 
 
 @pytest.mark.parametrize("query", ["", "a", "in:anywhere", "-from:x OR y", "in:trash"])
