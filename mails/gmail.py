@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import logging
+import marshal
 import random
 import threading
 import time
@@ -24,7 +26,8 @@ import google.auth.credentials
 import httplib2
 from django.conf import settings
 from google_auth_httplib2 import AuthorizedHttp
-from googleapiclient.discovery import build
+from googleapiclient import discovery_cache
+from googleapiclient.discovery import build_from_document
 from googleapiclient.errors import HttpError
 from googleapiclient.http import build_http
 
@@ -371,6 +374,17 @@ def backoff_delay(attempt: int, retry_after: float | None = None) -> float:
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
 
 
+@functools.cache
+def _gmail_discovery() -> bytes:
+    """Gmail's discovery document (the client library's static copy), parsed once.
+
+    Every fetch thread of every sync step builds a service: parsing the 150 KB of JSON each
+    time cost about 3 ms, a page's 5 builds 3% of the sync's CPU. Each service gets a copy of
+    its own (``marshal.loads``, a third of the parse), as building one writes into it.
+    """
+    return marshal.dumps(json.loads(discovery_cache.get_static_doc("gmail", "v1")))
+
+
 class GmailClient:
     """Gmail API v1 for one user."""
 
@@ -388,14 +402,10 @@ class GmailClient:
         if service is None:
             http = build_http()
             http.timeout = HTTP_TIMEOUT_SECONDS
-            service = self._local.service = build(
-                "gmail",
-                "v1",
+            service = self._local.service = build_from_document(
+                marshal.loads(_gmail_discovery()),  # noqa: S302 - bytes this process made
                 http=AuthorizedHttp(self._credentials, http=http),
-                static_discovery=True,
-                cache_discovery=False,
                 client_options={"api_endpoint": settings.GMAIL_API_ROOT},
-                num_retries=0,
             )
         return service
 
@@ -572,7 +582,7 @@ class GmailClient:
         """
         # https://developers.google.com/workspace/gmail/api/guides/batch
         pending = list(dict.fromkeys(ids))
-        size = self.quota.max_batch(cost("messages.get"))
+        size = self.quota.max_batch(cost("messages.get"), full=True)
         chunks = [pending[start : start + size] for start in range(0, len(pending), size)]
         error: TransientError | None = None
         for result in self._fetch_chunks(chunks, labels_only):

@@ -23,7 +23,8 @@ _TAG = re.compile(
 )
 _MAX_TAG = 8192
 _TAG_START = re.compile(r"</?[a-zA-Z]")
-_WS = re.compile(r"\s+")
+# Whitespace runs that collapsing changes: not a lone space, most of any text's whitespace.
+_WS = re.compile(r"(?: \s|[^\S ])\s*")
 
 # Their content is code or metadata, never text a reader sees.
 _SKIPPED = frozenset({"script", "style", "title", "template", "xml", "noscript"})
