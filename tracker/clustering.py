@@ -11,14 +11,16 @@ email joins the application it answers:
 3. a person's rename or merge (an alias of an application they renamed or merged);
 4. the same recruiter (by address; by name within the company, never an ended application);
 5. a confirmation starts an application, unless the same role was confirmed within a month
-   and not through another ATS, nor after the application closed through a new channel;
+   and not through another ATS, nor through another channel days later, nor after the
+   application was turned down (``cluster.same_application``);
 6. an email naming its role joins the role's application near in time; one naming only the
-   company joins the company's application still open, not run by another ATS, last active
-   before it (``weak``: unsure).
+   company joins the company's application still open, not run by another ATS, not past the
+   step it brings, run by its ATS, last active before it (``weak``: unsure); a group begun by
+   mail naming nothing joins the role it comes to name.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
-the application its thread's or its recruiter's next email names, or to the one open
-application run by the ATS that sent it.
+the application its thread's or its recruiter's next email names (not one begun after it), or
+to the one open application run by the ATS that sent it, in passes until none moves.
 """
 
 from __future__ import annotations
@@ -338,8 +340,9 @@ class Grouper:
         return self._latest(named, mail)
 
     def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:
-        """The open one, not run by another ATS, last active before ``mail``; None on a tie
-        (two roles applied to at once: nothing says which one it answers)."""
+        """The open one, not run by another ATS, not past the step ``mail`` brings, run by the
+        ATS that sent it, last active before it; None on a tie (two roles applied to at once:
+        nothing says which one it answers)."""
 
         def rank(c: Cluster) -> tuple[bool, bool, bool, bool, datetime, datetime]:
             systems = c.systems()
