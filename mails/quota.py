@@ -187,7 +187,7 @@ if factor < 1 then
   end
   lowered = math.max(limit * lowest, math.min(limit * tonumber(ARGV[19]), lowered))
   if probed_from > 0 then
-    -- Refused since the last probe: back to the level that probe left (clean for seconds),
+    -- A probe refused before it stayed clean: back to the level it left (clean for seconds),
     -- unless a large share refused says the grant fell lower still; probe half as often, from
     -- the first step, and climb from there only by probing.
     if lowered >= limit * tonumber(ARGV[10]) then
