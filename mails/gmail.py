@@ -582,7 +582,7 @@ class GmailClient:
         """
         # https://developers.google.com/workspace/gmail/api/guides/batch
         pending = list(dict.fromkeys(ids))
-        size = self.quota.max_batch(cost("messages.get"), full=True)
+        size = self.quota.max_batch(cost("messages.get"))
         chunks = [pending[start : start + size] for start in range(0, len(pending), size)]
         error: TransientError | None = None
         for result in self._fetch_chunks(chunks, labels_only):

@@ -14,13 +14,6 @@ refused (one refusal in a burst of 25 costs 4%, not a fixed 10%); a long enough 
 raises it by a few percent, never above the configured rate and never below
 ``GMAIL_QUOTA_MIN_UNITS_PER_SECOND``. Below the rate the last refusal came at, the climb back is
 fast (half the gap per clean second): most refusals are bunched-up arrivals, not a lower limit.
-A refusal soon after another one is also measured: Google's bucket is empty at both, so what
-it granted between them, over the time between, is its rate (the lower of that and the share
-estimate is taken). After a refusal bursts start small and double with each clean report (slow
-start), so the calls a wrong guess costs are few. Probes upward step further after each one
-that stayed clean (a raised quota is found in a few), are confirmed only once clean for as long
-as Google's one-second bucket could hide their excess, and one refused falls back to the level
-it left and makes the next wait twice as long.
 The learned limit lives in Redis for ``GMAIL_QUOTA_LEARNED_TTL`` seconds, shared by all workers.
 Every lowering starts a new *epoch*: reports about calls sent in an older epoch are ignored (they
 say nothing about the new rate), and reservations made in an older epoch are redone.
@@ -30,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -51,36 +43,17 @@ RECOVER_AFTER_SECONDS = 1.0
 RECOVERABLE_FACTOR = 0.85
 # At or above that rate, clean traffic worth this many seconds earns a probe upward ...
 PROBE_AFTER_SECONDS = 5.0
-# ... of this share of the limit (also the least a recovery step gains). Once the probes have
-# stayed clean long enough to prove they were below the grant, each next step doubles (up to
-# MAX_PROBE_STEP: a raised quota is found in a few probes, not dozens); a refused probe sends
-# the limit back to the level it left, resets the step, and doubles the wait before the next
-# probe (up to MAX_PROBE_AFTER_SECONDS): at a steady grant, the refused probes grow rarer
-# instead of costing a refusal every few seconds.
+# ... of this share of the limit (also the least a recovery step gains).
 PROBE_STEP = 0.05
-MAX_PROBE_STEP = 0.4
-MAX_PROBE_AFTER_SECONDS = 40.0
 # Every refusal lowers the limit by at least this factor, and at most by MIN_DECREASE, ...
 # (a stray refusal in a burst of 25 costs 4%, not a fixed tenth of the rate).
 MAX_DECREASE = 0.97
 MIN_DECREASE = 0.25
 # ... but a handful of calls is too small a sample for more than halving.
 SMALL_SAMPLE = 10
-# Google's bucket is empty whenever it refuses, so the units it granted from one refusal to the
-# next, over the time between, are the rate it grants. That measure holds while the sync kept
-# sending: once our bucket has stood full (idle) for more than this many seconds since the
-# refusal, Google's overflowed too, and the measure would read too low. Over a longer window
-# than MEASURE_WINDOW_SECONDS it would read low as well: the sync's own pauses (listing a page,
-# storing its tail) and slow starts are in it; there the share refused is the better estimate.
-BUSY_SLACK_SECONDS = 1.0
-MEASURE_WINDOW_SECONDS = 3.0
 # A burst holds at most this share of the limit: Google's bucket holds about one second of
 # quota, and the slack absorbs bursts that arrive closer together than they were sent.
 BURST_SHARE = 0.5
-# Right after a refusal, bursts hold only this share (slow start), doubling with every clean
-# report back to BURST_SHARE: the rate just learned is the least known, and calls refused in
-# a burst are at most the burst; a small burst still measures the rate (any refusal does).
-SLOW_START_SHARE = 0.1
 # Our bucket holds more while the limit is trusted (no refusal since the last probe): time the
 # sync spends not fetching (listing a page, storing its tail) refills Google's bucket as it does
 # ours, and the next page catches up on it instead of losing it. Not a whole second, Google's
@@ -97,22 +70,11 @@ SLACK_SECONDS = 0.2
 # A sleeping reservation checks this often whether the limit was lowered meanwhile.
 RECHECK_SECONDS = 0.2
 
-# The clock both scripts read: the caller's (ARGV[n], tests drive a fake one) or Redis's own,
-# shared by every worker, when that argument is empty.
-_CLOCK = """
-local function clock(arg)
-  if arg ~= '' then return tonumber(arg) end
-  local now_parts = redis.call('TIME')
-  return tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
-end
-"""
-
 # KEYS[1] bucket, KEYS[2] learned limit; ARGV configured limit, headroom, cost, burst share,
-# trusted capacity, now. Returns {seconds to wait, epoch, limit} as strings.
-_RESERVE = (
-    _CLOCK
-    + """
-local now = clock(ARGV[6])
+# trusted capacity. Returns {seconds to wait, epoch, limit} as strings.
+_RESERVE = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
 local learned = redis.call('HMGET', KEYS[2], 'limit', 'epoch', 'trusted')
 local configured = tonumber(ARGV[1])
 local limit = math.min(configured, tonumber(learned[1]) or configured)
@@ -124,139 +86,77 @@ local cost = tonumber(ARGV[3])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1]) or capacity
 local ts = tonumber(state[2]) or now
-local refilled = tokens + math.max(0, now - ts) * rate
--- Time our bucket spent full was idle: Google's bucket overflowed too (see BUSY_SLACK_SECONDS).
-if refilled > capacity and redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('HINCRBYFLOAT', KEYS[2], 'idle', (refilled - capacity) / rate)
-end
-tokens = math.min(capacity, refilled) - cost
+tokens = math.min(capacity, tokens + (now - ts) * rate) - cost
 redis.call('HSET', KEYS[1], 'tokens', tokens, 'ts', now)
 redis.call('EXPIRE', KEYS[1], 120)
 local wait = 0
 if tokens < 0 then wait = -tokens / rate end
 return {tostring(wait), epoch, tostring(limit)}
 """
-)
 
-# KEYS[1] bucket, KEYS[2] learned limit; ARGV: see QuotaBucket.report. Returns the limit.
-# ``peak`` is the rate a fast climb may regain; ``owed`` the slack the next burst waits out;
-# ``since`` when Google last refused and ``granted`` the units it granted since; ``ramp`` the
-# burst share (slow start); ``probe_after``/``step`` the probing pace; ``probed_from`` the level
-# the last probe left, until the next one (0: no probe since the last refusal).
-_REPORT = (
-    _CLOCK
-    + """
+# KEYS[1] bucket, KEYS[2] learned limit; ARGV configured limit, floor, epoch, factor (< 1 lowers),
+# units that succeeded, TTL, probe-after seconds, probe step, recover-after seconds, recoverable
+# factor, slack seconds, units the burst sent, lowest factor. Returns the limit as a string.
+# ``peak`` is the rate a fast climb may regain; ``owed`` the slack the next burst waits out.
+_REPORT = """
 local configured = tonumber(ARGV[1])
-local floor = tonumber(ARGV[2])
 local learned = redis.call('HMGET', KEYS[2], 'limit', 'epoch', 'clean', 'peak', 'regained',
-  'trusted', 'owed', 'since', 'granted', 'ramp', 'probe_after', 'probed_from', 'step', 'idle')
+  'trusted', 'owed')
 local limit = math.min(configured, tonumber(learned[1]) or configured)
 local epoch = tonumber(learned[2]) or 0
-if tonumber(ARGV[3]) ~= epoch then return tostring(limit) end
 local peak = math.min(configured, tonumber(learned[4]) or configured)
 local regained = tonumber(learned[5]) or 0
 local trusted = tonumber(learned[6]) or 1
-local owed = tonumber(learned[7]) or 0
-local since = tonumber(learned[8])
-local granted = (tonumber(learned[9]) or 0) + tonumber(ARGV[5])
-local burst_share = tonumber(ARGV[16])
-local ramp = tonumber(learned[10]) or burst_share
-local base_probe_after = tonumber(ARGV[7])
-local probe_after = tonumber(learned[11]) or base_probe_after
-local probed_from = tonumber(learned[12]) or 0
-local base_step = tonumber(ARGV[8])
-local step = tonumber(learned[13]) or base_step
+if tonumber(ARGV[3]) ~= epoch then return tostring(limit) end
 local factor = tonumber(ARGV[4])
 local clean = (tonumber(learned[3]) or 0) + tonumber(ARGV[5])
-if factor < 1 then
-  local now = clock(ARGV[14])
-  local lowest = tonumber(ARGV[13])
-  local refused_at = limit
-  -- The share refused: too high when Google's bucket held savings as the burst arrived.
-  -- The first burst after a refusal also waited out the slack: Google granted what it refilled
-  -- over the burst's own time and the slack's, so the rate it grants is that much lower.
+-- The first burst after a refusal also waited out the slack: Google granted what it refilled
+-- over the burst's own time and the slack's, so the rate it grants is that much lower.
+local owed = tonumber(learned[7]) or 0
+if factor < 1 and owed > 0 then
   local burst = tonumber(ARGV[12])
-  if owed > 0 then factor = math.max(lowest, factor * burst / (burst + owed)) end
-  local lowered = limit * factor
-  -- What Google granted since its last refusal, over the time since: its rate, if the sync
-  -- kept sending meanwhile. The lower of the two estimates: each errs only upward.
-  local window = since and now - since or 0
-  local busy = (tonumber(learned[14]) or 0) <= tonumber(ARGV[18])
-  if busy and window > 0 and window <= tonumber(ARGV[21]) then
-    lowered = math.min(lowered, granted / window)
-  end
-  lowered = math.max(limit * lowest, math.min(limit * tonumber(ARGV[19]), lowered))
-  if probed_from > 0 then
-    -- A probe refused before it stayed clean: back to the level it left (clean for seconds),
-    -- unless a large share refused says the grant fell lower still; probe half as often, from
-    -- the first step, and climb from there only by probing.
-    if lowered >= limit * tonumber(ARGV[10]) then
-      lowered = math.min(probed_from, limit * tonumber(ARGV[19]))
-    end
-    probe_after = math.min(tonumber(ARGV[17]), probe_after * 2)
-    step = base_step
-    peak = lowered
-  elseif lowered < limit * tonumber(ARGV[10]) or (regained == 1 and refused_at >= peak) then
-    -- Refused again at a rate just climbed back to quickly: that rate is too high after all,
-    -- so the climb from here is the slow probe.
-    peak = lowered
+  factor = math.max(tonumber(ARGV[13]), factor * burst / (burst + owed))
+end
+owed = 0
+if factor < 1 then
+  local refused_at = limit
+  limit = math.max(tonumber(ARGV[2]), limit * factor)
+  -- Refused again at a rate just climbed back to quickly: that rate is too high after all,
+  -- so the climb from here is the slow probe.
+  if factor < tonumber(ARGV[10]) or (regained == 1 and refused_at >= peak) then
+    peak = limit
   else
     peak = refused_at
   end
-  limit = math.max(floor, lowered)
-  peak = math.max(limit, peak)
-  probed_from = 0
   regained = 0
   trusted = 0
   epoch = epoch + 1
   clean = 0
-  since = now
-  granted = 0
-  redis.call('HSET', KEYS[2], 'idle', 0)
-  ramp = tonumber(ARGV[15])
   -- Google's bucket is empty now that it refused: ours starts below empty, forgiving the
   -- reservations of the old epoch (their callers reserve again at the new rate), and owing
   -- SLACK_SECONDS of the new rate, which Google's bucket keeps as a cushion from then on.
+  local now_parts = redis.call('TIME')
+  local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
   owed = limit * tonumber(ARGV[11])
   redis.call('HSET', KEYS[1], 'tokens', -owed, 'ts', now)
   redis.call('EXPIRE', KEYS[1], 120)
-else
-  owed = 0
-  ramp = math.min(burst_share, ramp * 2)
-  if limit < peak and clean >= limit * tonumber(ARGV[9]) then
-    limit = math.min(peak, limit + math.max(limit * base_step, (peak - limit) / 2))
-    if limit >= peak then regained = 1 end
-    clean = 0
-  elseif limit >= peak and clean >= limit * probe_after then
-    -- Google's bucket holds a second of quota: a rate ``step`` above its grant drains what it
-    -- saved in 1 / step seconds. Clean for that long since the last refusal, the probes so
-    -- far were below the grant: the next one may step further, and come sooner.
-    if probed_from > 0 and clock(ARGV[14]) - (since or 0) >= 1 / step + probe_after then
-      step = math.min(tonumber(ARGV[20]), step * 2)
-      probe_after = math.max(base_probe_after, probe_after / 2)
-    end
-    -- Clean at the peak for a while (or capped at the configured rate): trusted again.
-    probed_from = 0
-    if limit < configured then probed_from = limit end
-    limit = math.min(configured, limit * (1 + step))
-    peak = limit
-    regained = 0
-    trusted = 1
-    clean = 0
-  end
+elseif limit < peak and clean >= limit * tonumber(ARGV[9]) then
+  limit = math.min(peak, limit + math.max(limit * tonumber(ARGV[8]), (peak - limit) / 2))
+  if limit >= peak then regained = 1 end
+  clean = 0
+elseif limit >= peak and clean >= limit * tonumber(ARGV[7]) then
+  -- Clean at the peak for a while (or capped at the configured rate): trusted again.
+  limit = math.min(configured, limit * (1 + tonumber(ARGV[8])))
+  peak = limit
+  regained = 0
+  trusted = 1
+  clean = 0
 end
-local fields = {'limit', limit, 'epoch', epoch, 'clean', clean, 'peak', peak,
-  'regained', regained, 'trusted', trusted, 'owed', owed, 'granted', granted, 'ramp', ramp,
-  'probe_after', probe_after, 'probed_from', probed_from, 'step', step}
-if since then
-  table.insert(fields, 'since')
-  table.insert(fields, since)
-end
-redis.call('HSET', KEYS[2], unpack(fields))
+redis.call('HSET', KEYS[2], 'limit', limit, 'epoch', epoch, 'clean', clean, 'peak', peak,
+  'regained', regained, 'trusted', trusted, 'owed', owed)
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
 return tostring(limit)
 """
-)
 
 
 def cost(method: str) -> int:
@@ -279,26 +179,14 @@ def decrease_factor(ok: int, refused: int, full_burst: int = 0) -> float:
 
 
 class QuotaBucket:
-    """The shared bucket of one user, paced at the learned limit.
+    """The shared bucket of one user, paced at the learned limit."""
 
-    ``clock`` (seconds, monotonic) replaces Redis's own clock in both scripts: tests drive the
-    pacing with a fake one. Workers sharing a bucket must share the clock, so production code
-    leaves it None.
-    """
-
-    def __init__(
-        self,
-        user_id: Any,
-        units_per_second: float | None = None,
-        *,
-        clock: Callable[[], float] | None = None,
-    ) -> None:
+    def __init__(self, user_id: Any, units_per_second: float | None = None) -> None:
         self.configured = float(units_per_second or settings.GMAIL_QUOTA_UNITS_PER_SECOND)
         # 1.0 by default: the learned limit already sits where Google stopped refusing.
         self.headroom = float(settings.GMAIL_QUOTA_HEADROOM)
         self.key = f"{settings.CACHE_KEY_PREFIX}:gmail-quota:{user_id}"
         self.learned_key = f"{settings.CACHE_KEY_PREFIX}:gmail-quota-learned:{user_id}"
-        self._clock = clock
         self._redis = connection()
         self._reserve = self._redis.register_script(_RESERVE)
         self._report = self._redis.register_script(_REPORT)
@@ -306,9 +194,6 @@ class QuotaBucket:
     @property
     def enabled(self) -> bool:
         return self.configured > 0
-
-    def _now(self) -> str:
-        return "" if self._clock is None else repr(self._clock())
 
     def limit(self) -> float:
         """Return the learned limit in units/s (the configured one until a refusal)."""
@@ -320,26 +205,17 @@ class QuotaBucket:
         value = self._redis.hget(self.learned_key, "epoch")
         return int(value) if value is not None else 0
 
-    def max_batch(self, cost_each: int, *, full: bool = False) -> int:
-        """Return how many calls of ``cost_each`` one burst may hold (at most Gmail's 50).
-
-        Right after a refusal the burst is smaller (slow start) unless ``full`` is asked for:
-        the size a chunk of work is cut to, which later bursts send once the ramp is over.
-        """
+    def max_batch(self, cost_each: int) -> int:
+        """Return how many calls of ``cost_each`` one burst may hold (at most Gmail's 50)."""
         if not self.enabled:
             return 50
-        limit_value, ramp_value = self._redis.hmget(self.learned_key, ["limit", "ramp"])
-        limit = self.configured if limit_value is None else min(self.configured, float(limit_value))
-        share = BURST_SHARE if full or ramp_value is None else min(BURST_SHARE, float(ramp_value))
-        return max(1, min(50, int(limit * share // cost_each)))
+        return max(1, min(50, int(self.limit() * BURST_SHARE // cost_each)))
 
     def _reserve_units(self, units: float) -> tuple[float, int]:
         wait, epoch, _ = self._reserve(
             keys=[self.key, self.learned_key],
-            args=[
-                self.configured, self.headroom, units, BURST_SHARE, TRUSTED_CAPACITY, self._now()
-            ],
-        )  # fmt: skip
+            args=[self.configured, self.headroom, units, BURST_SHARE, TRUSTED_CAPACITY],
+        )
         return float(wait), int(epoch)
 
     def reserve(self, units: float) -> float:
@@ -378,32 +254,24 @@ class QuotaBucket:
         """Tell the bucket how calls sent in ``epoch`` fared: ``refused`` were rate-limited."""
         if not self.enabled or ok + refused == 0:
             return
-        full_burst = self.max_batch(cost("messages.get"), full=True) if refused else 0
+        full_burst = self.max_batch(cost("messages.get")) if refused else 0
         factor = decrease_factor(ok, refused, full_burst) if refused else 1.0
         limit = self._report(
             keys=[self.key, self.learned_key],
             args=[
-                self.configured,  # 1
+                self.configured,
                 settings.GMAIL_QUOTA_MIN_UNITS_PER_SECOND,
                 epoch,
                 factor,
-                ok * cost("messages.get") if ok_units is None else ok_units,  # 5
+                ok * cost("messages.get") if ok_units is None else ok_units,
                 settings.GMAIL_QUOTA_LEARNED_TTL,
                 PROBE_AFTER_SECONDS,
                 PROBE_STEP,
                 RECOVER_AFTER_SECONDS,
-                RECOVERABLE_FACTOR,  # 10
+                RECOVERABLE_FACTOR,
                 SLACK_SECONDS,
                 (ok + refused) * cost("messages.get") if ok_units is None else ok_units,
                 MIN_DECREASE,
-                self._now(),
-                SLOW_START_SHARE,  # 15
-                BURST_SHARE,
-                MAX_PROBE_AFTER_SECONDS,
-                BUSY_SLACK_SECONDS,
-                MAX_DECREASE,
-                MAX_PROBE_STEP,  # 20
-                MEASURE_WINDOW_SECONDS,
             ],
         )
         if refused:
