@@ -18,6 +18,7 @@ from datetime import datetime
 from analysis.results import parse_date
 from mailbox_project.ids import UserId
 from mails import store
+from tracker.cluster import ATS
 from tracker.keys import normalise
 
 # Requisition / job ids: "R-0009950", "JR008478", "REQ-48213", "Req #48213", "Job ID: 12345",
@@ -68,7 +69,7 @@ def portal_links(text: str) -> set[str]:
 # The tracking system a message's footer names ("Powered by Greenhouse", "Sent via Lever",
 # "your SmartRecruiters Candidate Portal"): a recruiter writing from a personal mailbox through
 # the ATS still says which system runs the application.
-_ATS_NAMES = "greenhouse|lever|workday|ashby|smartrecruiters|icims|taleo|jobvite|bamboohr|workable"
+_ATS_NAMES = "|".join(sorted(ATS))
 _FOOTER_SYSTEM = re.compile(
     rf"\b(?:powered by|sent via|sent with)\s+({_ATS_NAMES})\b"
     rf"|\b({_ATS_NAMES})\s+candidate portal\b",
