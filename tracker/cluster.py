@@ -118,6 +118,11 @@ class Cluster:
         """The applicant tracking systems its mail came through."""
         return {mail.channel for mail in self.mails if mail.channel in ATS}
 
+    def other_system(self, mail: Mail) -> bool:
+        """Whether another applicant tracking system than the one that sent ``mail`` runs it."""
+        systems = self.systems()
+        return mail.channel in ATS and bool(systems) and mail.channel not in systems
+
     def other_requisition(self, mail: Mail) -> bool:
         reqs = {key[4:] for key in mail.strong if key.startswith("req:")}
         return bool(reqs and self.requisitions) and not reqs & self.requisitions

@@ -20,7 +20,9 @@ email joins the application it answers:
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
 the application its thread's or its recruiter's next email names (not one begun after it), or
-to the one open application run by the ATS that sent it, in passes until none moves.
+to the one open application run by the ATS that sent it, in passes until none moves. Last, an
+unsure rejection leaves an application turned down on its own (or going on after it) for the
+company's one that was open then: an application is turned down once.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ from tracker.links import STRONG_PREFIXES
 
 # Passes of moving unsure mail after its thread's or writer's later mail (each is one scan).
 _FOLLOW_PASSES = 4
+# An application ends this way once; after it, these say it went on (``_second_closings``).
+_ENDS = frozenset({Status.REJECTION, Status.WITHDRAWAL})
+_PROGRESS = frozenset({Status.ASSESSMENT, Status.INTERVIEW_INVITATION, Status.OFFER})
 
 
 class Grouper:
@@ -63,7 +68,45 @@ class Grouper:
         for _ in range(_FOLLOW_PASSES):
             if not self._follow_recruiters():
                 break
+        self._second_closings()
         return self.clusters
+
+    def _second_closings(self) -> None:
+        """Move an unsure rejection out of an application turned down on its own, or going on
+        after it, to the company's application it answered instead: one is turned down once."""
+        moves: list[tuple[Mail, Cluster, Cluster]] = []
+        for cluster in self.clusters:
+            for mail in cluster.mails:
+                if mail.message_id in cluster.weak and self._ended_otherwise(cluster, mail):
+                    target = self._latest(self._open_for(cluster, mail), mail)
+                    if target is not None:
+                        moves.append((mail, cluster, target))
+        for mail, source, target in moves:
+            self._move(mail, source, target)
+
+    @staticmethod
+    def _ended_otherwise(cluster: Cluster, mail: Mail) -> bool:
+        """Whether ``cluster``'s sure mail ends it as ``mail`` would, or goes on after it."""
+        return mail.status in _ENDS and any(
+            other.status == mail.status or (other.date > mail.date and other.status in _PROGRESS)
+            for other in cluster.mails
+            if other.message_id not in cluster.weak
+        )
+
+    def _open_for(self, cluster: Cluster, mail: Mail) -> list[Cluster]:
+        """The company's other applications ``mail`` could have ended: begun and open then, not
+        run by another ATS, not ended that way by mail of their own."""
+        return [
+            c
+            for c in self.clusters
+            if c is not cluster
+            and c.company == mail.company
+            and c.first <= mail.date
+            and self._near(c, mail.date)
+            and c.open_at(mail.date)
+            and not c.other_system(mail)
+            and not any(m.status == mail.status and m.message_id not in c.weak for m in c.mails)
+        ]
 
     def _place_all(self, mails: Iterable[Mail]) -> None:
         for mail in sorted(mails, key=lambda m: (m.date, m.message_id)):
@@ -349,7 +392,7 @@ class Grouper:
             return (
                 c.open_at(mail.date),
                 # Mail from one ATS is not an application another ATS runs.
-                not (mail.channel in ATS and systems and mail.channel not in systems),
+                not c.other_system(mail),
                 # A process moves forward: no assessment after the interviews.
                 not c.past(mail),
                 # An application's mail keeps coming through the system that sent it before.

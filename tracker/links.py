@@ -116,6 +116,39 @@ def person_name(display_name: str) -> str:
     return " ".join(words)
 
 
+# Words of a team's or a system's display name, never of a person's.
+_TEAM_WORDS = frozenset(
+    {
+        *("recruiting", "recruitment", "recruiter", "recruiters", "careers", "career", "jobs"),
+        *("job", "hiring", "team", "talent", "acquisition", "people", "hr", "human", "resources"),
+        *("notifications", "notification", "noreply", "reply", "support", "info", "staffing"),
+    }
+)
+# "Priya Raman via Docusign", "Priya Raman (via Google Docs)": a service sending in a person's
+# name (an e-signature, a shared document, a calendar) from its own address.
+_SENT_VIA = re.compile(r"^(.+?)\s+(?:\(via\s[^)]+\)|via\s.+)$", re.IGNORECASE)
+
+
+def sender_person(display_name: str, address: str) -> str:
+    """Return the name of the person who wrote ("" for a system's own mail): the display name
+    of a person's own address; the person a service sends for; a person's name on the
+    company's shared mailbox ("Priya Raman <talent@acme.com>": recruiters forward from it)."""
+    if recruiter_address(address):
+        return person_name(display_name)
+    via = _SENT_VIA.match(display_name.strip())
+    if via:
+        return person_name(via.group(1))
+    domain = address.rpartition("@")[2].lower()
+    if not domain or any(d in domain for d in _SYSTEM_DOMAINS):
+        return ""
+    name = person_name(display_name)
+    # "Acme Careers", "Acme Robotics Hiring Team": the company or its team, not a person.
+    joined, label = name.replace(" ", ""), domain.split(".")[0]
+    if set(name.split()) & _TEAM_WORDS or label in joined or joined in label:
+        return ""
+    return name
+
+
 # The link keys that name one application (``Signals.strong``): every other reader of stored
 # keys tells them from the weaker recruiter keys by these prefixes.
 STRONG_PREFIXES = ("thread:", "msgid:", "req:", "portal:")
@@ -192,7 +225,7 @@ def read_signals(user_id: UserId, message_ids: Sequence[str]) -> dict[str, Signa
             recruiter=recruiter,
             address=address,
             sender_name=sender_name,
-            person=person_name(sender_name) if recruiter else "",
+            person=sender_person(sender_name, address),
             footer_system=footer_system(text),
             sent="SENT" in (document.get("label_ids") or ()),
             received=parse_date(document.get("internal_date")),

@@ -1,5 +1,6 @@
 """Weak evidence weighed: a process moves forward, a channel keeps writing, a move settles
-others, and a group begun by mail naming nothing joins the role it later names.
+others, a group begun by mail naming nothing joins the role it later names, an application is
+turned down once, and a person writing through a service or a shared mailbox is still that person.
 
 Each case fails with the rule it tests taken out; mail is stored newest first, as a full sync
 reads it, through the real seam (``tracker_factory.store``).
@@ -10,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.status import Status
-from tracker.links import footer_system
+from tracker.links import footer_system, sender_person
 from tracker.tests.test_grouping_links import groups, message
 from tracker.tests.tracker_factory import result, store
 
@@ -154,3 +155,70 @@ def test_unsure_mail_does_not_follow_its_recruiter_into_an_application_begun_aft
     store(owner, result("ds", APPLIED, "Acme", "Data Scientist"))
     # Her later mail is about the role applied to a week after this one: not what it answers.
     assert groups(owner) == [["ds", "int"], ["rs", "rs-int"]]
+
+
+def test_an_unsure_rejection_leaves_an_application_that_is_turned_down_on_its_own(owner) -> None:
+    for gmail_id, day in (("qa", 0), ("se", 3), ("rej", 17), ("se-int", 27), ("se-rej", 34)):
+        message(owner, gmail_id, day=day)
+    store(owner, result("se-rej", Status.REJECTION, "Acme", "Software Engineer", day=34))
+    store(owner, result("se-int", INTERVIEW, "Acme", "Software Engineer", day=27))
+    # Naming no role, it goes first to the application active last; that one goes on to an
+    # interview and a rejection of its own, so this one answered the other.
+    store(owner, result("rej", Status.REJECTION, "Acme", "", day=17))
+    store(
+        owner,
+        result("se", APPLIED, "Acme", "Software Engineer", day=3),
+        result("qa", APPLIED, "Acme", "Quantitative Analyst"),
+    )
+    assert groups(owner) == [["qa", "rej"], ["se", "se-int", "se-rej"]]
+
+
+def test_an_unsure_rejection_never_moves_to_an_application_already_closed(owner) -> None:
+    for gmail_id, day in (("qa", 0), ("qa-end", 5), ("se", 3), ("rej", 17), ("se-rej", 34)):
+        message(owner, gmail_id, day=day)
+    store(owner, result("se-rej", Status.REJECTION, "Acme", "Software Engineer", day=34))
+    store(owner, result("rej", Status.REJECTION, "Acme", "", day=17))
+    # Withdrawn before the rejection came: it answers nothing there.
+    store(owner, result("qa-end", Status.WITHDRAWAL, "Acme", "Quantitative Analyst", day=5))
+    store(
+        owner,
+        result("se", APPLIED, "Acme", "Software Engineer", day=3),
+        result("qa", APPLIED, "Acme", "Quantitative Analyst"),
+    )
+    assert groups(owner) == [["qa", "qa-end"], ["rej", "se", "se-rej"]]
+
+
+def test_the_person_a_service_or_a_shared_mailbox_writes_for_is_read() -> None:
+    assert sender_person("Rachel Green via Docusign", "dse_na3@docusign.net") == "rachel green"
+    assert sender_person("Rachel Green (via Google Docs)", "drive-shares@google.com") == (
+        "rachel green"
+    )
+    assert sender_person("Rachel Green", "talent@acme-robotics.com") == "rachel green"
+    assert sender_person("Rachel Green", "rachel.green@acme.com") == "rachel green"
+    for name, address in (
+        ("Acme Robotics", "talent@acmerobotics.com"),  # the company
+        ("Acme Careers", "careers@acme.com"),
+        ("Globex Hiring Team", "jobs@globexcorp.com"),  # a team
+        ("Rachel Green", "no-reply@hire.lever.co"),  # an ATS's own mail: not said who
+        ("Docusign", "dse_na3@docusign.net"),
+    ):
+        assert sender_person(name, address) == ""
+
+
+def test_an_offer_sent_through_a_signing_service_joins_its_recruiter_s_application(owner) -> None:
+    recruiter = {"sender": "rachel.green@acme.com", "name": "Rachel Green"}
+    message(owner, "pa", day=0)
+    message(owner, "pa-int", day=10, **recruiter)
+    message(owner, "ds", day=2, sender="jordan.lee@bluestonestaffing.com", name="Jordan Lee")
+    message(owner, "ds-q", day=11, sender="jordan.lee@bluestonestaffing.com", name="Jordan Lee")
+    message(owner, "offer", day=14, sender="dse_na3@docusign.net", name="Rachel Green via Docusign")
+    store(owner, result("offer", Status.OFFER, "Acme", "", day=14))
+    store(owner, result("ds-q", Status.INFORMATION_REQUEST, "Acme", "Data Scientist", day=11))
+    store(owner, result("pa-int", INTERVIEW, "Acme", "Product Analyst", day=10))
+    store(
+        owner,
+        result("ds", APPLIED, "Acme", "Data Scientist", day=2),
+        result("pa", APPLIED, "Acme", "Product Analyst"),
+    )
+    # The data scientist application was active last; the offer is signed for Rachel Green's.
+    assert groups(owner) == [["ds", "ds-q"], ["offer", "pa", "pa-int"]]
