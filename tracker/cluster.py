@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from analysis.status import Status
-from tracker.stages import STAGE_OF_STATUS, Stage
+from tracker.stages import REOPENABLE, REOPENING, STAGE_OF_STATUS, Stage
 
 # Confirmations of one role this far apart are two applications.
 DUPLICATE_CONFIRMATION = timedelta(days=31)
@@ -92,6 +92,10 @@ class Cluster:
         if mail.status in _CLOSING and self.closed_at is None:
             self.closed_at = mail.date
             self.closed_by = mail.status
+        elif mail.status in REOPENING and not weak and self.closed_by in REOPENABLE:
+            # The employer asks for more (sure mail): it went on after all, or the rejection
+            # that closed it was another application's.
+            self.closed_at, self.closed_by = None, ""
         if weak:
             self.weak.add(mail.message_id)
         else:

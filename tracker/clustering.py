@@ -40,12 +40,12 @@ from tracker.cluster import (
     same_application,
 )
 from tracker.links import STRONG_PREFIXES
+from tracker.stages import REOPENING
 
 # Passes of moving unsure mail after its thread's or writer's later mail (each is one scan).
 _FOLLOW_PASSES = 4
-# An application ends this way once; after it, these say it went on (``_second_closings``).
+# An application ends this way once (``_second_closings``).
 _ENDS = frozenset({Status.REJECTION, Status.WITHDRAWAL})
-_PROGRESS = frozenset({Status.ASSESSMENT, Status.INTERVIEW_INVITATION, Status.OFFER})
 
 
 class Grouper:
@@ -88,7 +88,7 @@ class Grouper:
     def _ended_otherwise(cluster: Cluster, mail: Mail) -> bool:
         """Whether ``cluster``'s sure mail ends it as ``mail`` would, or goes on after it."""
         return mail.status in _ENDS and any(
-            other.status == mail.status or (other.date > mail.date and other.status in _PROGRESS)
+            other.status == mail.status or (other.date > mail.date and other.status in REOPENING)
             for other in cluster.mails
             if other.message_id not in cluster.weak
         )

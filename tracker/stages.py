@@ -26,6 +26,19 @@ class Stage(IntEnum):
         return STAGE_LABELS[self]
 
 
+# An application turned down or withdrawn is open again when the employer asks for more:
+# information, an action, an assessment, an interview (the summary's status and grouping agree).
+REOPENABLE = frozenset({Status.REJECTION, Status.WITHDRAWAL})
+REOPENING = frozenset(
+    {
+        Status.INFORMATION_REQUEST,
+        Status.ACTION_REQUIRED,
+        Status.ASSESSMENT,
+        Status.INTERVIEW_INVITATION,
+    }
+)
+
+
 STAGE_LABELS = {
     Stage.APPLIED: "Applied",
     Stage.SCREENING: "Screening / assessment",

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from analysis.status import Status
 from tracker.models import RESPONSE_STATUSES, TERMINAL_STATUSES
+from tracker.stages import REOPENABLE, REOPENING
 
 # How far along the funnel a non-terminal status is; the status never moves back.
 _STAGE_RANK: dict[str, int] = {
@@ -24,17 +25,6 @@ _STAGE_RANK: dict[str, int] = {
     Status.ASSESSMENT: 3,
     Status.INTERVIEW_INVITATION: 4,
 }
-
-
-_REOPENABLE = frozenset({Status.REJECTION, Status.WITHDRAWAL})
-_REOPENING = frozenset(
-    {
-        Status.INFORMATION_REQUEST,
-        Status.ACTION_REQUIRED,
-        Status.ASSESSMENT,
-        Status.INTERVIEW_INVITATION,
-    }
-)
 
 
 def current_status(statuses: Iterable[str]) -> str:
@@ -49,7 +39,7 @@ def current_status(statuses: Iterable[str]) -> str:
         if current in TERMINAL_STATUSES:
             # Final states need explicit events: only another one replaces an offer; after a
             # rejection or withdrawal, the employer asking for more means the process lives.
-            if status in TERMINAL_STATUSES or (current in _REOPENABLE and status in _REOPENING):
+            if status in TERMINAL_STATUSES or (current in REOPENABLE and status in REOPENING):
                 current = status
         elif (
             status in TERMINAL_STATUSES

@@ -222,3 +222,22 @@ def test_an_offer_sent_through_a_signing_service_joins_its_recruiter_s_applicati
     )
     # The data scientist application was active last; the offer is signed for Rachel Green's.
     assert groups(owner) == [["ds", "ds-q"], ["offer", "pa", "pa-int"]]
+
+
+def test_an_application_the_employer_goes_on_with_is_open_again_for_later_mail(owner) -> None:
+    linkedin = {"sender": "jobs-noreply@linkedin.com", "name": "LinkedIn"}
+    for gmail_id, day in (("sre", 0), ("qa", 14), ("rej", 18), ("qa-int", 40), ("rej2", 60)):
+        message(owner, gmail_id, day=day)
+    message(owner, "tpm", day=48, **linkedin)
+    store(owner, result("rej2", Status.REJECTION, "Acme", "", day=60))
+    store(owner, result("tpm", APPLIED, "Acme", "Technical Program Manager", day=48))
+    # The interview reopens the application the unsure rejection closed: the later rejection
+    # answers it (active last, run by the same system), and the first moves to the other.
+    store(owner, result("qa-int", INTERVIEW, "Acme", "Quantitative Analyst", day=40))
+    store(owner, result("rej", Status.REJECTION, "Acme", "", day=18))
+    store(
+        owner,
+        result("qa", APPLIED, "Acme", "Quantitative Analyst", day=14),
+        result("sre", APPLIED, "Acme", "Site Reliability Engineer"),
+    )
+    assert groups(owner) == [["qa", "qa-int", "rej2"], ["rej", "sre"], ["tpm"]]
