@@ -9,7 +9,8 @@ email joins the application it answers:
 2. a strong link to earlier mail: the same thread, Message-ID (one it answers), requisition id
    or candidate-portal link;
 3. a person's rename or merge (an alias of an application they renamed or merged);
-4. the same recruiter (by address; by name within the company, never an ended application);
+4. the same recruiter (by address; by name within the company, only an application active
+   lately and never an ended one);
 5. a confirmation starts an application, unless the same role was confirmed within a month
    and not through another ATS, nor through another channel days later, nor after the
    application was turned down (``cluster.same_application``);
@@ -301,7 +302,11 @@ class Grouper:
                 if (
                     linked.fits(mail)
                     and self._near(linked, mail.date)
-                    and (mail.company or mail.date - linked.last <= NAMELESS_WINDOW)
+                    # A name alone, or mail naming no company, is weak evidence: lately only.
+                    and (
+                        (mail.company and key.startswith("addr:"))
+                        or mail.date - linked.last <= NAMELESS_WINDOW
+                    )
                     # A name alone does not reopen an application that ended.
                     and (key.startswith("addr:") or linked.open_at(mail.date))
                     and not self._reapplied(linked, mail)

@@ -241,3 +241,16 @@ def test_an_application_the_employer_goes_on_with_is_open_again_for_later_mail(o
         result("sre", APPLIED, "Acme", "Site Reliability Engineer"),
     )
     assert groups(owner) == [["qa", "qa-int", "rej2"], ["rej", "sre"], ["tpm"]]
+
+
+def test_a_recruiter_s_name_leads_only_to_an_application_active_lately(owner) -> None:
+    message(owner, "ae", day=0)
+    message(owner, "ae-act", day=6, sender="olivia.brown27@outlook.com", name="Olivia Brown")
+    message(owner, "qa", day=80, **SMARTRECRUITERS)
+    message(owner, "int", day=100, sender="olivia.brown@acme.com", name="Olivia Brown")
+    store(owner, result("int", INTERVIEW, "Acme", "", day=100))
+    store(owner, result("qa", APPLIED, "Acme", "Quantitative Analyst", day=80))
+    store(owner, result("ae-act", Status.ACTION_REQUIRED, "Acme", "", day=6))
+    store(owner, result("ae", APPLIED, "Acme", "Analytics Engineer"))
+    # Her name last wrote about the other application three months before: no lead now.
+    assert groups(owner) == [["ae", "ae-act"], ["int", "qa"]]
