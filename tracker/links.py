@@ -143,8 +143,11 @@ def sender_person(display_name: str, address: str) -> str:
         return ""
     name = person_name(display_name)
     # "Acme Careers", "Acme Robotics Hiring Team": the company or its team, not a person.
-    joined, label = name.replace(" ", ""), domain.split(".")[0]
-    if set(name.split()) & _TEAM_WORDS or label in joined or joined in label:
+    joined = name.replace(" ", "")
+    labels = [re.sub(r"[^a-z0-9]", "", label) for label in domain.split(".")[:-1]]
+    if set(name.split()) & _TEAM_WORDS or any(
+        len(label) >= 3 and (label in joined or joined in label) for label in labels
+    ):
         return ""
     return name
 

@@ -197,6 +197,8 @@ def test_the_person_a_service_or_a_shared_mailbox_writes_for_is_read() -> None:
     assert sender_person("Rachel Green", "rachel.green@acme.com") == "rachel green"
     for name, address in (
         ("Acme Robotics", "talent@acmerobotics.com"),  # the company
+        ("Acme Robotics", "talent@acme-robotics.com"),
+        ("Acme Robotics", "talent@mail.acmerobotics.co.uk"),
         ("Acme Careers", "careers@acme.com"),
         ("Globex Hiring Team", "jobs@globexcorp.com"),  # a team
         ("Rachel Green", "no-reply@hire.lever.co"),  # an ATS's own mail: not said who
