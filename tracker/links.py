@@ -32,15 +32,32 @@ _REQ_LABELLED = re.compile(
 _REQ_BRACKETED = re.compile(r"[(\[]\s*(\d{3,}-\d{3,}(?:-\d{1,3})?)\s*[)\]]")
 _URL = re.compile(r"https?://([A-Za-z0-9.-]+)(/[^\s<>\"')\]]*)?")
 # Addresses that speak for a system, not a person: never a recruiter to follow.
-_SYSTEM_LOCAL = re.compile(
-    r"^(?:no-?reply|do-?not-?reply|notifications?|notify|jobs?|careers?|talent|recruit\w*|hr"
-    r"|hiring|apply|applications?|candidates?|info|team|hello|support|mailer\w*|dse\w*|alerts?"
-    r"|[a-z0-9]*-recruiting)(?:[+._-].*)?$"
+# Addresses that speak for a system or a team, not a person: never a recruiter to follow.
+# A whole word of the local part ("hr" in "acme.hr", "jobs" in "jobs-noreply") ...
+_SYSTEM_LOCAL_WORDS = frozenset(
+    {
+        *("hr", "jobs", "job", "apply", "info", "team", "hello", "mail", "email", "admin"),
+        *("account", "accounts", "service", "services", "people", "office", "contact"),
+    }
 )
+# ... or these anywhere in it ("AMD_Careers_noreply", "GSRecruiting", "SystemMessage",
+# "talentacquisition", "ejif.fa.sender", "reply_ok", "Workday@...", "dse_na3").
+_SYSTEM_LOCAL_PARTS = (
+    *("reply", "notif", "notify", "system", "sender", "mailer", "workday", "recruit", "career"),
+    *("talent", "hiring", "candidate", "application", "automat", "alert", "support", "bounce"),
+    *("postmaster", "dse_", "staffing"),
+)
+# Senders of applicant tracking, e-signature and job-board systems (by domain).
 _SYSTEM_DOMAINS = (
     *("greenhouse", "lever.co", "myworkday", "workday", "ashbyhq", "smartrecruiters", "icims"),
     *("linkedin", "docusign", "indeed", "glassdoor", "taleo", "jobvite", "bamboohr"),
+    *("successfactors", "oraclecloud", "brassring", "csod", "ultipro", "newtonsoftware"),
+    *("mynexthire", "rippling", "breezy", "recruitee", "teamtailor", "personio", "jazzhr"),
+    *("applytojob", "paylocity", "paycom", "dayforce", "avature", "phenom", "eightfold"),
+    *("hirevue", "workable", "ziprecruiter", "dice.com", "monster", "adobesign", "hellosign"),
 )
+# A domain label of a company's hiring mail ("hr.acme.com", "ats.rippling.com").
+_SYSTEM_LABELS = frozenset({"hr", "ats", "jobs", "careers", "talent", "recruiting", "jobalerts"})
 
 
 def requisitions(text: str) -> set[str]:
@@ -89,12 +106,26 @@ def portal_requisitions(portals: Iterable[str]) -> set[str]:
 
 
 def recruiter_address(address: str) -> str:
-    """Return ``address`` if a person writes from it (not an ATS or a no-reply box), else ""."""
+    """Return ``address`` if a person writes from it (not a system, a team or a company's own
+    box), else ""."""
     address = address.strip().lower()
     local, _, domain = address.rpartition("@")
-    if not local or _SYSTEM_LOCAL.match(local) or any(d in domain for d in _SYSTEM_DOMAINS):
+    if not local or _system_local(local, domain) or any(d in domain for d in _SYSTEM_DOMAINS):
+        return ""
+    if _SYSTEM_LABELS.intersection(domain.split(".")):
         return ""
     return address
+
+
+def _system_local(local: str, domain: str) -> bool:
+    words = set(re.split(r"[^a-z]+", local)) - {""}
+    labels = {label for label in re.split(r"[^a-z0-9]+", domain) if len(label) >= 4}
+    return (
+        bool(words & _SYSTEM_LOCAL_WORDS)
+        or any(part in local for part in _SYSTEM_LOCAL_PARTS)
+        # The company's own box: "tetratech@hr.tetratech.com", "acme@acme.com".
+        or any(word in labels for word in words)
+    )
 
 
 def footer_system(text: str) -> str:
@@ -113,6 +144,8 @@ def person_name(display_name: str) -> str:
     words = normalise(display_name.split("(")[0]).split()
     if not 2 <= len(words) <= 4 or not all(word.isalpha() for word in words):
         return ""
+    if _TEAM_WORDS.intersection(words) or ATS.intersection(words):
+        return ""  # "Uline HR Workday", "Human Resources", "Skyworks Recruitment"
     return " ".join(words)
 
 
@@ -122,6 +155,7 @@ _TEAM_WORDS = frozenset(
         *("recruiting", "recruitment", "recruiter", "recruiters", "careers", "career", "jobs"),
         *("job", "hiring", "team", "talent", "acquisition", "people", "hr", "human", "resources"),
         *("notifications", "notification", "noreply", "reply", "support", "info", "staffing"),
+        *("careers", "portal", "system", "systems", "hr", "workday", "talentacquisition"),
     }
 )
 # "Priya Raman via Docusign", "Priya Raman (via Google Docs)": a service sending in a person's

@@ -102,6 +102,8 @@ def test_the_same_recruiter_from_a_personal_mailbox_joins_by_name(owner) -> None
 def test_names_and_portal_ids_are_read_as_keys() -> None:
     assert person_name("Priya Raman (Acme Staffing)") == "priya raman"
     assert person_name("Acme Recruiting Team at Globex Careers") == ""
+    for team in ("Acme HR - Workday", "Human Resources", "Acme Recruitment", "Acme Careers"):
+        assert person_name(team) == "", team
     links = {"assessments.example/acme/r-0002420", "acme.wd5.example/job/backend-engineer_40211"}
     assert portal_requisitions(links) == {"R0002420"}
 

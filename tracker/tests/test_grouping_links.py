@@ -193,6 +193,15 @@ def test_requisition_ids_are_read_in_their_usual_shapes(text: str, expected: set
 
 
 def test_only_a_person_s_address_is_a_recruiter() -> None:
-    assert grouping.recruiter_address("Priya.Raman@Acme.com") == "priya.raman@acme.com"
-    for system in ("no-reply@greenhouse.io", "jobs@acme.com", "acme@myworkday.com"):
-        assert grouping.recruiter_address(system) == ""
+    for person in ("Priya.Raman@Acme.com", "praman@acme-labs.io", "priya.raman84@gmail.com"):
+        assert grouping.recruiter_address(person) == person.lower()
+    for system in (
+        *("no-reply@greenhouse.io", "jobs@acme.com", "acme@myworkday.com"),
+        # Shapes real hiring systems send from: the words anywhere in the local part, the
+        # company's own box, a hiring subdomain, a system's domain.
+        *("Acme_Careers_NoReply@acme.com", "AcmeRecruiting@acme.com", "Workday@acme.com"),
+        *("SystemMessage@acme.com", "talentacquisition.hr@acme.com", "reply_ok@acme.com"),
+        *("abcd.fa.sender@acme.com", "acme.hr@payroll.example", "acme@hr.acme.com"),
+        *("acme@acme.com", "mail@ats.rippling.com", "notices@acme.successfactors.eu"),
+    ):
+        assert grouping.recruiter_address(system) == "", system
