@@ -9,10 +9,11 @@ on the index alone, as a search engine merges postings. The first chunk of each 
 (date, id) keys is read (covered index scans, about a microsecond per key, no document
 read); up to the nearest of their last keys every term's keys are known, so their
 intersection there needs no other round trip. Past it the sparsest term leads (the one whose
-chunk reached farthest): its next keys in chunks, then each other term's keys within that
-chunk's date window, or, when every remaining key of a rare lead is known and few, those
-messages fetched and checked. Only ids in every term are fetched, in order, to check the rest
-of the filter (negations, phrases, dates, trash and spam) — not the terms again.
+chunk reached farthest): its next keys in chunks, each looked up in the other terms' index
+at the chunk's own (date, id) points, or, when every remaining key of a rare lead is known
+and few, those messages fetched and checked. Only ids in every term are fetched, in order,
+to check the rest of the filter (negations, phrases, dates, trash and spam) — not the terms
+again.
 """
 
 from __future__ import annotations
@@ -342,13 +343,15 @@ def _in_every_term(
     candidates = {doc["_id"] for doc in chunk}
     if not chunk:
         return []
-    dates = [doc["internal_date"] for doc in chunk]
-    window = {"$gte": min(dates), "$lte": max(dates)}
     for term in terms:
-        # The ids narrow what comes back (the index still bounds the scan by date).
-        ids = {"$in": list(candidates)}
-        query = {"user_id": user_id, "search_terms": term, "internal_date": window, "_id": ids}
-        cursor = collection.find(query, {"_id": 1}).hint(TERM_INDEX).batch_size(len(candidates))
+        # Each candidate's key in this term's index is known but for the term: the index is
+        # probed at those (date, id) points. A date window with the ids scanned every key of
+        # a dense term in it ("the" under 512 keys of "project": 161 ms).
+        left = [doc for doc in chunk if doc["_id"] in candidates]
+        dates = {"$in": list({doc["internal_date"] for doc in left})}
+        ids = {"$in": [doc["_id"] for doc in left]}
+        query = {"user_id": user_id, "search_terms": term, "internal_date": dates, "_id": ids}
+        cursor = collection.find(query, {"_id": 1}).hint(TERM_INDEX).batch_size(len(left))
         candidates &= {doc["_id"] for doc in cursor}
         if not candidates:
             break
