@@ -3,8 +3,8 @@
 Words, phrases and every operator but dates and sizes become equalities on the indexed
 ``search_terms`` array (see ``mails.search.index``): a phrase is its words' terms (a pair
 of very frequent words, "of the", as one pair term) plus, unless it is one such pair, a regex
-over ``search_text``, as AROUND is; MongoDB evaluates the regex only on documents the terms
-already selected.
+over ``search_text``, as AROUND is; the regex is evaluated only on documents the terms
+already selected (by Python, when ``scan`` intersects several terms).
 Regexes are built from folded words passed through ``re.escape``, never from raw input.
 """
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from mails.search import SearchError, highlight_terms, normalize_query, parse, render
+from mails.search import SearchError, highlight_terms, normalize_query, parse, render, scan
 from mails.search.nodes import And, Near, Not, Or, Text
 from mails.search.service import search
 from mails.search.testing import Spec
@@ -155,7 +155,10 @@ def ref_match(query: str, lines: list[str]) -> bool:
 
 
 @pytest.mark.django_db
-def test_around_finds_what_the_reference_finds(search_corpus) -> None:
+@pytest.mark.parametrize("few_texts", [scan.FEW_TEXTS, 0])
+def test_around_finds_what_the_reference_finds(search_corpus, monkeypatch, few_texts) -> None:
+    # FEW_TEXTS 0: every AROUND of two words is checked by Python's re, not MongoDB's regex.
+    monkeypatch.setattr(scan, "FEW_TEXTS", few_texts)
     by_subject = {subject: [subject, body] for subject, body in TEXTS}
     differences = {}
     for query in QUERIES:

@@ -1,4 +1,4 @@
-"""The query plan: the rarest term leads the index scan, whatever order the query had."""
+"""The query plan and scan: the rarest term leads, whatever order the query had."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from bson import ObjectId
 
 from mailbox_project.mongo import get_database
 from mails.search import compile_query, parse, scan
-from mails.search import plan as planning
 from mails.search.plan import TERM_INDEX, plan
 from mails.search.service import search
 from mails.search.testing import Spec, insert
@@ -35,21 +34,22 @@ def search_corpus_specs() -> list[Spec]:
     ]
 
 
-def scanned(owner, query: str) -> tuple[int, list[dict[str, object]]]:
-    collection = get_database()["messages"]
-    how = plan(compile_query(parse(query), owner), owner.pk, collection)
-    planned, index = how.filter, how.index
-    cursor = collection.find(planned).sort([("internal_date", -1), ("_id", -1)]).limit(51)
-    stats = (cursor.hint(index) if index else cursor).explain()["executionStats"]
-    return stats["totalKeysExamined"], planned.get("$and", [planned])
-
-
 @pytest.mark.parametrize("query", ["common rare", "rare common", '"words rare"', "in:inbox rare"])
-def test_the_rarest_term_leads(search_corpus, query) -> None:
-    keys, clauses = scanned(search_corpus, query)
-    assert clauses[0] == {"search_terms": "rare"}
-    assert keys <= 10  # the 10 messages with "rare", not the 200 with "common"
+def test_the_rarest_term_leads(search_corpus, monkeypatch, query) -> None:
+    # A first chunk of 16 keys per term: "rare" (10 messages) is read whole, "common" (200)
+    # only that far; the rest is rare's 10 messages checked, not common's 200 keys read.
+    monkeypatch.setattr(scan, "FIRST_CHUNK", 16)
+    chunk = scan._lead_chunk
+    read: list[tuple[str, int]] = []
+
+    def counted(collection, term, user_id, anchor, size):
+        raw, beyond = chunk(collection, term, user_id, anchor, size)
+        read.append((term, len(raw)))
+        return raw, beyond
+
+    monkeypatch.setattr(scan, "_lead_chunk", counted)
     assert len(search(search_corpus, query).messages) == 10
+    assert sorted(n for _term, n in read) == [10, 16], read
 
 
 def test_a_filter_without_terms_is_left_to_the_planner(search_corpus) -> None:
@@ -59,10 +59,10 @@ def test_a_filter_without_terms_is_left_to_the_planner(search_corpus) -> None:
     assert (how.filter, how.index, how.terms) == (query_filter, None, [])
 
 
-def test_a_single_term_is_hinted_without_counting(search_corpus) -> None:
+def test_planning_reads_nothing(search_corpus) -> None:
     class NoCounting:
         def count_documents(self, *args, **kwargs):
-            raise AssertionError("one term needs no count")
+            raise AssertionError("planning reads nothing: the scan's chunks say which is rare")
 
     # An OR at the top has no required term; "rare -common OR x" is rare AND (-common OR x).
     query_filter = compile_query(parse("(rare -common) OR x"), search_corpus)
@@ -71,6 +71,8 @@ def test_a_single_term_is_hinted_without_counting(search_corpus) -> None:
     assert plan(query_filter, search_corpus.pk, NoCounting()).terms == ["rare"]
     query_filter = compile_query(parse("rare -common"), search_corpus)
     assert plan(query_filter, search_corpus.pk, NoCounting()).index == TERM_INDEX
+    query_filter = compile_query(parse("common rare"), search_corpus)
+    assert plan(query_filter, search_corpus.pk, NoCounting()).terms == ["common", "rare"]
 
 
 QUERIES = [
@@ -81,6 +83,10 @@ QUERIES = [
     "common (words OR rare) in:inbox",
     "common in:inbox -in:trash",
     "rare is:unread",
+    '"common words" in:inbox -rare',
+    '"words common" is:unread',
+    "common AROUND 1 rare",
+    "rare AROUND 0 words -is:unread",
 ]
 
 
@@ -100,14 +106,18 @@ def varied(owner):
     return owner
 
 
+@pytest.mark.parametrize("few_texts", [scan.FEW_TEXTS, 0])
 @pytest.mark.parametrize("query", QUERIES)
 def test_intersecting_terms_in_small_chunks_finds_what_mongodb_finds(
-    varied, monkeypatch, query
+    varied, monkeypatch, query, few_texts
 ) -> None:
-    # Tiny chunks make every page cross many chunk and window boundaries.
+    # Tiny chunks make every page cross many chunk and window boundaries; with no
+    # FEW_TEXTS, phrases and AROUND are checked by Python's re, a text at a time.
     monkeypatch.setattr(scan, "FIRST_CHUNK", 3)
     monkeypatch.setattr(scan, "MAX_CHUNK", 8)
-    monkeypatch.setattr(planning, "WALK_ALONE", 0)  # intersect even when the lead is rare
+    monkeypatch.setattr(scan, "FEW_TEXTS", few_texts)
+    monkeypatch.setattr(scan, "TEXT_BATCH", 1)
+    monkeypatch.setattr(scan, "WALK_ALONE", 0)  # intersect even when the lead is rare
     collection = get_database()["messages"]
     query_filter = compile_query(parse(query), varied)
     order = [("internal_date", -1), ("_id", -1)]
