@@ -163,19 +163,24 @@ class GetRequests:
 
     The discovery client spends 66 us building each request (URL template, query, headers),
     and 1.5 ms building the ``users().messages()`` resource per batch; requests that differ
-    only in the id are copies of one template with the id put in its path.
+    only in the id are copies of one template with the id put in its path. With ``http``,
+    each request is sent on it rather than on the resource's (a thread's own connections).
     """
 
-    def __init__(self, messages: Any, **params: str) -> None:
+    def __init__(self, messages: Any, http: Any = None, **params: str) -> None:
         self.messages = messages
+        self.http = http
         self.params = params
         self.template: HttpRequest = messages.get(id=_PLACEHOLDER, **params)
 
     def __call__(self, message_id: str) -> HttpRequest:
         if not _PLAIN_ID.fullmatch(message_id):
-            return self.messages.get(id=message_id, **self.params)  # the library quotes it
-        request = copy.copy(self.template)
-        request.uri = self.template.uri.replace(_PLACEHOLDER, message_id, 1)
-        request.headers = dict(self.template.headers)  # a 401 retry writes a new token here
-        request.response_callbacks = []
+            request: HttpRequest = self.messages.get(id=message_id, **self.params)  # quoted
+        else:
+            request = copy.copy(self.template)
+            request.uri = self.template.uri.replace(_PLACEHOLDER, message_id, 1)
+            request.headers = dict(self.template.headers)  # a 401 retry writes a new token here
+            request.response_callbacks = []
+        if self.http is not None:
+            request.http = self.http
         return request
