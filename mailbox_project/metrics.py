@@ -15,6 +15,7 @@ totals) are read at scrape time from Redis by ``StateCollector``.
 
 from __future__ import annotations
 
+import collections
 import os
 import socket
 import time
@@ -83,9 +84,18 @@ def gmail_call(method: str, error: BaseException | None = None) -> None:
 
 
 def gmail_batch(method: str, outcomes: Iterable[object]) -> None:
-    """Count the parts of a batch: each part is a response, or the exception it ended in."""
-    for outcome in outcomes:
-        gmail_call(method, outcome if isinstance(outcome, BaseException) else None)
+    """Count the parts of a batch: each part is a response, or the exception it ended in.
+
+    One increment per outcome, by the number of parts that had it: a label look-up and an
+    increment per part was a twentieth of a fetch thread's CPU.
+    """
+    counts = collections.Counter(
+        _outcome(outcome if isinstance(outcome, BaseException) else None) for outcome in outcomes
+    )
+    for outcome, count in counts.items():
+        GMAIL_CALLS.labels(method=method, outcome=outcome).inc(count)
+    for _ in range(counts["rate_limited"]):
+        _note_event("gmail-429")
 
 
 def search_page_cache(hit: bool) -> None:

@@ -69,13 +69,23 @@ def document_of(parsed: ParsedMessage) -> Document:
     are copied, so the document is safe to keep while ``parsed`` is reused.
     """
     fields: Document = {}
-    for item in dataclass_fields(parsed):
-        value = getattr(parsed, item.name)
+    for name in _PARSED_FIELDS:
+        value = getattr(parsed, name)
         if isinstance(value, list):
-            value = [dict(v) if isinstance(v, dict) else v for v in value]
-        fields[item.name] = value
+            # Only the attachments hold dicts (``Attachment``); the other lists hold strings,
+            # which a shallow copy copies: no test of each of them.
+            if name in _DICT_LISTS:
+                value = [dict(v) if isinstance(v, dict) else v for v in value]
+            else:
+                value = value.copy()
+        fields[name] = value
     fields.update(derived_fields(fields))
     return fields
+
+
+# Read once: ``dataclasses.fields`` rebuilds its tuple on every call, once per stored message.
+_PARSED_FIELDS = tuple(item.name for item in dataclass_fields(ParsedMessage))
+_DICT_LISTS = frozenset({"attachments"})
 
 
 def derived_fields(fields: Mapping[str, Any]) -> Document:

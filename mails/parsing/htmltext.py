@@ -67,7 +67,9 @@ class _Text:
     def text(self, raw: str) -> None:
         if not raw or self.full:
             return
-        text = html.unescape(raw if self.pre_depth else _WS.sub(" ", raw))
+        text = raw if self.pre_depth else _WS.sub(" ", raw)
+        if "&" in text:  # what html.unescape looks for first, without the call
+            text = html.unescape(text)
         self.pieces.append(text)
         self.length += len(text)
         if text.strip(" "):
@@ -109,8 +111,15 @@ class _Closers:
 
     def __init__(self, markup: str) -> None:
         self.markup = markup
-        self.lower = markup.lower()
+        self._lower: str | None = None
         self.unclosed: set[str] = set()
+
+    @property
+    def lower(self) -> str:
+        """The markup lower-cased, made only for a document with a script, style or title."""
+        if self._lower is None:
+            self._lower = self.markup.lower()
+        return self._lower
 
     def find(self, name: str, start: int) -> int:
         """Return where ``</name`` starts at or after ``start``, or -1."""
@@ -130,6 +139,10 @@ class _Closers:
         return len(self.markup) if end < 0 else end + 1
 
 
+# What follows "<" in a comment, declaration or processing instruction (``_special``).
+_SPECIAL_STARTS = ("!", "?")
+
+
 def _special(markup: str, at: int) -> int | None:
     """Return the end of a comment, declaration or processing instruction at ``at``."""
     if markup.startswith("<!--", at):
@@ -141,21 +154,32 @@ def _special(markup: str, at: int) -> int | None:
     return None
 
 
+# The tags ``_Text.tag`` does something for: any other tag is not handed to it (most tags of
+# mail, <span>, <a>, <img>, <font>, and every closing one but these).
+_LAYOUT = _PARAGRAPH | _LINE | _CELL | {"br", "pre"}
+
+
 def _scan(markup: str, out: _Text) -> str:
-    """Feed the text and tags of ``markup`` to ``out``; return the title if there is one."""
+    """Feed the text and tags of ``markup`` to ``out``; return the title if there is one.
+
+    The loop runs once per tag of every HTML part read: the calls that would do nothing
+    (empty text between two tags, a tag with no layout) are not made.
+    """
     closers = _Closers(markup)
-    position, title = 0, ""
-    while position < len(markup) and not out.full:
+    position, title, size = 0, "", len(markup)
+    while position < size and out.length < out.max_chars:
         at = markup.find("<", position)
         if at < 0:
             out.text(markup[position:])
             break
-        out.text(markup[position:at])
-        special = _special(markup, at)
-        if special is not None:
-            position = special
-            continue
-        match = _TAG.match(markup, at, min(len(markup), at + _MAX_TAG))
+        if at > position:
+            out.text(markup[position:at])
+        if markup[at + 1 : at + 2] in _SPECIAL_STARTS:
+            special = _special(markup, at)
+            if special is not None:
+                position = special
+                continue
+        match = _TAG.match(markup, at, min(size, at + _MAX_TAG))
         if match is None:
             if not _TAG_START.match(markup, at):
                 out.text("<")  # "5 < 6" is text
@@ -163,11 +187,12 @@ def _scan(markup: str, out: _Text) -> str:
                 continue
             # A tag whose quotes never close: it ends at the next ">", or swallows the rest.
             end = markup.find(">", at)
-            position = len(markup) if end < 0 else end + 1
+            position = size if end < 0 else end + 1
             continue
-        name, closing = match.group(2).lower(), bool(match.group(1))
+        slash, name, attributes = match.groups()
+        name, closing = name.lower(), bool(slash)
         position = match.end()
-        if name in _SKIPPED and not closing and not match.group(3).rstrip().endswith("/"):
+        if name in _SKIPPED and not closing and not attributes.rstrip().endswith("/"):
             element_end = closers.element_end(name, position)
             if element_end is not None:
                 if name == "title":
@@ -177,8 +202,9 @@ def _scan(markup: str, out: _Text) -> str:
             if name != "title":  # an unclosed script or style hides the rest, as in browsers
                 break
         if name in _LINK_TAGS and not closing:
-            out.link(match.group(3))
-        out.tag(name, closing)
+            out.link(attributes)
+        if name in _LAYOUT:
+            out.tag(name, closing)
     return title
 
 

@@ -113,26 +113,43 @@ class PayloadPart:
         self.node: Mapping[str, Any] = node if isinstance(node, Mapping) else {}
         self.path = path
         self.notes = notes
+        # Read when first needed, then kept (not ``functools.cached_property``, which takes a
+        # lock on every first read: three per part, a tenth of walking a message's parts).
+        self._params: MimeParams | None = None
+        self._mime_type: str | None = None
+        self._filename: str | None = None
 
-    @functools.cached_property
+    @property
     def params(self) -> MimeParams:
         """The part's MIME parameters, read when first needed: a multipart container's
         type is Gmail's ``mimeType``, and its unique boundary would miss the memo."""
-        return mime_params(mime_header_pairs(self.node))
+        if self._params is None:
+            self._params = mime_params(mime_header_pairs(self.node))
+        return self._params
 
     def _body(self) -> Mapping[str, Any]:
         body = self.node.get("body")
         return body if isinstance(body, Mapping) else {}
 
-    @functools.cached_property
+    @property
     def mime_type(self) -> str:
+        if self._mime_type is None:
+            self._mime_type = self._read_mime_type()
+        return self._mime_type
+
+    def _read_mime_type(self) -> str:
         mime_type = self.node.get("mimeType")
         if isinstance(mime_type, str) and "/" in mime_type:
             return mime_type.strip().lower()
         return self.params.content_type or "text/plain"
 
-    @functools.cached_property
+    @property
     def filename(self) -> str:
+        if self._filename is None:
+            self._filename = self._read_filename()
+        return self._filename
+
+    def _read_filename(self) -> str:
         name = self.node.get("filename")
         if not isinstance(name, str) or not name:
             name = self.params.filename

@@ -81,3 +81,25 @@ def test_get_requests_are_the_librarys_with_the_id_put_in(google_emulator: Emula
     first, second = make("a1"), make("a2")
     first.headers["authorization"] = "Bearer new"
     assert "authorization" not in second.headers
+
+
+def test_made_requests_are_written_as_the_library_writes_them(
+    google_emulator: EmulatorServer,
+) -> None:
+    service = google_emulator.gmail_service(google_emulator.emails[0])
+    messages = service.users().messages()
+    params = {"userId": "me", "format": "full", "fields": "id,payload"}
+    make = GetRequests(messages, service._http, **params)
+    lean = LeanBatchHttpRequest(batch_uri=google_emulator.batch_uri)
+    library = BatchHttpRequest(batch_uri=google_emulator.batch_uri)
+    for message_id in ("18c0ffee0000002a", "18c0ffee0000002b", "a b/c?d", "x" * 101):
+        made = make(message_id)
+        written = library._serialize_request(messages.get(id=message_id, **params))
+        assert lean._serialize_request(made) == written
+    # A request changed after it was made is written as it is, not from its template.
+    changed = make("18c0ffee0000002c")
+    changed.uri = changed.uri.replace("fields=id", "fields=snippet")
+    assert "fields=snippet" in lean._serialize_request(changed)
+    # A new token (a 401's refresh) is in the text, not the one written before.
+    service._http.credentials.token = "another-token"
+    assert "Bearer another-token" in lean._serialize_request(make("18c0ffee0000002d"))

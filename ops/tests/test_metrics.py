@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from mailbox_project import events
-from mailbox_project.metrics import gmail_call
+from mailbox_project.metrics import gmail_batch, gmail_call
 from mails.models import Message
 
 TOKEN = "metrics-test-token-0123456789"
@@ -103,6 +103,20 @@ def test_a_rate_limited_call_is_counted_and_remembered_for_the_hour(scrape) -> N
     limited = {"method": "messages.get", "outcome": "rate_limited"}
     assert _value(after, calls, **limited) == _value(before, calls, **limited) + 1
     assert events.recent("gmail-429")[""] == 1
+
+
+def test_a_batch_counts_each_part_by_its_outcome(scrape) -> None:
+    from mails.gmail import RateLimited, TransientError
+
+    before = scrape()
+    limited = [RateLimited("429"), RateLimited("429")]
+    gmail_batch("messages.get", [{"id": "a"}, *limited, TransientError("5xx"), {"id": "b"}, {}])
+    after = scrape()
+    calls = "mailbox_gmail_calls_total"
+    for outcome, parts in (("ok", 3), ("rate_limited", 2), ("error", 1)):
+        labels = {"method": "messages.get", "outcome": outcome}
+        assert _value(after, calls, **labels) == _value(before, calls, **labels) + parts
+    assert events.recent("gmail-429")[""] == 2
 
 
 def test_state_is_read_at_scrape_time(scrape, settings) -> None:
