@@ -31,7 +31,6 @@ _REQ_LABELLED = re.compile(
 )
 _REQ_BRACKETED = re.compile(r"[(\[]\s*(\d{3,}-\d{3,}(?:-\d{1,3})?)\s*[)\]]")
 _URL = re.compile(r"https?://([A-Za-z0-9.-]+)(/[^\s<>\"')\]]*)?")
-# Addresses that speak for a system, not a person: never a recruiter to follow.
 # Addresses that speak for a system or a team, not a person: never a recruiter to follow.
 # A whole word of the local part ("hr" in "acme.hr", "jobs" in "jobs-noreply") ...
 _SYSTEM_LOCAL_WORDS = frozenset(
@@ -155,7 +154,7 @@ _TEAM_WORDS = frozenset(
         *("recruiting", "recruitment", "recruiter", "recruiters", "careers", "career", "jobs"),
         *("job", "hiring", "team", "talent", "acquisition", "people", "hr", "human", "resources"),
         *("notifications", "notification", "noreply", "reply", "support", "info", "staffing"),
-        *("careers", "portal", "system", "systems", "hr", "workday", "talentacquisition"),
+        *("portal", "system", "systems", "workday", "talentacquisition"),
     }
 )
 # "Priya Raman via Docusign", "Priya Raman (via Google Docs)": a service sending in a person's
@@ -176,12 +175,11 @@ def sender_person(display_name: str, address: str) -> str:
     if not domain or any(d in domain for d in _SYSTEM_DOMAINS):
         return ""
     name = person_name(display_name)
-    # "Acme Careers", "Acme Robotics Hiring Team": the company or its team, not a person.
+    # "Acme Robotics <talent@acmerobotics.com>": the company, not a person (a team's words
+    # are no person's name already: "Acme Careers").
     joined = name.replace(" ", "")
     labels = [re.sub(r"[^a-z0-9]", "", label) for label in domain.split(".")[:-1]]
-    if set(name.split()) & _TEAM_WORDS or any(
-        len(label) >= 3 and (label in joined or joined in label) for label in labels
-    ):
+    if any(len(label) >= 3 and (label in joined or joined in label) for label in labels):
         return ""
     return name
 
