@@ -45,8 +45,6 @@ from tracker.stages import REOPENING
 
 # Passes of moving unsure mail after its thread's or writer's later mail (each is one scan).
 _FOLLOW_PASSES = 4
-# An application ends this way once (``_second_closings``).
-_ENDS = frozenset({Status.REJECTION, Status.WITHDRAWAL})
 
 
 class Grouper:
@@ -87,8 +85,9 @@ class Grouper:
 
     @staticmethod
     def _ended_otherwise(cluster: Cluster, mail: Mail) -> bool:
-        """Whether ``cluster``'s sure mail ends it as ``mail`` would, or goes on after it."""
-        return mail.status in _ENDS and any(
+        """Whether ``cluster``'s sure mail turns it down as rejection ``mail`` would, or goes on
+        after it."""
+        return mail.status == Status.REJECTION and any(
             other.status == mail.status or (other.date > mail.date and other.status in REOPENING)
             for other in cluster.mails
             if other.message_id not in cluster.weak
