@@ -112,6 +112,12 @@ class Cluster:
     def open_at(self, when: datetime) -> bool:
         return self.closed_at is None or when <= self.closed_at
 
+    def closed_surely(self) -> bool:
+        """Whether mail placed by more than its company alone ended the application."""
+        return self.closed_at is not None and any(
+            mail.date == self.closed_at and mail.message_id not in self.weak for mail in self.mails
+        )
+
     def active_before(self, when: datetime) -> datetime:
         return self.activity[-1] if self.activity and self.activity[-1] <= when else _NEVER
 
@@ -137,6 +143,16 @@ class Cluster:
         (Requests for information or action come at any stage: references, forms.)"""
         stage = _STEPS.get(mail.status)
         return stage is not None and self.furthest > stage
+
+    def other_recruiter(self, mail: Mail) -> bool:
+        """Whether other people than ``mail``'s writer have written about the application."""
+        people = {m.person for m in self.mails if m.person and m.message_id not in self.weak}
+        return bool(mail.person and people and mail.person not in people)
+
+    def ready_for(self, mail: Mail) -> bool:
+        """Whether the application has come as far as ``mail`` follows from: an offer comes
+        after interviews."""
+        return mail.status != Status.OFFER or self.furthest >= Stage.INTERVIEW
 
     def fits_role(self, mail: Mail) -> bool:
         return not mail.position or not self.position or mail.position == self.position

@@ -10,18 +10,20 @@ email joins the application it answers:
    or candidate-portal link;
 3. a person's rename or merge (an alias of an application they renamed or merged);
 4. the same recruiter (by address; by name within the company, only an application active
-   lately and never an ended one);
+   lately; never an ended one by name, nor by address while another of the company is open);
 5. a confirmation starts an application, unless the same role was confirmed within a month
    and not through another ATS, nor through another channel days later, nor after the
    application was turned down (``cluster.same_application``);
 6. an email naming its role joins the role's application near in time; one naming only the
    company joins the company's application still open, not run by another ATS, not past the
-   step it brings, run by its ATS, last active before it (``weak``: unsure); a group begun by
-   mail naming nothing joins the role it comes to name.
+   step it brings (an offer: one that has interviewed), run by its ATS, last active before it
+   (``weak``: unsure); a group begun by mail naming nothing joins the role it comes to name.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
 the application its thread's or its recruiter's next email names (not one begun after it), or
-to the one open application run by the ATS that sent it, in passes until none moves. Last, an
+else where its thread's last sure email before it is, or else to the one open application run
+by the ATS that sent it when its own sure mail came through another, in passes until none
+moves. Last, an
 unsure rejection leaves an application turned down on its own (or going on after it) for the
 company's one that was open then: an application is turned down once.
 """
@@ -156,17 +158,35 @@ class Grouper:
                 if later:
                     target = min(later, key=lambda item: item[:2])[2]
                 else:
-                    target = self._run_by(mail, cluster) or cluster
+                    target = (
+                        self._thread_of(mail, anchors) or self._run_by(mail, cluster) or cluster
+                    )
                 if target is not cluster:
                     moves.append((mail, cluster, target))
         for mail, source, target in moves:
             self._move(mail, source, target)
         return bool(moves)
 
+    @staticmethod
+    def _thread_of(mail: Mail, anchors: Mapping[str, list[tuple[Mail, Cluster]]]) -> Cluster | None:
+        """The application of the latest sure mail before ``mail`` in its thread (or that it
+        answers): unsure mail followed its thread, wherever that turned out to belong."""
+        earlier = [
+            (other.date, target.index, target)
+            for key in mail.strong
+            for other, target in anchors.get(key, ())
+            if other.date <= mail.date
+        ]
+        return max(earlier, key=lambda item: item[:2])[2] if earlier else None
+
     def _run_by(self, mail: Mail, cluster: Cluster) -> Cluster | None:
         """The one other open application of the company run by the ATS that sent ``mail``,
-        when its own group's other mail came through another ATS."""
-        others = {m.channel for m in cluster.mails if m is not mail and m.channel in ATS}
+        when its own group's sure mail came through another ATS."""
+        others = {
+            m.channel
+            for m in cluster.mails
+            if m.message_id not in cluster.weak and m.channel in ATS
+        }
         if mail.channel not in ATS or not others or mail.channel in others:
             return None
         run = [
@@ -176,6 +196,7 @@ class Grouper:
             and c.company == mail.company
             and mail.channel in c.systems()
             and c.first <= mail.date
+            and self._near(c, mail.date)
             and c.open_at(mail.date)
         ]
         return run[0] if len(run) == 1 else None
@@ -306,13 +327,30 @@ class Grouper:
                         (mail.company and key.startswith("addr:"))
                         or mail.date - linked.last <= NAMELESS_WINDOW
                     )
-                    # A name alone does not reopen an application that ended.
-                    and (key.startswith("addr:") or linked.open_at(mail.date))
+                    # A name alone does not reopen an application that ended, nor does an
+                    # address while another of the company's is open: a recruiter handles
+                    # several, and writes on about the one still going.
+                    and (
+                        linked.open_at(mail.date)
+                        or (key.startswith("addr:") and not self._ended_besides(linked, mail))
+                    )
                     and not self._reapplied(linked, mail)
                     and mail.status != Status.APPLICATION_CONFIRMATION
                 ):
                     return linked
         return None
+
+    def _ended_besides(self, cluster: Cluster, mail: Mail) -> bool:
+        """Whether sure mail ended ``cluster`` and another application of ``mail``'s company
+        is open when it comes."""
+        return cluster.closed_surely() and any(
+            c is not cluster
+            and c.company == mail.company
+            and c.first <= mail.date
+            and self._near(c, mail.date)
+            and c.open_at(mail.date)
+            for c in self.clusters
+        )
 
     def _reapplied(self, cluster: Cluster, mail: Mail) -> bool:
         """Whether the role was confirmed again after ``cluster``: later mail is the new one's.
@@ -391,7 +429,7 @@ class Grouper:
         ATS that sent it, last active before it; None on a tie (two roles applied to at once:
         nothing says which one it answers)."""
 
-        def rank(c: Cluster) -> tuple[bool, bool, bool, bool, datetime, datetime]:
+        def rank(c: Cluster) -> tuple[bool, bool, bool, bool, bool, bool, datetime, datetime]:
             systems = c.systems()
             return (
                 c.open_at(mail.date),
@@ -399,6 +437,8 @@ class Grouper:
                 not c.other_system(mail),
                 # A process moves forward: no assessment after the interviews.
                 not c.past(mail),
+                c.ready_for(mail),
+                not c.other_recruiter(mail),
                 # An application's mail keeps coming through the system that sent it before.
                 mail.channel in ATS and mail.channel in systems,
                 c.active_before(mail.date),

@@ -1,6 +1,8 @@
-"""Weak evidence weighed: a process moves forward, a channel keeps writing, a move settles
-others, a group begun by mail naming nothing joins the role it later names, an application is
-turned down once, and a person writing through a service or a shared mailbox is still that person.
+"""Weak evidence weighed: a process moves forward (an offer follows interviews), a channel keeps
+writing, a move settles others (a thread is one application), a group begun by mail naming
+nothing joins the role it later names, an application is turned down once, a recruiter writes
+on about the application still open, and a person writing through a service or a shared
+mailbox is still that person.
 
 Each case fails with the rule it tests taken out; mail is stored newest first, as a full sync
 reads it, through the real seam (``tracker_factory.store``).
@@ -256,3 +258,115 @@ def test_a_recruiter_s_name_leads_only_to_an_application_active_lately(owner) ->
     store(owner, result("ae", APPLIED, "Acme", "Analytics Engineer"))
     # Her name last wrote about the other application three months before: no lead now.
     assert groups(owner) == [["ae", "ae-act"], ["int", "qa"]]
+
+
+ASHBY = {"sender": "no-reply@ashbyhq.com", "name": "Acme Hiring Team"}
+GREENHOUSE = {"sender": "no-reply@greenhouse.io", "name": "Acme Recruiting"}
+
+
+def test_unsure_mail_of_a_thread_follows_the_thread_to_the_application_it_turned_out_to_be(
+    owner,
+) -> None:
+    recruiter = {"sender": "lars.eriksen@acme.com", "name": "Lars Eriksen"}
+    message(owner, "ml", day=0, **ASHBY)
+    message(owner, "rs", day=20, **GREENHOUSE)
+    message(owner, "ask", day=22, thread="T", **recruiter)
+    message(owner, "ashby-1", day=35, thread="T", **ASHBY)
+    message(owner, "ashby-2", day=36, thread="T", **ASHBY)
+    message(owner, "after", day=40, thread="T", **recruiter)
+    store(owner, result("after", INTERVIEW, "Acme", "", day=40))
+    store(owner, result("ashby-2", INTERVIEW, "Acme", "", day=36))
+    store(owner, result("ashby-1", INTERVIEW, "Acme", "", day=35))
+    store(owner, result("ask", Status.INFORMATION_REQUEST, "Acme", "", day=22))
+    store(
+        owner,
+        result("rs", APPLIED, "Acme", "Research Scientist", day=20),
+        result("ml", APPLIED, "Acme", "Machine Learning Engineer"),
+    )
+    # The recruiter's question reads like the newest application's; the thread goes on through
+    # the ATS that runs the other one (twice: each reply is not evidence for the other), and
+    # the whole thread, before and after, is that application's.
+    assert groups(owner) == [["after", "ashby-1", "ashby-2", "ask", "ml"], ["rs"]]
+
+
+def test_an_offer_naming_no_role_goes_to_the_application_that_interviewed(owner) -> None:
+    docusign = {"sender": "dse_na3@docusign.net", "name": "Emily Carter via DocuSign"}
+    message(owner, "be", day=0)
+    message(owner, "be-int", day=10)
+    message(owner, "ds", day=15)
+    message(owner, "offer", day=30, **docusign)
+    store(owner, result("offer", Status.OFFER, "Acme", "", day=30))
+    store(
+        owner,
+        result("ds", APPLIED, "Acme", "Data Scientist", day=15),
+        result("be-int", INTERVIEW, "Acme", "Backend Engineer", day=10),
+    )
+    store(owner, result("be", APPLIED, "Acme", "Backend Engineer"))
+    # The data scientist role was active last, but only the other one has come to interviews.
+    assert groups(owner) == [["be", "be-int", "offer"], ["ds"]]
+
+
+def test_a_recruiter_writes_on_about_the_open_application_not_the_one_turned_down(owner) -> None:
+    hannah = {"sender": "hannah.schmidt@acme.com", "name": "Hannah Schmidt"}
+    message(owner, "de", day=0, **WORKDAY)
+    message(owner, "de-int", day=10, thread="T", **hannah)
+    message(owner, "de-rej", day=20, thread="T", **hannah)
+    message(owner, "sda", day=40, **WORKDAY)
+    message(owner, "onsite", day=55, **hannah)
+    store(owner, result("onsite", INTERVIEW, "Acme", "", day=55))
+    store(
+        owner,
+        result("sda", APPLIED, "Acme", "Senior Data Analyst", day=40),
+        result("de-rej", Status.REJECTION, "Acme", "Data Engineer", day=20),
+        result("de-int", INTERVIEW, "Acme", "Data Engineer", day=10),
+    )
+    store(owner, result("de", APPLIED, "Acme", "Data Engineer"))
+    # She turned the data engineer application down; her next mail is about the open one.
+    assert groups(owner) == [["de", "de-int", "de-rej"], ["onsite", "sda"]]
+
+
+def test_a_recruiter_still_reaches_the_application_turned_down_when_no_other_is_open(
+    owner,
+) -> None:
+    hannah = {"sender": "hannah.schmidt@acme.com", "name": "Hannah Schmidt"}
+    message(owner, "de", day=0, **WORKDAY)
+    message(owner, "de-rej", day=20, thread="T", **hannah)
+    message(owner, "again", day=30, **hannah)
+    store(owner, result("again", Status.INFORMATION_REQUEST, "Acme", "", day=30))
+    store(
+        owner,
+        result("de-rej", Status.REJECTION, "Acme", "Data Engineer", day=20),
+        result("de", APPLIED, "Acme", "Data Engineer"),
+    )
+    assert groups(owner) == [["again", "de", "de-rej"]]
+
+
+def test_mail_from_another_ats_does_not_move_to_an_application_long_over(owner) -> None:
+    message(owner, "old", day=0, **GREENHOUSE)
+    message(owner, "new", day=250, **SMARTRECRUITERS)
+    message(owner, "test", day=260, **GREENHOUSE)
+    store(owner, result("test", Status.ASSESSMENT, "Acme", "", day=260))
+    store(owner, result("new", APPLIED, "Acme", "Backend Engineer", day=250))
+    store(owner, result("old", APPLIED, "Acme", "Data Engineer"))
+    # Greenhouse ran an application 260 days ago (past the 180-day gap that starts a new one):
+    # nothing of today's is that one's.
+    assert groups(owner) == [["new", "test"], ["old"]]
+
+
+def test_a_new_recruiter_writes_about_an_application_nobody_else_handles(owner) -> None:
+    emily = {"sender": "emily.carter@acme.com", "name": "Emily Carter"}
+    daniel = {"sender": "daniel.kim@acme.com", "name": "Daniel Kim"}
+    message(owner, "be", day=0)
+    message(owner, "ds", day=2)
+    message(owner, "be-int", day=10, **emily)
+    message(owner, "ask", day=12, **daniel)
+    store(owner, result("ask", Status.INFORMATION_REQUEST, "Acme", "", day=12))
+    store(
+        owner,
+        result("be-int", INTERVIEW, "Acme", "Backend Engineer", day=10),
+        result("ds", APPLIED, "Acme", "Data Scientist", day=2),
+    )
+    store(owner, result("be", APPLIED, "Acme", "Backend Engineer"))
+    # The backend role was active last, but Emily Carter handles it: Daniel Kim, new, writes
+    # about the other one.
+    assert groups(owner) == [["ask", "ds"], ["be", "be-int"]]
