@@ -201,11 +201,20 @@ def _acceptable(name: str) -> bool:
     return (
         len(words) <= 7
         and words[0].strip(",.") not in _NOT_NAME_START
+        and _compound_head(name) not in _NOT_NAME_START
         # A job title, or a piece of one ("Machine Learning 48213"), is not an employer.
         and _ROLE_WORDS.isdisjoint(words)
         and _TITLE_FRAGMENTS.isdisjoint(words)
         and not _numeric(name)
     )
+
+
+def _compound_head(name: str) -> str:
+    """The first part of a compound word that begins ``name`` ("follow" of "Follow-up on"),
+    "" when there is none: a lower-case part after the hyphen makes a word, not a name
+    ("Take-Two" stays a name)."""
+    head, hyphen, rest = name.split(maxsplit=1)[0].partition("-")
+    return head.lower() if hyphen and rest[:1].islower() else ""
 
 
 _DIGITS = re.compile(r"\d")

@@ -47,9 +47,9 @@ def addressee_keys(email: EmailInput, text: Text) -> frozenset[str]:
     for address in email.to:
         local = address.partition("@")[0]
         names.add(re.sub(r"[._-]+", " ", local))
-    # The Google profile name, and each of its words ("Priya", "Raman").
     names.add(email.account_name)
-    names.update(email.account_name.split())
+    # Each word of a name too: "Alex, we'd love to talk" greets "Hi Alex Morgan,"'s reader.
+    names.update(word for name in list(names) for word in name.split())
     return frozenset(" ".join(name.casefold().split()) for name in names if name.strip())
 
 

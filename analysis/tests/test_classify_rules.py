@@ -176,6 +176,43 @@ def test_the_candidate_s_own_name_is_never_the_company(greeting, to):
     assert classify(message).company == "Halden Freight"
 
 
+@pytest.mark.parametrize(
+    ("greeting", "to"),
+    [("Hi Jordan Blake,", ()), ("Hello,", ("jordan.blake@example.com",))],
+)
+def test_the_candidate_s_first_name_alone_is_never_the_company(greeting, to):
+    # A recruiter's personal mailbox: nothing but the subject's first word could be a company.
+    message = email(
+        "Jordan, we'd love to talk",
+        f"{greeting}\n\nThank you for applying for Research Scientist. We would like to invite "
+        "you to an interview.\n\nKind regards,\nFatima Zahra",
+        "Fatima Zahra",
+        "fatima.zahra40@yahoo.com",
+        to=to,
+    )
+    assert classify(message).company == ""
+
+
+@pytest.mark.parametrize(
+    ("subject", "company"),
+    [
+        ("Follow-up on your Product Analyst application", ""),
+        ("Take-home exercise for Data Scientist", ""),
+        # A hyphenated name is still a name.
+        ("Take-Two - Application received", "Take-Two"),
+    ],
+)
+def test_a_compound_word_opening_the_subject_is_no_company(subject, company):
+    message = email(
+        subject,
+        "Dear Sam,\n\nWe have decided to move forward with other candidates.\n\n"
+        "Kind regards,\nDaniel Kim",
+        "Daniel Kim",
+        "daniel.kim37@gmail.com",
+    )
+    assert classify(message).company == company
+
+
 def test_the_company_comes_from_the_sender_domain_when_the_text_spells_it_out():
     message = email(
         "Application received",
