@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_mongodb_backend.fields import ArrayField
 
 from mailbox_project.ids import UserId
+from mailbox_project.indexes import CompressedIndex
 
 
 class MessageQuerySet(models.QuerySet["Message"]):
@@ -87,7 +88,8 @@ class Message(models.Model):
             # Search: all mail newest first, and one term's mail newest first; both end
             # with the id so keyset pages on (internal_date, id) walk the index in order.
             models.Index(fields=["user", "-internal_date", "-id"], name="user_newest_id"),
-            models.Index(
+            # The largest index by far (a key per word of every message): block-compressed.
+            CompressedIndex(
                 fields=["user", "search_terms", "-internal_date", "-id"], name="user_term_newest"
             ),
             # larger:/smaller: select few messages out of many: a range here, then a sort.

@@ -1,0 +1,26 @@
+"""Migration mails 0014 builds the search term index with WiredTiger block compression."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailbox_project.indexes import BLOCK_COMPRESSOR
+from mailbox_project.mongo import get_database
+from mails.search.plan import TERM_INDEX
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_term_index_is_block_compressed_with_its_keys_unchanged() -> None:
+    messages = get_database()["messages"]
+    index = messages.index_information()[TERM_INDEX]
+    assert index["key"] == [("user_id", 1), ("search_terms", 1), ("internal_date", -1), ("_id", -1)]
+    # What WiredTiger made of it, not only what was asked for.
+    details = get_database().command("collStats", "messages")["indexDetails"][TERM_INDEX]
+    assert f"block_compressor={BLOCK_COMPRESSOR}" in details["creationString"]
+    assert "prefix_compression=true" in details["creationString"]
+
+
+def test_the_other_indexes_keep_mongodb_s_defaults() -> None:
+    details = get_database().command("collStats", "messages")["indexDetails"]
+    assert "block_compressor=," in details["user_newest_id"]["creationString"]
