@@ -10,7 +10,7 @@ The bucket paces at the *learned* limit itself, not a fixed share under it: the 
 from the 429s actually seen. The rate Google grants may be lower than the configured one (or
 requests bunch up on the way), so the bucket learns it from the refusals (429, "too many
 concurrent requests"), which Gmail answers without a usable Retry-After:
-- a refusal empties Google's bucket; two refusals 0.5-30 s apart, with calls asked for all
+- a refusal empties Google's bucket; two refusals 0.5-120 s apart, with calls asked for all
   along, *measure* the granted rate: the units granted between them / the time (its refill);
 - a burst partly refused otherwise lowers the limit by the share refused (one refusal in a
   burst of 25 costs 4%, not a fixed 10%); a rate that had held, refused in large part, resumes
@@ -19,8 +19,8 @@ concurrent requests"), which Gmail answers without a usable Retry-After:
   second): most small refusals are bunched-up arrivals, not a lower limit;
 - a run of successes long enough probes a few percent higher, never above the configured rate
   (nor below ``GMAIL_QUOTA_MIN_UNITS_PER_SECOND``); a refused probe returns to the rate that
-  held, and the next one waits twice as long and goes half as far, so a pinned limit costs a
-  refusal per doubling wait.
+  held, and after it (or a measure) the next one waits twice as long and goes half as far, so a
+  pinned limit costs a refusal per doubling wait.
 The learned limit lives in Redis for ``GMAIL_QUOTA_LEARNED_TTL`` seconds, shared by all workers.
 Every lowering starts a new *epoch*: reports about calls sent in an older epoch are ignored (they
 say nothing about the new rate), and reservations made in an older epoch are redone.
@@ -61,7 +61,7 @@ MIN_PROBE_STEP = 0.01
 # Two refusals at least MEASURE_MIN_SECONDS (closer, a call more or less granted would swing
 # it too far) and at most this far apart measure the granted rate (the units granted between
 # them / the time), when the units sent in between came to at least this share of the pace.
-MEASURE_WINDOW_SECONDS = 30.0
+MEASURE_WINDOW_SECONDS = 120.0
 MEASURE_MIN_SECONDS = 0.5
 MEASURE_SENT_SHARE = 0.8
 # Every refusal lowers the limit by at least this factor, and at most by MIN_DECREASE, ...
@@ -164,10 +164,9 @@ if factor < 1 then
   end
   -- A measure at or above the rate refused says Google's bucket was not empty after all.
   if measured > 0 and measured < refused_at then
-    if good > 0 and refused_at > good then
-      wait = math.min(tonumber(ARGV[15]), wait * 2)
-      step = math.max(tonumber(ARGV[14]), step / 2)
-    end
+    -- The grant is known now: probing above it soon and far would only be refused.
+    wait = math.min(tonumber(ARGV[15]), wait * 2)
+    step = math.max(tonumber(ARGV[14]), step / 2)
     limit = math.max(tonumber(ARGV[2]), math.min(refused_at, measured))
     peak = limit
     good = 0

@@ -40,6 +40,14 @@ def test_two_refusals_measure_the_rate_granted_between_them(mailbox_owner, setti
     measured = 100 / (time.monotonic() - began)
     # The refill between the two empty moments, not the last burst's share (1/3 of 125).
     assert bucket.limit() == pytest.approx(measured, rel=0.05)
+    # Known now: the next probe above it comes later (twice the clean traffic) and goes half
+    # as far.
+    held, units = bucket.limit(), 0
+    while bucket.limit() <= held:
+        bucket.report(bucket.epoch(), ok=1, refused=0)
+        units += 5
+    assert units >= 2 * quota.PROBE_AFTER_SECONDS * held
+    assert bucket.limit() == pytest.approx(held * (1 + quota.PROBE_STEP / 2))
 
 
 def test_refusals_too_close_together_measure_nothing(mailbox_owner, settings) -> None:
