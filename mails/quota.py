@@ -8,12 +8,19 @@ configured one. https://developers.google.com/workspace/gmail/api/reference/quot
 
 The bucket paces at the *learned* limit itself, not a fixed share under it: the margin comes
 from the 429s actually seen. The rate Google grants may be lower than the configured one (or
-requests bunch up on the way), so the bucket learns it (AIMD, as TCP does): a refused call (429,
-"too many concurrent requests") lowers the learned limit by the share of the burst that was
-refused (one refusal in a burst of 25 costs 4%, not a fixed 10%); a long enough run of successes
-raises it by a few percent, never above the configured rate and never below
-``GMAIL_QUOTA_MIN_UNITS_PER_SECOND``. Below the rate the last refusal came at, the climb back is
-fast (half the gap per clean second): most refusals are bunched-up arrivals, not a lower limit.
+requests bunch up on the way), so the bucket learns it from the refusals (429, "too many
+concurrent requests"), which Gmail answers without a usable Retry-After:
+- a refusal empties Google's bucket; two refusals 0.5-120 s apart, with calls asked for all
+  along, *measure* the granted rate: the units granted between them / the time (its refill);
+- a burst partly refused otherwise lowers the limit by the share refused (one refusal in a
+  burst of 25 costs 4%, not a fixed 10%); a rate that had held, refused in large part, resumes
+  at half at most, since the share overstates a grant lowered while Google's bucket was full;
+- below the rate the last refusal came at, the climb back is fast (half the gap per clean
+  second): most small refusals are bunched-up arrivals, not a lower limit;
+- a run of successes long enough probes a few percent higher, never above the configured rate
+  (nor below ``GMAIL_QUOTA_MIN_UNITS_PER_SECOND``); a refused probe returns to the rate that
+  held, and after it (or a measure) the next one waits twice as long and goes half as far, so a
+  pinned limit costs a refusal per doubling wait.
 The learned limit lives in Redis for ``GMAIL_QUOTA_LEARNED_TTL`` seconds, shared by all workers.
 Every lowering starts a new *epoch*: reports about calls sent in an older epoch are ignored (they
 say nothing about the new rate), and reservations made in an older epoch are redone.
@@ -45,6 +52,18 @@ RECOVERABLE_FACTOR = 0.85
 PROBE_AFTER_SECONDS = 5.0
 # ... of this share of the limit (also the least a recovery step gains).
 PROBE_STEP = 0.05
+# A refused probe doubles the wait before the next one, up to this, and halves its step, down
+# to this: Google's bucket hides a small excess for its size / the excess seconds, so a probe
+# just above the grant is refused late, and probing as often as at first would cost a refusal
+# every few seconds for good.
+MAX_PROBE_WAIT_SECONDS = 120.0
+MIN_PROBE_STEP = 0.01
+# Two refusals at least MEASURE_MIN_SECONDS (closer, a call more or less granted would swing
+# it too far) and at most this far apart measure the granted rate (the units granted between
+# them / the time), when the units sent in between came to at least this share of the pace.
+MEASURE_WINDOW_SECONDS = 120.0
+MEASURE_MIN_SECONDS = 0.5
+MEASURE_SENT_SHARE = 0.8
 # Every refusal lowers the limit by at least this factor, and at most by MIN_DECREASE, ...
 # (a stray refusal in a burst of 25 costs 4%, not a fixed tenth of the rate).
 MAX_DECREASE = 0.97
@@ -96,18 +115,31 @@ return {tostring(wait), epoch, tostring(limit)}
 
 # KEYS[1] bucket, KEYS[2] learned limit; ARGV configured limit, floor, epoch, factor (< 1 lowers),
 # units that succeeded, TTL, probe-after seconds, probe step, recover-after seconds, recoverable
-# factor, slack seconds, units the burst sent, lowest factor. Returns the limit as a string.
-# ``peak`` is the rate a fast climb may regain; ``owed`` the slack the next burst waits out.
+# factor, slack seconds, units the burst sent, lowest factor, least probe step, longest probe
+# wait. Returns the limit as a string.
+# ``peak`` is the rate a fast climb may regain; ``owed`` the slack the next burst waits out;
+# ``good`` the rate that last held through a probe wait (0: none known since the last lowering);
+# ``wait`` and ``step`` how long clean traffic must last before the next probe, and its size.
 _REPORT = """
 local configured = tonumber(ARGV[1])
 local learned = redis.call('HMGET', KEYS[2], 'limit', 'epoch', 'clean', 'peak', 'regained',
-  'trusted', 'owed')
+  'trusted', 'owed', 'good', 'wait', 'step', 'since', 'granted', 'sent', 'refused_at')
 local limit = math.min(configured, tonumber(learned[1]) or configured)
 local epoch = tonumber(learned[2]) or 0
 local peak = math.min(configured, tonumber(learned[4]) or configured)
 local regained = tonumber(learned[5]) or 0
 local trusted = tonumber(learned[6]) or 1
+local good = tonumber(learned[8]) or 0
+local wait = tonumber(learned[9]) or tonumber(ARGV[7])
+local step = tonumber(learned[10]) or tonumber(ARGV[8])
 if tonumber(ARGV[3]) ~= epoch then return tostring(limit) end
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
+-- Units granted and sent since the last refusal, this report's included.
+local since = tonumber(learned[11]) or 0
+local granted = (tonumber(learned[12]) or 0) + tonumber(ARGV[5])
+local sent = (tonumber(learned[13]) or 0) + tonumber(ARGV[12])
+local ceiling = tonumber(learned[14]) or 0
 local factor = tonumber(ARGV[4])
 local clean = (tonumber(learned[3]) or 0) + tonumber(ARGV[5])
 -- The first burst after a refusal also waited out the slack: Google granted what it refilled
@@ -120,13 +152,49 @@ end
 owed = 0
 if factor < 1 then
   local refused_at = limit
-  limit = math.max(tonumber(ARGV[2]), limit * factor)
-  -- Refused again at a rate just climbed back to quickly: that rate is too high after all,
-  -- so the climb from here is the slow probe.
-  if factor < tonumber(ARGV[10]) or (regained == 1 and refused_at >= peak) then
+  -- Google's bucket was empty at the last refusal and is empty again: what it granted in
+  -- between is what it refilled, so granted / elapsed is the rate it grants, measured, when
+  -- we kept asking for more than that all along (sent near the pace) and not for so long that
+  -- its bucket may have overflowed or the grant changed.
+  local elapsed = now - since
+  local measured = 0
+  local busy = sent >= tonumber(ARGV[17]) * refused_at * elapsed
+  if since > 0 and elapsed >= tonumber(ARGV[18]) and elapsed <= tonumber(ARGV[16]) and busy then
+    measured = granted / elapsed
+  end
+  -- A measure at or above the rate refused says Google's bucket was not empty after all.
+  if measured > 0 and measured < refused_at then
+    -- The grant is known now: probing above it soon and far would only be refused.
+    wait = math.min(tonumber(ARGV[15]), wait * 2)
+    step = math.max(tonumber(ARGV[14]), step / 2)
+    limit = math.max(tonumber(ARGV[2]), math.min(refused_at, measured))
     peak = limit
+    good = 0
+  elseif good > 0 and refused_at > good then
+    -- A probe above the rate that held was refused: the grant lies between the two. Back to
+    -- the rate that held, and the next probe comes twice as late and half as far, so a limit
+    -- pinned between them costs a refusal per doubling wait, not one every few seconds.
+    limit = good
+    peak = good
+    wait = math.min(tonumber(ARGV[15]), wait * 2)
+    step = math.max(tonumber(ARGV[14]), step / 2)
   else
-    peak = refused_at
+    limit = math.max(tonumber(ARGV[2]), limit * factor)
+    if trusted == 1 and factor < tonumber(ARGV[10]) then
+      -- A rate that held is refused in large part: the grant changed by an unknown amount
+      -- (a burst's granted share overstates it when Google's bucket was full at the change).
+      -- Resume at half at most, so the next bursts measure it instead of being refused, and
+      -- climb back fast towards the granted share's estimate.
+      peak = limit
+      limit = math.max(tonumber(ARGV[2]), math.min(limit, refused_at / 2))
+    elseif factor < tonumber(ARGV[10]) or (regained == 1 and refused_at >= peak) then
+      -- Refused again at a rate just climbed back to quickly: that rate is too high after
+      -- all, so the climb from here is the slow probe.
+      peak = limit
+    else
+      peak = refused_at
+    end
+    good = 0
   end
   regained = 0
   trusted = 0
@@ -135,8 +203,10 @@ if factor < 1 then
   -- Google's bucket is empty now that it refused: ours starts below empty, forgiving the
   -- reservations of the old epoch (their callers reserve again at the new rate), and owing
   -- SLACK_SECONDS of the new rate, which Google's bucket keeps as a cushion from then on.
-  local now_parts = redis.call('TIME')
-  local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
+  since = now
+  granted = 0
+  sent = 0
+  ceiling = refused_at
   owed = limit * tonumber(ARGV[11])
   redis.call('HSET', KEYS[1], 'tokens', -owed, 'ts', now)
   redis.call('EXPIRE', KEYS[1], 120)
@@ -144,16 +214,24 @@ elseif limit < peak and clean >= limit * tonumber(ARGV[9]) then
   limit = math.min(peak, limit + math.max(limit * tonumber(ARGV[8]), (peak - limit) / 2))
   if limit >= peak then regained = 1 end
   clean = 0
-elseif limit >= peak and clean >= limit * tonumber(ARGV[7]) then
-  -- Clean at the peak for a while (or capped at the configured rate): trusted again.
-  limit = math.min(configured, limit * (1 + tonumber(ARGV[8])))
+elseif limit >= peak and clean >= limit * wait then
+  -- Clean at the peak for the probe wait (or capped at the configured rate): the rate holds.
+  -- Above the rate refused last, the grant has grown: the next probe may come sooner and go
+  -- further again. Below it, probing on at the same pace would only be refused as often.
+  good = limit
+  if limit >= ceiling then
+    wait = math.max(tonumber(ARGV[7]), wait / 2)
+    step = math.min(tonumber(ARGV[8]), step * 2)
+  end
+  limit = math.min(configured, limit * (1 + step))
   peak = limit
   regained = 0
   trusted = 1
   clean = 0
 end
 redis.call('HSET', KEYS[2], 'limit', limit, 'epoch', epoch, 'clean', clean, 'peak', peak,
-  'regained', regained, 'trusted', trusted, 'owed', owed)
+  'regained', regained, 'trusted', trusted, 'owed', owed, 'good', good, 'wait', wait,
+  'step', step, 'since', since, 'granted', granted, 'sent', sent, 'refused_at', ceiling)
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
 return tostring(limit)
 """
@@ -272,6 +350,11 @@ class QuotaBucket:
                 SLACK_SECONDS,
                 (ok + refused) * cost("messages.get") if ok_units is None else ok_units,
                 MIN_DECREASE,
+                MIN_PROBE_STEP,
+                MAX_PROBE_WAIT_SECONDS,
+                MEASURE_WINDOW_SECONDS,
+                MEASURE_SENT_SHARE,
+                MEASURE_MIN_SECONDS,
             ],
         )
         if refused:

@@ -24,9 +24,10 @@ def test_the_burst_that_waited_out_the_slack_is_weighed_with_it(mailbox_owner, s
     settings.GMAIL_QUOTA_UNITS_PER_SECOND = 250
     bucket = QuotaBucket(mailbox_owner.pk)
     bucket.report(bucket.spend(125), ok=20, refused=5)  # Google's full bucket hid the rate
-    assert bucket.limit() == 200
-    # The next burst of 20 calls (100 units) went out after 0.5 s + the slack at 200 units/s;
-    # half of it granted means Google refilled 50 units in that time, not in 0.5 s alone.
+    # A rate that held, refused in large part: resume at half, not at the share granted.
+    assert bucket.limit() == 125
+    # The next burst of 20 calls (100 units) went out after its time + the slack at 125 u/s;
+    # half of it granted means Google refilled 50 units in that time, not in the burst's alone.
     bucket.report(bucket.epoch(), ok=10, refused=10)
-    owed = 200 * quota.SLACK_SECONDS
-    assert bucket.limit() == pytest.approx(200 * 0.5 * 100 / (100 + owed))
+    owed = 125 * quota.SLACK_SECONDS
+    assert bucket.limit() == pytest.approx(125 * 0.5 * 100 / (100 + owed))
