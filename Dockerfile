@@ -1,12 +1,19 @@
-# The rules engine's hot modules compiled with mypyc (analysis/engines/native.py): the compiler
-# and mypy are needed only here; the image keeps the compiled modules.
+# The hot paths compiled with mypyc (native/, scripts/build_native.py): the rules engine's
+# modules and the sync's parsing and search fields. The compiler and mypy are needed only here;
+# the image keeps the compiled modules. Only what the builds read is copied, so an unrelated
+# change does not compile them again.
 FROM python:3.11-bookworm AS native
 WORKDIR /src
 COPY requirements.txt requirements-dev.txt ./
 RUN pip install --no-cache-dir -r requirements-dev.txt
+COPY native/ native/
 COPY analysis/ analysis/
+COPY mails/__init__.py mails/native.py mails/
+COPY mails/parsing/ mails/parsing/
+COPY mails/search/ mails/search/
 COPY scripts/build_native.py scripts/
-RUN python scripts/build_native.py && test -f build/native/FINGERPRINT
+RUN python scripts/build_native.py \
+    && test -f build/native/FINGERPRINT && test -f build/native-sync/FINGERPRINT
 
 # Production image: gunicorn (web), celery worker and beat all run from it.
 FROM python:3.11-slim-bookworm
@@ -19,7 +26,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY --chown=mailbox:mailbox . .
-COPY --from=native --chown=mailbox:mailbox /src/build/native build/native
+COPY --from=native --chown=mailbox:mailbox /src/build build
 # collectstatic needs settings to import, not real secrets or services.
 RUN DEBUG=true STATIC_MANIFEST=true python manage.py collectstatic --noinput
 

@@ -2,14 +2,18 @@
 
 A parser made faster must store exactly what it stored before. This parses, with the code of
 this working tree and with the code of ``--against`` (a git revision, extracted to a temporary
-directory and run in a child process), the same messages:
+directory and run in a child process, as pure Python), the same messages:
 
   * the Google emulator's generated mailbox (``--generated`` messages, seed 11), as Gmail's
     ``format=full`` and ``format=raw`` responses, rendered by the emulator;
   * every file of ../shared/data/email-corpus (real mail, parser fixtures), both formats
     (``full`` rendered by the emulator's MIME code);
   * every row of the CSV files of ../shared/data/job-emails (real and labelled job mail),
-    written as a plain message and as plain + HTML alternative, both formats.
+    written as a plain message and as plain + HTML alternative, both formats;
+  * the project's own real-mail fixtures (``mails.tests.realmail``), both formats.
+
+With ``--pure`` the other side is this same tree run as pure Python (``MAILBOX_PURE_PYTHON=1``)
+while this process runs the compiled parser (``mails.native``): the two must store the same.
 
 Each message becomes the document the sync stores (``mails.store.document_of``: every parsed
 field, the search terms and text, the flags) and the two documents are compared field by
@@ -17,6 +21,7 @@ field. Prints the count of differing messages per field and the first difference
 when any field differs. Nothing of ../shared/data is written anywhere but a temporary file.
 
     .venv/bin/python bench/parse_parity.py --against HEAD [--generated 3000] [--show 5]
+    .venv/bin/python bench/parse_parity.py --pure
 """
 
 from __future__ import annotations
@@ -109,6 +114,14 @@ def job_inputs() -> Inputs:
     return made
 
 
+def fixture_inputs() -> Inputs:
+    from mails.tests.realmail import real_mail
+
+    return [
+        item for mail in real_mail() for item in _both_formats(f"realmail {mail.name}", mail.raw)
+    ]
+
+
 def parse_all(inputs: Inputs) -> dict[str, Any]:
     """Return {input key: the stored document, or the exception's repr}."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mailbox_project.settings")
@@ -121,7 +134,14 @@ def parse_all(inputs: Inputs) -> dict[str, Any]:
     from mails.parsing import parse_message
     from mails.store import document_of
 
-    print(f"parsing {len(inputs)} inputs with {Path(parsing.__file__).parent}", flush=True)
+    try:
+        from mails.native import SYNC
+    except ImportError:  # a revision from before the parser could be compiled
+        build = "pure Python"
+    else:
+        build = "compiled (mypyc)" if SYNC.is_compiled() else "pure Python"
+    where = Path(parsing.__file__).parent
+    print(f"parsing {len(inputs)} inputs with {where}, {build}", flush=True)
     results: dict[str, Any] = {}
     for key, api in inputs:
         try:
@@ -148,10 +168,16 @@ def parse_at(revision: str, inputs: Inputs, scratch: Path) -> dict[str, Any]:
         ["git", "archive", revision], cwd=ROOT, check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return parse_in_child(tree, inputs, scratch)
+
+
+def parse_in_child(tree: Path, inputs: Inputs, scratch: Path) -> dict[str, Any]:
+    """Return ``parse_all(inputs)`` computed as pure Python by the code under ``tree``."""
     inputs_path, out_path = scratch / "inputs.pickle", scratch / "old.pickle"
     inputs_path.write_bytes(pickle.dumps(inputs))
     command = [sys.executable, __file__, "--child", str(tree), str(inputs_path), str(out_path)]
-    subprocess.run(command, check=True, cwd=tree)
+    env = {**os.environ, "MAILBOX_PURE_PYTHON": "1"}
+    subprocess.run(command, check=True, cwd=tree, env=env)
     with out_path.open("rb") as handle:
         return dict(pickle.load(handle))
 
@@ -186,6 +212,9 @@ def compare(old: dict[str, Any], new: dict[str, Any], show: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", default="HEAD", help="git revision of the old parser")
+    parser.add_argument(
+        "--pure", action="store_true", help="compare with this tree as pure Python instead"
+    )
     parser.add_argument("--generated", type=int, default=3000)
     parser.add_argument("--show", type=int, default=8)
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
@@ -194,14 +223,18 @@ def main() -> None:
         child(*args.child)
         return
     sys.path.insert(0, str(ROOT))
-    inputs = emulator_inputs(args.generated)
+    inputs = emulator_inputs(args.generated) + fixture_inputs()
     if DATA.is_dir():
         inputs += corpus_inputs() + job_inputs()
     else:
-        print(f"(no {DATA}: the emulator's mailbox only)")
-    print(f"{len(inputs)} inputs; parsing with {args.against} and with this tree")
+        print(f"(no {DATA}: the emulator's mailbox and the project's fixtures only)")
+    other = "this tree as pure Python" if args.pure else args.against
+    print(f"{len(inputs)} inputs; parsing with {other} and with this tree")
     with tempfile.TemporaryDirectory(prefix="parse-parity-") as scratch:
-        old = parse_at(args.against, inputs, Path(scratch))
+        if args.pure:
+            old = parse_in_child(ROOT, inputs, Path(scratch))
+        else:
+            old = parse_at(args.against, inputs, Path(scratch))
     new = parse_all(inputs)
     sys.exit(1 if compare(old, new, args.show) else 0)
 

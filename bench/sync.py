@@ -130,6 +130,9 @@ def setup_django(emulator_url: str, quota: int) -> Any:
 
     get_database().client.drop_database(settings.DATABASES["default"]["NAME"])
     call_command("migrate", verbosity=0)
+    from mailbox_project.celery import settle_heap
+
+    settle_heap()  # as a worker's pool process does once started: the syncs run there
     return settings
 
 

@@ -32,6 +32,6 @@ if [ ! -f "$stamp" ] || [ requirements.txt -nt "$stamp" ] || [ requirements-dev.
   .venv/bin/python -m pip install --quiet -r requirements-dev.txt
   touch "$stamp"
 fi
-# The rules engine's hot modules compiled with mypyc (analysis/engines/native.py); skipped when
-# up to date, and without a C compiler the rules run as pure Python.
+# The hot paths compiled with mypyc (native/: the rules engine's modules, the sync's parsing and
+# search fields); skipped when up to date, and without a C compiler they run as pure Python.
 .venv/bin/python scripts/build_native.py

@@ -71,6 +71,7 @@ BENCHES = (
     Bench("mcp.py", ("--messages", "10", "--calls", "3", "--validations", "20"), "(1) search_mail"),
     Bench("backup.py", ("--messages", "100", "--rebuild"), "find() scan"),
     Bench("redis_outage.py", ("--outages", "1"), "first task done"),
+    Bench("sync_cpu.py", ("--messages", "50", "--rounds", "1"), "sync CPU, "),
 )
 
 

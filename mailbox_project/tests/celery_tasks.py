@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from django.core.cache import cache
 
 from mailbox_project.celery import app
@@ -20,3 +22,9 @@ def countdown(self: object, key: str, remaining: int) -> int:
     if remaining > 0:
         countdown.apply_async((key, remaining - 1), countdown=0.1)
     return remaining
+
+
+@app.task(name="tests.frozen_objects")
+def frozen_objects() -> int:
+    """Return how many objects the worker's process froze at start (``settle_heap``)."""
+    return gc.get_freeze_count()

@@ -29,6 +29,12 @@ def test_a_task_reschedules_itself_once(celery_workers) -> None:
     wait_until(lambda: cache.get("worker-test:ticks") == [1, 0], 20, "two ticks")
 
 
+def test_a_worker_process_freezes_what_it_loaded_at_start(celery_workers) -> None:
+    # Full collections then skip Django and the apps (mailbox_project.celery.settle_heap).
+    celery_workers(include=INCLUDE)
+    assert celery_tasks.frozen_objects.delay().get(timeout=20) > 10_000
+
+
 def test_the_configuration_guarantees_at_least_once_delivery() -> None:
     conf = app.conf
     assert conf.task_acks_late is True

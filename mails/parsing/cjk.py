@@ -89,8 +89,12 @@ def _common() -> frozenset[str]:
     return frozenset(found)
 
 
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
 def _non_ascii(text: str, limit: int) -> list[str]:
-    return list(islice((c for c in text if not c.isascii()), limit))
+    # Lazily, compiled too: mypyc would read a generator here into a list of the whole text.
+    return [match.group() for match in islice(_NON_ASCII.finditer(text), limit)]
 
 
 def likeliness(text: str) -> float:
