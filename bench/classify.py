@@ -72,12 +72,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     import django
 
     django.setup()
-    from analysis.engines import native, rules
+    from analysis.engines import rules
+    from analysis.engines.native import RULES
 
     sets = datasets(args.count)
     if args.dump:
         dump(sets, args.dump, rules.analyse)
-    build = "compiled (mypyc)" if native.is_compiled() else "pure Python"
+    build = "compiled (mypyc)" if RULES.is_compiled() else "pure Python"
     print(f"rules engine {rules.VERSION}, {build}, best of {args.rounds} rounds, CPU time")
     print(f"{'data set':<22}{'emails':>8}{'mean body':>11}{'emails/s':>11}{'x goal':>8}")
     for name, emails in sets.items():

@@ -44,13 +44,12 @@ class Group:
 
 def groups() -> list[Group]:
     """Return every group, declared where its modules are."""
-    from analysis.engines import native as rules
+    from analysis.engines.native import RULES
     from mails.native import SYNC
 
     return [
-        # Declared before ``native.NativeGroup`` existed, with the same guarantees.
-        Group("rules", rules.GROUP_NAME, rules.sources(), rules.BUILD_DIR, rules.fingerprint()),
-        Group(SYNC.label, SYNC.group_name, SYNC.sources(), SYNC.build_dir, SYNC.fingerprint()),
+        Group(g.label, g.group_name, g.sources(), g.build_dir, g.fingerprint())
+        for g in (RULES, SYNC)
     ]
 
 

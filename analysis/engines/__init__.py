@@ -1,8 +1,6 @@
 """The classifier's engines. The rules' hot modules run compiled when a matching build
-exists (see ``analysis.engines.native``): its folder is searched before this one."""
+exists (``analysis.engines.native``): its folder is searched before this one."""
 
-from analysis.engines.native import usable_build
+from analysis.engines.native import RULES
 
-_compiled = usable_build()
-if _compiled is not None:
-    __path__.insert(0, str(_compiled))
+RULES.extend_path(__name__, __path__)

@@ -1,4 +1,4 @@
-"""The compiled rules (mypyc, ``analysis.engines.native``): used only when built from the
+"""The compiled rules (mypyc, ``analysis.engines.native.RULES``): used only when built from the
 sources beside them, and answering exactly as the pure-Python rules do."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.engines import native
+from analysis.engines.native import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,34 +20,33 @@ def test_a_build_is_used_only_when_made_from_the_current_sources(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("MAILBOX_PURE_PYTHON", raising=False)
-    assert native.usable_build(tmp_path) is None  # nothing built
+    assert RULES.usable_build(tmp_path) is None  # nothing built
 
     stamp = tmp_path / "FINGERPRINT"
     stamp.write_text("a fingerprint of sources since edited\n")
-    assert native.usable_build(tmp_path) is None
+    assert RULES.usable_build(tmp_path) is None
 
-    stamp.write_text(native.fingerprint() + "\n")
-    assert native.usable_build(tmp_path) == tmp_path / "analysis" / "engines"
+    stamp.write_text(RULES.fingerprint() + "\n")
+    assert RULES.usable_build(tmp_path) == tmp_path
 
     monkeypatch.setenv("MAILBOX_PURE_PYTHON", "1")
-    assert native.usable_build(tmp_path) is None
+    assert RULES.usable_build(tmp_path) is None
 
 
-def test_the_fingerprint_follows_every_source_the_build_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_fingerprint_follows_every_source_the_build_read(tmp_path: Path) -> None:
     # A copy of the sources, so one can be edited: a compiled module, the records in ``base``
     # (not compiled, but the compiled code was checked against them) and the statuses.
     engines = tmp_path / "analysis" / "engines"
-    shutil.copytree(native.PACKAGE_DIR, engines, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "analysis" / "engines", engines, ignore=shutil.ignore_patterns("__pycache__")
+    )
     for name in ("status.py", "results.py"):
-        shutil.copy(native.ANALYSIS_DIR / name, tmp_path / "analysis" / name)
-    monkeypatch.setattr(native, "PACKAGE_DIR", engines)
-    monkeypatch.setattr(native, "ANALYSIS_DIR", tmp_path / "analysis")
-    seen = {native.fingerprint()}
+        shutil.copy(ROOT / "analysis" / name, tmp_path / "analysis" / name)
+    seen = {RULES.fingerprint(tmp_path)}
+    assert seen == {RULES.fingerprint()}  # the copy is the sources
     for edited in (engines / "rules.py", engines / "base.py", tmp_path / "analysis/status.py"):
         edited.write_text(edited.read_text() + "\n# edited\n")
-        seen.add(native.fingerprint())
+        seen.add(RULES.fingerprint(tmp_path))
     assert len(seen) == 4  # every edit called for a new build
 
 
@@ -68,7 +67,7 @@ def _classify_all(tmp_path: Path, pure: bool) -> tuple[str, str]:
 
 @pytest.mark.slow
 def test_the_compiled_rules_answer_as_the_pure_python_rules(tmp_path: Path) -> None:
-    if native.usable_build() is None:
+    if RULES.usable_build() is None:
         pytest.skip("no compiled rules for these sources (no C compiler at make install?)")
     compiled_report, compiled = _classify_all(tmp_path, pure=False)
     pure_report, pure = _classify_all(tmp_path, pure=True)
