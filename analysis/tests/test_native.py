@@ -16,23 +16,6 @@ from analysis.engines.native import RULES
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_build_is_used_only_when_made_from_the_current_sources(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("MAILBOX_PURE_PYTHON", raising=False)
-    assert RULES.usable_build(tmp_path) is None  # nothing built
-
-    stamp = tmp_path / "FINGERPRINT"
-    stamp.write_text("a fingerprint of sources since edited\n")
-    assert RULES.usable_build(tmp_path) is None
-
-    stamp.write_text(RULES.fingerprint() + "\n")
-    assert RULES.usable_build(tmp_path) == tmp_path
-
-    monkeypatch.setenv("MAILBOX_PURE_PYTHON", "1")
-    assert RULES.usable_build(tmp_path) is None
-
-
 def test_the_fingerprint_follows_every_source_the_build_read(tmp_path: Path) -> None:
     # A copy of the sources, so one can be edited: a compiled module, the records in ``base``
     # (not compiled, but the compiled code was checked against them) and the statuses.

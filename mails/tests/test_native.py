@@ -16,23 +16,6 @@ from mails.native import SYNC
 from native import ROOT
 
 
-def test_a_build_is_used_only_when_made_from_the_current_sources(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("MAILBOX_PURE_PYTHON", raising=False)
-    assert SYNC.usable_build(tmp_path) is None  # nothing built
-
-    stamp = tmp_path / "FINGERPRINT"
-    stamp.write_text("a fingerprint of sources since edited\n")
-    assert SYNC.usable_build(tmp_path) is None
-
-    stamp.write_text(SYNC.fingerprint() + "\n")
-    assert SYNC.usable_build(tmp_path) == tmp_path
-
-    monkeypatch.setenv("MAILBOX_PURE_PYTHON", "1")
-    assert SYNC.usable_build(tmp_path) is None
-
-
 def test_the_fingerprint_follows_every_compiled_module(tmp_path: Path) -> None:
     for source in SYNC.sources():
         copy = tmp_path / source.relative_to(ROOT)
