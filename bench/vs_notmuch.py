@@ -308,6 +308,9 @@ class Sizes:
 
 def mailbox_bytes() -> Sizes:
     database = get_database()
+    # A checkpoint first: until one, WiredTiger's files hold only what it has written so far,
+    # and the size read would depend on when the last one ran.
+    database.client.admin.command("fsync")
     stats = database.command("collStats", "messages")
     stored = list(
         database["messages"].aggregate(
