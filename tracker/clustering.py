@@ -16,16 +16,16 @@ email joins the application it answers:
    application was turned down (``cluster.same_application``);
 6. an email naming its role joins the role's application near in time; one naming only the
    company joins the company's application still open, not run by another ATS, not past the
-   step it brings (an offer: one that has interviewed), run by its ATS, last active before it
-   (``weak``: unsure); a group begun by mail naming nothing joins the role it comes to name.
+   step it brings (an offer: one that has interviewed), not handled by another recruiter than
+   its writer, run by its ATS, last active before it (``weak``: unsure); a group begun by mail
+   naming nothing joins the role it comes to name.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
 the application its thread's or its recruiter's next email names (not one begun after it), or
 else where its thread's last sure email before it is, or else to the one open application run
 by the ATS that sent it when its own sure mail came through another, in passes until none
-moves. Last, an
-unsure rejection leaves an application turned down on its own (or going on after it) for the
-company's one that was open then: an application is turned down once.
+moves. Last, an unsure rejection leaves an application turned down on its own (or going on
+after it) for the company's one that was open then: an application is turned down once.
 """
 
 from __future__ import annotations
@@ -425,9 +425,10 @@ class Grouper:
         return self._latest(named, mail)
 
     def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:
-        """The open one, not run by another ATS, not past the step ``mail`` brings, run by the
-        ATS that sent it, last active before it; None on a tie (two roles applied to at once:
-        nothing says which one it answers)."""
+        """The open one, not run by another ATS, not past the step ``mail`` brings, come as
+        far as it follows from, not handled by another writer than its own, run by the ATS that
+        sent it, last active before it; None on a tie (two roles applied to at once: nothing
+        says which one it answers)."""
 
         def rank(c: Cluster) -> tuple[bool, bool, bool, bool, bool, bool, datetime, datetime]:
             systems = c.systems()
