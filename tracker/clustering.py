@@ -45,6 +45,9 @@ from tracker.cluster import (
 from tracker.links import STRONG_PREFIXES
 from tracker.stages import REOPENING
 
+# Mail after a rejection that says the application was still going: the employer asking for
+# more, an offer, or the candidate withdrawing from it.
+_GOES_ON = REOPENING | {Status.OFFER, Status.WITHDRAWAL}
 # Passes of moving unsure mail after its thread's or writer's later mail (each is one scan).
 _FOLLOW_PASSES = 4
 
@@ -90,7 +93,7 @@ class Grouper:
         """Whether ``cluster``'s sure mail turns it down as rejection ``mail`` would, or goes on
         after it."""
         return mail.status == Status.REJECTION and any(
-            other.status == mail.status or (other.date > mail.date and other.status in REOPENING)
+            other.status == mail.status or (other.date > mail.date and other.status in _GOES_ON)
             for other in cluster.mails
             if other.message_id not in cluster.weak
         )

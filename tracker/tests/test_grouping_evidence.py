@@ -370,3 +370,34 @@ def test_a_new_recruiter_writes_about_an_application_nobody_else_handles(owner) 
     # The backend role was active last, but Emily Carter handles it: Daniel Kim, new, writes
     # about the other one.
     assert groups(owner) == [["ask", "ds"], ["be", "be-int"]]
+
+
+@pytest.mark.parametrize("after", [Status.WITHDRAWAL, Status.OFFER])
+def test_an_unsure_rejection_leaves_an_application_that_goes_on_to_end_otherwise(
+    owner, after
+) -> None:
+    for gmail_id, day in (("qa", 0), ("se", 3), ("rej", 17), ("se-int", 10), ("se-end", 24)):
+        message(owner, gmail_id, day=day)
+    store(owner, result("se-end", after, "Acme", "Software Engineer", day=24))
+    store(owner, result("rej", Status.REJECTION, "Acme", "", day=17))
+    store(owner, result("se-int", INTERVIEW, "Acme", "Software Engineer", day=10))
+    # Naming no role, the rejection goes first to the application active last; the candidate
+    # withdrew from that one (or was offered it) a week later: it was still going.
+    store(
+        owner,
+        result("se", APPLIED, "Acme", "Software Engineer", day=3),
+        result("qa", APPLIED, "Acme", "Quantitative Analyst"),
+    )
+    assert groups(owner) == [["qa", "rej"], ["se", "se-end", "se-int"]]
+
+
+def test_a_confirmation_of_the_role_after_its_interviews_is_another_application(owner) -> None:
+    linkedin = {"sender": "jobs-noreply@linkedin.com", "name": "LinkedIn"}
+    message(owner, "first", day=0, **linkedin)
+    message(owner, "int", day=4)
+    message(owner, "again", day=16, **linkedin)
+    store(owner, result("again", APPLIED, "Acme", "Data Scientist", day=16))
+    store(owner, result("int", INTERVIEW, "Acme", "Data Scientist", day=4))
+    store(owner, result("first", APPLIED, "Acme", "Data Scientist"))
+    # Within a month of the first, but a duplicate confirmation comes before any answer.
+    assert groups(owner) == [["again"], ["first", "int"]]
