@@ -349,6 +349,11 @@ CONTEXT = (
     r"|interviewing|recruiter|recruiters|recruiting|recruitment|hiring|resume|resumes|résumé"
     r"|cv|cvs|job|jobs|requisition|requisitions|onboarding|employment|internship|internships"
     r"|shortlist|shortlisted|referees|career|careers)\b|talent acquisition|job offer|offer letter"
+    # Steps only a hiring process has, often all a recruiter's note from a personal mailbox
+    # says ("a virtual onsite", "the Codility coding challenge").
+    r"|\b(?:onsite|hiring manager|(?:coding|technical|take-home) (?:challenge|assessment"
+    r"|exercise|test|assignment)|online assessment|(?:hackerrank|codility|codesignal|coderpad"
+    r"|karat|hirevue)\b)"
 )
 
 

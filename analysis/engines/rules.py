@@ -21,7 +21,7 @@ from analysis.engines.triggers import Triggered, TriggerSet
 from analysis.status import Status
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
-VERSION = "rules-11"
+VERSION = "rules-12"
 
 _STRONG = cues.compile_cues(cues.STRONG)
 _WEAK = cues.compile_cues(cues.WEAK)
@@ -180,7 +180,14 @@ def decide(evidence: Evidence) -> tuple[Status, float]:
     if unrelated and not cues.DECISIVE.intersection(evidence.strong):
         return Status.NOT_JOB_RELATED, 0.9 if evidence.bulk else 0.8
     strong = evidence.strong
-    if not evidence.context:
+    # Stated, but in mail with no job-search words: an HR system's task for an employee reads
+    # the same ("please complete the form").
+    uncertain = (
+        []
+        if evidence.context
+        else [s for s in cues.PRIORITY if s in cues.NEEDS_CONTEXT and s in strong]
+    )
+    if uncertain:
         strong = {s: w for s, w in strong.items() if s not in cues.NEEDS_CONTEXT}
     if strong:
         status = _strongest(strong)
@@ -196,6 +203,9 @@ def decide(evidence: Evidence) -> tuple[Status, float]:
             evidence.leans_rejection and status is not Status.REJECTION
         )
     if evidence.ats or (evidence.own_application and evidence.context):
+        if uncertain:
+            # From an ATS that asks for an action: what it asks, if less surely.
+            return uncertain[0], _UNCERTAIN_ACTION
         # About the person's application, with no cue of what happened: most likely its
         # acknowledgement, and surely one to review.
         return Status.APPLICATION_CONFIRMATION, 0.35
@@ -226,6 +236,7 @@ _ALERT_PENALTY = 0.15  # reads like a job alert as well
 _LEAN_PENALTY = 0.25  # regret or "keep your CV on file" beside a non-rejection
 _THANKS_ONLY_PENALTY = 0.3  # a confirmation resting on "thank you for applying" alone
 _ASKS_PENALTY = 0.15  # a "confirmation" that asks a question
+_UNCERTAIN_ACTION = 0.5  # an action asked for by an ATS's mail with no job-search words
 
 
 def _strong_confidence(status: Status, evidence: Evidence) -> float:

@@ -375,3 +375,37 @@ def test_odd_input_gets_an_analysis_not_an_exception(message):
 def test_it_is_deterministic():
     assert classify(INTERVIEW) == classify(INTERVIEW)
     assert classify(INTERVIEW).details == classify(INTERVIEW).details
+
+
+def test_an_ats_asking_for_an_action_in_no_job_words_asks_for_that_action():
+    message = email(
+        "Please confirm your details - Brightline Labs",
+        "Hi Sam,\n\nPlease upload your diploma and the signed consent form through the link "
+        "below. If you have done this already, you can ignore this email.\n\nBest,\nLena",
+        "Brightline Labs Recruiting",
+        GREENHOUSE,
+    )
+    # Not an acknowledgement (what an ATS's mail with no cue at all most likely is).
+    assert classify(message).status is Status.ACTION_REQUIRED
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (
+            "Hi Sam, we'd like to invite you to a virtual onsite next Tuesday: three short "
+            "conversations with the team. Best, Lena",
+            Status.INTERVIEW_INVITATION,
+        ),
+        (
+            "Hi Sam, great talking today. Please complete the HackerRank coding challenge by "
+            "Friday evening. Best, Lena",
+            Status.ASSESSMENT,
+        ),
+    ],
+    ids=["onsite", "coding challenge"],
+)
+def test_a_recruiter_s_personal_mail_naming_a_hiring_step_is_job_mail(body, status):
+    # No word of applications or roles: the step itself says it is a hiring process.
+    message = email("Re: next week", body, "Lena Ortiz", "lena.ortiz@gmail.com")
+    assert classify(message).status is status
