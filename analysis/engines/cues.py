@@ -349,11 +349,13 @@ CONTEXT = (
     r"|interviewing|recruiter|recruiters|recruiting|recruitment|hiring|resume|resumes|résumé"
     r"|cv|cvs|job|jobs|requisition|requisitions|onboarding|employment|internship|internships"
     r"|shortlist|shortlisted|referees|career|careers)\b|talent acquisition|job offer|offer letter"
-    # Steps only a hiring process has, often all a recruiter's note from a personal mailbox
-    # says ("a virtual onsite", "the Codility coding challenge").
+    # Steps and terms only a hiring process has, often all a recruiter's note from a personal
+    # mailbox says ("a virtual onsite", "the Codility coding challenge", "your salary
+    # expectations and earliest start date").
     r"|\b(?:onsite|hiring manager|(?:coding|technical|take-home) (?:challenge|assessment"
     r"|exercise|test|assignment)|online assessment|(?:hackerrank|codility|codesignal|coderpad"
-    r"|karat|hirevue)\b)"
+    r"|karat|hirevue)\b|salary expectations?|(?:earliest|expected|possible) start date"
+    r"|notice period|background check|self-identification)"
 )
 
 

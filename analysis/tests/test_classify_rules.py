@@ -402,8 +402,13 @@ def test_an_ats_asking_for_an_action_in_no_job_words_asks_for_that_action():
             "Friday evening. Best, Lena",
             Status.ASSESSMENT,
         ),
+        (
+            "Hi Sam, before we go on, could you let us know your salary expectations and your "
+            "notice period? Thanks, Lena",
+            Status.INFORMATION_REQUEST,
+        ),
     ],
-    ids=["onsite", "coding challenge"],
+    ids=["onsite", "coding challenge", "salary expectations"],
 )
 def test_a_recruiter_s_personal_mail_naming_a_hiring_step_is_job_mail(body, status):
     # No word of applications or roles: the step itself says it is a hiring process.
