@@ -149,15 +149,6 @@ class Cluster:
         people = {m.person for m in self.mails if m.person and m.message_id not in self.weak}
         return bool(mail.person and people and mail.person not in people)
 
-    def progressed_before(self, when: datetime) -> bool:
-        """Whether sure mail took the application to interviews before ``when``."""
-        return any(
-            m.date < when
-            and m.message_id not in self.weak
-            and STAGE_OF_STATUS.get(m.status, Stage.APPLIED) >= Stage.INTERVIEW
-            for m in self.mails
-        )
-
     def ready_for(self, mail: Mail) -> bool:
         """Whether the application has come as far as ``mail`` follows from: an offer comes
         after interviews."""
@@ -186,10 +177,6 @@ def same_application(cluster: Cluster, mail: Mail) -> bool:
         return False
     if not cluster.confirmations:
         return cluster.first >= mail.date - BEFORE_CONFIRMATION
-    if cluster.progressed_before(mail.date):
-        # A duplicate confirmation comes before the employer answers: one after interviews
-        # is another application to the role (reposted, or applied to again).
-        return False
     near = [c for c in cluster.confirmations if mail.date - c.date < DUPLICATE_CONFIRMATION]
     if not near:
         return False

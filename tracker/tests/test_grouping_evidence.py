@@ -389,15 +389,3 @@ def test_an_unsure_rejection_leaves_an_application_that_goes_on_to_end_otherwise
         result("qa", APPLIED, "Acme", "Quantitative Analyst"),
     )
     assert groups(owner) == [["qa", "rej"], ["se", "se-end", "se-int"]]
-
-
-def test_a_confirmation_of_the_role_after_its_interviews_is_another_application(owner) -> None:
-    linkedin = {"sender": "jobs-noreply@linkedin.com", "name": "LinkedIn"}
-    message(owner, "first", day=0, **linkedin)
-    message(owner, "int", day=4)
-    message(owner, "again", day=16, **linkedin)
-    store(owner, result("again", APPLIED, "Acme", "Data Scientist", day=16))
-    store(owner, result("int", INTERVIEW, "Acme", "Data Scientist", day=4))
-    store(owner, result("first", APPLIED, "Acme", "Data Scientist"))
-    # Within a month of the first, but a duplicate confirmation comes before any answer.
-    assert groups(owner) == [["again"], ["first", "int"]]
