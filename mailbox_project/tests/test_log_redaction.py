@@ -181,11 +181,13 @@ def live_server_port(request: pytest.FixtureRequest) -> int:
     """A port the emulator accepts redirects to (conftest's) that nothing listens on yet.
 
     Not the live server's own port: once any test has used pytest-django's session-wide live
-    server it still listens there, and it would answer in gunicorn's place.
+    server it still listens there, and it would answer in gunicorn's place. Taken from the top
+    of the range: ``make test`` runs a second pytest beside this one whose live server takes
+    the bottom (8089) and may not have started yet.
     """
     address = str(request.config.getoption("liveserver") or "127.0.0.1:8089")
     taken = int(address.rsplit(":", 1)[1])
-    for port in LIVE_SERVER_PORTS:
+    for port in reversed(LIVE_SERVER_PORTS):
         if port != taken and _free(port):
             return port
     raise AssertionError(f"no free port among {list(LIVE_SERVER_PORTS)}")
