@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from pymongo import MongoClient
 
 SCRIPT = Path(settings.BASE_DIR) / "scripts" / "devservices.py"
 
@@ -61,6 +62,14 @@ def test_start_twice_runs_one_mongod_and_stop_leaves_none(tmp_path: Path) -> Non
         assert len(mongods_for(data_dir)) == 1
         env = devservices("env", "--data-dir", str(data_dir)).stdout
         assert f"MONGODB_URI=mongodb://127.0.0.1:{port}/?replicaSet=rs0" in env
+        # The server runs with the raised dirty limit (devservices' ENGINE_CONFIG).
+        client: MongoClient[dict[str, object]] = MongoClient("127.0.0.1", int(port))
+        try:
+            parsed = client.admin.command("getCmdLineOpts")["parsed"]
+        finally:
+            client.close()
+        engine = parsed["storage"]["wiredTiger"]["engineConfig"]["configString"]
+        assert "eviction_dirty_target=60" in engine
     finally:
         devservices("stop", "--data-dir", str(data_dir))
     assert mongods_for(data_dir) == []
