@@ -46,6 +46,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -104,15 +105,23 @@ class Corpus:
     maildir: Path
 
 
-def make_corpus(count: int, work: Path) -> Corpus:
-    """Generate ``count`` messages and write them as a Maildir (untimed: it is the mail)."""
+def generate(count: int) -> Iterator[tuple[Message, str]]:
+    """Yield the corpus's ``count`` messages in Gmail's ``format=full`` shape, with their
+    bodies (bench/index_writes.py stores the same mail)."""
     rng = random.Random(SEED)
-    # Attachment bytes from a stream of their own: the corpus must not depend on whether the
-    # Maildir is written now or reused from an earlier run.
-    filler = random.Random(SEED + 1)
     vocabulary = Vocabulary(random.Random(SEED), 30_000)
     end_ms = int(dt.datetime(2026, 12, 1, tzinfo=dt.UTC).timestamp() * 1000)
     factory = MailboxFactory(SEED, OWNER, vocabulary, end_ms)
+    for batch in factory.batches(count, 1000):
+        for message in batch:
+            yield message, _adjust(message, rng)
+
+
+def make_corpus(count: int, work: Path) -> Corpus:
+    """Generate ``count`` messages and write them as a Maildir (untimed: it is the mail)."""
+    # Attachment bytes from a stream of their own: the corpus must not depend on whether the
+    # Maildir is written now or reused from an earlier run.
+    filler = random.Random(SEED + 1)
     maildir = work / f"maildir-{count}"
     fresh = not (maildir / "cur").is_dir()
     if fresh:
@@ -120,14 +129,12 @@ def make_corpus(count: int, work: Path) -> Corpus:
         for sub in ("cur", "new", "tmp"):
             (maildir / sub).mkdir(parents=True)
     messages, bodies = [], []
-    for batch in factory.batches(count, 1000):
-        for message in batch:
-            body = _adjust(message, rng)
-            messages.append(message)
-            bodies.append(body)
-            if fresh:
-                path = maildir / "cur" / f"{message['id']}:2,"
-                path.write_bytes(rfc822(message, body, filler))
+    for message, body in generate(count):
+        messages.append(message)
+        bodies.append(body)
+        if fresh:
+            path = maildir / "cur" / f"{message['id']}:2,"
+            path.write_bytes(rfc822(message, body, filler))
     return Corpus(messages, bodies, maildir)
 
 

@@ -72,6 +72,7 @@ BENCHES = (
     Bench("backup.py", ("--messages", "100", "--rebuild"), "find() scan"),
     Bench("redis_outage.py", ("--outages", "1"), "first task done"),
     Bench("sync_cpu.py", ("--messages", "50", "--rounds", "1"), "sync CPU, "),
+    Bench("index_writes.py", ("--messages", "200", "--chunk", "100"), "mongod engine config"),
 )
 
 
