@@ -36,12 +36,6 @@ from django.core.management import call_command
 from bench import vs_notmuch
 from mailbox_project.mongo import get_database
 from mails import store
-from mails.gmail import FetchResult
-from mails.models import SyncState
-
-from accounts.models import User  # isort: skip  (after Django is set up)
-
-BATCH = 500  # messages per store_all batch, as vs_notmuch.py stores them
 
 
 @dataclass(frozen=True)
@@ -65,21 +59,6 @@ def cache_figures() -> Cache:
     )
 
 
-def owner_state() -> SyncState:
-    User.objects.filter(email=vs_notmuch.OWNER.address).delete()
-    user = User.objects.create_user(email=vs_notmuch.OWNER.address, name=vs_notmuch.OWNER.name)
-    state, _ = SyncState.objects.get_or_create(user=user)
-    return state
-
-
-def store_chunk(state: SyncState, chunk: list[dict[str, Any]]) -> None:
-    batches = [
-        FetchResult(messages={m["id"]: m for m in chunk[i : i + BATCH]})
-        for i in range(0, len(chunk), BATCH)
-    ]
-    store.store_all(state, batches)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=200_000)
@@ -92,7 +71,7 @@ def main() -> None:
     messages = [message for message, _ in vs_notmuch.generate(args.messages)]
     call_command("migrate", verbosity=0)  # the indexes fresh_collection recreates
     vs_notmuch.fresh_collection()
-    state = owner_state()
+    state = vs_notmuch.owner_state()
     options = get_database().client.admin.command("getCmdLineOpts")["parsed"]
     engine = options.get("storage", {}).get("wiredTiger", {}).get("engineConfig", {})
     print(f"mongod engine config: {engine.get('configString', '(defaults)')}; cache "
@@ -106,7 +85,7 @@ def main() -> None:
         chunk = messages[start : start + args.chunk]
         before, server, ours = cache_figures(), vs_notmuch.mongod_cpu(pid), time.process_time()
         started = time.perf_counter()
-        store_chunk(state, chunk)
+        store.store_all(state, vs_notmuch.fetch_batches(chunk))
         seconds = time.perf_counter() - started
         after = cache_figures()
         per_message = 1000 / len(chunk)

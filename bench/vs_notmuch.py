@@ -291,19 +291,30 @@ def mailbox_index(corpus: Corpus, mongod_pid: int | None) -> tuple[User, float, 
     """Store the corpus from scratch; return (user, seconds, our CPU, mongod CPU)."""
     # The collection first: deleting the user would delete its messages one cascade at a time.
     fresh_collection()
-    User.objects.filter(email=OWNER.address).delete()
-    user = User.objects.create_user(email=OWNER.address, name=OWNER.name)
-    state, _ = SyncState.objects.get_or_create(user=user)
-    batches = [
-        FetchResult(messages={m["id"]: m for m in corpus.messages[i : i + 500]})
-        for i in range(0, len(corpus.messages), 500)
-    ]
+    state = owner_state()
+    batches = fetch_batches(corpus.messages)
     ours, theirs = time.process_time(), mongod_cpu(mongod_pid)
     started = time.perf_counter()
     store.store_all(state, batches)
     get_database().client.admin.command("fsync")  # the data on disk, as notmuch's is
     elapsed = time.perf_counter() - started
-    return user, elapsed, time.process_time() - ours, mongod_cpu(mongod_pid) - theirs
+    return state.user, elapsed, time.process_time() - ours, mongod_cpu(mongod_pid) - theirs
+
+
+def owner_state() -> SyncState:
+    """The corpus owner, created anew (after ``fresh_collection``), and its sync state."""
+    User.objects.filter(email=OWNER.address).delete()
+    user = User.objects.create_user(email=OWNER.address, name=OWNER.name)
+    state, _ = SyncState.objects.get_or_create(user=user)
+    return state
+
+
+def fetch_batches(messages: list[Message], size: int = 500) -> list[FetchResult]:
+    """``messages`` as the sync's fetch steps hand them to ``store.store_all``."""
+    return [
+        FetchResult(messages={m["id"]: m for m in messages[i : i + size]})
+        for i in range(0, len(messages), size)
+    ]
 
 
 @dataclass
