@@ -60,7 +60,8 @@ _BODY_COMPANY = (
     (
         7,
         rf"(?i:position|role|opening|opportunity|job|internship|program|team|career|careers"
-        rf"|employment|journey|here|family|everyone|all of us|working) (?i:at|with) (?P<c>{NAME})",
+        rf"|employment|journey|here|family|everyone|all of us|working|recruiter) (?i:at|with)"
+        rf" (?P<c>{NAME})",
     ),
     (
         7,
@@ -73,6 +74,9 @@ _BODY_COMPANY = (
         rf"(?i:on behalf of|join|joining|welcome to|sent to|thanks from|greetings from)"
         rf" (?P<c>{NAME})",
     ),
+    # An agency's recruiter names the employer as its client ("with our client, Umbrella
+    # Health"): more than the agency's name in the display name and the domain together.
+    (10, rf"(?i:our|my) (?i:client),? (?P<c>{NAME})"),
     (
         6,
         rf"(?i:the|your) (?P<c>{NAME}) (?i:talent acquisition|recruiting|recruitment|hiring"
@@ -271,6 +275,12 @@ def _candidates(
         ):
             # "Best regards,\nBracken Hollow Analytics"
             yield 5, clean_display_name(line)
+    represented = _represented_organisation(email)
+    if represented:
+        # "Jane Doe (Apex Search Partners)": the person's own employer — an agency as often as
+        # the company — so it counts less than the email's own words and its sign-off.
+        yield 3, represented
+        return
     display = display_name_company(email)
     if display:
         yield 6, display
@@ -280,7 +290,7 @@ def company(email: EmailInput, text: Text) -> str:
     """Return the company ``email`` is about ('' when nothing names one)."""
     slugs = sender_slugs(email)
     # Names that are people: the reader, and whoever signs the email.
-    people = addressee_keys(email, text) | signers(text, slugs)
+    people = addressee_keys(email, text) | signers(text, slugs) | _sender_person(email)
     totals: dict[str, float] = {}
     spelling: dict[str, tuple[int, str]] = {}
     platforms: dict[str, tuple[float, str]] = {}
@@ -414,6 +424,19 @@ def display_name_company(email: EmailInput) -> str:
     return name if _acceptable(name) else ""
 
 
+# "Aisha Bello (Apex Search Partners)": a person, and in brackets whom they write for.
+_PERSON_FOR_ORGANISATION = re.compile(r"^(?P<person>[^()]+?)\s*\((?P<org>[^()]+)\)$")
+
+
+def _represented_organisation(email: EmailInput) -> str:
+    """Return the organisation a person's display name adds in brackets ('' when none)."""
+    match = _PERSON_FOR_ORGANISATION.match(email.sender_name.strip().strip("\"'"))
+    if not match or not _looks_like_person(match.group("person"), email.sender_address):
+        return ""
+    organisation = clean_display_name(match.group("org"))
+    return organisation if _acceptable(organisation) else ""
+
+
 _VIA = re.compile(r"\s+via\s+(\S.*)$", re.IGNORECASE)
 _SIGNING_SERVICES = ("docusign", "hellosign", "adobe sign", "dropbox sign", "pandadoc")
 
@@ -434,6 +457,36 @@ def clean_display_name(name: str) -> str:
             break
         name = shorter
     return _clean_name(name)
+
+
+def _sender_person(email: EmailInput) -> frozenset[str]:
+    """Return the sender's folded name when a person sent it from their own address.
+
+    "Invitation: UX Researcher interview with Hannah Schmidt", sent by Hannah Schmidt: the
+    subject names the interviewer where a company could stand.
+    """
+    match = _PERSON_FOR_ORGANISATION.match(email.sender_name.strip().strip("\"'"))
+    name = match.group("person") if match else email.sender_name.strip().strip("\"'")
+    if not name or not _personal_address(name, email.sender_address):
+        return frozenset()
+    return frozenset((" ".join(name.casefold().split()),))
+
+
+_LOCAL_PART_SEPARATORS = re.compile(r"[._+-]+")
+
+
+def _personal_address(name: str, address: str) -> bool:
+    """Return whether ``address`` is the mailbox of the person ``name`` ("Hannah Schmidt",
+    hannah.schmidt85@…, hschmidt@…) — stricter than a word of the name in the local part:
+    "Red Hat" <redhat+email+…@…> is a company's mailing."""
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", name)]
+    if not 2 <= len(words) <= 4:
+        return False
+    local = address.partition("@")[0].casefold()
+    tokens = {t.strip("0123456789") for t in _LOCAL_PART_SEPARATORS.split(local)}
+    first, last = words[0], words[-1]
+    # Not the words run together: "redhat@" is as likely a company's as a person's.
+    return len(tokens & set(words)) >= 2 or first[0] + last in tokens
 
 
 def _looks_like_person(name: str, address: str) -> bool:

@@ -236,6 +236,40 @@ def test_a_workday_tenant_alone_still_names_the_company():
     assert analysis.company == "Kestrel"
 
 
+def test_an_agency_recruiter_s_client_is_the_company_not_the_display_name():
+    # "Person (Agency)": the bracket names whom the person works for, not the employer.
+    message = email(
+        "Action required: complete your Karat assessment",
+        "Hi Sam,\n\nA quick update on your candidacy with our client, Tallow Grove.\n\n"
+        "Please complete the take-home exercise before Friday.\n\nThanks,\nNina Okafor",
+        "Nina Okafor (Harbor Search Partners)",
+        "nina.okafor@harborsearch.io",
+    )
+    assert classify(message).company == "Tallow Grove"
+
+
+def test_the_sender_named_in_the_subject_is_no_company():
+    # A recruiter's own invitation names them as the interviewer where a company could stand.
+    message = email(
+        "Invitation: UX Researcher interview with Nina Okafor",
+        "Sam,\n\nI'm Nina Okafor, a recruiter at Tallow Grove. I'd love to set up a time to "
+        "chat about the UX Researcher role.\n\nRegards,\nTallow Grove Recruiting Team",
+        "Nina Okafor",
+        "nina.okafor85@yahoo.com",
+    )
+    assert classify(message).company == "Tallow Grove"
+
+
+def test_a_person_s_bracketed_organisation_names_the_company_when_nothing_else_does():
+    message = email(
+        "Quick question about your application",
+        "Hi Sam,\n\nCould you share your availability for a call next week?\n\nNina",
+        "Nina Okafor (Tallow Grove)",
+        "nina.okafor@tallowgrove.com",
+    )
+    assert classify(message).company == "Tallow Grove"
+
+
 @pytest.mark.parametrize(
     ("subject", "body", "position"),
     [
