@@ -65,6 +65,8 @@ class Grouper:
         self.created = 0
         # Strong links last carried by mail placed by its company alone.
         self.weak_keys: set[str] = set()
+        # Strong links last carried by mail naming no company.
+        self.nameless_keys: set[str] = set()
 
     def group(self, mails: Iterable[Mail]) -> list[Cluster]:
         self._place_all(mails)
@@ -128,6 +130,10 @@ class Grouper:
                 self.weak_keys.update(carried)
             else:
                 self.weak_keys.difference_update(carried)
+            if mail.company:
+                self.nameless_keys.difference_update(mail.strong)
+            else:
+                self.nameless_keys.update(mail.strong)
             for key in self._keys(mail):
                 linked = self.by_link.setdefault(key, [])
                 if cluster in linked:
@@ -140,26 +146,41 @@ class Grouper:
         new to the candidate writes about the application they handle, which their later mail
         (or the thread's) says."""
         anchors: dict[str, list[tuple[Mail, Cluster]]] = {}
+        # Mail naming its company, sure or not, by thread and id: where mail naming none goes.
+        named: dict[str, list[tuple[Mail, Cluster]]] = {}
         for cluster in self.clusters:
             for mail in cluster.mails:
                 if mail.message_id not in cluster.weak:
                     for key in self._anchors(mail):
                         anchors.setdefault(key, []).append((mail, cluster))
+                elif mail.company:
+                    for key in mail.strong:
+                        named.setdefault(key, []).append((mail, cluster))
         moves: list[tuple[Mail, Cluster, Cluster]] = []
         for cluster in self.clusters:
             for mail in cluster.mails:
-                if mail.message_id not in cluster.weak:
+                sure = mail.message_id not in cluster.weak
+                if sure and (mail.company or mail.moved):
                     continue
+                # Sure mail naming no company (placed by its role) follows only its thread's
+                # later mail that names a company: "Re: …" from the company's own address.
                 later = [
                     (other.date, target.index, target)
-                    for key in self._anchors(mail)
-                    for other, target in anchors.get(key, ())
+                    for key in (sorted(mail.strong) if sure else self._anchors(mail))
+                    for other, target in (
+                        [*anchors.get(key, ()), *named.get(key, ())]
+                        if not mail.company
+                        else anchors.get(key, ())
+                    )
                     if timedelta(0) < other.date - mail.date <= NAMELESS_WINDOW
                     and (key.startswith(STRONG_PREFIXES) or target.company == mail.company)
                     and not target.confirmed_after(mail.date + BEFORE_CONFIRMATION)
+                    and not (sure and (not other.company or target is cluster))
                 ]
                 if later:
                     target = min(later, key=lambda item: item[:2])[2]
+                elif sure:
+                    continue
                 else:
                     target = (
                         self._thread_of(mail, anchors) or self._run_by(mail, cluster) or cluster
@@ -298,8 +319,14 @@ class Grouper:
             for linked in reversed(self.by_link.get(key, ())):
                 # A thread or an id decides whatever company the analysis read; only another
                 # named role is another application. Following mail that was itself placed
-                # by its company alone, it is no surer than that mail.
-                if linked.fits_role(mail) and self._near(linked, mail.date):
+                # by its company alone, it is no surer than that mail; carried only by mail
+                # naming no company (placed by its role), it does not decide against the
+                # company this mail names (that mail follows it later: ``_follow_recruiters``).
+                if (
+                    linked.fits_role(mail)
+                    and self._near(linked, mail.date)
+                    and not (key in self.nameless_keys and _other_company(linked, mail))
+                ):
                     return linked, not mail.position and key in self.weak_keys
         if pin is not None:
             return self.pinned.get(pin), False
@@ -453,3 +480,7 @@ class Grouper:
         if not ranked or (len(ranked) > 1 and rank(ranked[0]) == rank(ranked[1])):
             return None
         return ranked[0]
+
+
+def _other_company(cluster: Cluster, mail: Mail) -> bool:
+    return bool(mail.company and cluster.company and mail.company != cluster.company)

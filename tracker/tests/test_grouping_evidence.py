@@ -389,3 +389,30 @@ def test_an_unsure_rejection_leaves_an_application_that_goes_on_to_end_otherwise
         result("qa", APPLIED, "Acme", "Quantitative Analyst"),
     )
     assert groups(owner) == [["qa", "rej"], ["se", "se-end", "se-int"]]
+
+
+def test_a_thread_begun_by_a_role_alone_goes_where_its_later_mail_names_the_company(
+    owner,
+) -> None:
+    # One role at two companies. A recruiter's invitation from a personal mailbox names the
+    # role and no company: it reads like the application active last. Its thread goes on from
+    # the other company's own address, naming that company: the thread is that one's.
+    sofia = {"sender": "sofia.alvarez@lumon.example", "name": "Sofia Alvarez"}
+    personal = {"sender": "sofia.alvarez34@gmail.com", "name": "Sofia Alvarez"}
+    message(owner, "lumon", day=0, **GREENHOUSE)
+    message(owner, "vandelay", day=20, sender="no-reply@hire.lever.co", name="Vandelay")
+    message(owner, "invite", day=30, thread="T", **personal)
+    message(owner, "re-1", day=40, thread="T", **sofia)
+    message(owner, "re-2", day=42, thread="T", **sofia)
+    store(
+        owner,
+        result("re-2", INTERVIEW, "Lumon", "Product Analyst", day=42),
+        result("re-1", INTERVIEW, "Lumon", "Product Analyst", day=40),
+    )
+    store(owner, result("invite", INTERVIEW, "", "Product Analyst", day=30))
+    store(
+        owner,
+        result("vandelay", APPLIED, "Vandelay", "Product Analyst", day=20),
+        result("lumon", APPLIED, "Lumon", "Product Analyst"),
+    )
+    assert groups(owner) == [["invite", "lumon", "re-1", "re-2"], ["vandelay"]]
