@@ -1,4 +1,5 @@
-"""Migration mails 0014 builds the search term index with WiredTiger block compression."""
+"""Migrations mails 0014 and 0015 build the search term index with WiredTiger block
+compression, 8 KB leaf pages and 1 KB allocation units."""
 
 from __future__ import annotations
 
@@ -17,10 +18,15 @@ def test_the_term_index_is_block_compressed_with_its_keys_unchanged() -> None:
     assert index["key"] == [("user_id", 1), ("search_terms", 1), ("internal_date", -1), ("_id", -1)]
     # What WiredTiger made of it, not only what was asked for.
     details = get_database().command("collStats", "messages")["indexDetails"][TERM_INDEX]
-    assert f"block_compressor={BLOCK_COMPRESSOR}" in details["creationString"]
-    assert "prefix_compression=true" in details["creationString"]
+    options = details["creationString"].split(",")
+    assert f"block_compressor={BLOCK_COMPRESSOR}" in options
+    assert "leaf_page_max=8KB" in options
+    assert "allocation_size=1KB" in options
+    assert "prefix_compression=true" in options
 
 
 def test_the_other_indexes_keep_mongodb_s_defaults() -> None:
     details = get_database().command("collStats", "messages")["indexDetails"]
-    assert "block_compressor=," in details["user_newest_id"]["creationString"]
+    options = details["user_newest_id"]["creationString"].split(",")
+    assert "block_compressor=" in options
+    assert "leaf_page_max=16k" in options
