@@ -18,6 +18,8 @@ RELAYED = timedelta(days=2)
 BEFORE_CONFIRMATION = timedelta(days=2)
 # After these, mail naming no role answers another application of the company, if one is open.
 _CLOSING = frozenset({Status.REJECTION, Status.WITHDRAWAL, Status.OFFER})
+# What follows an offer within the offered application.
+_OFFER_PAPERWORK = frozenset({Status.OFFER, Status.ACTION_REQUIRED})
 # Mail naming no company reaches an application by its role or its writer's name only this
 # soon after the application's last mail: a name or a title alone is weak evidence.
 NAMELESS_WINDOW = timedelta(days=45)
@@ -111,6 +113,13 @@ class Cluster:
 
     def open_at(self, when: datetime) -> bool:
         return self.closed_at is None or when <= self.closed_at
+
+    def open_for(self, mail: Mail) -> bool:
+        """Whether the application is open to ``mail``: an offer's own paperwork (the letter
+        again, forms to sign) still belongs to the application offered."""
+        return self.open_at(mail.date) or (
+            self.closed_by == Status.OFFER and mail.status in _OFFER_PAPERWORK
+        )
 
     def closed_surely(self) -> bool:
         """Whether mail placed by more than its company alone ended the application."""

@@ -361,7 +361,7 @@ class Grouper:
                     # address while another of the company's is open: a recruiter handles
                     # several, and writes on about the one still going.
                     and (
-                        linked.open_at(mail.date)
+                        linked.open_for(mail)
                         or (key.startswith("addr:") and not self._ended_besides(linked, mail))
                     )
                     and not self._reapplied(linked, mail)
@@ -463,7 +463,7 @@ class Grouper:
         def rank(c: Cluster) -> tuple[bool, bool, bool, bool, bool, bool, datetime, datetime]:
             systems = c.systems()
             return (
-                c.open_at(mail.date),
+                c.open_for(mail),
                 # Mail from one ATS is not an application another ATS runs.
                 not c.other_system(mail),
                 # A process moves forward: no assessment after the interviews.

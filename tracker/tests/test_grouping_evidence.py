@@ -416,3 +416,25 @@ def test_a_thread_begun_by_a_role_alone_goes_where_its_later_mail_names_the_comp
         result("lumon", APPLIED, "Lumon", "Product Analyst"),
     )
     assert groups(owner) == [["invite", "lumon", "re-1", "re-2"], ["vandelay"]]
+
+
+def test_an_offer_s_paperwork_joins_the_application_offered_not_another_open_one(owner) -> None:
+    # The offer came through a signing service; hours later the recruiter writes from the
+    # company's shared mailbox with the letter again, naming no role. The offered application
+    # has ended, but its paperwork is its own, not the other application, silent for months.
+    docusign = {"sender": "dse_na3@docusign.net", "name": "Sofia Alvarez via DocuSign"}
+    shared = {"sender": "talent@acme.com", "name": "Sofia Alvarez"}
+    message(owner, "qa", day=0)
+    message(owner, "ux", day=120)
+    message(owner, "ux-int", day=140, sender="sofia.alvarez@acme.com", name="Sofia Alvarez")
+    message(owner, "offer", day=170, **docusign)
+    message(owner, "letter", day=170.5, **shared)
+    store(owner, result("letter", Status.OFFER, "Acme", "", day=170.5))
+    store(owner, result("offer", Status.OFFER, "Acme", "", day=170))
+    store(owner, result("ux-int", INTERVIEW, "Acme", "UX Researcher", day=140))
+    store(
+        owner,
+        result("ux", APPLIED, "Acme", "UX Researcher", day=120),
+        result("qa", APPLIED, "Acme", "Quantitative Analyst"),
+    )
+    assert groups(owner) == [["letter", "offer", "ux", "ux-int"], ["qa"]]
