@@ -7,10 +7,12 @@ email joins the application it answers:
 
 1. its names, when the person moved it there (a correction naming another company or role);
 2. a strong link to earlier mail: the same thread, Message-ID (one it answers), requisition id
-   or candidate-portal link;
+   or candidate-portal link (not one only mail naming no company carried, against the
+   company this mail names);
 3. a person's rename or merge (an alias of an application they renamed or merged);
 4. the same recruiter (by address; by name within the company, only an application active
-   lately; never an ended one by name, nor by address while another of the company is open);
+   lately; never an ended one by name, nor by address while another of the company is open —
+   but an offer's paperwork reaches the application offered);
 5. a confirmation starts an application, unless the same role was confirmed within a month
    and not through another ATS, nor through another channel days later, nor after the
    application was turned down (``cluster.same_application``);
@@ -21,7 +23,8 @@ email joins the application it answers:
    naming nothing joins the role it comes to name.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
-the application its thread's or its recruiter's next email names (not one begun after it), or
+the application its thread's or its recruiter's next email names (not one begun after it; mail
+naming no company, sure or not, to its thread's next email naming a company), or
 else where its thread's last sure email before it is, or else to the one open application run
 by the ATS that sent it when its own sure mail came through another, in passes until none
 moves. Last, an unsure rejection leaves an application turned down on its own (or going on
