@@ -428,12 +428,19 @@ def display_name_company(email: EmailInput) -> str:
 _PERSON_FOR_ORGANISATION = re.compile(r"^(?P<person>[^()]+?)\s*\((?P<org>[^()]+)\)$")
 
 
+def _person_and_organisation(email: EmailInput) -> tuple[str, str]:
+    """Split the sender's display name into a name and the organisation in brackets ('')."""
+    name = email.sender_name.strip().strip("\"'")
+    match = _PERSON_FOR_ORGANISATION.match(name)
+    return (match.group("person"), match.group("org")) if match else (name, "")
+
+
 def _represented_organisation(email: EmailInput) -> str:
     """Return the organisation a person's display name adds in brackets ('' when none)."""
-    match = _PERSON_FOR_ORGANISATION.match(email.sender_name.strip().strip("\"'"))
-    if not match or not _looks_like_person(match.group("person"), email.sender_address):
+    person, organisation = _person_and_organisation(email)
+    if not organisation or not _looks_like_person(person, email.sender_address):
         return ""
-    organisation = clean_display_name(match.group("org"))
+    organisation = clean_display_name(organisation)
     return organisation if _acceptable(organisation) else ""
 
 
@@ -465,8 +472,7 @@ def _sender_person(email: EmailInput) -> frozenset[str]:
     "Invitation: UX Researcher interview with Hannah Schmidt", sent by Hannah Schmidt: the
     subject names the interviewer where a company could stand.
     """
-    match = _PERSON_FOR_ORGANISATION.match(email.sender_name.strip().strip("\"'"))
-    name = match.group("person") if match else email.sender_name.strip().strip("\"'")
+    name, _ = _person_and_organisation(email)
     if not name or not _personal_address(name, email.sender_address):
         return frozenset()
     return frozenset((" ".join(name.casefold().split()),))
