@@ -16,8 +16,10 @@ email joins the application it answers:
 5. a confirmation starts an application, unless the same role was confirmed within a month
    and not through another ATS, nor through another channel days later, nor after the
    application was turned down (``cluster.same_application``);
-6. an email naming its role joins the role's application near in time; one naming only the
-   company joins the company's application still open, not run by another ATS, not past the
+6. an email naming its role joins the role's application near in time (of two, the newer
+   when the role was applied to again after the older went quiet); one naming only the
+   company joins the company's application still open, not superseded so, not run by another
+   ATS, not past the
    step it brings (an offer: one that has interviewed), not handled by another recruiter than
    its writer, run by its ATS, last active before it (``weak``: unsure); a group begun by mail
    naming nothing joins the role it comes to name.
@@ -385,7 +387,12 @@ class Grouper:
             for c in self.clusters
         )
 
-    def _reapplied(self, cluster: Cluster, mail: Mail) -> bool:
+    def _superseded(self, cluster: Cluster, mail: Mail) -> bool:
+        """Whether ``cluster``'s role was applied to again before ``mail`` came, after
+        ``cluster`` went quiet (see ``_reapplied``)."""
+        return bool(cluster.position) and self._reapplied(cluster, mail, before=mail.date)
+
+    def _reapplied(self, cluster: Cluster, mail: Mail, before: datetime | None = None) -> bool:
         """Whether the role was confirmed again after ``cluster``: later mail is the new one's.
 
         Not while ``cluster`` is still open and active lately and the new one never heard from
@@ -397,6 +404,7 @@ class Grouper:
             and (other.company, other.position) == (cluster.company, cluster.position)
             and other.confirmations
             and other.first > cluster.last
+            and (before is None or other.first <= before)
             and not (live and mail.channel not in other.channels())
             for other in self.clusters
         )
@@ -458,15 +466,18 @@ class Grouper:
         return self._latest(named, mail)
 
     def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:
-        """The open one, not run by another ATS, not past the step ``mail`` brings, come as
+        """The open one, not superseded by a new application to its role, not run by another
+        ATS, not past the step ``mail`` brings, come as
         far as it follows from, not handled by another writer than its own, run by the ATS that
         sent it, last active before it; None on a tie (two roles applied to at once: nothing
         says which one it answers)."""
 
-        def rank(c: Cluster) -> tuple[bool, bool, bool, bool, bool, bool, datetime, datetime]:
+        def rank(c: Cluster) -> tuple[bool, bool, bool, bool, bool, bool, bool, datetime, datetime]:
             systems = c.systems()
             return (
                 c.open_for(mail),
+                # The role applied to again after this application went quiet: the new one.
+                not self._superseded(c, mail),
                 # Mail from one ATS is not an application another ATS runs.
                 not c.other_system(mail),
                 # A process moves forward: no assessment after the interviews.

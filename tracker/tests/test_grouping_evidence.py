@@ -438,3 +438,23 @@ def test_an_offer_s_paperwork_joins_the_application_offered_not_another_open_one
         result("qa", APPLIED, "Acme", "Quantitative Analyst"),
     )
     assert groups(owner) == [["letter", "offer", "ux", "ux-int"], ["qa"]]
+
+
+def test_a_role_applied_to_again_takes_its_later_mail_from_the_first_application_s_ats(
+    owner,
+) -> None:
+    # Applied through Greenhouse, silent for four months, then applied again to the same
+    # role on LinkedIn: Greenhouse's next email about the role is the new application's,
+    # although only the first one has heard from Greenhouse.
+    message(owner, "first", day=0, **GREENHOUSE)
+    message(owner, "again", day=120, sender="jobs-noreply@linkedin.com", name="LinkedIn")
+    message(owner, "test", day=127, **GREENHOUSE)
+    message(owner, "rej", day=140, **GREENHOUSE)
+    store(owner, result("rej", Status.REJECTION, "Acme", "Data Engineer", day=140))
+    store(owner, result("test", Status.ASSESSMENT, "Acme", "", day=127))
+    store(
+        owner,
+        result("again", APPLIED, "Acme", "Data Engineer", day=120),
+        result("first", APPLIED, "Acme", "Data Engineer"),
+    )
+    assert groups(owner) == [["again", "rej", "test"], ["first"]]
