@@ -41,6 +41,13 @@ _SUBJECT_COMPANY = (
         r" (?P<c>(?:(?! at )[^|:!?,])+?)(?:[!?.,:|]| - |\s\(|$)",
     ),
     (8, rf"(?i:\bat) (?P<c>{NAME})\s*(?:[!?.|]|\s-\s|$)"),
+    # "Complete your video interview for Acme": a step of the process for the employer (a
+    # title there holds a role word, which no employer's name does: ``_acceptable``).
+    (
+        7,
+        rf"(?i:interview|assessment|challenge|exercise|test|screening|call) (?i:for) (?P<c>{NAME})"
+        r"\s*(?:[!?.|]|\s-\s|$)",
+    ),
     (8, rf"^(?P<c>{NAME})\s*(?:[-:|]|//)\s"),
     (6, rf"\s[-|]\s(?P<c>{NAME})\s*$"),
     (3, rf"^(?P<c>{NAME})"),

@@ -213,6 +213,27 @@ def test_a_compound_word_opening_the_subject_is_no_company(subject, company):
     assert classify(message).company == company
 
 
+@pytest.mark.parametrize(
+    ("subject", "company"),
+    [
+        ("Complete your video interview for Tallow Grove", "Tallow Grove"),
+        ("Coding challenge for Tallow Grove - next steps", "Tallow Grove"),
+        # A job title there is the role, not the employer.
+        ("Complete your video interview for Senior Data Analyst", ""),
+    ],
+)
+def test_a_hiring_step_for_an_employer_in_the_subject_names_the_company(subject, company):
+    # From a recruiter's personal mailbox: the subject alone says whom the step is for.
+    message = email(
+        subject,
+        "Hi Sam,\n\nPlease complete the assessment by Monday.\n\n"
+        "Start here: https://assessments.example/start\n\nKind regards,\nNina Okafor",
+        "Nina Okafor",
+        "nina.okafor52@yahoo.com",
+    )
+    assert classify(message).company == company
+
+
 def test_the_company_comes_from_the_sender_domain_when_the_text_spells_it_out():
     message = email(
         "Application received",
