@@ -11,6 +11,11 @@ before placement, both read against the companies the user's applications and th
   key, run together, is ``wonkalabs``, whatever the analysis read;
 * a name that differs from a known one only by its spaces is that one.
 
+Mail stored before a batch spelled its company out keeps the run-together name it was read
+with ("Cyberdynesystems" from the sender's domain, stored first because a full sync reads
+newest first): ``respell_stored`` gives it the spelled-out name's key, so that placing mail
+batch by batch ends where a rebuild does.
+
 A person's correction is never second-guessed.
 """
 
@@ -24,6 +29,7 @@ from mailbox_project.ids import UserId
 from tracker.facts import EmailFacts
 from tracker.keys import company_key, normalise
 from tracker.models import JobApplication
+from tracker.placement import timeline_entries
 
 # Mailboxes anyone can open: their domain says nothing about an employer.
 _FREE_MAIL = frozenset(
@@ -96,3 +102,34 @@ def settle_companies(user_id: UserId, batch: Sequence[EmailFacts]) -> list[Email
     names = [*mine.values_list("company", flat=True).distinct(), *(f.company for f in batch)]
     known = KnownCompanies(names)
     return [known.settle(facts) for facts in batch]
+
+
+def respell_stored(user_id: UserId, batch: Sequence[EmailFacts]) -> set[str]:
+    """Give the user's stored mail read with a run-together name of a company ``batch`` spells
+    out ("cyberdynesystems", "Cyberdyne Systems") the spelled-out name; return the company keys
+    it had (their applications are regrouped with the batch's)."""
+    spelled: dict[str, EmailFacts] = {}
+    for facts in batch:
+        if not facts.corrected and len(normalise(facts.company).split()) > 1:
+            for key in {facts.keys[0], normalise(facts.company)} - {""}:
+                spelled.setdefault(squashed(key), facts)
+    if not spelled:
+        return set()
+    mine = JobApplication.objects.for_user(user_id).exclude(company_key="")
+    stale = {
+        key: spelled[key]
+        for key in mine.values_list("company_key", flat=True).distinct()
+        if " " not in key and key in spelled and spelled[key].keys[0] not in ("", key)
+    }
+    for key, facts in stale.items():
+        # Not what a person named (corrected, moved): their word stands.
+        timeline_entries().update_many(
+            {
+                "user_id": user_id,
+                "company_key": key,
+                "corrected": {"$ne": True},
+                "moved": {"$ne": True},
+            },
+            {"$set": {"company_key": facts.keys[0], "company": facts.company}},
+        )
+    return set(stale)

@@ -11,6 +11,7 @@ import pytest
 from analysis.status import Status
 from tracker.companies import KnownCompanies, domain_labels
 from tracker.links import person_name, portal_requisitions
+from tracker.models import JobApplication
 from tracker.tests.test_grouping_links import groups, message
 from tracker.tests.tracker_factory import result, store
 
@@ -69,6 +70,21 @@ def test_a_recruiter_s_company_domain_names_the_employer_the_analysis_misread(ow
     # "Alex, we'd love to talk": the analysis took the candidate's name for the company.
     store(owner, result("int", INTERVIEW, "Alex", "Backend Engineer", day=5))
     assert groups(owner) == [["conf", "int"]]
+
+
+def test_mail_stored_with_a_run_together_name_joins_when_a_later_batch_spells_it_out(
+    owner,
+) -> None:
+    recruiter = {"sender": "marcus.johnson@cyberdynesystems.com", "name": "Marcus Johnson"}
+    message(owner, "conf", name="Cyberdyne Systems Careers")
+    message(owner, "call", day=20, **recruiter)
+    # Newest first, as a full sync reads: the analysis read the domain run together, and
+    # nothing known yet spelled it otherwise.
+    store(owner, result("call", INTERVIEW, "Cyberdynesystems", "Solutions Engineer", day=20))
+    store(owner, result("conf", APPLIED, "Cyberdyne Systems", "Solutions Engineer"))
+    assert groups(owner) == [["call", "conf"]]
+    application = JobApplication.objects.get(user=owner)
+    assert application.company == "Cyberdyne Systems"
 
 
 def test_known_companies_settle_spacing_but_not_free_mail() -> None:
