@@ -384,15 +384,15 @@ def mailbox_changed(user_ids: Iterable[UserId]) -> None:
 
 def mailbox_version(user_id: UserId) -> int:
     """Return the user's mailbox version (0 before the first write)."""
-    value = connection().get(_version_key(user_id))
+    value = connection().get(version_key(user_id))
     return int(value) if value else 0
 
 
 def _bump_version(user_id: UserId) -> int:
-    return int(connection().incr(_version_key(user_id)))
+    return int(connection().incr(version_key(user_id)))
 
 
-def _version_key(user_id: UserId) -> str:
+def version_key(user_id: UserId) -> str:
     return f"{settings.CACHE_KEY_PREFIX}:mailbox-version:{user_id}"
 
 

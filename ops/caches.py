@@ -2,7 +2,7 @@
 
 What is cleared (``P`` = ``CACHE_KEY_PREFIX``; docs/architecture.md, "Redis keys"):
 
-* search first pages, ``search:*`` in the django cache;
+* search first pages, ``P:search:*`` (``mails.search.page_cache``);
 * analysis L2 entries, generation tokens and classifier versions, ``P:analysis:{r,gen}:*`` and
   ``P:analysis:versions``: a missing generation token makes every process's L1 a miss within
   2 s (``analysis.cache`` re-reads it that often and picks a fresh one);
@@ -19,13 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from redis import Redis
 from redis.exceptions import RedisError
 
 from accounts.tokens.factory import reset_token_stores
 from analysis.cache import clear_local as clear_analysis_l1
 from mailbox_project.redis import connection
+from mails.search import page_cache
 
 SCAN_COUNT = 1000
 
@@ -57,8 +57,7 @@ def clear_caches() -> ClearedCaches:
 
 
 def _search_pattern() -> str:
-    # django-redis stores "search:..." as "<KEY_PREFIX>:<version>:search:...".
-    return str(cache.make_key("search:*"))
+    return page_cache.key_pattern()
 
 
 def _delete_matching(redis: Redis, pattern: str) -> int:

@@ -77,13 +77,13 @@ def search(
     # after:/before: days start at the person's midnight: the zone is part of the answer.
     time_zone = getattr(user, "time_zone", "") or DEFAULT_TIME_ZONE
     # Only first pages on the real clock are cached (a test's fixed ``now`` is not).
-    cache_key = None
+    slot = None
     if position is None and now is None:
         zoned = f"{canonical}\n{time_zone}" if uses_days(node) else canonical
-        cache_key = page_cache.key(user.pk, zoned, size, include_body)
-    if cache_key:
-        cached = _cached_page(user, cache_key, include_body)
-        metrics.search_page_cache(hit=cached is not None)
+        slot, page = page_cache.lookup(user.pk, zoned, size, include_body)
+        cached = _cached_messages(user, page, include_body) if page else None
+        if slot:
+            metrics.search_page_cache(hit=cached is not None)
         if cached is not None:
             return SearchPage(cached[0], cached[1], None, highlight_terms(node), canonical)
     query_filter = compile_query(node, user, now=now, time_zone=time_zone)
@@ -91,23 +91,20 @@ def search(
     found = _find(user.pk, query_filter, position, size, loading.projection(deferred))
     next_cursor = _dump(found.next_position, user.pk, canonical)
     prev_cursor = _dump(found.prev_position, user.pk, canonical)
-    if cache_key:
+    if slot:
         ids = [str(doc["_id"]) for doc in found.documents]
-        page_cache.put(cache_key, page_cache.CachedPage(ids, next_cursor))
+        page_cache.put(slot, page_cache.CachedPage(ids, next_cursor))
     messages = loading.build(found.documents, deferred)
     return SearchPage(messages, next_cursor, prev_cursor, highlight_terms(node), canonical)
 
 
-def _cached_page(
-    user: Any, cache_key: str, include_body: bool
+def _cached_messages(
+    user: Any, page: page_cache.CachedPage, include_body: bool
 ) -> tuple[list[Message], str | None] | None:
-    """Return the cached first page's messages and next cursor, if cached and all there."""
-    cached = page_cache.get(cache_key)
-    if cached is None:
-        return None
-    ids = [ObjectId(i) for i in cached.ids]
+    """Return a cached first page's messages and next cursor, if they are all still there."""
+    ids = [ObjectId(i) for i in page.ids]
     messages = loading.load(user.pk, ids, _deferred(include_body))
-    return (messages, cached.next_cursor) if len(messages) == len(cached.ids) else None
+    return (messages, page.next_cursor) if len(messages) == len(page.ids) else None
 
 
 def _page_size(page_size: int | None) -> int:

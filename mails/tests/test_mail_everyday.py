@@ -137,13 +137,13 @@ def test_an_empty_first_page_is_not_cached_before_the_first_sync_ends(
     user = mailbox.user
     cache.clear()
     assert search(user, "").messages == []  # nothing stored, no sync state yet
-    key = page_cache.key(user.pk, "", settings.SEARCH_PAGE_SIZE, False)
-    assert key is not None
-    assert page_cache.get(key) is None
+    slot, cached = page_cache.lookup(user.pk, "", settings.SEARCH_PAGE_SIZE, False)
+    assert slot is not None
+    assert cached is None
     mailbox.sync()
     assert search(user, "").messages
-    # The same key caches the page once the first sync is over (so the check above is real).
-    cached = page_cache.get(page_cache.key(user.pk, "", settings.SEARCH_PAGE_SIZE, False))
+    # The same slot caches the page once the first sync is over (so the check above is real).
+    _slot, cached = page_cache.lookup(user.pk, "", settings.SEARCH_PAGE_SIZE, False)
     assert cached is not None
     assert cached.ids
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from bson import ObjectId
@@ -122,15 +123,31 @@ def test_a_renamed_label_is_searched_by_its_new_name(synced_larkspurs, google) -
 
 def test_the_cache_keeps_ids_not_messages(synced_larkspurs) -> None:
     user, _ids = synced_larkspurs
-    from django.core.cache import cache
-
+    from mailbox_project.redis import connection
     from mails.search import page_cache
 
     search(user, "larkspur", include_body=True)
-    entry = cache.get(page_cache.key(user.pk, "larkspur", 50, True))
+    slot, _page = page_cache.lookup(user.pk, "larkspur", 50, True)
+    assert slot is not None
+    entry = json.loads(connection().get(slot.key))
     assert entry["ids"]
     assert all(ObjectId.is_valid(i) for i in entry["ids"])
-    assert set(entry) == {"ids", "next"}
+    assert set(entry) == {"v", "ids", "next"}
+    assert entry["v"] == store.mailbox_version(user.pk)
+
+
+def test_an_entry_of_an_older_mailbox_version_is_not_served(synced_larkspurs) -> None:
+    # A search that read the version before a sync wrote, and put its page after: the entry
+    # carries the older version and no reader takes it.
+    user, ids = synced_larkspurs
+    from mails.search import page_cache
+
+    slot, _page = page_cache.lookup(user.pk, "larkspur", 50, False)
+    assert slot is not None
+    store.mailbox_changed([user.pk])
+    page_cache.put(slot, page_cache.CachedPage([ids[0]], None))
+    assert page_cache.lookup(user.pk, "larkspur", 50, False)[1] is None
+    assert found(user, "larkspur") == ids[::-1]
 
 
 def test_first_page_lookups_are_counted_as_hits_and_misses(synced_larkspurs) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from django.core.cache import cache
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from mailbox_project.redis import client, connection
@@ -14,7 +13,7 @@ from ops.caches import clear_caches
 def test_search_pages_analysis_entries_go_and_counters_stay(settings) -> None:
     prefix = settings.CACHE_KEY_PREFIX
     redis = connection()
-    cache.set("search:u1:4:digest", "a cached first page")
+    redis.set(f"{prefix}:search:u1:digest", '{"v": 4, "ids": [], "next": null}')
     redis.set(f"{prefix}:analysis:r:u1:rules-1:m1", "{}")
     redis.set(f"{prefix}:analysis:gen:u1", "token")
     redis.sadd(f"{prefix}:analysis:versions", "rules-1")
@@ -23,7 +22,7 @@ def test_search_pages_analysis_entries_go_and_counters_stay(settings) -> None:
 
     cleared = clear_caches()
 
-    assert cache.get("search:u1:4:digest") is None
+    assert not redis.exists(f"{prefix}:search:u1:digest")
     assert cleared.search_pages == 1
     assert cleared.analysis_keys == 3
     assert not redis.exists(f"{prefix}:analysis:r:u1:rules-1:m1", f"{prefix}:analysis:gen:u1")
