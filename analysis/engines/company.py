@@ -552,8 +552,35 @@ def _slug_in_text(slugs: tuple[str, ...], text: Text) -> str:
     return ""
 
 
+# Words that end many employers' names and that a domain runs together with the rest
+# ("lumonindustries.com", "acmerobotics.com"): a name read from the domain alone is spaced
+# before one ("Lumon Industries"), longest first.
+_NAME_ENDINGS = tuple(
+    sorted(
+        """
+        industries systems research company worldwide labs technologies analytics software
+        group partners capital health healthcare solutions consulting networks robotics
+        dynamics mobility cloud media energy foods financial insurance motors pharma
+        therapeutics biotech games studios logistics services holdings ventures digital
+        enterprises security aerospace airlines brands entertainment
+        """.split(),  # noqa: SIM905 -- a word list reads best as text
+        key=len,
+        reverse=True,
+    )
+)
+
+
 def _slug_fallback(slugs: tuple[str, ...]) -> str:
     for slug in slugs:
         if len(slug) >= 3 and slug not in vocab.NOT_A_COMPANY:
-            return slug.upper() if len(slug) <= 3 else slug.capitalize()
+            return slug.upper() if len(slug) <= 3 else _spaced(slug)
     return ""
+
+
+def _spaced(slug: str) -> str:
+    """Return a squashed domain name as a name, spaced before a word names often end in."""
+    for ending in _NAME_ENDINGS:
+        head = slug[: -len(ending)]
+        if slug.endswith(ending) and len(head) >= 3:
+            return f"{head.capitalize()} {ending.capitalize()}"
+    return slug.capitalize()

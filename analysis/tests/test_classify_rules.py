@@ -234,6 +234,26 @@ def test_a_hiring_step_for_an_employer_in_the_subject_names_the_company(subject,
     assert classify(message).company == company
 
 
+@pytest.mark.parametrize(
+    ("address", "company"),
+    [
+        ("tomas.herrera@lumonindustries.com", "Lumon Industries"),
+        ("tomas.herrera@halden-robotics.com", "Halden Robotics"),
+        ("tomas.herrera@meridianbiotech.io", "Meridian Biotech"),
+        # No word a name often ends in: the domain as it is.
+        ("tomas.herrera@quillfeather.com", "Quillfeather"),
+    ],
+)
+def test_a_company_known_only_from_the_sender_domain_is_spaced_as_a_name(address, company):
+    message = email(
+        "Moving forward with your application!",
+        "Hi Sam,\n\nWe'd like to invite you to an interview next week.\n\nBest,\nTomás Herrera",
+        "Tomás Herrera",
+        address,
+    )
+    assert classify(message).company == company
+
+
 def test_the_company_comes_from_the_sender_domain_when_the_text_spells_it_out():
     message = email(
         "Application received",
