@@ -19,10 +19,9 @@ email joins the application it answers:
 6. an email naming its role joins the role's application near in time (of two, the newer
    when the role was applied to again after the older went quiet); one naming only the
    company joins the company's application still open, not superseded so, not run by another
-   ATS, not past the
-   step it brings (an offer: one that has interviewed), not handled by another recruiter than
-   its writer, run by its ATS, last active before it (``weak``: unsure); a group begun by mail
-   naming nothing joins the role it comes to name.
+   ATS, not past the step it brings (an offer: one that has interviewed), not handled by
+   another recruiter than its writer, run by its ATS, last active before it (``weak``:
+   unsure); a group begun by mail naming nothing joins the role it comes to name.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
 the application its thread's or its recruiter's next email names (not one begun after it; mail
@@ -467,10 +466,9 @@ class Grouper:
 
     def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:
         """The open one, not superseded by a new application to its role, not run by another
-        ATS, not past the step ``mail`` brings, come as
-        far as it follows from, not handled by another writer than its own, run by the ATS that
-        sent it, last active before it; None on a tie (two roles applied to at once: nothing
-        says which one it answers)."""
+        ATS, not past the step ``mail`` brings, come as far as it follows from, not handled by
+        another writer than its own, run by the ATS that sent it, last active before it; None
+        on a tie (two roles applied to at once: nothing says which one it answers)."""
 
         def rank(c: Cluster) -> tuple[bool, bool, bool, bool, bool, bool, bool, datetime, datetime]:
             systems = c.systems()
