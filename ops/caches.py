@@ -44,7 +44,7 @@ def clear_caches() -> ClearedCaches:
     clear_analysis_l1()
     try:
         redis = connection()
-        pages = _delete_matching(redis, _search_pattern())
+        pages = _delete_matching(redis, page_cache.key_pattern())
         prefix = f"{settings.CACHE_KEY_PREFIX}:analysis"
         analysis = _delete_matching(redis, f"{prefix}:r:*") + _delete_matching(
             redis, f"{prefix}:gen:*"
@@ -54,10 +54,6 @@ def clear_caches() -> ClearedCaches:
     except RedisError as exc:
         return ClearedCaches(0, 0, 0, error=f"Redis unreachable ({type(exc).__name__})")
     return ClearedCaches(pages, analysis, subscribers)
-
-
-def _search_pattern() -> str:
-    return page_cache.key_pattern()
 
 
 def _delete_matching(redis: Redis, pattern: str) -> int:

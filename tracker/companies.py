@@ -94,20 +94,30 @@ class KnownCompanies:
         return replace(facts, company=known)
 
 
-def settle_companies(user_id: UserId, batch: Sequence[EmailFacts]) -> list[EmailFacts]:
-    """Return ``batch`` with each email's company spelled as the user's applications spell it."""
+def stored_companies(user_id: UserId) -> list[tuple[str, str]]:
+    """Return the (name, key) of the companies the user's applications name (one read for
+    ``settle_companies`` and ``respell_stored``)."""
+    mine = JobApplication.objects.for_user(user_id).exclude(company_key="")
+    return list(mine.values_list("company", "company_key").distinct())
+
+
+def settle_companies(
+    stored: Sequence[tuple[str, str]], batch: Sequence[EmailFacts]
+) -> list[EmailFacts]:
+    """Return ``batch`` with each email's company spelled as the user's applications
+    (``stored_companies``) spell it."""
     if not batch:
         return []
-    mine = JobApplication.objects.for_user(user_id).exclude(company_key="")
-    names = [*mine.values_list("company", flat=True).distinct(), *(f.company for f in batch)]
-    known = KnownCompanies(names)
+    known = KnownCompanies([*(name for name, _ in stored), *(f.company for f in batch)])
     return [known.settle(facts) for facts in batch]
 
 
-def respell_stored(user_id: UserId, batch: Sequence[EmailFacts]) -> set[str]:
+def respell_stored(
+    user_id: UserId, stored: Sequence[tuple[str, str]], batch: Sequence[EmailFacts]
+) -> set[str]:
     """Give the user's stored mail read with a run-together name of a company ``batch`` spells
     out ("cyberdynesystems", "Cyberdyne Systems") the spelled-out name; return the company keys
-    it had (their applications are regrouped with the batch's)."""
+    it had (their applications, among ``stored_companies``, are regrouped with the batch's)."""
     spelled: dict[str, EmailFacts] = {}
     for facts in batch:
         if not facts.corrected and len(normalise(facts.company).split()) > 1:
@@ -115,10 +125,9 @@ def respell_stored(user_id: UserId, batch: Sequence[EmailFacts]) -> set[str]:
                 spelled.setdefault(squashed(key), facts)
     if not spelled:
         return set()
-    mine = JobApplication.objects.for_user(user_id).exclude(company_key="")
     stale = {
         key: spelled[key]
-        for key in mine.values_list("company_key", flat=True).distinct()
+        for _, key in stored
         if " " not in key and key in spelled and spelled[key].keys[0] not in ("", key)
     }
     for key, facts in stale.items():

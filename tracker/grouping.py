@@ -35,7 +35,7 @@ from analysis.results import AnalysisResult
 from mailbox_project.ids import UserId
 from mailbox_project.mongo import get_database
 from mailbox_project.redis import LockLost, UserLock
-from tracker.companies import respell_stored, settle_companies
+from tracker.companies import respell_stored, settle_companies, stored_companies
 from tracker.facts import EmailFacts, all_facts, facts_from, raw_results, stored_result
 from tracker.keys import company_key, normalise, position_key
 from tracker.links import Signals, portal_links, recruiter_address, requisitions
@@ -155,8 +155,9 @@ def _place(user_id: UserId, placed: Sequence[EmailFacts], dropped: Sequence[str]
     before = {doc["application_id"] for doc in found}
     if dropped:
         timeline_entries().delete_many({"user_id": user_id, "message_id": {"$in": list(dropped)}})
-    placed = settle_companies(user_id, placed)
-    companies = {f.keys[0] for f in placed} | respell_stored(user_id, placed)
+    stored = stored_companies(user_id)
+    placed = settle_companies(stored, placed)
+    companies = {f.keys[0] for f in placed} | respell_stored(user_id, stored, placed)
     apps = JobApplication.objects.for_user(user_id).filter(pk__in=list(before))
     companies.update(apps.values_list("company_key", flat=True))
     fresh = {facts.message_id: _link_document(facts) for facts in placed}
