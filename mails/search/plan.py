@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from mails.search.compiler import Filter
 
@@ -32,14 +31,34 @@ class Plan:
     terms: list[str] = field(default_factory=list)
 
 
-def plan(query_filter: Filter, user_id: Any, collection: Any) -> Plan:
+def plan(query_filter: Filter) -> Plan:
     """Return how to run ``query_filter``: hinted to the term index when it has a required
-    term. (``user_id`` and ``collection`` are kept for callers; planning reads nothing.)"""
+    term. Planning reads nothing."""
     clauses = _conjuncts(query_filter)
     terms = list(dict.fromkeys(term for clause in clauses if (term := _term(clause))))
     if not terms:
         return Plan(query_filter)
     return Plan({"$and": clauses}, TERM_INDEX, terms[:MAX_TERMS])
+
+
+def walks(plan: Plan) -> bool:
+    """True when a page of ``plan`` is one bounded index walk: at most one term, and nothing
+    else to check but the user, the hidden labels and a date range. Such a page costs no
+    more to find than to read again by id, so caching it only adds Redis round trips."""
+    if len(plan.terms) > 1:
+        return False
+    return all(_walked(clause) for clause in _conjuncts(without_terms(plan.filter, plan.terms)))
+
+
+def _walked(clause: Filter) -> bool:
+    """A clause an index walk in date order answers without scanning past the page: the
+    user, the trash and spam exclusion (on each fetched document) or a date bound."""
+    if set(clause) == {"user_id"}:
+        return True
+    if set(clause) == {"label_ids"}:
+        value = clause["label_ids"]
+        return isinstance(value, dict) and set(value) == {"$nin"}
+    return set(clause) == {"internal_date"}
 
 
 def without_terms(query_filter: Filter, terms: Iterable[str]) -> Filter:

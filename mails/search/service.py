@@ -21,12 +21,12 @@ from mailbox_project import metrics
 from mailbox_project.mongo import get_database
 from mails.models import Message
 from mails.search import cursor, loading, page_cache, scan
-from mails.search.compiler import Filter, compile_query, uses_days
+from mails.search.compiler import compile_query, uses_days
 from mails.search.cursor import Position
 from mails.search.errors import InvalidRequest, SearchError
 from mails.search.highlights import highlight_terms
 from mails.search.parser import parse
-from mails.search.plan import plan
+from mails.search.plan import Plan, plan, walks
 from mails.search.render import render
 
 __all__ = ["InvalidRequest", "SearchError", "SearchPage", "search"]
@@ -76,9 +76,12 @@ def search(
     position = _load_cursor(cursor, user.pk, canonical) if cursor else None
     # after:/before: days start at the person's midnight: the zone is part of the answer.
     time_zone = getattr(user, "time_zone", "") or DEFAULT_TIME_ZONE
-    # Only first pages on the real clock are cached (a test's fixed ``now`` is not).
+    query_filter = compile_query(node, user, now=now, time_zone=time_zone)
+    how = plan(query_filter)
+    # Only first pages on the real clock are cached (a test's fixed ``now`` is not), and only
+    # those that cost more to find than to read again by id.
     slot = None
-    if position is None and now is None:
+    if position is None and now is None and not walks(how):
         zoned = f"{canonical}\n{time_zone}" if uses_days(node) else canonical
         slot, page = page_cache.lookup(user.pk, zoned, size, include_body)
         cached = _cached_messages(user, page, include_body) if page else None
@@ -86,9 +89,8 @@ def search(
             metrics.search_page_cache(hit=cached is not None)
         if cached is not None:
             return SearchPage(cached[0], cached[1], None, highlight_terms(node), canonical)
-    query_filter = compile_query(node, user, now=now, time_zone=time_zone)
     deferred = _deferred(include_body)
-    found = _find(user.pk, query_filter, position, size, loading.projection(deferred))
+    found = _find(user.pk, how, position, size, loading.projection(deferred))
     next_cursor = _dump(found.next_position, user.pk, canonical)
     prev_cursor = _dump(found.prev_position, user.pk, canonical)
     if slot:
@@ -128,7 +130,7 @@ def _dump(position: Position | None, user_id: Any, query: str) -> str | None:
 
 def _find(
     user_id: Any,
-    query_filter: Filter,
+    how: Plan,
     position: Position | None,
     size: int,
     fields: dict[str, int],
@@ -137,7 +139,6 @@ def _find(
     where its neighbours start."""
     forward = position is None or position.forward
     collection = get_database()[Message._meta.db_table]
-    how = plan(query_filter, user_id, collection)
     documents = scan.read(collection, how, user_id, position, size + 1, fields)
     more = len(documents) > size
     documents = documents[:size]

@@ -136,14 +136,15 @@ def test_an_empty_first_page_is_not_cached_before_the_first_sync_ends(
 ) -> None:
     user = mailbox.user
     cache.clear()
-    assert search(user, "").messages == []  # nothing stored, no sync state yet
-    slot, cached = page_cache.lookup(user.pk, "", settings.SEARCH_PAGE_SIZE, False)
+    query = "-zzqxw"  # every message, and cached: a negation is checked on each one
+    assert search(user, query).messages == []  # nothing stored, no sync state yet
+    slot, cached = page_cache.lookup(user.pk, query, settings.SEARCH_PAGE_SIZE, False)
     assert slot is not None
     assert cached is None
     mailbox.sync()
-    assert search(user, "").messages
+    assert search(user, query).messages
     # The same slot caches the page once the first sync is over (so the check above is real).
-    _slot, cached = page_cache.lookup(user.pk, "", settings.SEARCH_PAGE_SIZE, False)
+    _slot, cached = page_cache.lookup(user.pk, query, settings.SEARCH_PAGE_SIZE, False)
     assert cached is not None
     assert cached.ids
 

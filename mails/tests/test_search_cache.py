@@ -12,6 +12,8 @@ from mailbox_project.mongo import get_database
 from mails import labels, store, sync
 from mails.gmail import GmailClient
 from mails.models import Label
+from mails.search.parser import parse
+from mails.search.render import render
 from mails.search.service import search
 from mails.search.testing import Spec, deliver, document
 from mails.tests.test_full_sync import run_until_partial
@@ -19,6 +21,8 @@ from mails.tests.test_full_sync import run_until_partial
 pytestmark = pytest.mark.django_db(transaction=True)
 
 START = dt.datetime(2031, 1, 1, tzinfo=dt.UTC)
+# A first page that is more than one index walk (a term and a negation), so it is cached.
+CACHED = "larkspur -nettle"
 
 
 def spec(minutes: int, subject: str, labels: list[str] | None = None) -> Spec:
@@ -47,43 +51,57 @@ def found(user, query: str) -> list[str]:
 
 def test_an_unchanged_mailbox_is_answered_from_the_cache(synced_larkspurs) -> None:
     user, ids = synced_larkspurs
-    assert found(user, "larkspur") == ids[::-1]
+    assert found(user, CACHED) == ids[::-1]
     # A write behind the sync's back (no version bump) is not seen: the page came from Redis.
     sneaky = spec(10, "Larkspur sneaky")
     get_database()["messages"].insert_one(document(user.pk, sneaky, "sneaky-id"))
-    assert found(user, "larkspur") == ids[::-1]
-    assert found(user, "LARKSPUR  ") == ids[::-1]  # same canonical query, same entry
+    assert found(user, CACHED) == ids[::-1]
+    assert found(user, "LARKSPUR   -Nettle") == ids[::-1]  # same canonical query, same entry
     # Another page size is another entry, computed afresh.
-    assert next(m.gmail_id for m in search(user, "larkspur", page_size=10).messages) == "sneaky-id"
+    assert next(m.gmail_id for m in search(user, CACHED, page_size=10).messages) == "sneaky-id"
     store.mailbox_changed([user.pk])
+    assert found(user, CACHED)[0] == "sneaky-id"
+
+
+def test_a_page_one_index_walk_finds_is_not_cached(synced_larkspurs) -> None:
+    # Reading it again by id would cost what finding it costs: no Redis round trips for it.
+    user, ids = synced_larkspurs
+    from mails.search import page_cache
+
+    assert found(user, "larkspur") == ids[::-1]
+    slot, page = page_cache.lookup(user.pk, "larkspur", 50, False)
+    assert slot is not None
+    assert page is None
+    sneaky = spec(10, "Larkspur sneaky")
+    get_database()["messages"].insert_one(document(user.pk, sneaky, "sneaky-id"))
     assert found(user, "larkspur")[0] == "sneaky-id"
 
 
 def test_a_delivery_is_seen_by_the_next_search(synced_larkspurs, google) -> None:
     user, ids = synced_larkspurs
-    assert found(user, "larkspur") == ids[::-1]
+    assert found(user, CACHED) == ids[::-1]
     new = deliver(google.emulator, user.email, spec(30, "Larkspur new"))
     sync.sync_step(user)
-    assert found(user, "larkspur") == [new, *ids[::-1]]
+    assert found(user, CACHED) == [new, *ids[::-1]]
 
 
 def test_a_deletion_is_seen_by_the_next_search(synced_larkspurs, google) -> None:
     user, ids = synced_larkspurs
-    assert found(user, "larkspur") == ids[::-1]
+    assert found(user, CACHED) == ids[::-1]
     google.emulator.delete(user.email, ids[1])
     sync.sync_step(user)
-    assert found(user, "larkspur") == [ids[2], ids[0]]
+    assert found(user, CACHED) == [ids[2], ids[0]]
 
 
 def test_label_changes_are_seen_by_the_next_search(synced_larkspurs, google) -> None:
     user, ids = synced_larkspurs
     assert found(user, "is:starred larkspur") == []
-    assert found(user, "larkspur") == ids[::-1]
+    assert found(user, CACHED) == ids[::-1]
     google.emulator.modify_labels(user.email, ids[0], add=["STARRED"])
     google.emulator.modify_labels(user.email, ids[1], add=["TRASH"], remove=["INBOX"])
     sync.sync_step(user)
     assert found(user, "is:starred larkspur") == [ids[0]]
-    assert found(user, "larkspur") == [ids[2], ids[0]]
+    assert found(user, CACHED) == [ids[2], ids[0]]
     assert found(user, "in:trash larkspur") == [ids[1]]
     assert found(user, "in:inbox larkspur") == [ids[2], ids[0]]
     google.emulator.modify_labels(user.email, ids[0], remove=["STARRED"])
@@ -126,8 +144,8 @@ def test_the_cache_keeps_ids_not_messages(synced_larkspurs) -> None:
     from mailbox_project.redis import connection
     from mails.search import page_cache
 
-    search(user, "larkspur", include_body=True)
-    slot, _page = page_cache.lookup(user.pk, "larkspur", 50, True)
+    search(user, CACHED, include_body=True)
+    slot, _page = page_cache.lookup(user.pk, render(parse(CACHED)), 50, True)
     assert slot is not None
     entry = json.loads(connection().get(slot.key))
     assert entry["ids"]
@@ -142,12 +160,12 @@ def test_an_entry_of_an_older_mailbox_version_is_not_served(synced_larkspurs) ->
     user, ids = synced_larkspurs
     from mails.search import page_cache
 
-    slot, _page = page_cache.lookup(user.pk, "larkspur", 50, False)
+    slot, _page = page_cache.lookup(user.pk, render(parse(CACHED)), 50, False)
     assert slot is not None
     store.mailbox_changed([user.pk])
     page_cache.put(slot, page_cache.CachedPage([ids[0]], None))
-    assert page_cache.lookup(user.pk, "larkspur", 50, False)[1] is None
-    assert found(user, "larkspur") == ids[::-1]
+    assert page_cache.lookup(user.pk, render(parse(CACHED)), 50, False)[1] is None
+    assert found(user, CACHED) == ids[::-1]
 
 
 def test_first_page_lookups_are_counted_as_hits_and_misses(synced_larkspurs) -> None:
@@ -159,9 +177,9 @@ def test_first_page_lookups_are_counted_as_hits_and_misses(synced_larkspurs) -> 
 
     user, _ = synced_larkspurs
     hits, misses = count("hit"), count("miss")
-    found(user, "larkspur")
-    found(user, "larkspur")
-    search(user, "larkspur", cursor=search(user, "larkspur", page_size=1).next_cursor)
+    found(user, CACHED)
+    found(user, CACHED)
+    search(user, CACHED, cursor=search(user, CACHED, page_size=1).next_cursor)
     # The first search fills the entry, the second reads it; the size-1 first page is a
     # miss of its own and the later page it leads to is never looked up.
     assert (count("hit") - hits, count("miss") - misses) == (1, 2)

@@ -88,7 +88,7 @@ def indexes(node: dict[str, Any]) -> set[str]:
 )
 def test_hundreds_of_or_branches_are_index_scans(search_corpus, query) -> None:
     collection = get_database()["messages"]
-    how = plan(compile_query(parse(query), search_corpus), search_corpus.pk, collection)
+    how = plan(compile_query(parse(query), search_corpus))
     cursor = collection.find(how.filter).sort([("internal_date", -1), ("_id", -1)]).limit(51)
     explained = (cursor.hint(how.index) if how.index else cursor).explain()
     winning = explained["queryPlanner"]["winningPlan"]

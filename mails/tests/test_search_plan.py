@@ -9,7 +9,7 @@ from bson import ObjectId
 
 from mailbox_project.mongo import get_database
 from mails.search import compile_query, parse, scan
-from mails.search.plan import TERM_INDEX, plan
+from mails.search.plan import TERM_INDEX, plan, walks
 from mails.search.service import search
 from mails.search.testing import Spec, insert
 
@@ -53,26 +53,43 @@ def test_the_rarest_term_leads(search_corpus, monkeypatch, query) -> None:
 
 
 def test_a_filter_without_terms_is_left_to_the_planner(search_corpus) -> None:
-    collection = get_database()["messages"]
     query_filter = compile_query(parse("larger:10 in:anywhere"), search_corpus)
-    how = plan(query_filter, search_corpus.pk, collection)
+    how = plan(query_filter)
     assert (how.filter, how.index, how.terms) == (query_filter, None, [])
 
 
-def test_planning_reads_nothing(search_corpus) -> None:
-    class NoCounting:
-        def count_documents(self, *args, **kwargs):
-            raise AssertionError("planning reads nothing: the scan's chunks say which is rare")
-
+def test_the_required_terms_of_the_top_conjunction_are_planned(search_corpus) -> None:
     # An OR at the top has no required term; "rare -common OR x" is rare AND (-common OR x).
     query_filter = compile_query(parse("(rare -common) OR x"), search_corpus)
-    assert plan(query_filter, search_corpus.pk, NoCounting()).index is None
+    assert plan(query_filter).index is None
     query_filter = compile_query(parse("rare -common OR x"), search_corpus)
-    assert plan(query_filter, search_corpus.pk, NoCounting()).terms == ["rare"]
+    assert plan(query_filter).terms == ["rare"]
     query_filter = compile_query(parse("rare -common"), search_corpus)
-    assert plan(query_filter, search_corpus.pk, NoCounting()).index == TERM_INDEX
+    assert plan(query_filter).index == TERM_INDEX
     query_filter = compile_query(parse("common rare"), search_corpus)
-    assert plan(query_filter, search_corpus.pk, NoCounting()).terms == ["common", "rare"]
+    assert plan(query_filter).terms == ["common", "rare"]
+
+
+@pytest.mark.parametrize(
+    ("query", "walk"),
+    [
+        ("", True),
+        ("rare", True),
+        ("subject:rare", True),
+        ("in:inbox", True),
+        ("in:trash", True),
+        ("rare after:2024/01/01 before:2024/02/01", True),
+        ("after:2024/01/01", True),
+        ("rare common", False),  # two terms: an intersection
+        ("rare -common", False),  # each fetched message is checked, the walk may go far
+        ('"rare words"', False),  # a phrase: its regex
+        ("rare OR common", False),
+        ("larger:10", False),
+        ("label:nosuchlabel", False),  # matches nothing, but not by walking one term
+    ],
+)
+def test_a_page_is_a_walk_when_one_term_and_dates_bound_it(search_corpus, query, walk) -> None:
+    assert walks(plan(compile_query(parse(query), search_corpus, now=NOW))) is walk
 
 
 QUERIES = [
