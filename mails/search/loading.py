@@ -9,13 +9,15 @@ field's own), so the instances are the ones the ORM would build.
 What to do with each field is worked out once per set of deferred fields (``_recipe``):
 looking a converter up per value (hashing a ``Field``), ``from_db``'s search of the field
 names and a Python loop over every value cost more than the conversions themselves (2.0 ->
-0.87 ms for a page of 50, measured at 10,000 messages). A search page's documents come
+0.87 ms for a page of 50, measured at 10,000 messages), and the converters' common cases
+are done inline (``_shortcut``: 643 → 490 µs for 50 at 50,000). A search page's documents come
 with its own query (``projection``, ``build``); ``load`` reads them by id (a cached first
 page).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import operator
 from collections.abc import Callable, Iterable
@@ -47,6 +49,31 @@ def _converter(field: Field[Any, Any]) -> Converter | None:
             value = step(value, column, connection)
         return value
 
+    return _shortcut(steps[0], len(steps), convert)
+
+
+def _shortcut(first: Any, count: int, convert: Converter) -> Converter:
+    """``convert``, with the common values the backend's converters hand back unchanged in
+    substance done inline: a page of 50 spent ~300 of ~640 µs in 400 converter calls. The
+    result is the same value of the same type (``int`` of an int, ``make_aware`` of a naive
+    UTC datetime, the JSON round trip of an empty list); anything else takes ``convert``."""
+    connection = connections["default"]
+
+    def backend(name: str) -> bool:
+        """Whether ``first`` is the backend's converter ``name``."""
+        return getattr(first, "__func__", None) is getattr(type(connection.ops), name, False)
+
+    if backend("convert_integerfield_value") and count == 1:
+        return lambda value: value if type(value) is int else convert(value)
+    if backend("convert_datetimefield_value") and count == 1:
+        zone = connection.timezone
+        return lambda value: (
+            value.replace(tzinfo=zone)
+            if type(value) is dt.datetime and value.tzinfo is None
+            else convert(value)
+        )
+    if backend("convert_jsonfield_value"):
+        return lambda value: [] if type(value) is list and not value else convert(value)
     return convert
 
 

@@ -31,6 +31,14 @@ def values(message: Message, names) -> dict[str, object]:
     return {name: getattr(message, name) for name in names}
 
 
+def kinds(message: Message, names) -> dict[str, object]:
+    def kind(value: object) -> object:
+        zone = getattr(value, "tzinfo", None)
+        return (type(value), zone) if isinstance(value, dt.datetime) else type(value)
+
+    return {name: kind(getattr(message, name)) for name in names}
+
+
 def test_loaded_messages_equal_the_orms_in_the_order_asked(stored) -> None:
     orm = list(Message.objects.for_user(stored).order_by("internal_date"))
     ids = [m.pk for m in reversed(orm)]
@@ -40,6 +48,8 @@ def test_loaded_messages_equal_the_orms_in_the_order_asked(stored) -> None:
         missing = {"search_text", "parse_error"} if mine.pk == orm[0].pk else set()
         names = [name for name in FIELDS if name not in missing]
         assert values(mine, names) == values(theirs, names)
+        # The same types too (an int is an int, a datetime carries the ORM's own tzinfo).
+        assert kinds(mine, names) == kinds(theirs, names)
         # A field the document lacks gets the field's default where the ORM gives None.
         assert all(getattr(mine, name) == "" for name in missing)
         assert mine.internal_date.tzinfo is not None
