@@ -12,7 +12,8 @@ email joins the application it answers:
 3. a person's rename or merge (an alias of an application they renamed or merged);
 4. the same recruiter (by address; by name within the company, only an application active
    lately; never an ended one by name, nor by address while another of the company is open —
-   but an offer's paperwork reaches the application offered);
+   but an offer's paperwork reaches the application offered); unsure when it names no role
+   (a recruiter handles several of the company's applications);
 5. a confirmation starts an application, unless the same role was confirmed within a month
    and not through another ATS, nor through another channel days later, nor after the
    application was turned down (``cluster.same_application``);
@@ -24,7 +25,7 @@ email joins the application it answers:
    unsure); a group begun by mail naming nothing joins the role it comes to name.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
-the application its thread's or its recruiter's next email names (not one begun after it; mail
+the application its thread's next email names, else its recruiter's (not one begun after it; mail
 naming no company, sure or not, to its thread's next email naming a company), or
 else where its thread's last sure email before it is, or else to the one open application run
 by the ATS that sent it when its own sure mail came through another, in passes until none
@@ -67,7 +68,7 @@ class Grouper:
         self.by_link: dict[str, list[Cluster]] = {}
         self.pinned: dict[object, Cluster] = {}
         self.created = 0
-        # Strong links last carried by mail placed by its company alone.
+        # Strong links last carried by unsure mail (placed by its company or writer alone).
         self.weak_keys: set[str] = set()
         # Strong links last carried by mail naming no company.
         self.nameless_keys: set[str] = set()
@@ -129,11 +130,10 @@ class Grouper:
             if nameless:
                 cluster = self._join_named(cluster)
             self._absorb_nameless(cluster, mail)
-            carried = {*mail.strong, *([f"addr:{mail.recruiter}"] if mail.recruiter else [])}
             if weak:
-                self.weak_keys.update(carried)
+                self.weak_keys.update(mail.strong)
             else:
-                self.weak_keys.difference_update(carried)
+                self.weak_keys.difference_update(mail.strong)
             if mail.company:
                 self.nameless_keys.difference_update(mail.strong)
             else:
@@ -168,8 +168,10 @@ class Grouper:
                     continue
                 # Sure mail naming no company (placed by its role) follows only its thread's
                 # later mail that names a company: "Re: …" from the company's own address.
+                # Unsure mail follows its thread's (or a shared id's) later mail before its
+                # writer's: the thread is one application, a recruiter handles several.
                 later = [
-                    (other.date, target.index, target)
+                    (not key.startswith(STRONG_PREFIXES), other.date, target.index, target)
                     for key in (sorted(mail.strong) if sure else self._anchors(mail))
                     for other, target in (
                         [*anchors.get(key, ()), *named.get(key, ())]
@@ -182,7 +184,7 @@ class Grouper:
                     and not (sure and (not other.company or target is cluster))
                 ]
                 if later:
-                    target = min(later, key=lambda item: item[:2])[2]
+                    target = min(later, key=lambda item: item[:3])[3]
                 elif sure:
                     continue
                 else:
@@ -336,7 +338,9 @@ class Grouper:
             return self.pinned.get(pin), False
         chosen = self._by_recruiter(mail)
         if chosen is not None:
-            return chosen, not mail.position and f"addr:{mail.recruiter}" in self.weak_keys
+            # Naming no role, it is only as sure as the recruiter handles one application: it
+            # follows its thread's later mail (``_follow_recruiters``).
+            return chosen, not mail.position
         chosen = self._by_names(mail)
         return chosen, chosen is not None and not mail.position
 

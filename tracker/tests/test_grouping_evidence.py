@@ -458,3 +458,55 @@ def test_a_role_applied_to_again_takes_its_later_mail_from_the_first_application
         result("first", APPLIED, "Acme", "Data Engineer"),
     )
     assert groups(owner) == [["again", "rej", "test"], ["first"]]
+
+
+def test_mail_placed_by_its_writer_alone_follows_its_thread_to_the_role_it_comes_to_name(
+    owner,
+) -> None:
+    # One recruiter handles two of the candidate's applications. Her question names neither
+    # role: her address leads to the one she last wrote about, but the thread it starts goes
+    # on to name the other role, and the whole thread is that application.
+    marcus = {"sender": "marcus.johnson@acme.com", "name": "Marcus Johnson"}
+    message(owner, "pa", day=0, **WORKDAY)
+    message(owner, "bi", day=7, sender="jobs-noreply@linkedin.com", name="LinkedIn")
+    message(owner, "pa-int", day=9, **marcus)
+    message(owner, "ask", day=27, thread="T", **marcus)
+    message(owner, "ask-2", day=30, thread="T", **marcus)
+    message(owner, "named", day=37, thread="T", **marcus)
+    store(owner, result("named", INTERVIEW, "Acme", "BI Analyst", day=37))
+    store(
+        owner,
+        result("ask-2", INTERVIEW, "Acme", "", day=30),
+        result("ask", Status.INFORMATION_REQUEST, "Acme", "", day=27),
+    )
+    store(
+        owner,
+        result("pa-int", INTERVIEW, "Acme", "Product Analyst", day=9),
+        result("bi", APPLIED, "Acme", "BI Analyst", day=7),
+        result("pa", APPLIED, "Acme", "Product Analyst"),
+    )
+    assert groups(owner) == [["ask", "ask-2", "bi", "named"], ["pa", "pa-int"]]
+
+
+def test_unsure_mail_follows_its_own_thread_before_its_writer_s_other_mail(owner) -> None:
+    # A recruiter's question naming no role; days later she writes about one role in another
+    # thread, then answers in the question's own thread about the other role: the question
+    # was about the role its thread names.
+    emily = {"sender": "emily.carter@acme.com", "name": "Emily Carter"}
+    message(owner, "a", day=0, **WORKDAY)
+    message(owner, "b", day=2, **WORKDAY)
+    message(owner, "ask", day=12, thread="T", **emily)
+    message(owner, "b-int", day=14, **emily)
+    message(owner, "a-int", day=20, thread="T", **emily)
+    store(
+        owner,
+        result("a-int", INTERVIEW, "Acme", "Data Analyst", day=20),
+        result("b-int", INTERVIEW, "Acme", "Data Engineer", day=14),
+    )
+    store(owner, result("ask", Status.INFORMATION_REQUEST, "Acme", "", day=12))
+    store(
+        owner,
+        result("b", APPLIED, "Acme", "Data Engineer", day=2),
+        result("a", APPLIED, "Acme", "Data Analyst"),
+    )
+    assert groups(owner) == [["a", "a-int", "ask"], ["b", "b-int"]]
