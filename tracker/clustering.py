@@ -18,7 +18,7 @@ email joins the application it answers:
    and not through another ATS, nor through another channel days later, nor after the
    application was turned down (``cluster.same_application``);
 6. an email naming its role joins the role's application near in time (of two, the newer
-   when the role was applied to again after the older went quiet); one naming only the
+   when the role was applied to again after the older went quiet, ``QUIET``); one naming only the
    company joins the company's application still open, not superseded so, not run by another
    ATS, not past the step it brings (an offer: one that has interviewed), not handled by
    another recruiter than its writer, run by its ATS, last active before it (``weak``:
@@ -53,6 +53,9 @@ from tracker.stages import REOPENING
 # Mail after a rejection that says the application was still going: the employer asking for
 # more, an offer, or the candidate withdrawing from it.
 _GOES_ON = REOPENING | {Status.OFFER, Status.WITHDRAWAL}
+# An application this long without mail has gone quiet: its role applied to again after that
+# is a new application its later mail goes to (days after an interview, it is still going).
+QUIET = timedelta(days=30)
 # Passes of moving unsure mail after its thread's or writer's later mail (each is one scan).
 _FOLLOW_PASSES = 4
 
@@ -392,11 +395,20 @@ class Grouper:
 
     def _superseded(self, cluster: Cluster, mail: Mail) -> bool:
         """Whether ``cluster``'s role was applied to again before ``mail`` came, after
-        ``cluster`` went quiet (see ``_reapplied``)."""
-        return bool(cluster.position) and self._reapplied(cluster, mail, before=mail.date)
+        ``cluster`` went quiet (``QUIET`` without mail; see ``_reapplied``)."""
+        return bool(cluster.position) and self._reapplied(
+            cluster, mail, before=mail.date, quiet=QUIET
+        )
 
-    def _reapplied(self, cluster: Cluster, mail: Mail, before: datetime | None = None) -> bool:
-        """Whether the role was confirmed again after ``cluster``: later mail is the new one's.
+    def _reapplied(
+        self,
+        cluster: Cluster,
+        mail: Mail,
+        before: datetime | None = None,
+        quiet: timedelta = timedelta(0),
+    ) -> bool:
+        """Whether the role was confirmed again more than ``quiet`` after ``cluster``'s last
+        mail: later mail is the new one's.
 
         Not while ``cluster`` is still open and active lately and the new one never heard from
         ``mail``'s channel: an agency's recruiter writes about the application the agency made,
@@ -406,7 +418,7 @@ class Grouper:
             other is not cluster
             and (other.company, other.position) == (cluster.company, cluster.position)
             and other.confirmations
-            and other.first > cluster.last
+            and other.first - cluster.last > quiet
             and (before is None or other.first <= before)
             and not (live and mail.channel not in other.channels())
             for other in self.clusters

@@ -510,3 +510,23 @@ def test_unsure_mail_follows_its_own_thread_before_its_writer_s_other_mail(owner
         result("a", APPLIED, "Acme", "Data Analyst"),
     )
     assert groups(owner) == [["a", "a-int", "ask"], ["b", "b-int"]]
+
+
+def test_a_role_applied_to_again_days_after_an_interview_leaves_the_first_application_going(
+    owner,
+) -> None:
+    # A LinkedIn application relayed to Greenhouse interviews; four days later the same role is
+    # applied to directly. The first had not gone quiet: an offer naming no role is the one
+    # that interviewed, not the application just made.
+    message(owner, "a", day=0, sender="jobs-noreply@linkedin.com", name="LinkedIn")
+    message(owner, "a-int", day=10, **GREENHOUSE)
+    message(owner, "again", day=14, **GREENHOUSE)
+    message(owner, "offer", day=20, **GREENHOUSE)
+    store(owner, result("offer", Status.OFFER, "Acme", "", day=20))
+    store(
+        owner,
+        result("again", APPLIED, "Acme", "Data Engineer", day=14),
+        result("a-int", INTERVIEW, "Acme", "Data Engineer", day=10),
+        result("a", APPLIED, "Acme", "Data Engineer"),
+    )
+    assert groups(owner) == [["a", "a-int", "offer"], ["again"]]
