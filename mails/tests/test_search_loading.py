@@ -24,6 +24,9 @@ def stored(owner):
     # A document from before some fields existed, and one with empty optional values.
     messages.update_one({"_id": first["_id"]}, {"$unset": {"search_text": "", "parse_error": ""}})
     messages.update_one({"_id": {"$ne": first["_id"]}}, {"$set": {"date_header": None}})
+    # A JSON value that is not a list of flat objects: converted the ORM's way, not inline.
+    nested = [{"filename": "a.pdf", "size": 3, "parts": [{"mime_type": "text/plain"}]}]
+    messages.update_one({"_id": first["_id"]}, {"$set": {"attachments": nested}})
     return owner
 
 
@@ -55,6 +58,9 @@ def test_loaded_messages_equal_the_orms_in_the_order_asked(stored) -> None:
         assert mine.internal_date.tzinfo is not None
         assert mine._state.db == "default"
         assert not mine._state.adding
+    # Both ways of converting a JSON value were taken: flat attachment lists and a nested one.
+    assert any(m.attachments and "parts" not in m.attachments[0] for m in loaded)
+    assert any(m.attachments and "parts" in m.attachments[0] for m in loaded)
 
 
 def test_deferred_fields_are_not_read_but_load_on_access(stored) -> None:
