@@ -25,12 +25,13 @@ email joins the application it answers:
    unsure); a group begun by mail naming nothing joins the role it comes to name.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
-the application its thread's next email names, else its recruiter's (not one begun after it; mail
-naming no company, sure or not, to its thread's next email naming a company), or
-else where its thread's last sure email before it is, or else to the one open application run
-by the ATS that sent it when its own sure mail came through another, in passes until none
-moves. Last, an unsure rejection leaves an application turned down on its own (or going on
-after it) for the company's one that was open then: an application is turned down once.
+the application its thread's next email names, else its recruiter's (not one begun after it,
+nor after its thread began; mail naming no company, sure or not, to its thread's next email
+naming a company), or else where its thread's last sure email before it is, or else to the one
+open application run by the ATS that sent it when its own sure mail came through another, in
+passes until none moves. Last, an unsure rejection leaves an application turned down on its own
+(or going on after it) for the company's one that was open then: an application is turned down
+once.
 """
 
 from __future__ import annotations
@@ -163,12 +164,16 @@ class Grouper:
                 elif mail.company:
                     for key in mail.strong:
                         named.setdefault(key, []).append((mail, cluster))
+        began = self._began()
         moves: list[tuple[Mail, Cluster, Cluster]] = []
         for cluster in self.clusters:
             for mail in cluster.mails:
                 sure = mail.message_id not in cluster.weak
                 if sure and (mail.company or mail.moved):
                     continue
+                # A writer's application begun after the mail's thread began is not the
+                # thread's: the recruiter also handles the one the thread is about.
+                start = min((began[key] for key in mail.strong), default=mail.date)
                 # Sure mail naming no company (placed by its role) follows only its thread's
                 # later mail that names a company: "Re: …" from the company's own address.
                 # Unsure mail follows its thread's (or a shared id's) later mail before its
@@ -183,7 +188,10 @@ class Grouper:
                     )
                     if timedelta(0) < other.date - mail.date <= NAMELESS_WINDOW
                     and (key.startswith(STRONG_PREFIXES) or target.company == mail.company)
-                    and not target.confirmed_after(mail.date + BEFORE_CONFIRMATION)
+                    and not target.confirmed_after(
+                        (mail.date if key.startswith(STRONG_PREFIXES) else start)
+                        + BEFORE_CONFIRMATION
+                    )
                     and not (sure and (not other.company or target is cluster))
                 ]
                 if later:
@@ -199,6 +207,16 @@ class Grouper:
         for mail, source, target in moves:
             self._move(mail, source, target)
         return bool(moves)
+
+    def _began(self) -> dict[str, datetime]:
+        """The date of the first mail carrying each strong link (a thread's first mail)."""
+        began: dict[str, datetime] = {}
+        for cluster in self.clusters:
+            for mail in cluster.mails:
+                for key in mail.strong:
+                    if key not in began or mail.date < began[key]:
+                        began[key] = mail.date
+        return began
 
     @staticmethod
     def _thread_of(mail: Mail, anchors: Mapping[str, list[tuple[Mail, Cluster]]]) -> Cluster | None:

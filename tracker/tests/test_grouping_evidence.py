@@ -530,3 +530,31 @@ def test_a_role_applied_to_again_days_after_an_interview_leaves_the_first_applic
         result("a", APPLIED, "Acme", "Data Engineer"),
     )
     assert groups(owner) == [["a", "a-int", "offer"], ["again"]]
+
+
+def test_a_thread_begun_before_its_writer_s_other_application_stays_with_its_own(owner) -> None:
+    # Lever sends an assessment naming no role about the first application; a week later the
+    # candidate applies to a second role, which the same recruiter then handles. When she writes
+    # in the assessment's thread (naming no role), her later mail about the second role does
+    # not take the thread: it began before that application did.
+    lever = {"sender": "no-reply@hire.lever.co", "name": "Acme"}
+    lars = {"sender": "lars.eriksen@acme.com", "name": "Lars Eriksen"}
+    message(owner, "a", day=0, **lever)
+    message(owner, "test", day=9, thread="T", **lever)
+    message(owner, "b", day=16, **lever)
+    message(owner, "b-int", day=30, **lars)
+    message(owner, "t-lars", day=36, thread="T", **lars)
+    message(owner, "b-rej", day=40, **lars)
+    store(
+        owner,
+        result("b-rej", Status.REJECTION, "Acme", "Product Manager", day=40),
+        result("t-lars", INTERVIEW, "Acme", "", day=36),
+        result("b-int", INTERVIEW, "Acme", "Product Manager", day=30),
+    )
+    store(
+        owner,
+        result("b", APPLIED, "Acme", "Product Manager", day=16),
+        result("test", Status.ASSESSMENT, "Acme", "", day=9),
+        result("a", APPLIED, "Acme", "Backend Engineer"),
+    )
+    assert groups(owner) == [["a", "t-lars", "test"], ["b", "b-int", "b-rej"]]
