@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mails.highlight import highlight
-from mails.search.folding import _WORD, cjk_characters, fold, merge_bigrams, words
+from mails.search.folding import (
+    _FOLDED_MARKS,
+    _WORD,
+    _strip_marks,
+    cjk_characters,
+    fold,
+    merge_bigrams,
+    words,
+)
 from mails.search.index import search_fields
 
 
@@ -61,3 +71,36 @@ def test_a_cjk_word_is_marked_inside_its_run() -> None:
 def test_ascii_words_are_the_word_patterns(text: str) -> None:
     """ASCII text is split with str.translate + split: the same words as the pattern."""
     assert words(text) == _WORD.findall(text.lower())
+
+
+def _by_the_pattern(text: str) -> str:
+    """What ``_strip_marks`` means: the one pattern applied at every character."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", _FOLDED_MARKS.sub(r"\1", decomposed))
+
+
+_MARK_CHARS = [chr(c) for c in range(0x10000) if unicodedata.category(chr(c)).startswith("M")]
+
+
+def test_marks_are_stripped_as_the_pattern_says_after_every_kind_of_letter() -> None:
+    """The fast path (led by runs of marks) against the pattern, for every mark of the Basic
+    Multilingual Plane after a Latin, Cyrillic, CJK and Devanagari letter, alone and before
+    an accent (a Cyrillic combining sign counts as a letter to the pattern)."""
+    for mark in _MARK_CHARS:
+        for text in (mark, f"a{mark}", f"ж{mark}\u0301", f"東{mark}\u0301", f"क{mark}x"):
+            assert _strip_marks(text) == _by_the_pattern(text), ascii(text)
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from(["a", "E", "ж", "東", "ハ", "क", "ß", " ", "\U00016af0", "\u0483"]),
+            st.sampled_from(_MARK_CHARS),
+            st.characters(exclude_categories=["Cs"]),
+        ),
+        max_size=12,
+    )
+)
+@settings(max_examples=3000, deadline=None)
+def test_marks_are_stripped_as_the_pattern_says(text: str) -> None:
+    assert _strip_marks(text) == _by_the_pattern(text)
