@@ -51,7 +51,8 @@ def _class_body(spans: list[tuple[int, int]]) -> str:
     return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in spans)
 
 
-_BMP_LAST = "\uffff"
+# A character beyond the Basic Multilingual Plane (one range: found faster than ``max``).
+_SUPPLEMENTARY = re.compile("[\U00010000-\U0010ffff]")
 _MARK_SPANS = _mark_spans()
 # Letters and digits of any script, with the marks that stay part of a letter (Devanagari
 # vowel signs, Thai tone marks); "_" is a word character to ``\w`` but not to Gmail.
@@ -81,7 +82,7 @@ _FOLDED_BASE = re.compile(f"[{_FOLDED_BASES}]")
 
 def _strip_marks(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
-    if max(decomposed, default=" ") > _BMP_LAST:
+    if _SUPPLEMENTARY.search(decomposed):
         return unicodedata.normalize("NFC", _FOLDED_MARKS.sub(r"\1", decomposed))
     # The same as ``_FOLDED_MARKS.sub``, led by the runs of marks (few, and found fast in a
     # class without supplementary ranges) instead of trying the pattern at every character.
