@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 from analysis.status import Status
 from tracker.stages import REOPENABLE, REOPENING, STAGE_OF_STATUS, Stage
 
-# Confirmations of one role this far apart are two applications.
-DUPLICATE_CONFIRMATION = timedelta(days=31)
-# A job board's or an agency's application is confirmed again by the employer this soon.
+# Confirmations of one role within this of each other confirm one submission: a job board's or
+# an agency's application confirmed again by the employer's system, or a form sent twice.
+# Later, even through the same system, the candidate applied again (another posting of the
+# title): two confirmations days apart are two applications.
 RELAYED = timedelta(days=2)
 # An employer's email this long before an application's confirmation belongs to another one.
 BEFORE_CONFIRMATION = timedelta(days=2)
@@ -186,14 +187,10 @@ def same_application(cluster: Cluster, mail: Mail) -> bool:
         return False
     if not cluster.confirmations:
         return cluster.first >= mail.date - BEFORE_CONFIRMATION
-    near = [c for c in cluster.confirmations if mail.date - c.date < DUPLICATE_CONFIRMATION]
-    if not near:
-        return False
-    if mail.channel not in {c.channel for c in near} and all(
-        mail.date - c.date > RELAYED for c in near
-    ):
+    if all(mail.date - c.date > RELAYED for c in cluster.confirmations):
         # A relayed application is confirmed by the next system within a day or two; days
-        # later, through another channel, it is another application to the same role.
+        # later it is another application to the same role (an agency's beside the
+        # candidate's own, or another posting of the title through the same system).
         return False
     # A job board or a recruiter relays an application to the employer's ATS, which confirms
     # it again; a confirmation through another ATS than the application's is another one.

@@ -14,9 +14,9 @@ email joins the application it answers:
    lately; never an ended one by name, nor by address while another of the company is open —
    but an offer's paperwork reaches the application offered); unsure when it names no role
    (a recruiter handles several of the company's applications);
-5. a confirmation starts an application, unless the same role was confirmed within a month
-   and not through another ATS, nor through another channel days later, nor after the
-   application was turned down (``cluster.same_application``);
+5. a confirmation starts an application, unless the same role was confirmed at most two days
+   before (a relayed application, a form sent twice) and not through another ATS, nor after
+   the application was turned down (``cluster.same_application``);
 6. an email naming its role joins the role's application near in time (of two, the newer
    when the role was applied to again after the older went quiet, ``QUIET``); one naming only the
    company joins the company's application still open, not superseded so, not run by another

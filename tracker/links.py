@@ -23,13 +23,13 @@ from tracker.keys import normalise
 
 # Requisition / job ids: "R-0009950", "JR008478", "REQ-48213", "Req #48213", "Job ID: 12345",
 # "(0123-45678)". A token needs four digits, so years and durations are not ids.
-_REQ_TOKEN = re.compile(r"\b(?:R|JR|REQ|JOB|JID|REF)[-_ ]?\d{4,}(?:-\d{1,3})?\b")
+_REQ_TOKEN = re.compile(r"\b(?:R|JR|REQ|JOB|JID|REF)[-_ ]?\d{4,}(?:-\d{1,3})*\b")
 _REQ_LABELLED = re.compile(
     r"\b(?:req(?:uisition)?|job\s*(?:id|number|no\.?|#)|posting\s*(?:id|#)|reference)"
     r"\s*(?:#|no\.?|id|number)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{3,24})",
     re.IGNORECASE,
 )
-_REQ_BRACKETED = re.compile(r"[(\[]\s*(\d{3,}-\d{3,}(?:-\d{1,3})?)\s*[)\]]")
+_REQ_BRACKETED = re.compile(r"[(\[]\s*(\d{3,}-\d{3,}(?:-\d{1,3})*)\s*[)\]]")
 _URL = re.compile(r"https?://([A-Za-z0-9.-]+)(/[^\s<>\"')\]]*)?")
 # Addresses that speak for a system or a team, not a person: never a recruiter to follow.
 # A whole word of the local part ("hr" in "acme.hr", "jobs" in "jobs-noreply") ...

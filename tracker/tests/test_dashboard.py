@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
 COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne"]
 STATUSES = [s for s in Status if s != Status.NOT_JOB_RELATED]
 RESPONSES = set(STATUSES) - {Status.APPLICATION_CONFIRMATION, Status.WITHDRAWAL}
+# An application's later mail: a confirmation days after the first is another application.
+FOLLOW_UPS = [s for s in STATUSES if s != Status.APPLICATION_CONFIRMATION]
 
 
 def make_timelines(seed: int) -> dict[tuple[str, str], list[AnalysisResult]]:
@@ -39,7 +41,7 @@ def make_timelines(seed: int) -> dict[tuple[str, str], list[AnalysisResult]]:
         if rng.random() < 0.8:  # most applications begin with a confirmation
             emails.append((Status.APPLICATION_CONFIRMATION, start))
         for _ in range(rng.randint(0 if emails else 1, 3)):
-            emails.append((rng.choice(STATUSES), start + rng.uniform(-1, 30)))
+            emails.append((rng.choice(FOLLOW_UPS), start + rng.uniform(-1, 30)))
         timelines[(company, position)] = [
             result(f"m{index}-{n}", status, company, position, day=day)
             for n, (status, day) in enumerate(emails)

@@ -159,6 +159,24 @@ def test_a_second_confirmation_of_the_same_role_is_applying_again(owner) -> None
     assert groups(owner) == [["a1", "a2"], ["b1", "b2"]]
 
 
+def test_a_role_confirmed_again_days_later_through_the_same_system_is_two_applications(
+    owner,
+) -> None:
+    # Another posting of the title (another team, another city), applied to days later: the
+    # same system confirms it as it confirmed the first.
+    for gmail_id, day in (("a1", 0), ("b1", 5)):
+        message(owner, gmail_id, day=day, sender="acme@myworkday.com", name="Workday")
+    store(owner, result("a1", APPLIED), result("b1", APPLIED, day=5))
+    assert groups(owner) == [["a1"], ["b1"]]
+
+
+def test_a_form_sent_twice_within_a_day_is_one_application(owner) -> None:
+    for gmail_id, day in (("a1", 0), ("a2", 0.02)):
+        message(owner, gmail_id, day=day, sender="acme@talent.icims.com", name="Acme @ icims")
+    store(owner, result("a1", APPLIED), result("a2", APPLIED, day=0.02))
+    assert groups(owner) == [["a1", "a2"]]
+
+
 def test_a_question_after_a_rejection_in_the_thread_reopens_it(owner) -> None:
     message(owner, "m1", thread="T")
     message(owner, "m2", day=10, thread="T")
@@ -185,6 +203,9 @@ def test_the_person_s_own_mail_is_not_an_event_of_the_application(owner) -> None
         ("Req #48213 closed", {"48213"}),
         ("Job ID: 771234 (Remote)", {"771234"}),
         ("applied for Analyst (0123-45678)", {"012345678"}),
+        # A reposted role's id carries a suffix per repost: each is its own requisition.
+        ("Analyst (REQ-01789-2-2), first posted as REQ-01789-2", {"REQ0178922", "REQ017892"}),
+        ("applied for Analyst (0123-45678-1-2)", {"01234567812"}),
         ("in 2026, a 45-minute call at 10:30", set()),
     ],
 )
