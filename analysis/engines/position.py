@@ -29,10 +29,16 @@ _POSITION_PATTERNS = triggered_table(
     (
         (
             9,
-            rf"(?i:for the|for our|for an?|the|our) (?P<p>{TITLE}) (?i:role|position|opening"
-            r"|opportunity|job|vacancy|internship|req)\b",
+            rf"(?i:for the|for our|for an?|the|our|interest in|for)(?: (?i:open|new|current))?"
+            rf" (?P<p>{TITLE}) (?i:role|position|opening|opportunity|job|vacancy|internship"
+            r"|req)\b",
         ),
-        (9, rf"(?i:position|role|job title|job|title|vacancy) ?: ?(?P<p>{TITLE})"),
+        # "Position: Data Analyst", "Position Applied For:\nData Analyst" (one line here).
+        (
+            9,
+            rf"(?i:position|role|job title|job|title|vacancy)(?: (?i:applied for))? ?: ?"
+            rf"(?P<p>{TITLE})",
+        ),
         (8, rf"(?i:position|role) (?i:of|as) (?:(?i:an?|our|the) )?(?P<p>{TITLE})"),
         (
             8,
@@ -42,7 +48,7 @@ _POSITION_PATTERNS = triggered_table(
         (
             7,
             rf"(?i:application|applying|applied|candidacy|interview|interviews|offer|applications"
-            rf"|process|consideration) (?i:for|to)"
+            rf"|process|consideration|resume|submission) (?i:for|to)"
             rf" (?:(?i:the|our|an?) )?(?:(?i:position|role) (?i:of) )?(?P<p>{TITLE})",
         ),
         (
@@ -66,10 +72,25 @@ _SUBJECT_POSITION = compile_table(
             rf"(?:^|: |- |\| |(?i:for|for the|your) )(?P<p>{TITLE})(?: \(|$| (?i:application"
             r"|interview|position|role|offer)\b)",
         ),
+        # "Your application for Data Analyst at Acme", "Your resume for Data Analyst was ...";
+        # "applying to" a bare name is the company ("Thank you for applying to Acme Analytics").
+        (
+            7,
+            rf"(?i:application|applying|applied|resume|candidacy)"
+            rf" (?:(?i:for)(?: (?i:the|our|an?))?|(?i:to) (?i:the|our|an?)) (?P<p>{TITLE})",
+        ),
     )
 )
-# A requisition number after the title: "Data Engineer (R-0012345)", "Analyst - JR123456".
-_REQUISITION = re.compile(r"\s*(?:\([^()]*\d{3}[^()]*\)|[-–,:]\s*[A-Z]{0,4}-?\d{3,}[\w-]*)$")
+# Where a subject's parts start: "ALDI - Thank You for Applying - Supply Chain Analyst - R123"
+# names the role in its third part, which a match begun at the first would swallow.
+_SUBJECT_PARTS = re.compile(r" [-|:–] ")
+# A requisition number after the title: "Data Engineer (R-0012345)", "Analyst - JR123456",
+# "Associate AI Scientist 390561", "Data Analyst Requisition ID 158732".
+_REQUISITION = re.compile(
+    r"\s*(?:\([^()]*\d{3}[^()]*\)|[-–,:]\s*[A-Z]{0,6}-?\d{3,}[\w-]*"
+    r"|\s(?i:requisition|req|job)(?: ?(?i:id|no\.?|number|#))? ?[:#]? ?[A-Z]{0,6}-?\d{3,}[\w-]*"
+    r"|\s[A-Z]{0,6}-?\d{5,}[A-Z\d-]*)$"
+)
 _POSITION_TRAILING = re.compile(
     r"(?:[\s,(-]+(?:position|role|opening|opportunity|job|vacancy|req(?:uisition)?|at|with"
     r"|in|for|and|the|to|of|&|-|/))+\s*$|[\s,.;:!(-]+$",
@@ -87,11 +108,15 @@ _NOT_POSITION_START = frozenset(
 
 def position(email: EmailInput, text: Text, company_name: str) -> str:
     """Return the position ``email`` is about ('' when it names none)."""
+    subject = text.subject
+    starts = [0, *(part.end() for part in _SUBJECT_PARTS.finditer(subject))]
     matches = [
         (weight, match)
+        for start in starts
         for weight, pattern in _SUBJECT_POSITION
-        for match in pattern.finditer(text.subject)
+        for match in pattern.finditer(subject[start:])
     ]
+    matches += [(9, match) for match in _job_cards(company_name, text.flat)]
     matches += [
         (weight, match)
         for weight, triggered in _POSITION_PATTERNS
@@ -104,6 +129,16 @@ def position(email: EmailInput, text: Text, company_name: str) -> str:
         if name and score > best[0]:
             best = (score, name)
     return cap(best[1], 80) if best[0] >= 8 else ""
+
+
+def _job_cards(company_name: str, flat: str) -> list[re.Match[str]]:
+    """The title on a job board's card of the company's job: "Acme\nData Analyst\nAcme ·
+    Austin, TX" (LinkedIn's "Your application was sent to Acme", its alerts and views)."""
+    if not company_name or f"{company_name} ·".casefold() not in flat[:_POSITION_REACH].casefold():
+        return []
+    name = re.escape(company_name)
+    card = re.compile(rf"(?i:{name}) (?!(?i:{name})\b)(?P<p>{TITLE}) (?i:{name}) ·")
+    return list(card.finditer(flat, 0, _POSITION_REACH))
 
 
 @name_cache

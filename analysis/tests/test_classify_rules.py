@@ -334,6 +334,40 @@ def test_a_person_s_bracketed_organisation_names_the_company_when_nothing_else_d
             "We received your application for Data Scientist (R-0048213).",
             "Data Scientist",
         ),
+        # The label on a line of its own, its value on the next.
+        (
+            "Thank you for applying!",
+            "Dear Sam,\nA team reviews each resume we receive.\nPosition Applied For:\n"
+            "Business Analyst\nThank you for considering us.",
+            "Business Analyst",
+        ),
+        (
+            "Thank you for your submission",
+            "Thank you for your interest in Technical Business Analyst position. Thanks.",
+            "Technical Business Analyst",
+        ),
+        (
+            "Thank You for Applying",
+            "Thank you for applying to our open Data Scientist position.",
+            "Data Scientist",
+        ),
+        (
+            "Thank you",
+            "We received your application for our Operations Analyst Requisition ID 158732 "
+            "position.",
+            "Operations Analyst",
+        ),
+        ("Your application for Data Analyst at Hollow Pines", "We got it.", "Data Analyst"),
+        ("Your resume for Data Analyst was successfully submitted!", "Thanks.", "Data Analyst"),
+        # The role in the subject's third part, a requisition number after it.
+        (
+            "Hollow Pines - Thank You for Applying - Supply Chain Analyst - SUPPL179875",
+            "We appreciate you taking the time to apply.",
+            "Supply Chain Analyst",
+        ),
+        ("Your application: Associate AI Scientist 390561", "Thank you.", "Associate AI Scientist"),
+        # "Applying to" a bare name is the company, whatever its last word.
+        ("Thank you for applying to Hollow Pines Analytics", "We will review it.", ""),
     ],
 )
 def test_it_finds_the_position(subject, body, position):
@@ -352,6 +386,22 @@ def test_linkedin_easy_apply_confirmation():
     analysis = classify(message)
     assert analysis.status is Status.APPLICATION_CONFIRMATION
     assert analysis.company == "Orchard Robotics"
+
+
+def test_a_job_board_s_card_names_the_role():
+    # The card of the job applied to: the company, the title, the company and the place.
+    message = email(
+        "Sam, your application was sent to Orchard Robotics",
+        "Your application was sent to Orchard Robotics\n\nSam Lee\nYour application was sent to"
+        " Orchard Robotics\nOrchard Robotics\nData Storytelling Analyst\nOrchard Robotics · "
+        "Austin, TX (Hybrid)\nApplied on March 26, 2025\n\nView similar jobs you may be "
+        "interested in\nGlobex\nData Analyst I\nGlobex · United States (Remote)",
+        "LinkedIn",
+        "jobs-noreply@linkedin.com",
+    )
+    analysis = classify(message)
+    assert analysis.company == "Orchard Robotics"
+    assert analysis.position == "Data Storytelling Analyst"
 
 
 @pytest.mark.parametrize(
