@@ -22,7 +22,8 @@ email joins the application it answers:
    company joins the company's application still open, not superseded so, not run by another
    ATS, not past the step it brings (an offer: one that has interviewed), not handled by
    another recruiter than its writer, run by its ATS, last active before it (``weak``:
-   unsure); a group begun by mail naming nothing joins the role it comes to name.
+   unsure); mail naming neither joins such mail's group only when one of its writers wrote
+   it; a group begun by mail naming nothing joins the role it comes to name.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
 the application its thread's next email names, else its recruiter's (not one begun after it,
@@ -495,7 +496,13 @@ class Grouper:
         if mail.company:
             named = [c for c in near if c.position] or near
         else:
-            named = [c for c in near if not c.position]
+            # Mail naming neither company nor role joins a group of such mail only when one
+            # of its writers wrote it: being nameless alike says nothing else.
+            named = [
+                c
+                for c in near
+                if not c.position and mail.person and any(m.person == mail.person for m in c.mails)
+            ]
         return self._latest(named, mail)
 
     def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:

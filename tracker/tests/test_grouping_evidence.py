@@ -558,3 +558,20 @@ def test_a_thread_begun_before_its_writer_s_other_application_stays_with_its_own
         result("a", APPLIED, "Acme", "Backend Engineer"),
     )
     assert groups(owner) == [["a", "t-lars", "test"], ["b", "b-int", "b-rej"]]
+
+
+def test_mail_naming_nothing_joins_no_group_of_another_writer_s_nameless_mail(owner) -> None:
+    # Two recruiters writing from personal mailboxes, months apart, naming neither company nor
+    # role: nothing says they are about one application. The first recruiter's later mail,
+    # naming an application, then takes their own mail only.
+    message(owner, "acme-conf", day=0)
+    message(owner, "lars", day=3, sender="lars.eriksen32@gmail.com", name="Lars Eriksen")
+    message(owner, "marcus", day=95, sender="marcus.johnson39@yahoo.com", name="Marcus Johnson")
+    message(owner, "lars-int", day=120, sender="lars.eriksen@globex.com", name="Lars Eriksen")
+    store(owner, result("lars-int", INTERVIEW, "Globex", "Data Analyst", day=120))
+    store(owner, result("marcus", Status.REJECTION, "", "", day=95))
+    store(owner, result("lars", Status.ACTION_REQUIRED, "", "", day=3))
+    store(owner, result("acme-conf", APPLIED, "Acme", "Backend Engineer"))
+    found = groups(owner)
+    assert ["marcus"] in found
+    assert not any("marcus" in group and "lars" in group for group in found)
