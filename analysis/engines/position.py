@@ -43,7 +43,7 @@ _POSITION_PATTERNS = triggered_table(
         (
             8,
             rf"(?i:you applied for|applied for the|applied to the|your application for the)"
-            rf" (?P<p>{TITLE})",
+            rf",? (?P<p>{TITLE})",
         ),
         (
             7,
@@ -58,9 +58,12 @@ _POSITION_PATTERNS = triggered_table(
         ),
         (
             6,
-            rf"(?i:requisition|req|job) (?:(?i:id|number|no\.?)?:? ?)?[\w-]*\d[\w-]* [-:] (?P<p>"
+            rf"(?i:requisition|req|job) (?:(?i:id|number|no\.?)?:? ?|- )?[\w-]*\d[\w-]* [-:] (?P<p>"
             rf"{TITLE})",
         ),
+        # "Thank you for your interest in Business Analyst (ID: 2938031)": a title, or the
+        # company ("interest in Acme"), which the title's noun tells apart.
+        (7, rf"(?i:interest in) (?:(?i:the|our) )?(?P<p>{TITLE})"),
     )
 )
 _SUBJECT_POSITION = compile_table(

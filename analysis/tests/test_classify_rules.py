@@ -366,6 +366,24 @@ def test_a_person_s_bracketed_organisation_names_the_company_when_nothing_else_d
             "Supply Chain Analyst",
         ),
         ("Your application: Associate AI Scientist 390561", "Thank you.", "Associate AI Scientist"),
+        (
+            "Keep track of your application",
+            "Thank you for your interest in Business Analyst (ID: 2938031). Check its status.",
+            "Business Analyst",
+        ),
+        (
+            "Update on your application",
+            "We reviewed your background against our job requisition - R17415 - Data "
+            "Scientist II and do not see a fit.",
+            "Data Scientist II",
+        ),
+        (
+            "Regarding your application",
+            "However, the position you applied for, Data Acquisition Coordinator , has been "
+            "filled.",
+            "Data Acquisition Coordinator",
+        ),
+        ("Thank you", "Thank you for your interest in Hollow Pines! We will be in touch.", ""),
         # "Applying to" a bare name is the company, whatever its last word.
         ("Thank you for applying to Hollow Pines Analytics", "We will review it.", ""),
     ],
