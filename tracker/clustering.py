@@ -23,8 +23,7 @@ email joins the application it answers:
    ATS, not past the step it brings (an offer: one that has interviewed), not handled by
    another recruiter than its writer, run by its ATS, last active before it (``weak``:
    unsure); mail naming neither joins such mail's group only when one of its writers wrote
-   it, else the likeliest open application the ATS that sent it ran lately (unsure); a group
-   begun by mail naming nothing joins the role it comes to name.
+   it; a group begun by mail naming nothing joins the role it comes to name.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
 the application its thread's next email names, else its recruiter's (not one begun after it,
@@ -504,26 +503,7 @@ class Grouper:
                 for c in near
                 if not c.position and mail.person and any(m.person == mail.person for m in c.mails)
             ]
-            if not named and mail.channel in ATS:
-                # Else the ATS that sent it (a footer's "Powered by Greenhouse" under a
-                # recruiter's personal address) runs it: of the open applications that ATS ran
-                # lately, the likeliest, unsure. A group of its own would count an application
-                # that is not one and take its news from the one it is about.
-                return self._latest(self._run_lately(mail), mail)
         return self._latest(named, mail)
-
-    def _run_lately(self, mail: Mail) -> list[Cluster]:
-        """The named applications open when ``mail`` came, run by the ATS that sent it, with
-        mail in the ``NAMELESS_WINDOW`` before it."""
-        return [
-            c
-            for c in self.clusters
-            if c.company
-            and mail.channel in c.systems()
-            and c.first <= mail.date
-            and c.open_at(mail.date)
-            and mail.date - c.last <= NAMELESS_WINDOW
-        ]
 
     def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:
         """The open one, not superseded by a new application to its role, not run by another

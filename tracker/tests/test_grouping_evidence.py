@@ -575,21 +575,3 @@ def test_mail_naming_nothing_joins_no_group_of_another_writer_s_nameless_mail(ow
     found = groups(owner)
     assert ["marcus"] in found
     assert not any("marcus" in group and "lars" in group for group in found)
-
-
-def test_mail_naming_nothing_goes_to_the_application_its_ats_runs(owner) -> None:
-    # A rejection from a recruiter's personal mailbox names neither company nor role; its
-    # footer says Greenhouse sent it, and one open application runs through Greenhouse.
-    message(owner, "gh-conf", day=0, sender="no-reply@greenhouse.io", name="Acme")
-    message(owner, "lv-conf", day=2, sender="no-reply@hire.lever.co", name="Globex")
-    personal = {"sender": "jordan.lee93@outlook.com", "name": "Jordan Lee"}
-    footer = "We will not move forward.\n\n--\nPowered by Greenhouse"
-    message(owner, "rej", day=15, body=footer, **personal)
-    store(owner, result("rej", Status.REJECTION, "", "", day=15))
-    store(
-        owner,
-        result("lv-conf", APPLIED, "Globex", "Data Analyst", day=2),
-        result("gh-conf", APPLIED, "Acme", "Backend Engineer"),
-    )
-    # Not an application of its own: counted as one, it would take Acme's answer with it.
-    assert groups(owner) == [["gh-conf", "rej"], ["lv-conf"]]
