@@ -61,6 +61,11 @@ _POSITION_PATTERNS = triggered_table(
             rf"(?i:requisition|req|job) (?:(?i:id|number|no\.?)?:? ?|- )?[\w-]*\d[\w-]* [-:] (?P<p>"
             rf"{TITLE})",
         ),
+        # "... to the following position, Data Science Intern" / "position(s): R0338095 ..."
+        (
+            9,
+            rf"(?i:the following (?:position|role|job|opening))(?:\(s\))?[,:]? (?P<p>{TITLE})",
+        ),
         # "Thank you for your interest in Business Analyst (ID: 2938031)": a title, or the
         # company ("interest in Acme"), which the title's noun tells apart.
         (7, rf"(?i:interest in) (?:(?i:the|our) )?(?P<p>{TITLE})"),
@@ -93,6 +98,11 @@ _REQUISITION = re.compile(
     r"\s*(?:\([^()]*\d{3}[^()]*\)|[-–,:]\s*[A-Z]{0,6}-?\d{3,}[\w-]*"
     r"|\s(?i:requisition|req|job)(?: ?(?i:id|no\.?|number|#))? ?[:#]? ?[A-Z]{0,6}-?\d{3,}[\w-]*"
     r"|\s[A-Z]{0,6}-?\d{5,}[A-Z\d-]*)$"
+)
+# ... or before it: "1007276 - Data Science Intern", "R0338095 Associate Data Engineer",
+# "2024-284008 - Data Analyst" (a year alone, "2024 New Grad Program", stays).
+_LEADING_REQUISITION = re.compile(
+    r"^(?:[A-Z]{1,6}-?\d{4,}|\d{5,}|\d{4}-\d{4,})[\w-]*\s*(?:[-–:|]\s+)?"
 )
 _POSITION_TRAILING = re.compile(
     r"(?:[\s,(-]+(?:position|role|opening|opportunity|job|vacancy|req(?:uisition)?|at|with"
@@ -155,6 +165,7 @@ def _clean_title(value: str, company_name: str) -> str:
     end = next((i for i, w in enumerate(words) if i and w.lower() in SENTENCE_STARTS), None)
     value = " ".join(words[:end])
     value = _POSITION_TRAILING.sub("", _REQUISITION.sub("", value)).strip()
+    value = _LEADING_REQUISITION.sub("", value)
     words = value.split()
     if not words or words[0].lower() in _NOT_POSITION_START or len(words) > 10:
         return ""

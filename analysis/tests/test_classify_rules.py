@@ -384,6 +384,31 @@ def test_a_person_s_bracketed_organisation_names_the_company_when_nothing_else_d
             "Data Acquisition Coordinator",
         ),
         ("Thank you", "Thank you for your interest in Hollow Pines! We will be in touch.", ""),
+        # A requisition number before the title: the role's mail names it with and without.
+        (
+            "Your online application has been successfully submitted",
+            "We've received your job application for 1007276 - Data Science Intern, Cloud "
+            "Infrastructure and if there is a match, we'll be in touch.",
+            "Data Science Intern, Cloud Infrastructure",
+        ),
+        (
+            "Your application has been received!",
+            "We received your submission to the following position(s): R0338095 Associate "
+            "Data Engineer (SQL)\nIf you would like to check its status, sign in.",
+            "Associate Data Engineer (SQL)",
+        ),
+        (
+            "Thank You for Your Application",
+            "Thank you for taking the time to apply to the following position, Data Science "
+            "Intern, Distribution and Networks . We are reviewing applications.",
+            "Data Science Intern, Distribution and Networks",
+        ),
+        # A year is part of the title.
+        (
+            "Thank you for Applying",
+            "Thank you for submitting your application to the 2024 New Grad Rotational Program.",
+            "2024 New Grad Rotational Program",
+        ),
         # "Applying to" a bare name is the company, whatever its last word.
         ("Thank you for applying to Hollow Pines Analytics", "We will review it.", ""),
     ],
