@@ -582,3 +582,30 @@ def test_a_recruiter_s_personal_mail_naming_a_hiring_step_is_job_mail(body, stat
     # No word of applications or roles: the step itself says it is a hiring process.
     message = email("Re: next week", body, "Lena Ortiz", "lena.ortiz@gmail.com")
     assert classify(message).status is status
+
+
+def test_a_document_named_for_the_reader_is_no_position():
+    # An e-signature envelope's subject names the document, whose name carries the reader's:
+    # it is no role (read as one, it made an application of its own).
+    message = email(
+        "Please DocuSign: Northwind Analytics Offer Letter - Sam Lee",
+        "Hi Sam Lee,\n\nJordan Park sent you a document to review and sign: Northwind "
+        "Analytics Offer Letter.\n\nWe're excited to have you on the team.",
+        "Jordan Park via DocuSign",
+        "dse_na3@docusign.net",
+        account_name="Sam Lee",
+    )
+    analysis = classify(message)
+    assert analysis.status is Status.OFFER
+    assert analysis.position == ""
+
+
+def test_a_role_after_the_reader_s_name_is_still_found():
+    message = email(
+        "Application Received for Sam Lee - JR0276676 Machine Learning Data Engineer",
+        "Thank you for applying for the Machine Learning Data Engineer position.",
+        "Hollow Pines Careers",
+        "careers@hollowpines.com",
+        account_name="Sam Lee",
+    )
+    assert classify(message).position == "Machine Learning Data Engineer"
