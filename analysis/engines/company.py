@@ -18,7 +18,6 @@ from analysis.engines.base import EmailInput, cap, name_cache
 from analysis.engines.names import NAME, SENTENCE_STARTS, compile_table, triggered_table
 from analysis.engines.people import (
     CLOSING_LINE,
-    addressee_keys,
     matches_slug,
     names_one_of,
     organisation,
@@ -293,11 +292,12 @@ def _candidates(
         yield 6, display
 
 
-def company(email: EmailInput, text: Text) -> str:
-    """Return the company ``email`` is about ('' when nothing names one)."""
+def company(email: EmailInput, text: Text, reader: frozenset[str]) -> str:
+    """Return the company ``email`` is about ('' when nothing names one); ``reader`` is
+    ``people.addressee_keys`` of it."""
     slugs = sender_slugs(email)
     # Names that are people: the reader, and whoever signs the email.
-    people = addressee_keys(email, text) | signers(text, slugs) | _sender_person(email)
+    people = reader | signers(text, slugs) | _sender_person(email)
     totals: dict[str, float] = {}
     spelling: dict[str, tuple[int, str]] = {}
     platforms: dict[str, tuple[float, str]] = {}

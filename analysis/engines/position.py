@@ -6,7 +6,6 @@ import re
 
 from analysis.engines.base import EmailInput, cap, name_cache
 from analysis.engines.names import SENTENCE_STARTS, TITLE, compile_table, triggered_table
-from analysis.engines.people import addressee_keys
 from analysis.engines.rule_text import Text
 
 # How far into the body a position is looked for: emails name it early, and legal footers
@@ -120,8 +119,9 @@ _NOT_POSITION_START = frozenset(
 )
 
 
-def position(email: EmailInput, text: Text, company_name: str) -> str:
-    """Return the position ``email`` is about ('' when it names none)."""
+def position(email: EmailInput, text: Text, company_name: str, reader: frozenset[str]) -> str:
+    """Return the position ``email`` is about ('' when it names none); ``reader`` is
+    ``people.addressee_keys`` of it."""
     subject = text.subject
     starts = [0, *(part.end() for part in _SUBJECT_PARTS.finditer(subject))]
     matches = [
@@ -138,12 +138,12 @@ def position(email: EmailInput, text: Text, company_name: str) -> str:
     ]
     # The reader's full name in it makes it a document's name, not a role: "Please DocuSign:
     # Acme Offer Letter - Alex Morgan".
-    reader = [name for name in addressee_keys(email, text) if " " in name]
+    full_names = [name for name in reader if " " in name]
     best: tuple[float, str] = (0.0, "")
     for weight, match in matches:
         name = _clean_title(match.group("p"), company_name)
         score = weight + _title_bonus(name)
-        if name and score > best[0] and not any(n in name.casefold() for n in reader):
+        if name and score > best[0] and not any(n in name.casefold() for n in full_names):
             best = (score, name)
     return cap(best[1], 80) if best[0] >= 8 else ""
 

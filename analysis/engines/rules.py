@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from analysis.engines import company, cues, decisions, details, position, vocab
 from analysis.engines.base import Analysis, EmailInput, clamp_confidence
+from analysis.engines.people import addressee_keys
 from analysis.engines.rule_text import Text, prepare
 from analysis.engines.triggers import Triggered, TriggerSet
 from analysis.status import Status
@@ -84,8 +85,10 @@ def analyse(email: EmailInput) -> Analysis:
     status, confidence = decide(evidence)
     employer = title = ""
     if status is not Status.NOT_JOB_RELATED:
-        employer = company.company(email, text)
-        title = position.position(email, text, employer)
+        # The reader's names: never the company, nor in a role (a document named for them).
+        reader = addressee_keys(email, text)
+        employer = company.company(email, text, reader)
+        title = position.position(email, text, employer, reader)
     sentence = details.describe(status, employer, title, text, evidence.alert)
     return Analysis(
         status, employer, title, sentence, clamp_confidence(confidence), engine_version=VERSION
