@@ -61,6 +61,12 @@ _SUBJECT_COMPANY = (
         rf"^(?P<c>{NAME})(?:'s)? (?i:interview|coding challenge|employment offer|careers"
         r"|application)",
     ),
+    # A document to sign named for its employer: "Please DocuSign: Acme Offer Letter - Alex".
+    (
+        7,
+        rf"(?:^|: )(?P<c>{NAME})(?:'s)? (?i:offer letter|offer of employment|employment"
+        r" (?:agreement|contract)|offer package)\b",
+    ),
 )
 _BODY_COMPANY = (
     (

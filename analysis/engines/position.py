@@ -104,6 +104,8 @@ _REQUISITION = re.compile(
 _LEADING_REQUISITION = re.compile(
     r"^(?:[A-Z]{1,6}-?\d{4,}|\d{5,}|\d{4}-\d{4,})[\w-]*\s*(?:[-–:|]\s+)?"
 )
+# The separator after a company's name that leads a subject ("Acme - ", "Acme: ", "Acme | ").
+_LEADING_SEPARATOR = re.compile(r"\s*[-|:–]\s+")
 _POSITION_TRAILING = re.compile(
     r"(?:[\s,(-]+(?:position|role|opening|opportunity|job|vacancy|req(?:uisition)?|at|with"
     r"|in|for|and|the|to|of|&|-|/))+\s*$|[\s,.;:!(-]+$",
@@ -142,7 +144,7 @@ def position(email: EmailInput, text: Text, company_name: str, reader: frozenset
     best: tuple[float, str] = (0.0, "")
     for weight, match in matches:
         name = _clean_title(match.group("p"), company_name)
-        score = weight + _title_bonus(name)
+        score = weight + _title_bonus(name, company_name)
         if name and score > best[0] and not any(n in name.casefold() for n in full_names):
             best = (score, name)
     return cap(best[1], 80) if best[0] >= 8 else ""
@@ -164,6 +166,11 @@ def _clean_title(value: str, company_name: str) -> str:
     if company_name:
         for joiner in (" at ", " with ", " - "):
             value = value.partition(joiner + company_name)[0]
+        # A subject led by the company: "Acme Analytics - Application Confirmation" names no
+        # role ("Application" starts none); "Acme - Data Analyst" names one.
+        lead = _LEADING_SEPARATOR.match(value, len(company_name))
+        if lead and value[: len(company_name)].casefold() == company_name.casefold():
+            value = value[lead.end() :]
     words = value.split()
     # A title ends where a sentence starts: "Position: Data Analyst\nWe have received ..."
     end = next((i for i, w in enumerate(words) if i and w.lower() in SENTENCE_STARTS), None)
@@ -179,7 +186,11 @@ def _clean_title(value: str, company_name: str) -> str:
 
 
 @name_cache
-def _title_bonus(name: str) -> float:
+def _title_bonus(name: str, company_name: str) -> float:
+    """Whether ``name`` reads as a title: a title's noun outside the company's name ("Acme
+    Analytics Offer Letter" holds no title's noun of its own)."""
     if not name:
         return -99
+    if company_name:
+        name = re.sub(re.escape(company_name), " ", name, flags=re.IGNORECASE)
     return 3 if _TITLE_NOUNS.search(name) else -3

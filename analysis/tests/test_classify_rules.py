@@ -598,6 +598,42 @@ def test_a_document_named_for_the_reader_is_no_position():
     analysis = classify(message)
     assert analysis.status is Status.OFFER
     assert analysis.position == ""
+    # The document is named for the employer: that names the company.
+    assert analysis.company == "Northwind Analytics"
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Hollow Pines Analytics - Application Confirmation",
+        "Hollow Pines Analytics: Application Received",
+        "Hollow Pines Analytics | Thank you for applying",
+    ],
+)
+def test_a_subject_led_by_the_company_names_no_role(subject):
+    # "Analytics" is a title's noun, but here the company's: the body names the role.
+    message = email(
+        subject,
+        "Hollow Pines Analytics\n\nSam Lee,\n\nGreat news - we've received your application "
+        "for Business Intelligence Analyst. Regards,\nHollow Pines Analytics Recruiting Team",
+        "Hollow Pines Analytics Workday",
+        "hollowpinesanalytics@myworkday.com",
+        account_name="Sam Lee",
+    )
+    analysis = classify(message)
+    assert analysis.company == "Hollow Pines Analytics"
+    assert analysis.position == "Business Intelligence Analyst"
+
+
+def test_a_subject_led_by_the_company_still_names_its_role():
+    message = email(
+        "Hollow Pines - Data Analyst",
+        "Thank you for your application. We will be in touch.",
+        "Hollow Pines Careers",
+        "careers@hollowpines.com",
+        account_name="Sam Lee",
+    )
+    assert classify(message).position == "Data Analyst"
 
 
 def test_a_role_after_the_reader_s_name_is_still_found():
