@@ -575,3 +575,30 @@ def test_mail_naming_nothing_joins_no_group_of_another_writer_s_nameless_mail(ow
     found = groups(owner)
     assert ["marcus"] in found
     assert not any("marcus" in group and "lars" in group for group in found)
+
+
+LINKEDIN = {"sender": "jobs-noreply@linkedin.com", "name": "LinkedIn"}
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        # A step forward comes in an application that is moving: the one applied to lately
+        # (through a job board, so its ATS is not known yet), not one quiet for two months.
+        (Status.ASSESSMENT, [["li", "step"], ["old"]]),
+        (INTERVIEW, [["li", "step"], ["old"]]),
+        # An ending may come after any silence: the application that ATS runs.
+        (Status.REJECTION, [["li"], ["old", "step"]]),
+    ],
+    ids=["assessment", "interview", "rejection"],
+)
+def test_a_step_forward_from_an_ats_goes_to_the_application_moving_lately(
+    owner, status, expected
+) -> None:
+    message(owner, "old", day=0, **GREENHOUSE)
+    message(owner, "li", day=60, **LINKEDIN)
+    message(owner, "step", day=70, **GREENHOUSE)
+    store(owner, result("step", status, "Acme", "", day=70))
+    store(owner, result("li", APPLIED, "Acme", "Backend Engineer", day=60))
+    store(owner, result("old", APPLIED, "Acme", "Data Engineer"))
+    assert groups(owner) == expected
