@@ -95,6 +95,8 @@ _BODY_COMPANY = (
         r"|people|careers|hr) (?i:team|group)",
     ),
 )
+# A letterhead: a name alone on the body's first line, perhaps with its careers site's word.
+_LETTERHEAD = re.compile(rf"(?P<c>{NAME})(?: (?i:careers|jobs|recruiting|talent acquisition))?\.?")
 # The department that signs recruiting mail.
 _FUNCTION = (
     r"(?i:(?:the )?(?:recruitment|resourcing|recruiting|hr|human resources|people(?: and| &)"
@@ -287,6 +289,11 @@ def _candidates(
         ):
             # "Best regards,\nBracken Hollow Analytics"
             yield 5, clean_display_name(line)
+    letterhead = _LETTERHEAD.fullmatch(text.first_line)
+    if letterhead and not _not_letterhead(letterhead.group("c")):
+        # A body headed by a name alone ("Acme Analytics\n\nHello Alex, ..."), as ATS
+        # templates and logos turned to text head it: the employer, when nothing says more.
+        yield 4, letterhead.group("c")
     represented = _represented_organisation(email)
     if represented:
         # "Jane Doe (Apex Search Partners)": the person's own employer — an agency as often as
@@ -296,6 +303,17 @@ def _candidates(
     display = display_name_company(email)
     if display:
         yield 6, display
+
+
+@name_cache
+def _not_letterhead(line: str) -> bool:
+    """A first line that is no organisation's name: a department ("Global Human Resources")
+    or a mail client's link ("View in Browser")."""
+    words = line.casefold().split()
+    return not _DEPARTMENT_WORDS.isdisjoint(words) or bool(_WEB_VIEW.match(line))
+
+
+_WEB_VIEW = re.compile(r"(?i:view|open|read)\b")
 
 
 def company(email: EmailInput, text: Text, reader: frozenset[str]) -> str:

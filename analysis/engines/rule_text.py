@@ -16,6 +16,7 @@ from analysis.engines.triggers import Scan
 # 2,000 on all of them (issue 14: ~5,600 emails; 1,600 changes one).
 HEAD_CHARS = 1800
 TAIL_CHARS = 600
+_LETTERHEAD_CHARS = 60
 
 # Typographic quotes, dashes and spaces made plain, invisible characters dropped.
 _PLAIN = (
@@ -64,6 +65,8 @@ class Text:
     tail: str  # the last lines of the body (the sign-off), original case
     subject_scan: Scan
     body_scan: Scan  # of ``flat``
+    # The body's first non-blank line when short (a letterhead: "Acme Analytics"), else "".
+    first_line: str = ""
 
 
 def clean(value: str) -> str:
@@ -101,7 +104,16 @@ def prepare(email: EmailInput) -> Text:
         tail=_SPACES.sub(" ", tail) if any(blank in tail for blank in _BLANKS) else tail,
         subject_scan=Scan.of(subject),
         body_scan=Scan.of(flat),
+        first_line=_first_line(head),
     )
+
+
+def _first_line(head: str) -> str:
+    """The first non-blank line of ``head`` when it is short enough to be a letterhead."""
+    start = head.lstrip()
+    end = start.find("\n", 0, _LETTERHEAD_CHARS + 2)
+    line = (start if end < 0 else start[:end]).strip()
+    return line if len(line) <= _LETTERHEAD_CHARS else ""
 
 
 def _quoted_reply(text: str) -> re.Match[str] | None:

@@ -645,3 +645,29 @@ def test_a_role_after_the_reader_s_name_is_still_found():
         account_name="Sam Lee",
     )
     assert classify(message).position == "Machine Learning Data Engineer"
+
+
+def test_a_letterhead_names_the_company_when_nothing_else_does():
+    # A recruiter's personal mailbox, a template headed by the employer's name alone.
+    message = email(
+        "Regarding your application for UX Researcher",
+        "Hollow Pines Analytics\n\nHello Sam,\n\nThe position has been filled, and we will not "
+        "be scheduling further interviews for UX Researcher.\n\nKind regards,\nEmily Carter",
+        "Emily Carter",
+        "emily.carter85@yahoo.com",
+        account_name="Sam Lee",
+    )
+    analysis = classify(message)
+    assert (analysis.company, analysis.position) == ("Hollow Pines Analytics", "UX Researcher")
+
+
+def test_a_letterhead_gives_way_to_the_employer_the_text_names():
+    message = email(
+        "Your application",
+        "Notification\n\nThank you for applying to Hollow Pines Analytics. We will review your "
+        "application for the Data Analyst role.",
+        "Hollow Pines Analytics",
+        "no-reply@greenhouse.io",
+        account_name="Sam Lee",
+    )
+    assert classify(message).company == "Hollow Pines Analytics"
