@@ -32,7 +32,9 @@ the application its thread's next email names, else its recruiter's (not one beg
 nor after its thread began; mail naming no company, sure or not, to its thread's next email
 naming a company), or else where its thread's last sure email before it is, or else to the one
 open application run by the ATS that sent it when its own sure mail came through another, in
-passes until none moves. Last, an unsure rejection leaves an application turned down on its own
+passes until none moves. Then unsure mail naming no role leaves an application that another
+person than its writer turned out to handle for the company's other one open then that nobody
+else handles. Last, an unsure rejection leaves an application turned down on its own
 (or going on after it) for the company's one that was open then: an application is turned down
 once.
 """
@@ -88,8 +90,43 @@ class Grouper:
         for _ in range(_FOLLOW_PASSES):
             if not self._follow_recruiters():
                 break
+        self._other_writers()
         self._second_closings()
         return self.clusters
+
+    def _other_writers(self) -> None:
+        """Move unsure mail naming no role out of an application another person turned out to
+        handle (its sure mail), to the company's other application open then that nobody else
+        handles (of several, ``_latest``'s): a recruiter new to the candidate writes about
+        their own application, which the placement, in time order, could not yet tell."""
+        moves: list[tuple[Mail, Cluster, Cluster]] = []
+        for cluster in self.clusters:
+            for mail in cluster.mails:
+                if mail.message_id not in cluster.weak or mail.position or not mail.company:
+                    continue
+                if cluster.other_recruiter(mail):
+                    others = self._unhandled(cluster, mail)
+                    target = others[0] if len(others) == 1 else self._latest(others, mail)
+                    if target is not None:
+                        moves.append((mail, cluster, target))
+        for mail, source, target in moves:
+            self._move(mail, source, target)
+
+    def _unhandled(self, cluster: Cluster, mail: Mail) -> list[Cluster]:
+        """The company's other applications ``mail`` could be about that no other person than
+        its writer handles: begun and open then, not run by another ATS, come far enough."""
+        return [
+            c
+            for c in self.clusters
+            if c is not cluster
+            and c.company == mail.company
+            and c.first <= mail.date
+            and self._near(c, mail.date)
+            and c.open_for(mail)
+            and not c.other_system(mail)
+            and not c.other_recruiter(mail)
+            and c.ready_for(mail)
+        ]
 
     def _second_closings(self) -> None:
         """Move an unsure rejection out of an application turned down on its own, or going on

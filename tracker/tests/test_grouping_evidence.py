@@ -602,3 +602,36 @@ def test_a_step_forward_from_an_ats_goes_to_the_application_moving_lately(
     store(owner, result("li", APPLIED, "Acme", "Backend Engineer", day=60))
     store(owner, result("old", APPLIED, "Acme", "Data Engineer"))
     assert groups(owner) == expected
+
+
+@pytest.mark.parametrize(
+    ("other_ends", "expected"),
+    [
+        # Olivia Brown turns out to handle the product role: Jordan Lee, who wrote before her
+        # naming no role, handles the other application open then.
+        (False, [["de", "jordan"], ["olivia", "pm"]]),
+        # The other application was turned down before Jordan wrote: nowhere else to go.
+        (True, [["de", "de-no"], ["jordan", "olivia", "pm"]]),
+    ],
+    ids=["other open", "other closed"],
+)
+def test_a_writer_s_unsure_mail_leaves_the_application_another_person_turns_out_to_handle(
+    owner, other_ends, expected
+) -> None:
+    jordan = {"sender": "jordan.lee@acme.com", "name": "Jordan Lee"}
+    olivia = {"sender": "olivia.brown@acme.com", "name": "Olivia Brown"}
+    message(owner, "de", day=0)
+    message(owner, "pm", day=1)
+    message(owner, "jordan", day=5, **jordan)
+    message(owner, "olivia", day=8, **olivia)
+    if other_ends:
+        message(owner, "de-no", day=3)
+        store(owner, result("de-no", Status.REJECTION, "Acme", "Data Engineer", day=3))
+    store(owner, result("olivia", INTERVIEW, "Acme", "Product Manager", day=8))
+    store(owner, result("jordan", Status.INFORMATION_REQUEST, "Acme", "", day=5))
+    store(
+        owner,
+        result("pm", APPLIED, "Acme", "Product Manager", day=1),
+        result("de", APPLIED, "Acme", "Data Engineer"),
+    )
+    assert groups(owner) == expected
