@@ -97,6 +97,8 @@ _BODY_COMPANY = (
 )
 # A letterhead: a name alone on the body's first line, perhaps with its careers site's word.
 _LETTERHEAD = re.compile(rf"(?P<c>{NAME})(?: (?i:careers|jobs|recruiting|talent acquisition))?\.?")
+# A mail client's link that heads a body as text: "View in Browser", "Open in your browser".
+_WEB_VIEW = re.compile(r"(?i:view|open|read)\b")
 # The department that signs recruiting mail.
 _FUNCTION = (
     r"(?i:(?:the )?(?:recruitment|resourcing|recruiting|hr|human resources|people(?: and| &)"
@@ -311,9 +313,6 @@ def _not_letterhead(line: str) -> bool:
     or a mail client's link ("View in Browser")."""
     words = line.casefold().split()
     return not _DEPARTMENT_WORDS.isdisjoint(words) or bool(_WEB_VIEW.match(line))
-
-
-_WEB_VIEW = re.compile(r"(?i:view|open|read)\b")
 
 
 def company(email: EmailInput, text: Text, reader: frozenset[str]) -> str:
