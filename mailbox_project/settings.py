@@ -524,6 +524,14 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+# The mail store's files after a large sync hold blocks MongoDB freed and keeps (mails.compaction):
+# compacted nightly when at least this much, and this share of the files, is free.
+MAIL_STORE_COMPACT_MIN_MB = env.integer("MAIL_STORE_COMPACT_MIN_MB", 256, minimum=0)
+MAIL_STORE_COMPACT_MIN_SHARE = env.floating("MAIL_STORE_COMPACT_MIN_SHARE", 0.25, minimum=0.0)
+CELERY_BEAT_SCHEDULE["compact-mail-store"] = _beat(
+    "mails.tasks.compact_mail_store", crontab(minute=41, hour=4), expires=3500
+)
+
 # --- Email (the tracker's daily digest) ----------------------------------------------------------
 
 # SMTP from the environment; the console backend (mail printed to the log) when none is set.

@@ -27,7 +27,7 @@ from mailbox_project.celery import app
 from mailbox_project.faults import RetryingTask
 from mailbox_project.ids import UserId
 from mailbox_project.ids import user_id as to_user_id
-from mails import refetch, scheduling, sync, watching
+from mails import compaction, refetch, scheduling, sync, watching
 from mails.gmail import RateLimited
 from mails.models import SyncState
 
@@ -280,3 +280,19 @@ def watch_mailbox(user_id: str) -> str:
     if user is None:
         return "no such user"
     return watching.watch(user)
+
+
+@app.task(
+    base=RetryingTask,
+    name="mails.tasks.compact_mail_store",
+    ignore_result=True,
+    # A large store takes minutes (~0.4 ms a message): past the default limit of a sync step.
+    soft_time_limit=3600,
+    time_limit=3660,
+)
+def compact_mail_store() -> str:
+    """Give the disk back the free blocks of the mail store's files, when worth it."""
+    done = compaction.compact()
+    if done is None:
+        return "not compacted"
+    return f"compacted in {done.seconds:.0f} s: {done.before.size:,} -> {done.after.size:,} bytes"
