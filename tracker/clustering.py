@@ -112,9 +112,9 @@ class Grouper:
         for mail, source, target in moves:
             self._move(mail, source, target)
 
-    def _unhandled(self, cluster: Cluster, mail: Mail) -> list[Cluster]:
-        """The company's other applications ``mail`` could be about that no other person than
-        its writer handles: begun and open then, not run by another ATS, come far enough."""
+    def _siblings(self, cluster: Cluster, mail: Mail) -> list[Cluster]:
+        """The company's other applications ``mail`` could be about: begun and open then, not
+        run by another ATS."""
         return [
             c
             for c in self.clusters
@@ -124,8 +124,14 @@ class Grouper:
             and self._near(c, mail.date)
             and c.open_for(mail)
             and not c.other_system(mail)
-            and not c.other_recruiter(mail)
-            and c.ready_for(mail)
+        ]
+
+    def _unhandled(self, cluster: Cluster, mail: Mail) -> list[Cluster]:
+        """Those of ``_siblings`` no other person than its writer handles, come far enough."""
+        return [
+            c
+            for c in self._siblings(cluster, mail)
+            if not c.other_recruiter(mail) and c.ready_for(mail)
         ]
 
     def _second_closings(self) -> None:
@@ -152,18 +158,12 @@ class Grouper:
         )
 
     def _open_for(self, cluster: Cluster, mail: Mail) -> list[Cluster]:
-        """The company's other applications ``mail`` could have ended: begun and open then, not
-        run by another ATS, not ended that way by mail of their own."""
+        """Those of ``_siblings`` rejection ``mail`` could have ended: not ended that way by
+        mail of their own."""
         return [
             c
-            for c in self.clusters
-            if c is not cluster
-            and c.company == mail.company
-            and c.first <= mail.date
-            and self._near(c, mail.date)
-            and c.open_at(mail.date)
-            and not c.other_system(mail)
-            and not any(m.status == mail.status and m.message_id not in c.weak for m in c.mails)
+            for c in self._siblings(cluster, mail)
+            if not any(m.status == mail.status and m.message_id not in c.weak for m in c.mails)
         ]
 
     def _place_all(self, mails: Iterable[Mail]) -> None:
