@@ -3,8 +3,8 @@
 A full sync writes the ``messages`` collection's term index (``search_terms``: ~140 keys a
 message, in no key order) page by page, and WiredTiger writes each changed page to a new block
 at every checkpoint: the index's file ends holding its pages plus the blocks their earlier
-versions left, which WiredTiger keeps for its own later writes but never returns to the disk.
-After 200,000 messages that was 738 MB of an 1,818 MB term index (bench/index_writes.py), and
+versions left, which WiredTiger keeps for its own later writes rather than give back.
+After 200,000 messages that was 691 MiB of a 1,818 MiB term index (bench/index_writes.py), and
 a mailbox syncing a few messages a day reuses it slowly. ``compact`` rewrites the collection
 and its indexes without those blocks; since MongoDB 4.4 it blocks no reads or writes, but it
 costs CPU (~0.4 ms a message), so it runs only when the free blocks are worth it: at least
