@@ -523,6 +523,7 @@ def report(
     mongod_pid: int | None = None,
 ) -> None:
     rate_ratio = cpu_ratio = None
+    ours_cpu = their_cpu = 0.0
     if mine.seconds:  # not with --queries-only
         print(f"\nindexing, median of {len(mine.seconds)} alternating rounds:")
         ours_rate = count / statistics.median(mine.seconds)
@@ -566,10 +567,8 @@ def report(
         print(f"after the nightly compaction ({compacted.seconds:.1f} s, mongod CPU "
               f"{compacted.mongod_cpu:.1f} s): term index {compacted.term_index / mib:,.1f} MiB, "
               f"all indexes {compacted.all_indexes / mib:,.1f} MiB")  # fmt: skip
-        ours_cpu = statistics.median(c + m for c, m in zip(mine.cpu, mine.mongod_cpu, strict=True))
-        print(f"  total CPU with it {(ours_cpu + compacted.mongod_cpu):.1f} s "
-              f"({(ours_cpu + compacted.mongod_cpu) / statistics.median(notmuchs.cpu):.2f}x "
-              f"notmuch's)")  # fmt: skip
+        with_it = ours_cpu + compacted.mongod_cpu
+        print(f"  total CPU with it {with_it:.1f} s ({with_it / their_cpu:.2f}x notmuch's)")
     _goals(classes, samples, sizes, xapian, rate_ratio, cpu_ratio, worst, compacted)
 
 
