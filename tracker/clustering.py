@@ -543,8 +543,23 @@ class Grouper:
                 c
                 for c in near
                 if not c.position and mail.person and any(m.person == mail.person for m in c.mails)
-            ]
+            ] or self._run_lately(mail)
         return self._latest(named, mail)
+
+    def _run_lately(self, mail: Mail) -> list[Cluster]:
+        """The open applications the ATS that sent ``mail`` runs, active lately: mail naming
+        neither company nor role (a recruiter's personal mailbox, "Sent via Lever") answers
+        one of them rather than starting an application of its own."""
+        if mail.channel not in ATS:
+            return []
+        return [
+            c
+            for c in self.clusters
+            if c.company
+            and mail.channel in c.systems()
+            and c.open_for(mail)
+            and mail.date - c.last <= NAMELESS_WINDOW
+        ]
 
     @staticmethod
     def _moving(cluster: Cluster, mail: Mail) -> bool:

@@ -635,3 +635,29 @@ def test_a_writer_s_unsure_mail_leaves_the_application_another_person_turns_out_
         result("de", APPLIED, "Acme", "Data Engineer"),
     )
     assert groups(owner) == expected
+
+
+@pytest.mark.parametrize(
+    ("footer", "quiet_days", "expected"),
+    [
+        # Naming neither company nor role, it answers the open application that ATS runs.
+        ("Sent via Lever", 0, [["acme"], ["globex", "rej"]]),
+        # Nothing says which system sent it: an application of its own, as before.
+        ("", 0, [["acme"], ["globex"], ["rej"]]),
+        # The Lever application has been quiet for months: no answer to it either.
+        ("Sent via Lever", 60, [["acme"], ["globex"], ["rej"]]),
+    ],
+    ids=["its-ats", "no-ats", "ats-quiet"],
+)
+def test_mail_naming_nothing_answers_the_application_its_ats_runs(
+    owner, footer, quiet_days, expected
+) -> None:
+    message(owner, "globex", day=0, sender="no-reply@hire.lever.co", name="Globex")
+    message(owner, "acme", day=quiet_days + 1, **GREENHOUSE)
+    body = "The team has decided not to advance your candidacy.\n\nHannah\n\n--\n" + footer
+    day = quiet_days + 3
+    message(owner, "rej", day=day, sender="hannah.schmidt74@gmail.com", name="Hannah", body=body)
+    store(owner, result("rej", Status.REJECTION, "", "", day=day))
+    store(owner, result("acme", APPLIED, "Acme", "Data Analyst", day=quiet_days + 1))
+    store(owner, result("globex", APPLIED, "Globex", "Quantitative Analyst"))
+    assert groups(owner) == expected
