@@ -21,11 +21,11 @@ email joins the application it answers:
    when the role was applied to again after the older went quiet, ``QUIET``); one naming only the
    company joins the company's application still open, not superseded so, not run by another
    ATS, not past the step it brings (an offer: one that has interviewed), not handled by
-   another recruiter than its writer, run by its ATS (for a step forward, one active within
-   ``QUIET``: a months-quiet application is no likelier for an assessment than one applied
-   to through a job board lately), last active before it (``weak``: unsure); mail naming
-   neither joins such mail's group only when one of its writers wrote it; a group begun by
-   mail naming nothing joins the role it comes to name.
+   another recruiter than its writer, run by its ATS (while active within ``QUIET``: a
+   months-quiet application is no likelier for its ATS's mail than one applied to through a
+   job board lately), last active before it (``weak``: unsure); mail naming neither joins such
+   mail's group only when one of its writers wrote it, else the open application active lately
+   that its ATS runs; a group begun by mail naming nothing joins the role it comes to name.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
 the application its thread's next email names, else its recruiter's (not one begun after it,
@@ -62,8 +62,6 @@ _GOES_ON = REOPENING | {Status.OFFER, Status.WITHDRAWAL}
 # An application this long without mail has gone quiet: its role applied to again after that
 # is a new application its later mail goes to (days after an interview, it is still going).
 QUIET = timedelta(days=30)
-# Mail that may end an application however long it has been quiet.
-_ENDINGS = frozenset({Status.REJECTION, Status.WITHDRAWAL, Status.OFFER})
 # Passes of moving unsure mail after its thread's or writer's later mail (each is one scan).
 _FOLLOW_PASSES = 4
 
@@ -563,17 +561,18 @@ class Grouper:
 
     @staticmethod
     def _moving(cluster: Cluster, mail: Mail) -> bool:
-        """Whether ``cluster`` has moved lately enough for ``mail``: an assessment, an interview
-        or a question comes in an application active within ``QUIET``; an ending (a rejection,
-        a withdrawal, an offer) may come after months of silence."""
-        return mail.status in _ENDINGS or mail.date - cluster.active_before(mail.date) <= QUIET
+        """Whether ``cluster`` has moved within ``QUIET`` before ``mail``: an application quiet
+        for months is no likelier to hear from its ATS again than a sibling applied to lately
+        through a job board, whose ATS is not known yet — whatever the mail brings (stop 35: a
+        rejection too, which stop 34 let go by the ATS after any silence)."""
+        return mail.date - cluster.active_before(mail.date) <= QUIET
 
     def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:
         """The open one, not superseded by a new application to its role, not run by another
         ATS, not past the step ``mail`` brings, come as far as it follows from, not handled by
-        another writer than its own, run by the ATS that sent it (and active within ``QUIET``
-        unless ``mail`` may end it), last active before it; None
-        on a tie (two roles applied to at once: nothing says which one it answers)."""
+        another writer than its own, run by the ATS that sent it (and active within ``QUIET``),
+        last active before it; None on a tie (two roles applied to at once: nothing says which
+        one it answers)."""
 
         def rank(c: Cluster) -> tuple[bool, bool, bool, bool, bool, bool, bool, datetime, datetime]:
             systems = c.systems()
@@ -587,8 +586,8 @@ class Grouper:
                 not c.past(mail),
                 c.ready_for(mail),
                 not c.other_recruiter(mail),
-                # An application's mail keeps coming through the system that sent it before
-                # (a step forward: while it is moving).
+                # An application's mail keeps coming through the system that sent it before,
+                # while it is moving.
                 mail.channel in ATS and mail.channel in systems and self._moving(c, mail),
                 c.active_before(mail.date),
                 c.first,

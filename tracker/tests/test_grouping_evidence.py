@@ -581,24 +581,29 @@ LINKEDIN = {"sender": "jobs-noreply@linkedin.com", "name": "LinkedIn"}
 
 
 @pytest.mark.parametrize(
-    ("status", "expected"),
+    ("status", "old_active", "expected"),
     [
-        # A step forward comes in an application that is moving: the one applied to lately
-        # (through a job board, so its ATS is not known yet), not one quiet for two months.
-        (Status.ASSESSMENT, [["li", "step"], ["old"]]),
-        (INTERVIEW, [["li", "step"], ["old"]]),
-        # An ending may come after any silence: the application that ATS runs.
-        (Status.REJECTION, [["li"], ["old", "step"]]),
+        # Mail from an ATS comes in an application that is moving: the one applied to lately
+        # (through a job board, so its ATS is not known yet), not one quiet for two months —
+        # a step forward or an ending alike.
+        (Status.ASSESSMENT, False, [["li", "step"], ["old"]]),
+        (INTERVIEW, False, [["li", "step"], ["old"]]),
+        (Status.REJECTION, False, [["li", "step"], ["old"]]),
+        # The ATS's own application moved lately: its mail goes on coming through it.
+        (Status.REJECTION, True, [["li"], ["old", "old-int", "step"]]),
     ],
-    ids=["assessment", "interview", "rejection"],
+    ids=["assessment", "interview", "rejection", "rejection-active"],
 )
-def test_a_step_forward_from_an_ats_goes_to_the_application_moving_lately(
-    owner, status, expected
+def test_mail_from_an_ats_goes_to_the_application_moving_lately(
+    owner, status, old_active, expected
 ) -> None:
     message(owner, "old", day=0, **GREENHOUSE)
     message(owner, "li", day=60, **LINKEDIN)
     message(owner, "step", day=70, **GREENHOUSE)
     store(owner, result("step", status, "Acme", "", day=70))
+    if old_active:
+        message(owner, "old-int", day=50, **GREENHOUSE)
+        store(owner, result("old-int", INTERVIEW, "Acme", "Data Engineer", day=50))
     store(owner, result("li", APPLIED, "Acme", "Backend Engineer", day=60))
     store(owner, result("old", APPLIED, "Acme", "Data Engineer"))
     assert groups(owner) == expected
