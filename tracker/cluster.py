@@ -131,6 +131,12 @@ class Cluster:
     def active_before(self, when: datetime) -> datetime:
         return self.activity[-1] if self.activity and self.activity[-1] <= when else _NEVER
 
+    def answered_before(self, when: datetime) -> bool:
+        """Whether the employer had written more than a confirmation before ``when``."""
+        return any(
+            m.date < when and m.status != Status.APPLICATION_CONFIRMATION for m in self.mails
+        )
+
     def channels(self) -> set[str]:
         return {mail.channel for mail in self.mails if mail.channel}
 

@@ -59,6 +59,9 @@ from tracker.stages import REOPENING
 # Mail after a rejection that says the application was still going: the employer asking for
 # more, an offer, or the candidate withdrawing from it.
 _GOES_ON = REOPENING | {Status.OFFER, Status.WITHDRAWAL}
+# What an ATS sends an application nobody has answered yet: a test, a form to complete, a
+# turn-down at screening (after interviews, people write).
+_FIRST_ANSWERS = frozenset({Status.ASSESSMENT, Status.ACTION_REQUIRED, Status.REJECTION})
 # An application this long without mail has gone quiet: its role applied to again after that
 # is a new application its later mail goes to (days after an interview, it is still going).
 QUIET = timedelta(days=30)
@@ -571,10 +574,12 @@ class Grouper:
         """The open one, not superseded by a new application to its role, not run by another
         ATS, not past the step ``mail`` brings, come as far as it follows from, not handled by
         another writer than its own, run by the ATS that sent it (and active within ``QUIET``),
-        last active before it; None on a tie (two roles applied to at once: nothing says which
-        one it answers)."""
+        not answered yet if ``mail`` is an ATS's first answer, last active before it; None on a
+        tie (two roles applied to at once: nothing says which one it answers)."""
 
-        def rank(c: Cluster) -> tuple[bool, bool, bool, bool, bool, bool, bool, datetime, datetime]:
+        def rank(
+            c: Cluster,
+        ) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool, datetime, datetime]:
             systems = c.systems()
             return (
                 c.open_for(mail),
@@ -589,6 +594,8 @@ class Grouper:
                 # An application's mail keeps coming through the system that sent it before,
                 # while it is moving.
                 mail.channel in ATS and mail.channel in systems and self._moving(c, mail),
+                # An ATS's test, form or turn-down naming no role: one not answered yet.
+                not (_first_answer(mail) and c.answered_before(mail.date)),
                 c.active_before(mail.date),
                 c.first,
             )
@@ -597,6 +604,12 @@ class Grouper:
         if not ranked or (len(ranked) > 1 and rank(ranked[0]) == rank(ranked[1])):
             return None
         return ranked[0]
+
+
+def _first_answer(mail: Mail) -> bool:
+    """Whether ``mail`` is what an ATS sends before anybody answered (``_FIRST_ANSWERS``),
+    naming no role."""
+    return mail.status in _FIRST_ANSWERS and mail.channel in ATS and not mail.position
 
 
 def _other_company(cluster: Cluster, mail: Mail) -> bool:

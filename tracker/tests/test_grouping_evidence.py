@@ -666,3 +666,29 @@ def test_mail_naming_nothing_answers_the_application_its_ats_runs(
     store(owner, result("acme", APPLIED, "Acme", "Data Analyst", day=quiet_days + 1))
     store(owner, result("globex", APPLIED, "Globex", "Quantitative Analyst"))
     assert groups(owner) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        # A turn-down or a form to complete from the ATS, naming no role: what an application
+        # nobody has answered yet gets, not the one interviewing (active later though it was).
+        (Status.REJECTION, [["de", "de-int"], ["pm", "step"]]),
+        (Status.ACTION_REQUIRED, [["de", "de-int"], ["pm", "step"]]),
+        # An interview may come in either: the one active last.
+        (INTERVIEW, [["de", "de-int", "step"], ["pm"]]),
+    ],
+    ids=["rejection", "action", "interview"],
+)
+def test_an_ats_s_first_answer_goes_to_the_application_not_answered_yet(
+    owner, status, expected
+) -> None:
+    message(owner, "de", day=0, **GREENHOUSE)
+    message(owner, "pm", day=5, **GREENHOUSE)
+    message(owner, "de-int", day=12, **GREENHOUSE)
+    message(owner, "step", day=15, **GREENHOUSE)
+    store(owner, result("step", status, "Acme", "", day=15))
+    store(owner, result("de-int", INTERVIEW, "Acme", "Data Engineer", day=12))
+    store(owner, result("pm", APPLIED, "Acme", "Product Manager", day=5))
+    store(owner, result("de", APPLIED, "Acme", "Data Engineer"))
+    assert groups(owner) == expected
