@@ -137,8 +137,14 @@ class Cluster:
             m.date < when and m.status != Status.APPLICATION_CONFIRMATION for m in self.mails
         )
 
-    def channels(self) -> set[str]:
-        return {mail.channel for mail in self.mails if mail.channel}
+    def channels(self, sure: bool = False) -> set[str]:
+        """The channels its mail came through (``sure``: of mail placed by more than its
+        company alone)."""
+        return {
+            mail.channel
+            for mail in self.mails
+            if mail.channel and not (sure and mail.message_id in self.weak)
+        }
 
     def systems(self) -> set[str]:
         """The applicant tracking systems its mail came through."""

@@ -472,8 +472,9 @@ class Grouper:
         mail: later mail is the new one's.
 
         Not while ``cluster`` is still open and active lately and the new one never heard from
-        ``mail``'s channel: an agency's recruiter writes about the application the agency made,
-        beside the one the candidate made directly."""
+        ``mail``'s channel in mail placed surely (unsure mail there may be ``cluster``'s): an
+        agency's recruiter writes about the application the agency made, beside the one the
+        candidate made directly."""
         live = cluster.open_at(mail.date) and mail.date - cluster.last <= NAMELESS_WINDOW
         return any(
             other is not cluster
@@ -481,7 +482,7 @@ class Grouper:
             and other.confirmations
             and other.first - cluster.last > quiet
             and (before is None or other.first <= before)
-            and not (live and mail.channel not in other.channels())
+            and not (live and mail.channel not in other.channels(sure=True))
             for other in self.clusters
         )
 

@@ -692,3 +692,23 @@ def test_an_ats_s_first_answer_goes_to_the_application_not_answered_yet(
     store(owner, result("pm", APPLIED, "Acme", "Product Manager", day=5))
     store(owner, result("de", APPLIED, "Acme", "Data Engineer"))
     assert groups(owner) == expected
+
+
+def test_a_recruiter_writes_on_about_their_application_beside_a_second_one_to_the_role(
+    owner,
+) -> None:
+    # The role applied to twice, through two ATSs. Chen writes about the first; Sofia's mail,
+    # naming no role, went unsurely to the second. That the second heard from the company's
+    # own domain so is no sign that Chen's next mail is the second's.
+    chen = {"sender": "chen.wei@acme.example", "name": "Chen Wei"}
+    message(owner, "wd", day=0, **WORKDAY)
+    message(owner, "chen-1", day=20, **chen)
+    message(owner, "gh", day=25, **GREENHOUSE)
+    message(owner, "sofia", day=28, sender="sofia.alvarez@acme.example", name="Sofia Alvarez")
+    message(owner, "chen-2", day=35, **chen)
+    store(owner, result("chen-2", INTERVIEW, "Acme", "Data Analyst", day=35))
+    store(owner, result("sofia", Status.INFORMATION_REQUEST, "Acme", "", day=28))
+    store(owner, result("gh", APPLIED, "Acme", "Data Analyst", day=25))
+    store(owner, result("chen-1", INTERVIEW, "Acme", "Data Analyst", day=20))
+    store(owner, result("wd", APPLIED, "Acme", "Data Analyst"))
+    assert groups(owner) == [["chen-1", "chen-2", "wd"], ["gh", "sofia"]]
