@@ -100,14 +100,17 @@ _REQUISITION = re.compile(
     r"|\s[A-Z]{0,6}-?\d{5,}[A-Z\d-]*)$"
 )
 # ... or before it: "1007276 - Data Science Intern", "R0338095 Associate Data Engineer",
-# "2024-284008 - Data Analyst" (a year alone, "2024 New Grad Program", stays).
+# "2024-284008 - Data Analyst", Workday's "23WD51234 Data Analyst" (a year alone, "2024 New
+# Grad Program", stays).
 _LEADING_REQUISITION = re.compile(
-    r"^(?:[A-Z]{1,6}-?\d{4,}|\d{5,}|\d{4}-\d{4,})[\w-]*\s*(?:[-–:|]\s+)?"
+    r"^(?:\d{0,4}[A-Z]{1,6}-?\d{4,}|\d{5,}|\d{4}-\d{4,})[\w-]*\s*(?:[-–:|]\s+)?"
 )
+# A posting's state after the title, as some ATSs print it: "Data Analyst (Open)".
+_POSTING_STATE = re.compile(r"\s*\((?i:open|closed|filled|evergreen)\)$")
 # The separator after a company's name that leads a subject ("Acme - ", "Acme: ", "Acme | ").
 _LEADING_SEPARATOR = re.compile(r"\s*[-|:–]\s+")
 _POSITION_TRAILING = re.compile(
-    r"(?:[\s,(-]+(?:position|role|opening|opportunity|job|vacancy|req(?:uisition)?|at|with"
+    r"(?:[\s,(-]+(?:position|role|opening|opportunity|job|vacancy|req(?:uisition)?|number|at|with"
     r"|in|for|and|the|to|of|&|-|/))+\s*$|[\s,.;:!(-]+$",
     re.IGNORECASE,
 )
@@ -175,7 +178,7 @@ def _clean_title(value: str, company_name: str) -> str:
     # A title ends where a sentence starts: "Position: Data Analyst\nWe have received ..."
     end = next((i for i, w in enumerate(words) if i and w.lower() in SENTENCE_STARTS), None)
     value = " ".join(words[:end])
-    value = _POSITION_TRAILING.sub("", _REQUISITION.sub("", value)).strip()
+    value = _POSITION_TRAILING.sub("", _REQUISITION.sub("", _POSTING_STATE.sub("", value))).strip()
     value = _LEADING_REQUISITION.sub("", value)
     words = value.split()
     if not words or words[0].lower() in _NOT_POSITION_START or len(words) > 10:

@@ -403,6 +403,25 @@ def test_a_person_s_bracketed_organisation_names_the_company_when_nothing_else_d
             "Intern, Distribution and Networks . We are reviewing applications.",
             "Data Science Intern, Distribution and Networks",
         ),
+        # Workday's requisition before the title (a year's digits, letters, digits), a
+        # posting's state after it, a "Job Number" label the number went to the next line.
+        (
+            "Confirmation of application received for 23WD51234 Associate Data Analyst",
+            "Thank you for applying.",
+            "Associate Data Analyst",
+        ),
+        (
+            "Your application has been received!",
+            "We received your submission to the following position(s): R0412345 Associate "
+            "Data Engineer (Remote) (Open)\nIf you would like to check its status, sign in.",
+            "Associate Data Engineer (Remote)",
+        ),
+        (
+            "Thank You for Applying for a Job at Hollow Pines",
+            "Thank you for applying for the following position:\nPosition: Retail Analytics "
+            "Intern\nJob Number: JR0251234\nApplication There is strong interest in our roles.",
+            "Retail Analytics Intern",
+        ),
         # A year is part of the title.
         (
             "Thank you for Applying",
