@@ -59,6 +59,19 @@ class Mail:
     channel: str = ""  # the ATS, job board or domain it came through
     moved: bool = False  # the person named its company or role: names decide
 
+    def organisation(self) -> str:
+        """The organisation whose domain the writer's own address is at ("" from a personal
+        mailbox, an ATS or a job board)."""
+        if not self.recruiter or self.channel in ATS or self.channel in JOB_BOARDS:
+            return ""
+        return self.channel
+
+    def other_person(self, other: Mail) -> bool:
+        """Whether ``other``, by a writer of the same name, is by somebody else: their own
+        addresses are at two organisations (an agency's Daniel Kim, the employer's)."""
+        mine, theirs = self.organisation(), other.organisation()
+        return bool(mine and theirs and mine != theirs)
+
 
 @dataclass
 class Cluster:

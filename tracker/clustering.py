@@ -231,6 +231,8 @@ class Grouper:
                     )
                     if timedelta(0) < other.date - mail.date <= NAMELESS_WINDOW
                     and (key.startswith(STRONG_PREFIXES) or target.company == mail.company)
+                    # A name shared by writers at two organisations is two people.
+                    and not (key.startswith("name:") and mail.other_person(other))
                     and not target.confirmed_after(
                         (mail.date if key.startswith(STRONG_PREFIXES) else start)
                         + BEFORE_CONFIRMATION

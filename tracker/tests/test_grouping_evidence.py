@@ -712,3 +712,18 @@ def test_a_recruiter_writes_on_about_their_application_beside_a_second_one_to_th
     store(owner, result("chen-1", INTERVIEW, "Acme", "Data Analyst", day=20))
     store(owner, result("wd", APPLIED, "Acme", "Data Analyst"))
     assert groups(owner) == [["chen-1", "chen-2", "wd"], ["gh", "sofia"]]
+
+
+def test_a_name_shared_by_writers_at_two_organisations_is_two_people(owner) -> None:
+    # An agency's Daniel Kim applied for the candidate; the employer's own Daniel Kim later
+    # writes about another role. The agency's question, naming no role, stays with its own.
+    agency = {"sender": "daniel.kim@hirewell.example", "name": "Daniel Kim"}
+    message(owner, "agency", day=0, **agency)
+    message(owner, "lever", day=3, sender="no-reply@hire.lever.co", name="Acme")
+    message(owner, "agency-q", day=5, **agency)
+    message(owner, "acme-int", day=11, sender="daniel.kim@acme.example", name="Daniel Kim")
+    store(owner, result("acme-int", INTERVIEW, "Acme", "Senior Software Engineer", day=11))
+    store(owner, result("agency-q", Status.INFORMATION_REQUEST, "Acme", "", day=5))
+    store(owner, result("lever", APPLIED, "Acme", "Senior Software Engineer", day=3))
+    store(owner, result("agency", APPLIED, "Acme", "UX Researcher"))
+    assert groups(owner) == [["acme-int", "lever"], ["agency", "agency-q"]]
