@@ -150,6 +150,10 @@ class Cluster:
             m.date < when and m.status != Status.APPLICATION_CONFIRMATION for m in self.mails
         )
 
+    def heard_from(self, person: str) -> bool:
+        """Whether ``person`` wrote mail placed surely in the application."""
+        return any(m.person == person and m.message_id not in self.weak for m in self.mails)
+
     def channels(self, sure: bool = False) -> set[str]:
         """The channels its mail came through (``sure``: of mail placed by more than its
         company alone)."""

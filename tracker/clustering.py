@@ -474,9 +474,10 @@ class Grouper:
         mail: later mail is the new one's.
 
         Not while ``cluster`` is still open and active lately and the new one never heard from
-        ``mail``'s channel in mail placed surely (unsure mail there may be ``cluster``'s): an
-        agency's recruiter writes about the application the agency made, beside the one the
-        candidate made directly."""
+        ``mail``'s channel or ``mail``'s writer in mail placed surely (unsure mail there may be
+        ``cluster``'s): an agency's recruiter writes about the application the agency made,
+        beside the one the candidate made directly, and a recruiter about the application they
+        handle, beside a second one to the role through the same ATS."""
         live = cluster.open_at(mail.date) and mail.date - cluster.last <= NAMELESS_WINDOW
         return any(
             other is not cluster
@@ -484,8 +485,15 @@ class Grouper:
             and other.confirmations
             and other.first - cluster.last > quiet
             and (before is None or other.first <= before)
-            and not (live and mail.channel not in other.channels(sure=True))
+            and not (live and self._new_to(other, mail))
             for other in self.clusters
+        )
+
+    @staticmethod
+    def _new_to(cluster: Cluster, mail: Mail) -> bool:
+        """Whether ``cluster`` never surely heard from ``mail``'s channel or its writer."""
+        return mail.channel not in cluster.channels(sure=True) or bool(
+            mail.person and not cluster.heard_from(mail.person)
         )
 
     def _by_names(self, mail: Mail) -> Cluster | None:

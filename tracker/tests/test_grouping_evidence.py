@@ -727,3 +727,21 @@ def test_a_name_shared_by_writers_at_two_organisations_is_two_people(owner) -> N
     store(owner, result("lever", APPLIED, "Acme", "Senior Software Engineer", day=3))
     store(owner, result("agency", APPLIED, "Acme", "UX Researcher"))
     assert groups(owner) == [["acme-int", "lever"], ["agency", "agency-q"]]
+
+
+def test_a_recruiter_writes_on_about_their_application_beside_a_second_through_the_same_ats(
+    owner,
+) -> None:
+    # The role applied to twice through one ATS. Fatima wrote about the first; her next mail,
+    # from her personal mailbox and sent via that ATS, is still about the one she handles.
+    fatima = {"name": "Fatima Zahra"}
+    message(owner, "first", day=0, **GREENHOUSE)
+    message(owner, "fz-1", day=20, sender="fatima.zahra@acme.example", **fatima)
+    message(owner, "second", day=25, **GREENHOUSE)
+    body = "Could we talk on Tuesday?\n\nFatima\n\n--\nSent via Greenhouse"
+    message(owner, "fz-2", day=30, sender="fatima.zahra41@gmail.com", body=body, **fatima)
+    store(owner, result("fz-2", INTERVIEW, "Acme", "Data Analyst", day=30))
+    store(owner, result("second", APPLIED, "Acme", "Data Analyst", day=25))
+    store(owner, result("fz-1", INTERVIEW, "Acme", "Data Analyst", day=20))
+    store(owner, result("first", APPLIED, "Acme", "Data Analyst"))
+    assert groups(owner) == [["first", "fz-1", "fz-2"], ["second"]]
