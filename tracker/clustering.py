@@ -23,7 +23,8 @@ email joins the application it answers:
    ATS, not past the step it brings (an offer: one that has interviewed), not handled by
    another recruiter than its writer, run by its ATS (while active within ``QUIET``: a
    months-quiet application is no likelier for its ATS's mail than one applied to through a
-   job board lately), last active before it (``weak``: unsure); mail naming neither joins such
+   job board lately), for an ATS's test, form or turn-down naming no role one nobody answered
+   yet, last active before it (``weak``: unsure); mail naming neither joins such
    mail's group only when one of its writers wrote it, else the open application active lately
    that its ATS runs; a group begun by mail naming nothing joins the role it comes to name.
 
@@ -577,8 +578,8 @@ class Grouper:
     def _moving(cluster: Cluster, mail: Mail) -> bool:
         """Whether ``cluster`` has moved within ``QUIET`` before ``mail``: an application quiet
         for months is no likelier to hear from its ATS again than a sibling applied to lately
-        through a job board, whose ATS is not known yet — whatever the mail brings (stop 35: a
-        rejection too, which stop 34 let go by the ATS after any silence)."""
+        through a job board, whose ATS is not known yet — whatever the mail brings, a rejection
+        too."""
         return mail.date - cluster.active_before(mail.date) <= QUIET
 
     def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:
