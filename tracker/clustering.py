@@ -24,9 +24,10 @@ email joins the application it answers:
    another recruiter than its writer, run by its ATS (while active within ``QUIET``: a
    months-quiet application is no likelier for its ATS's mail than one applied to through a
    job board lately), for an ATS's test, form or turn-down naming no role one nobody answered
-   yet, last active before it (``weak``: unsure); mail naming neither joins such
-   mail's group only when one of its writers wrote it, else the open application active lately
-   that its ATS runs; a group begun by mail naming nothing joins the role it comes to name.
+   yet (for its interview, one answered), last active before it (``weak``: unsure); mail
+   naming neither joins such mail's group only when one of its writers wrote it, else the open
+   application active lately that its ATS runs; a group begun by mail naming nothing joins the
+   role it comes to name.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
 the application its thread's next email names, else its recruiter's (not one begun after it,
@@ -61,8 +62,10 @@ from tracker.stages import REOPENING
 # more, an offer, or the candidate withdrawing from it.
 _GOES_ON = REOPENING | {Status.OFFER, Status.WITHDRAWAL}
 # What an ATS sends an application nobody has answered yet: a test, a form to complete, a
-# turn-down at screening (after interviews, people write).
+# turn-down at screening (after interviews, people write) ...
 _FIRST_ANSWERS = frozenset({Status.ASSESSMENT, Status.ACTION_REQUIRED, Status.REJECTION})
+# ... and what it sends one already answered: an interview follows a screen or a test.
+_LATER_ANSWERS = frozenset({Status.INTERVIEW_INVITATION})
 # An application this long without mail has gone quiet: its role applied to again after that
 # is a new application its later mail goes to (days after an interview, it is still going).
 QUIET = timedelta(days=30)
@@ -586,7 +589,7 @@ class Grouper:
         """The open one, not superseded by a new application to its role, not run by another
         ATS, not past the step ``mail`` brings, come as far as it follows from, not handled by
         another writer than its own, run by the ATS that sent it (and active within ``QUIET``),
-        not answered yet if ``mail`` is an ATS's first answer, last active before it; None on a
+        at the stage an ATS's answer naming no role comes at, last active before it; None on a
         tie (two roles applied to at once: nothing says which one it answers)."""
 
         def rank(
@@ -606,8 +609,9 @@ class Grouper:
                 # An application's mail keeps coming through the system that sent it before,
                 # while it is moving.
                 mail.channel in ATS and mail.channel in systems and self._moving(c, mail),
-                # An ATS's test, form or turn-down naming no role: one not answered yet.
-                not (_first_answer(mail) and c.answered_before(mail.date)),
+                # An ATS's answer naming no role: at the stage it comes at (a test, a form or
+                # a turn-down to one not answered yet, an interview to one answered).
+                _at_its_stage(c, mail),
                 c.active_before(mail.date),
                 c.first,
             )
@@ -618,10 +622,16 @@ class Grouper:
         return ranked[0]
 
 
-def _first_answer(mail: Mail) -> bool:
-    """Whether ``mail`` is what an ATS sends before anybody answered (``_FIRST_ANSWERS``),
-    naming no role."""
-    return mail.status in _FIRST_ANSWERS and mail.channel in ATS and not mail.position
+def _at_its_stage(cluster: Cluster, mail: Mail) -> bool:
+    """Whether ``cluster`` is at the stage an ATS's ``mail`` naming no role comes at: nobody
+    answered yet for ``_FIRST_ANSWERS``, answered for ``_LATER_ANSWERS`` (others: any)."""
+    if mail.channel not in ATS or mail.position:
+        return True
+    if mail.status in _FIRST_ANSWERS:
+        return not cluster.answered_before(mail.date)
+    if mail.status in _LATER_ANSWERS:
+        return cluster.answered_before(mail.date)
+    return True
 
 
 def _other_company(cluster: Cluster, mail: Mail) -> bool:

@@ -745,3 +745,28 @@ def test_a_recruiter_writes_on_about_their_application_beside_a_second_through_t
     store(owner, result("fz-1", INTERVIEW, "Acme", "Data Analyst", day=20))
     store(owner, result("first", APPLIED, "Acme", "Data Analyst"))
     assert groups(owner) == [["first", "fz-1", "fz-2"], ["second"]]
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        # An interview from the ATS, naming no role: the application a test already answered,
+        # not the one applied to since that has heard nothing.
+        (INTERVIEW, [["de", "de-test", "step"], ["pm"]]),
+        # A turn-down naming no role: the one nobody has answered yet.
+        (Status.REJECTION, [["de", "de-test"], ["pm", "step"]]),
+    ],
+    ids=["interview", "rejection"],
+)
+def test_an_ats_s_interview_goes_to_the_application_already_answered(
+    owner, status, expected
+) -> None:
+    message(owner, "de", day=0, **GREENHOUSE)
+    message(owner, "de-test", day=4, **GREENHOUSE)
+    message(owner, "pm", day=8, **GREENHOUSE)
+    message(owner, "step", day=12, **GREENHOUSE)
+    store(owner, result("step", status, "Acme", "", day=12))
+    store(owner, result("pm", APPLIED, "Acme", "Product Manager", day=8))
+    store(owner, result("de-test", Status.ASSESSMENT, "Acme", "Data Engineer", day=4))
+    store(owner, result("de", APPLIED, "Acme", "Data Engineer"))
+    assert groups(owner) == expected
