@@ -7,7 +7,8 @@ a ``$facet`` then computes each figure with its own pipeline:
 * **funnel** — applications that reached applied (all), interview (an interview invitation or
   an offer on the timeline, or that status set by hand), offer;
 * **response** — applications with an employer response (any status but the confirmation and
-  withdrawal) at or after the first confirmation, out of all applications;
+  withdrawal) at or after the first confirmation, or with such a status set by hand (an offer
+  a person recorded was an answer, though no email says so), out of all applications;
 * **response_days** — per company, the median days from the first confirmation to the first
   response, over applications that have both;
 * **weekly** — applications per ISO week (Monday, UTC) of the first confirmation, or of the
@@ -114,6 +115,7 @@ def per_application(user_id: UserId) -> list[dict[str, Any]]:
                 "company": 1,
                 "company_key": 1,
                 "status": 1,
+                "status_override": 1,
                 # For the date range: a day applied set by hand, and when it was made.
                 "stored_applied_at": "$applied_at",
                 "created_at": 1,
@@ -127,6 +129,7 @@ def per_application(user_id: UserId) -> list[dict[str, Any]]:
                 "company": {"$max": "$company"},
                 "company_key": {"$max": "$company_key"},
                 "status": {"$max": "$status"},
+                "status_override": {"$max": "$status_override"},
                 "stored_applied_at": {"$max": "$stored_applied_at"},
                 "created_at": {"$max": "$created_at"},
                 "emails": {"$push": "$email"},
@@ -172,7 +175,11 @@ def funnel_pipeline() -> list[dict[str, Any]]:
 
 
 def response_pipeline() -> list[dict[str, Any]]:
-    responded = {"$cond": [{"$ne": [{"$ifNull": ["$first_response_at", None]}, None]}, 1, 0]}
+    answered_in_mail = {"$ne": [{"$ifNull": ["$first_response_at", None]}, None]}
+    # A person's correction holds only until newer mail arrives, so while it is set it is
+    # the application's status: the funnel counts it, and so does the response rate.
+    answered_by_hand = {"$in": ["$status_override", sorted(RESPONSE_STATUSES)]}
+    responded = {"$cond": [{"$or": [answered_in_mail, answered_by_hand]}, 1, 0]}
     return [{"$group": {"_id": None, "total": {"$sum": 1}, "responded": {"$sum": responded}}}]
 
 

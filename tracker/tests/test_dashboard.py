@@ -72,7 +72,7 @@ def reference(timelines, overrides):
             for e in entries
             if e.status in RESPONSES and (applied is None or when(e) >= applied)
         ]
-        if answers:
+        if answers or set(overrides.get(keys, ())) & RESPONSES:
             responded += 1
         if answers and applied:
             waits.setdefault(keys[0], []).append((min(answers) - applied).total_seconds() / 86400)
@@ -114,6 +114,21 @@ def test_the_response_rate_matches_plain_python(owner, data) -> None:
     assert (figures.responded, figures.total) == (responded, 40)
     assert figures.response_rate == pytest.approx(responded / 40)
     assert 0 < figures.responded < figures.total
+
+
+@pytest.mark.parametrize(
+    ("status", "answered"),
+    [(Status.OFFER, 1), (Status.REJECTION, 1), (Status.WITHDRAWAL, 0), ("", 0)],
+)
+def test_a_response_status_set_by_hand_counts_as_an_answer(owner, status, answered) -> None:
+    # Only a confirmation in the mail; the offer (or turn-down) came by phone.
+    store(owner, result("m1", Status.APPLICATION_CONFIRMATION))
+    application = JobApplication.objects.get(user=owner)
+    corrections.correct_application(
+        application, status=status, company=application.company, position=application.position
+    )
+    figures = dashboard.compute(owner.pk)
+    assert (figures.responded, figures.total) == (answered, 1)
 
 
 def test_median_days_to_first_response_per_company_match_plain_python(owner, data) -> None:
