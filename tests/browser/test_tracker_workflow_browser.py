@@ -153,5 +153,11 @@ def test_add_edit_notes_board_and_dashboard(
     expect(page.locator("#stat-applications")).to_have_text("1")  # Umbrella alone
     expect(page.locator("#conversion tbody tr").last).to_contain_text("Offer")
     page.screenshot(path=artifacts / "workflow-dashboard.png", full_page=True)
+    # At a laptop's width every card's content fits in it: nothing spills or needs scrolling.
+    overflowing = page.eval_on_selector_all(
+        ".charts > .card, .charts .table-scroll",
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.id || e.className)",
+    )
+    assert overflowing == []
     assert http_errors == []
     assert console_errors == []
