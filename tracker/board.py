@@ -48,18 +48,37 @@ _BY_OUTCOME = {
 }
 
 
+_STATUS_OF_COLUMN = {spec.key: spec.status for spec in COLUMNS}
+
+
+def _stage_column(row: Tracked) -> str:
+    stage = stages.STAGE_OF_STATUS.get(row.application.status, stages.Stage.APPLIED)
+    return _BY_STAGE[stage]
+
+
 def column_of(row: Tracked) -> str:
     """The key of the column an application's card sits in."""
     if row.progress.outcome in _BY_OUTCOME:
         return _BY_OUTCOME[row.progress.outcome]
-    stage = stages.STAGE_OF_STATUS.get(row.application.status, stages.Stage.APPLIED)
-    return _BY_STAGE[stage]
+    return _stage_column(row)
+
+
+@dataclass(frozen=True)
+class Card:
+    row: Tracked
+    # The "Move to" choice shown first: the card's own column, or for a silent application
+    # its stage's (an information request sits under screening, which no email status names).
+    move_to: str
+
+
+def card_of(row: Tracked) -> Card:
+    return Card(row, _STATUS_OF_COLUMN[column_of(row)] or _STATUS_OF_COLUMN[_stage_column(row)])
 
 
 @dataclass
 class Column:
     spec: ColumnSpec
-    cards: list[Tracked] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
     total: int = 0
 
     @property
@@ -74,5 +93,5 @@ def columns(rows: Sequence[Tracked]) -> list[Column]:
         column = board[column_of(row)]
         column.total += 1
         if len(column.cards) < COLUMN_LIMIT:
-            column.cards.append(row)
+            column.cards.append(card_of(row))
     return list(board.values())

@@ -104,13 +104,17 @@ def day_start(day: date, zone: tzinfo) -> datetime:
 class Period:
     """One month's applications: how many started, and how far they got."""
 
-    label: str
+    month: date  # its first day
     started: int
     screening: int
     interview: int
     offer: int
     rejected: int
     no_response: int
+
+    @property
+    def label(self) -> str:
+        return self.month.strftime("%b %Y")  # "Mar 2026": read, not parsed
 
 
 @dataclass(frozen=True)
@@ -152,14 +156,14 @@ def in_range(
 
 
 def _periods(rows: Sequence[Tracked], zone: tzinfo) -> list[Period]:
-    months: dict[str, list[Tracked]] = {}
+    months: dict[date, list[Tracked]] = {}
     for row in rows:
         if row.started is not None:
-            label = _aware(row.started).astimezone(zone).strftime("%Y-%m")
-            months.setdefault(label, []).append(row)
+            month = _aware(row.started).astimezone(zone).date().replace(day=1)
+            months.setdefault(month, []).append(row)
     return [
         Period(
-            label=label,
+            month=month,
             started=len(group),
             screening=sum(1 for r in group if r.progress.stage >= stages.Stage.SCREENING),
             interview=sum(1 for r in group if r.progress.stage >= stages.Stage.INTERVIEW),
@@ -167,7 +171,7 @@ def _periods(rows: Sequence[Tracked], zone: tzinfo) -> list[Period]:
             rejected=sum(1 for r in group if r.progress.outcome == stages.REJECTED),
             no_response=sum(1 for r in group if r.progress.outcome == stages.NO_RESPONSE),
         )
-        for label, group in sorted(months.items())
+        for month, group in sorted(months.items())
     ]
 
 

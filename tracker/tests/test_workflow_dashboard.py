@@ -67,6 +67,8 @@ class Plain:
     offer: int = 0
     silent: int = 0
     sources: dict[str, int] = field(default_factory=dict)
+    # Per month started: [started, interviewed]
+    months: dict[date, list[int]] = field(default_factory=dict)
 
 
 def plain_figures(owner: User, since: date | None = None) -> Plain:
@@ -85,6 +87,9 @@ def plain_figures(owner: User, since: date | None = None) -> Plain:
         if statuses & {"interview_invitation", "offer"}:
             figures.interview += 1
         figures.offer += "offer" in statuses
+        month = figures.months.setdefault(started.date().replace(day=1), [0, 0])
+        month[0] += 1
+        month[1] += bool(statuses & {"interview_invitation", "offer"})
         last = max(e.date for e in emails)
         ended = app.status in ("offer", "rejection", "withdrawal")
         figures.silent += not ended and (NOW - last).days >= 21
@@ -116,6 +121,9 @@ def test_workflow_figures_match_a_plain_computation(client, owner, seed: int) ->
             assert workflow.ghosted == expected.silent
             by_source = {row.label: row.applications for row in workflow.sources}
             assert by_source == expected.sources
+            per_month = {p.month: [p.started, p.interview] for p in workflow.periods}
+            assert per_month == expected.months
+            assert len(per_month) > 1 or start is not None  # the whole range spans months
     assert expected.total < plain_figures(owner).total  # the range did filter
 
 

@@ -20,7 +20,7 @@ from tracker.models import (
     JobApplication,
     TrackerSettings,
 )
-from tracker.tests.tracker_factory import result, store
+from tracker.tests.tracker_factory import START, result, store
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +212,21 @@ def test_the_board_moves_cards_by_form_and_by_script(signed_in, owner) -> None:
     board = signed_in.get("/applications/board").content.decode()
     rejected = board.split('data-column="rejected"')[1].split("</section>")[0]
     assert "Umbrella" in rejected
+
+
+def test_a_cards_move_form_starts_at_the_column_it_sits_in(signed_in, owner) -> None:
+    # An information request is no column's status: the card sits under screening, and its
+    # form must offer screening first, not the list's first choice (Applied).
+    now = (timezone.now() - START).days  # days after the factory's START: lately, not silent
+    store(
+        owner,
+        result("q1", APPLIED, "Acme", "Engineer", day=now - 3),
+        result("q2", Status.INFORMATION_REQUEST, "Acme", "Engineer", day=now - 1),
+    )
+    board = signed_in.get("/applications/board").content.decode()
+    screening = board.split('data-column="screening"')[1].split("</section>")[0]
+    assert "Acme" in screening
+    assert f'<option value="{Status.ASSESSMENT}" selected>' in screening
 
 
 @pytest.fixture
