@@ -19,8 +19,10 @@ RELAYED = timedelta(days=2)
 BEFORE_CONFIRMATION = timedelta(days=2)
 # After these, mail naming no role answers another application of the company, if one is open.
 _CLOSING = frozenset({Status.REJECTION, Status.WITHDRAWAL, Status.OFFER})
-# What follows an offer within the offered application.
+# What follows an offer within the offered application, and how soon: its paperwork (forms to
+# sign, the letter again) comes in the weeks before the start, not months after the offer.
 _OFFER_PAPERWORK = frozenset({Status.OFFER, Status.ACTION_REQUIRED})
+PAPERWORK_WINDOW = timedelta(days=60)
 # Mail naming no company reaches an application by its role or its writer's name only this
 # soon after the application's last mail: a name or a title alone is weak evidence.
 NAMELESS_WINDOW = timedelta(days=45)
@@ -132,7 +134,9 @@ class Cluster:
         """Whether the application is open to ``mail``: an offer's own paperwork (the letter
         again, forms to sign) still belongs to the application offered."""
         return self.open_at(mail.date) or (
-            self.closed_by == Status.OFFER and mail.status in _OFFER_PAPERWORK
+            self.closed_by == Status.OFFER
+            and mail.status in _OFFER_PAPERWORK
+            and mail.date - self.last <= PAPERWORK_WINDOW
         )
 
     def closed_surely(self) -> bool:
@@ -171,6 +175,11 @@ class Cluster:
         """Whether another applicant tracking system than the one that sent ``mail`` runs it."""
         systems = self.systems()
         return mail.channel in ATS and bool(systems) and mail.channel not in systems
+
+    def run_by_other(self, systems: set[str]) -> bool:
+        """Whether the application is run by an ATS, none of ``systems`` (a thread's)."""
+        own = self.systems()
+        return bool(systems and own) and not systems & own
 
     def other_requisition(self, mail: Mail) -> bool:
         reqs = {key[4:] for key in mail.strong if key.startswith("req:")}

@@ -212,12 +212,14 @@ class Grouper:
                     for key in mail.strong:
                         named.setdefault(key, []).append((mail, cluster))
         began = self._began()
+        systems = self._thread_systems()
         moves: list[tuple[Mail, Cluster, Cluster]] = []
         for cluster in self.clusters:
             for mail in cluster.mails:
                 sure = mail.message_id not in cluster.weak
                 if sure and (mail.company or mail.moved):
                     continue
+                thread_systems = set().union(*(systems.get(key, ()) for key in mail.strong))
                 # A writer's application begun after the mail's thread began is not the
                 # thread's: the recruiter also handles the one the thread is about.
                 start = min((began[key] for key in mail.strong), default=mail.date)
@@ -237,6 +239,9 @@ class Grouper:
                     and (key.startswith(STRONG_PREFIXES) or target.company == mail.company)
                     # A name shared by writers at two organisations is two people.
                     and not (key.startswith("name:") and mail.other_person(other))
+                    # A recruiter handles several applications; the one another ATS runs than
+                    # the one this mail's thread came through is not this thread's.
+                    and (key.startswith(STRONG_PREFIXES) or not target.run_by_other(thread_systems))
                     and not target.confirmed_after(
                         (mail.date if key.startswith(STRONG_PREFIXES) else start)
                         + BEFORE_CONFIRMATION
@@ -256,6 +261,16 @@ class Grouper:
         for mail, source, target in moves:
             self._move(mail, source, target)
         return bool(moves)
+
+    def _thread_systems(self) -> dict[str, set[str]]:
+        """The applicant tracking systems that sent mail carrying each strong link."""
+        systems: dict[str, set[str]] = {}
+        for cluster in self.clusters:
+            for mail in cluster.mails:
+                if mail.channel in ATS:
+                    for key in mail.strong:
+                        systems.setdefault(key, set()).add(mail.channel)
+        return systems
 
     def _began(self) -> dict[str, datetime]:
         """The date of the first mail carrying each strong link (a thread's first mail)."""
@@ -449,9 +464,12 @@ class Grouper:
         return None
 
     def _ended_besides(self, cluster: Cluster, mail: Mail) -> bool:
-        """Whether sure mail ended ``cluster`` and another application of ``mail``'s company
-        is open when it comes."""
-        return cluster.closed_surely() and any(
+        """Whether ``cluster`` ended — by sure mail, or by unsure mail and quiet since for
+        ``QUIET`` — and another application of ``mail``'s company is open when it comes."""
+        ended = cluster.closed_surely() or (
+            cluster.closed_at is not None and mail.date - cluster.last > QUIET
+        )
+        return ended and any(
             c is not cluster
             and c.company == mail.company
             and c.first <= mail.date

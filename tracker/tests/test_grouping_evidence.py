@@ -10,12 +10,15 @@ reads it, through the real seam (``tracker_factory.store``).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from analysis.status import Status
+from tracker.cluster import Cluster, Mail
 from tracker.links import footer_system, sender_person
 from tracker.tests.test_grouping_links import groups, message
-from tracker.tests.tracker_factory import result, store
+from tracker.tests.tracker_factory import START, result, store
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_analysis_tiers")]
 
@@ -440,6 +443,16 @@ def test_an_offer_s_paperwork_joins_the_application_offered_not_another_open_one
     assert groups(owner) == [["letter", "offer", "ux", "ux-int"], ["qa"]]
 
 
+@pytest.mark.parametrize(("days_after", "open_to_it"), [(20, True), (150, False)])
+def test_an_offer_s_paperwork_comes_within_weeks(days_after: int, open_to_it: bool) -> None:
+    # Forms to sign weeks after an offer are its own; a request months later is about
+    # something else (another application of the company's, a second one of its mail).
+    offered = Cluster(0, "acme", "ux researcher")
+    offered.add(Mail("offer", START, Status.OFFER, "acme", "ux researcher"), weak=False)
+    form = Mail("form", START + timedelta(days=days_after), Status.ACTION_REQUIRED, "acme", "")
+    assert offered.open_for(form) is open_to_it
+
+
 def test_a_role_applied_to_again_takes_its_later_mail_from_the_first_application_s_ats(
     owner,
 ) -> None:
@@ -770,3 +783,48 @@ def test_an_ats_s_interview_goes_to_the_application_already_answered(
     store(owner, result("de-test", Status.ASSESSMENT, "Acme", "Data Engineer", day=4))
     store(owner, result("de", APPLIED, "Acme", "Data Engineer"))
     assert groups(owner) == expected
+
+
+def test_a_recruiter_s_reply_stays_in_its_thread_that_another_ats_sent(owner) -> None:
+    # Daniel handles the Workday application; Greenhouse's test for the one applied to on
+    # LinkedIn opens a thread, in which Daniel later replies too, naming no role. The thread
+    # came through another ATS than the one running his application: it stays with its own.
+    daniel = {"sender": "daniel.kim@acme.example", "name": "Daniel Kim"}
+    linkedin = {"sender": "jobs-noreply@linkedin.com", "name": "LinkedIn"}
+    message(owner, "li", day=0, **linkedin)
+    message(owner, "wd", day=18, **WORKDAY)
+    message(owner, "wd-test", day=20, **WORKDAY)
+    message(owner, "gh-test", day=22, thread="T", **GREENHOUSE)
+    message(owner, "dk-int", day=29, **daniel)
+    message(owner, "dk-re", day=40, thread="T", **daniel)
+    message(owner, "gh-no", day=47, thread="T", **GREENHOUSE)
+    message(owner, "dk-offer", day=60, **daniel)
+    store(owner, result("dk-offer", Status.OFFER, "Acme", "Software Engineer", day=60))
+    store(owner, result("gh-no", Status.REJECTION, "Acme", "", day=47))
+    store(owner, result("dk-re", INTERVIEW, "Acme", "", day=40))
+    store(owner, result("dk-int", INTERVIEW, "Acme", "Software Engineer", day=29))
+    store(owner, result("gh-test", Status.ASSESSMENT, "Acme", "", day=22))
+    store(owner, result("wd-test", Status.ASSESSMENT, "Acme", "Software Engineer", day=20))
+    store(owner, result("wd", APPLIED, "Acme", "Software Engineer", day=18))
+    store(owner, result("li", APPLIED, "Acme", "Data Analyst"))
+    assert groups(owner) == [
+        ["dk-int", "dk-offer", "wd", "wd-test"],
+        ["dk-re", "gh-no", "gh-test", "li"],
+    ]
+
+
+def test_a_recruiter_s_mail_goes_to_the_open_application_not_one_ended_months_ago(owner) -> None:
+    # Rachel handled the frontend application, which a turn-down naming no role ended; three
+    # months later she writes again, naming no role, while an application made since is open.
+    rachel = {"sender": "rachel.green@acme.example", "name": "Rachel Green"}
+    message(owner, "fe", day=0, **SMARTRECRUITERS)
+    message(owner, "rg-int", day=40, **rachel)
+    message(owner, "no", day=78, **SMARTRECRUITERS)
+    message(owner, "swe", day=150, **WORKDAY)
+    message(owner, "rg-next", day=171, **rachel)
+    store(owner, result("rg-next", INTERVIEW, "Acme", "", day=171))
+    store(owner, result("swe", APPLIED, "Acme", "Software Engineer", day=150))
+    store(owner, result("no", Status.REJECTION, "Acme", "", day=78))
+    store(owner, result("rg-int", INTERVIEW, "Acme", "Frontend Engineer", day=40))
+    store(owner, result("fe", APPLIED, "Acme", "Frontend Engineer"))
+    assert groups(owner) == [["fe", "no", "rg-int"], ["rg-next", "swe"]]
