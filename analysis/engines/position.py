@@ -105,6 +105,14 @@ _REQUISITION = re.compile(
 _LEADING_REQUISITION = re.compile(
     r"^(?:\d{0,4}[A-Z]{1,6}-?\d{4,}|\d{5,}|\d{4}-\d{4,})[\w-]*\s*(?:[-–:|]\s+)?"
 )
+# ... or inside it, where the title ends: "Field Data Analyst 204417BR Candidate reference
+# no. 1234", "Lab Scientist – 40917731 and are reviewing", "Jo Ruiz - 25839528 Field Analyst"
+# (what follows is no title; before it, a person's name is no title either: the title-noun
+# bonus prefers the part after it). Only after a word: "2024-284008 - Data Analyst" leads.
+_INNER_REQUISITION = re.compile(
+    r"(?:(?<=[A-Za-z)])\s+(?:(?i:requisition|req|job)(?: ?(?i:id|no\.?|number|#))? ?[:#]? ?)?"
+    r"[-–]?\s*|(?<=[a-z]{2})[-–])[A-Z]{0,6}-?\d{5,}[A-Z]{0,4}\b.*$"
+)
 # A posting's state after the title, as some ATSs print it: "Data Analyst (Open)".
 _POSTING_STATE = re.compile(r"\s*\((?i:open|closed|filled|evergreen)\)$")
 # The separator after a company's name that leads a subject ("Acme - ", "Acme: ", "Acme | ").
@@ -178,7 +186,8 @@ def _clean_title(value: str, company_name: str) -> str:
     # A title ends where a sentence starts: "Position: Data Analyst\nWe have received ..."
     end = next((i for i, w in enumerate(words) if i and w.lower() in SENTENCE_STARTS), None)
     value = " ".join(words[:end])
-    value = _POSITION_TRAILING.sub("", _REQUISITION.sub("", _POSTING_STATE.sub("", value))).strip()
+    value = _INNER_REQUISITION.sub("", _POSTING_STATE.sub("", value))
+    value = _POSITION_TRAILING.sub("", _REQUISITION.sub("", value)).strip()
     value = _LEADING_REQUISITION.sub("", value)
     words = value.split()
     if not words or words[0].lower() in _NOT_POSITION_START or len(words) > 10:

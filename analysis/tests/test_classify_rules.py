@@ -422,6 +422,26 @@ def test_a_person_s_bracketed_organisation_names_the_company_when_nothing_else_d
             "Intern\nJob Number: JR0251234\nApplication There is strong interest in our roles.",
             "Retail Analytics Intern",
         ),
+        # A requisition inside the title ends it: what follows is a reference, a sentence
+        # or nothing of the role; before it, a person's name is no role either.
+        (
+            "Your candidate reference number",
+            "We are glad to receive your application for the role of Field Data Analyst "
+            "204417BR\nCandidate reference no. 1234567\n\nWhat happens next?",
+            "Field Data Analyst",
+        ),
+        (
+            "We received your application",
+            "We received your application for the position of Lab Scientist – 40917731 and "
+            "are reviewing your experience.",
+            "Lab Scientist",
+        ),
+        (
+            "A task awaits you: questionnaire for Job Application: Jo Ruiz - 25839528 "
+            "Field Analyst (C108955703)",
+            "Please log in to complete this action.",
+            "Field Analyst",
+        ),
         # A year is part of the title.
         (
             "Thank you for Applying",
