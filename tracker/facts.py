@@ -14,6 +14,7 @@ from email.utils import parseaddr
 from django.utils import timezone
 
 from analysis import cache
+from analysis.engines.position import names_a_title
 from analysis.models import EmailAnalysis
 from analysis.results import AnalysisResult
 from mailbox_project.ids import UserId
@@ -49,9 +50,12 @@ class EmailFacts:
             company = ""  # the analysis took the recruiter writing in person for the company
         position = position_key(self.position)
         if company and f" {company} " in f" {position} ":
-            # A "position" naming the employer is a subject phrase the analysis took for one
-            # ("Acme - Application Confirmation"): the role is unknown.
-            position = ""
+            # A "position" naming the employer and no title besides is a subject phrase the
+            # analysis took for one ("Acme - Application Confirmation"): the role is unknown.
+            # A title may name it ("Data Analyst, Acme Warehouse & Distribution").
+            rest = f" {position} ".replace(f" {company} ", " ")
+            if not names_a_title(rest):
+                position = ""
         return company, position
 
 

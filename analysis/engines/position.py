@@ -25,6 +25,13 @@ _TITLE_NOUNS = re.compile(
     r"|professor|tutor|planner|buyer|producer|artist|modeler|modeller|tester|qa)\b",
     re.IGNORECASE,
 )
+
+
+def names_a_title(text: str) -> bool:
+    """Whether ``text`` holds a title's noun ("analyst", "engineer", "intern", ...)."""
+    return _TITLE_NOUNS.search(text) is not None
+
+
 _POSITION_PATTERNS = triggered_table(
     (
         (

@@ -16,6 +16,7 @@ from analysis.status import Status
 from mailbox_project.ids import user_id
 from mailbox_project.mongo import get_database
 from tracker import grouping
+from tracker.models import JobApplication
 from tracker.tests.test_grouping_links import groups, message
 from tracker.tests.tracker_factory import result, store
 
@@ -206,6 +207,28 @@ def test_a_position_naming_the_employer_is_a_subject_phrase_not_a_role(owner) ->
     # The confirmation naming no role starts its own application (not the open one before
     # it); the assessment names its role.
     assert groups(owner) == [["assess", "conf"], ["other"]]
+
+
+def test_a_title_naming_the_employer_is_still_a_role(owner) -> None:
+    # "Data Analyst, Acme Warehouse & Distribution": the employer's name qualifies a title.
+    # Its turn-down names the role as the title's first words; the other role stays apart.
+    message(owner, "other", day=0)
+    message(owner, "conf", day=1)
+    message(owner, "no", day=20)
+    store(
+        owner,
+        result(
+            "no", Status.REJECTION, "Acme", "Data Analyst, Acme Warehouse & Distribution", day=20
+        ),
+    )
+    store(
+        owner,
+        result("conf", APPLIED, "Acme", "Data Analyst, Acme Warehouse & Distribution", day=1),
+        result("other", APPLIED, "Acme", "Product Manager"),
+    )
+    assert groups(owner) == [["conf", "no"], ["other"]]
+    application = JobApplication.objects.get(user=owner, email_count=2)
+    assert application.position == "Data Analyst, Acme Warehouse & Distribution"
 
 
 def test_a_recruiter_s_mail_from_a_personal_mailbox_follows_their_next_mail_by_name(
