@@ -170,12 +170,17 @@ def position(email: EmailInput, text: Text, company_name: str, reader: frozenset
 
 def _job_cards(company_name: str, flat: str) -> list[re.Match[str]]:
     """The title on a job board's card of the company's job: "Acme\nData Analyst\nAcme ·
-    Austin, TX" (LinkedIn's "Your application was sent to Acme", its alerts and views)."""
-    if not company_name or f"{company_name} ·".casefold() not in flat[:_POSITION_REACH].casefold():
+    Austin, TX" (LinkedIn's "Your application was sent to Acme", its alerts and views). The
+    card spells the company its own way ("Acme Inc.", "Acme - AC") the same above and below
+    the title, and the title is the poster's ("BI Data Analytics with Tableau")."""
+    head = flat[:_POSITION_REACH]
+    if not company_name or " ·" not in head or company_name.casefold() not in head.casefold():
         return []
     name = re.escape(company_name)
-    card = re.compile(rf"(?i:{name}) (?!(?i:{name})\b)(?P<p>{TITLE}) (?i:{name}) ·")
-    return list(card.finditer(flat, 0, _POSITION_REACH))
+    card = re.compile(
+        rf"(?P<c>(?i:{name})[^·]{{0,24}}?) (?P<p>(?:(?!(?i:{name}))[^·]){{2,80}}?) (?P=c) ·"
+    )
+    return list(card.finditer(head))
 
 
 @name_cache

@@ -487,6 +487,31 @@ def test_a_job_board_s_card_names_the_role():
 
 
 @pytest.mark.parametrize(
+    ("card_company", "title"),
+    [
+        # The card spells the company its own way, and the title is the poster's own words.
+        ("Orchard Robotics Inc.", "Junior Data Scientist"),
+        ("Orchard Robotics - ORB", "Data Analyst-TX"),
+        ("Orchard Robotics", "BI Reporting with Tableau Analyst"),
+        ("Orchard Robotics", "Business intelligence Reporting Analyst"),
+    ],
+)
+def test_a_job_board_s_card_names_the_role_however_it_spells_them(card_company, title):
+    message = email(
+        "Sam, your application was sent to Orchard Robotics",
+        f"Your application was sent to Orchard Robotics\n\nSam Lee\nYour application was sent"
+        f" to Orchard Robotics\n{card_company} \n{title}\n{card_company} · Austin, TX\nApplied"
+        " 1 hour ago\n\nView similar jobs you may be interested in\nGlobex\nData Analyst I\n"
+        "Globex · United States (Remote)",
+        "LinkedIn",
+        "jobs-noreply@linkedin.com",
+    )
+    analysis = classify(message)
+    assert analysis.company == "Orchard Robotics"
+    assert analysis.position == title
+
+
+@pytest.mark.parametrize(
     "message",
     [
         email(
