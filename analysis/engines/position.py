@@ -58,6 +58,12 @@ _POSITION_PATTERNS = triggered_table(
             rf"|process|consideration|resume|submission) (?i:for|to)"
             rf" (?:(?i:the|our|an?) )?(?:(?i:position|role) (?i:of) )?(?P<p>{TITLE})",
         ),
+        # "Thank you for applying with Acme for Data Insights Analyst in ...".
+        (
+            7,
+            rf"(?i:applying|applied|application) (?i:with|at) [^.,;:!?]{{1,40}}? (?i:for)"
+            rf" (?:(?i:the|our|an?) )?(?P<p>{TITLE})",
+        ),
         (
             5,
             rf"(?i:join us as|join the team as|selected as our new|selected as our|as our new)"
@@ -65,7 +71,8 @@ _POSITION_PATTERNS = triggered_table(
         ),
         (
             6,
-            rf"(?i:requisition|req|job) (?:(?i:id|number|no\.?)?:? ?|- )?[\w-]*\d[\w-]* [-:] (?P<p>"
+            rf"(?i:requisition|req|job|position|opening|role) (?:(?i:id|number|no\.?)?:? ?|- )?"
+            rf"[\w-]*\d[\w-]* [-:] (?P<p>"
             rf"{TITLE})",
         ),
         # "... to the following position, Data Science Intern" / "position(s): R0338095 ..."

@@ -442,6 +442,20 @@ def test_a_person_s_bracketed_organisation_names_the_company_when_nothing_else_d
             "Please log in to complete this action.",
             "Field Analyst",
         ),
+        # A posting's number before the title, after "position"; a title after the company
+        # one applied with.
+        (
+            "Your application was received",
+            "Thank you for your recent submission of the application for our open position "
+            "124 - Product Analyst at Hollow Pines.",
+            "Product Analyst",
+        ),
+        (
+            "Application Received",
+            "Hi Sam, Thank you for applying with Hollow Pines for Data Insights Analyst. We "
+            "are reviewing applications.",
+            "Data Insights Analyst",
+        ),
         # A year is part of the title.
         (
             "Thank you for Applying",
