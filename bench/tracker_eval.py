@@ -36,6 +36,10 @@ def main() -> None:
 
     from mailbox_project.mongo import get_database
 
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        # The options are the command's; printing them needs no database.
+        call_command("evaluate_tracker", "--help")
+        return
     database = get_database()
     database.client.drop_database(settings.DATABASES["default"]["NAME"])
     try:
