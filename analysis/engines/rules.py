@@ -22,7 +22,7 @@ from analysis.engines.triggers import Triggered, TriggerSet
 from analysis.status import Status
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
-VERSION = "rules-23"
+VERSION = "rules-24"
 
 _STRONG = cues.compile_cues(cues.STRONG)
 _WEAK = cues.compile_cues(cues.WEAK)
@@ -52,6 +52,14 @@ _HEDGE = re.compile(cues.HEDGES, re.IGNORECASE)
 _CONFIRMED = Triggered(
     "|".join(f"(?:{p})" for p in cues.STRONG[Status.APPLICATION_CONFIRMATION][1:]), re.IGNORECASE
 )
+# A request the mail itself calls voluntary: an equal-opportunity or tax-credit questionnaire
+# beside a confirmation ("Providing this information is voluntary and not required to
+# continue the application process") asks nothing the application waits on.
+_VOLUNTARY = Triggered(
+    r"voluntar(?:y|ily)|not required to (?:continue|proceed|complete|be considered)"
+    r"|(?:is|are) (?:entirely |completely )?optional|optional (?:questionnaire|survey|form)",
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"[.!?;:]")
 _CLAUSE_REACH = 150  # how far back a hedge can reach within its sentence
 
@@ -76,6 +84,7 @@ class Evidence:
     # The confirmation is more than the "thank you for applying" that opens every job email.
     confirmed_outright: bool = False
     asks: bool = False  # the body asks the reader a question
+    voluntary: bool = False  # the body calls what it asks voluntary or optional
 
 
 def analyse(email: EmailInput) -> Analysis:
@@ -144,6 +153,7 @@ def gather(email: EmailInput, text: Text) -> Evidence:
         confirmed_outright=Status.APPLICATION_CONFIRMATION in in_subject
         or (Status.APPLICATION_CONFIRMATION in in_body and _CONFIRMED.exists(body)),
         asks="?" in text.flat,
+        voluntary=_VOLUNTARY.exists(body),
     )
 
 
@@ -194,6 +204,9 @@ def decide(evidence: Evidence) -> tuple[Status, float]:
         strong = {s: w for s, w in strong.items() if s not in cues.NEEDS_CONTEXT}
     if strong:
         status = _strongest(strong)
+        if status is Status.ACTION_REQUIRED and evidence.voluntary and evidence.confirmed_outright:
+            # "ACTION NEEDED: We've received your application", the action a voluntary form.
+            status = Status.APPLICATION_CONFIRMATION
         return status, _strong_confidence(status, evidence)
     if evidence.alert:
         return Status.NOT_JOB_RELATED, 0.9

@@ -749,3 +749,39 @@ def test_a_letterhead_gives_way_to_the_employer_the_text_names():
         account_name="Sam Lee",
     )
     assert classify(message).company == "Hollow Pines Analytics"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "status"),
+    [
+        # A confirmation whose one request is a form it calls voluntary: a confirmation.
+        (
+            "ACTION NEEDED: We've received your application for the Data Analyst position",
+            "Thanks for your interest in Brightline Labs. We've received your application for "
+            "the following position: 77012 Data Analyst. To meet our equal opportunity "
+            "reporting duties we need some more information. Please complete the "
+            "self-identification questionnaire. Providing this information is voluntary and "
+            "not required to continue the application process.",
+            Status.APPLICATION_CONFIRMATION,
+        ),
+        (
+            "We've received your Brightline Labs job application",
+            "Great news: we've received your application for the role of Data Analyst. We will "
+            "review it and be in touch. Please complete a brief tax-credit questionnaire; we "
+            "ask all applicants to complete this voluntary questionnaire. Log in to the "
+            "candidate portal to complete the questionnaire.",
+            Status.APPLICATION_CONFIRMATION,
+        ),
+        # The same confirmation with a request the application waits on: an action.
+        (
+            "ACTION NEEDED: We've received your application for the Data Analyst position",
+            "Thanks for your interest in Brightline Labs. We've received your application for "
+            "the following position: 77012 Data Analyst. Please complete your candidate "
+            "profile before we can review your application.",
+            Status.ACTION_REQUIRED,
+        ),
+    ],
+)
+def test_a_voluntary_form_beside_a_confirmation_asks_nothing(subject, body, status):
+    message = email(subject, body, "Brightline Labs Careers", "brightline@myworkday.com")
+    assert classify(message).status is status
