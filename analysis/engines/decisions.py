@@ -249,6 +249,8 @@ def _regret(clause: list[str], sentence: list[str]) -> bool:
     at = next(i for i, word in enumerate(sentence) if word in w.REGRET)
     if sentence[at + 1 : at + 2] in (["for"], ["about"]):
         return False  # "sorry for the delay" regrets something else
+    if _negation_in(sentence[max(0, at - 1) : at]):
+        return False  # "don't regret it later", "you won't regret it": no regret, no decision
     return _negation_in(clause)
 
 

@@ -172,6 +172,21 @@ def test_questions_decide_nothing():
     assert found == decisions.NONE
 
 
+@pytest.mark.parametrize(
+    ("text", "rejections"),
+    [
+        # Regret denied decides nothing: a pitch's "don't regret it later" turns nobody down.
+        ("jump on board with this offer while you can, don't regret it later", 0),
+        ("apply to the role today: you won't regret it", 0),
+        # Regret that a decision follows still does.
+        ("we regret that we are unable to take your application forward", 1),
+        ("unfortunately we won't be moving forward with your application", 1),
+    ],
+)
+def test_regret_denied_is_no_decision(text: str, rejections: int) -> None:
+    assert decisions.read(Scan.of(text)).rejections == rejections
+
+
 def test_the_detector_skips_texts_without_a_trigger_word():
     text = "we received your application for the analyst role and will review it"
     assert decisions.read(Scan.of(text)) == decisions.NONE
