@@ -22,7 +22,7 @@ from analysis.engines.triggers import Triggered, TriggerSet
 from analysis.status import Status
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
-VERSION = "rules-25"
+VERSION = "rules-26"
 
 _STRONG = cues.compile_cues(cues.STRONG)
 _WEAK = cues.compile_cues(cues.WEAK)
@@ -61,6 +61,16 @@ _VOLUNTARY = Triggered(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[.!?;:]")
+# The writer's "will" just before an invitation's cue: "we will schedule", "we'll then set up".
+_FUTURE_REACH = 30
+_WILL_BEFORE = re.compile(r"(?:\bwill|'ll) (?:then |also |soon )?$", re.IGNORECASE)
+# A day or time an invitation names.
+_WHEN = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight"
+    r"|this week|next week|\d{1,2}(?::\d\d)? ?(?:am|pm)\b|\d{1,2}:\d\d|\d{1,2}/\d{1,2}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b)",
+    re.IGNORECASE,
+)
 _CLAUSE_REACH = 150  # how far back a hedge can reach within its sentence
 
 
@@ -161,6 +171,8 @@ def _stated(status: Status, match: re.Match[str]) -> bool:
     """Return whether a cue is stated outright (not "if you are not selected ...")."""
     if status is Status.APPLICATION_CONFIRMATION:
         return True  # confirmations are hedged by nature ("we will review")
+    if status is Status.INTERVIEW_INVITATION and _future_step(match):
+        return False
     if status in _ACTS_ON_READER:
         return decisions.addressed_to_reader(match.string, match.start())
     if status is Status.REJECTION and decisions.about_a_group(match.string, match.start()):
@@ -172,6 +184,18 @@ def _stated(status: Status, match: re.Match[str]) -> bool:
 _ACTS_ON_READER = frozenset(
     (Status.OFFER, Status.INTERVIEW_INVITATION, Status.ASSESSMENT, Status.INFORMATION_REQUEST)
 )
+
+
+def _future_step(match: re.Match[str]) -> bool:
+    """Whether an invitation's cue is a step the writer says will come ("our team will review
+    your application and we will schedule a call"), with no day or time of its own: how the
+    process goes, not an invitation ("we will schedule a call for Tuesday at 3pm" is one)."""
+    text = match.string
+    before = text[max(0, match.start() - _FUTURE_REACH) : match.start()]
+    if not _WILL_BEFORE.search(before):
+        return False
+    end = text.find(".", match.end())
+    return not _WHEN.search(text, match.start(), end if end != -1 else len(text))
 
 
 def _hedged(text: str, at: int) -> bool:

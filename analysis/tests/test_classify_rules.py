@@ -785,3 +785,30 @@ def test_a_letterhead_gives_way_to_the_employer_the_text_names():
 def test_a_voluntary_form_beside_a_confirmation_asks_nothing(subject, body, status):
     message = email(subject, body, "Brightline Labs Careers", "brightline@myworkday.com")
     assert classify(message).status is status
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        # A call the writer says will follow the review: how the process goes, no invitation.
+        (
+            "Thank you for applying to Brightline Labs. Our team will review your application "
+            "and we will schedule a call to get to know you better.",
+            Status.APPLICATION_CONFIRMATION,
+        ),
+        # With a day and time of its own, or asked for now, it is one.
+        (
+            "Hi Sam, thanks for your time. We will schedule a call for Tuesday at 3pm with the "
+            "hiring manager.",
+            Status.INTERVIEW_INVITATION,
+        ),
+        (
+            "Hi Sam, we'd like to schedule a call with you to discuss the role. Please pick a "
+            "time that suits you.",
+            Status.INTERVIEW_INVITATION,
+        ),
+    ],
+)
+def test_a_call_that_will_follow_the_review_is_no_invitation(body, status):
+    message = email("Your application", body, "Brightline Labs Recruiting", GREENHOUSE)
+    assert classify(message).status is status
