@@ -30,7 +30,7 @@ from mails.models import Message
 from mails.search.service import InvalidRequest, search
 
 # Index data derived from the message (mails.search.index): large, and never shown.
-SEARCH_FIELDS = ("search_terms", "search_text", "alternative_text")
+SEARCH_FIELDS = ("search_terms", "search_text", "common_marks", "alternative_text")
 # ``fields=`` values and what each adds to a list result.
 EXTRA_FIELDS = {"body": "body_text"}
 

@@ -71,6 +71,8 @@ class Message(models.Model):
     # Derived from the fields above by mails.search.index; see there for what they hold.
     search_terms = ArrayField(models.TextField(), default=list, blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
+    # Bits of the very frequent words and their pairs (mails.search.index): not in any index.
+    common_marks = models.BinaryField(null=True, blank=True, editable=False)
 
     objects: ClassVar[MessageQuerySet] = MessageQuerySet.as_manager()  # type: ignore[assignment]
 

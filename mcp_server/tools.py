@@ -90,7 +90,7 @@ def read_message(principal: Principal, message_id: str, max_chars: int) -> str:
     user = _user(principal, MAIL_READ)
     message = (
         Message.objects.for_user(user)
-        .defer("search_terms", "search_text", "alternative_text")
+        .defer("search_terms", "search_text", "common_marks", "alternative_text")
         .filter(gmail_id=message_id)
         .first()
     )

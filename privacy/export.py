@@ -42,7 +42,7 @@ PROGRESS_EVERY = 50
 # Keeps the task well inside its time limit (tasks.EXPORT_TIME_LIMIT) and the broker's
 # visibility timeout, past which a running task would be delivered again.
 RAW_BUDGET_SECONDS = 2400
-_SKIPPED_FIELDS = {"user", "search_terms", "search_text"}
+_SKIPPED_FIELDS = {"user", "search_terms", "search_text", "common_marks"}
 
 
 def start(user: User) -> DataExport:
@@ -114,7 +114,9 @@ def _write_mbox(archive: zipfile.ZipFile, export: DataExport) -> int:
     source = _RawSource(export.user)
     export.raw_from_gmail = source.client is not None
     rebuilt = 0
-    messages = Message.objects.for_user(export.user).defer("search_terms", "search_text")
+    messages = Message.objects.for_user(export.user).defer(
+        "search_terms", "search_text", "common_marks"
+    )
     with archive.open("messages.mbox", "w", force_zip64=True) as out:
         for count, message in enumerate(messages.order_by("internal_date", "id").iterator(), 1):
             data = source.get(message.gmail_id)

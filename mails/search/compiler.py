@@ -1,10 +1,12 @@
 """Compile a query AST into a MongoDB filter on ``messages``, always scoped to one user.
 
 Words, phrases and every operator but dates and sizes become equalities on the indexed
-``search_terms`` array (see ``mails.search.index``): a phrase is its words' terms (a pair
-of very frequent words, "of the", as one pair term) plus, unless it is one such pair, a regex
-over ``search_text``, as AROUND is; the regex is evaluated only on documents the terms
-already selected (by Python, when ``scan`` intersects several terms).
+``search_terms`` array (see ``mails.search.index``), but for the very frequent words
+(``COMMON_WORDS``) anywhere, which are bits of ``common_marks`` (``$bitsAllSet``): a phrase
+is its other words' terms and its common words' and adjacent pairs' bits, plus a regex over
+``search_text``, as AROUND is (in one field, a pair of common words, ``subject:"of the"``, is
+one pair term and needs no regex); the regex is evaluated only on documents the terms and
+bits already selected (by Python, when ``scan`` reads the candidates in chunks).
 Regexes are built from folded words passed through ``re.escape``, never from raw input.
 """
 
@@ -22,7 +24,14 @@ from django.utils import timezone
 
 from accounts.time_zones import zone as time_zone_named
 from mails.search.folding import fold, words
-from mails.search.index import is_common_pair, label_term, message_id_term, pair_term
+from mails.search.index import (
+    COMMON_WORD_BITS,
+    is_common_pair,
+    label_term,
+    message_id_term,
+    pair_bits,
+    pair_term,
+)
 from mails.search.nodes import And, Field, Near, Node, Not, Or, Text
 from mails.search.values import CATEGORIES, WORD_OPERATORS
 
@@ -154,11 +163,17 @@ def _compile(node: Node, context: Context) -> Filter:
 def _phrase(found: tuple[str, ...] | list[str], field: str | None) -> Filter:
     """Words (adjacent, in order, when several) anywhere or in one field's values.
 
-    Each adjacent pair of very frequent words is its pair term (``index.pair_terms``), any
-    other word its own term; unless the phrase is one such pair, the exact sequence is then
-    checked by a regex, only on the messages the terms selected.
+    In one field, each adjacent pair of very frequent words is its pair term
+    (``index.pair_terms``), any other word its own term; anywhere, the frequent words and
+    pairs are marks (``_marks``). Unless the phrase is one word, or one pair in a field, the
+    exact sequence is then checked by a regex, only on the messages the terms selected.
     """
-    prefix = f"{field}:" if field else ""
+    if field is None:
+        clauses = [*_word_terms(found), *_marks([found])]
+        if len(found) > 1:
+            clauses.append(_sequence(found, None))
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    prefix = f"{field}:"
     if len(found) == 2 and is_common_pair(*found):
         return {"search_terms": prefix + pair_term(*found)}
     terms = [{"search_terms": prefix + term} for term in dict.fromkeys(_phrase_terms(found))]
@@ -179,6 +194,23 @@ def _phrase_terms(found: tuple[str, ...] | list[str]) -> list[str]:
     return terms
 
 
+def _word_terms(found: tuple[str, ...] | list[str]) -> list[Filter]:
+    """The term equalities of the words that are not common words (those are marks)."""
+    return [{"search_terms": word} for word in dict.fromkeys(found) if word not in COMMON_WORD_BITS]
+
+
+def _marks(sequences: list[tuple[str, ...] | list[str]]) -> list[Filter]:
+    """The ``common_marks`` clause of the common words of ``sequences`` and of their pairs
+    of adjacent common words ([] when they have none)."""
+    bits: set[int] = set()
+    for found in sequences:
+        bits.update(COMMON_WORD_BITS[word] for word in found if word in COMMON_WORD_BITS)
+        for first, second in pairwise(found):
+            if is_common_pair(first, second):
+                bits.update(pair_bits(first, second))
+    return [{"common_marks": {"$bitsAllSet": sorted(bits)}}] if bits else []
+
+
 def _sequence(found: tuple[str, ...] | list[str], field: str | None) -> Filter:
     """The words in this order on one line of ``search_text`` (of ``field``, if given)."""
     sequence = " ".join(re.escape(word) for word in found)
@@ -188,9 +220,10 @@ def _sequence(found: tuple[str, ...] | list[str], field: str | None) -> Filter:
 
 
 def _near(node: Near) -> Filter:
-    """``a AROUND n b``: the words through the index, then one regex over ``search_text``
-    finding both in one field's line, either order, at most ``n`` words between them."""
-    terms = [{"search_terms": word} for word in dict.fromkeys((*node.left, *node.right))]
+    """``a AROUND n b``: the words through the index (common words by their marks), then
+    one regex over ``search_text`` finding both in one field's line, either order, at most
+    ``n`` words between them."""
+    terms = [*_word_terms((*node.left, *node.right)), *_marks([node.left, node.right])]
     left = " ".join(re.escape(word) for word in node.left)
     right = " ".join(re.escape(word) for word in node.right)
     # At most n whole words of the same line between the two; n is capped by the parser.

@@ -18,10 +18,19 @@ So every operator but dates and sizes is an equality on one indexed array: a que
 term walks the index already in date order and stops after a page.
 
 and, for phrases, the pairs of adjacent words of one field value that are both very
-frequent (``of_the``; "_" is never part of a word; ``COMMON_WORDS``), bare and prefixed by
-the field (``subject:of_the``) under the same rules as the words (no bare pairs of
-Delivered-To, no prefixed pairs of snippet and body). A phrase of two such words is then one
-equality instead of a regex over most of the mailbox.
+frequent (``of_the``; "_" is never part of a word; ``COMMON_WORDS``), prefixed by the field
+(``subject:of_the``) under the same rules as the words (no prefixed pairs of snippet and
+body). A phrase of two such words in one field is then one equality instead of a regex.
+
+Bare, the ~100 ``COMMON_WORDS`` and their pairs are not terms: a fifth of a message's words
+are such words, and each key of the one large term index is what storing mail costs MongoDB
+(their ~41 keys of a message's ~141 were a third of mongod's CPU: ``bench/index_writes.py``).
+``common_marks`` holds them instead, a bit string the term index does not carry: a bit per
+common word (``COMMON_WORD_BITS``), and each pair of adjacent common words as two bits of a
+Bloom filter (``pair_bits``). MongoDB checks them (``$bitsAllSet``) on the messages it reads:
+a query of common words alone walks the mailbox newest first — such words are in most mail,
+so a page comes after a few dozen messages — and a phrase of them is checked by its regex on
+the few messages whose marks hold all its words and pairs.
 
 ``search_text`` holds one line per field value, ``<field>: <folded words>``: any other
 phrase, and ``a AROUND n b``, are checked by a regex over it (``" w1 w2 w3"``
@@ -99,8 +108,53 @@ COMMON_WORDS = frozenset(
 )
 
 
+# A word's bit in ``common_marks``: its place in the sorted list (changing COMMON_WORDS
+# changes them: it needs a reindex migration). Pairs' Bloom bits follow the words' 128.
+COMMON_WORD_BITS = {word: bit for bit, word in enumerate(sorted(COMMON_WORDS))}
+_PAIR_BASE = 128
+# 1,024 bits and two per pair: a message with ~20 distinct pairs sets ~40, so a pair it does
+# not hold passes with probability ~(40/1024)² ≈ 0.15 % (its regex then says no). 144 bytes
+# a message at most, against ~41 index keys.
+PAIR_BITS = 1024
+_PAIR_HASHES = (0x9E3779B1, 0x85EBCA77)
+
+
 def is_common_pair(first: str, second: str) -> bool:
     return first in COMMON_WORDS and second in COMMON_WORDS
+
+
+def pair_bits(first: str, second: str) -> tuple[int, int]:
+    """The two ``common_marks`` bits of the pair of common words ``first second``."""
+    return _memo_pair_bits(COMMON_WORD_BITS[first], COMMON_WORD_BITS[second])
+
+
+def marks_of(found: list[str] | tuple[str, ...]) -> int:
+    """The ``common_marks`` bits (as an int) of one field value's words, in order."""
+    bits = COMMON_WORD_BITS
+    marks = 0
+    previous: int | None = None
+    for word in found:
+        bit = bits.get(word)
+        if bit is not None:
+            marks |= 1 << bit
+            if previous is not None:
+                for pair_bit in _memo_pair_bits(previous, bit):
+                    marks |= 1 << pair_bit
+        previous = bit
+    return marks
+
+
+@functools.lru_cache(maxsize=16384)
+def _memo_pair_bits(first_bit: int, second_bit: int) -> tuple[int, int]:
+    # Fibonacci hashing of the pair's number: the top 10 of 32 bits of two products.
+    pair = first_bit * len(COMMON_WORDS) + second_bit
+    first, second = (((pair * h) & 0xFFFFFFFF) >> 22 for h in _PAIR_HASHES)
+    return _PAIR_BASE + first, _PAIR_BASE + second
+
+
+def marks_bytes(marks: int) -> bytes:
+    """``marks`` as MongoDB reads a bit string: bit n is bit n % 8 of byte n // 8."""
+    return marks.to_bytes((marks.bit_length() + 7) // 8, "little")
 
 
 def pair_term(first: str, second: str) -> str:
@@ -141,17 +195,20 @@ MEMO_VALUE_CHARS = 300
 
 
 def search_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """Return ``{"search_terms": [...], "search_text": "..."}`` for a message's fields."""
+    """Return ``{"search_terms": [...], "search_text": "...", "common_marks": b"..."}`` for
+    a message's fields."""
     terms: dict[str, None] = {}
     lines = []
+    marks = 0
     for field, value in _field_values(doc):
         if len(value) <= MEMO_VALUE_CHARS:
-            line, value_terms = _memo_value_terms(field, value)
+            line, value_terms, value_marks = _memo_value_terms(field, value)
         else:
-            line, value_terms = _value_terms(field, value)
+            line, value_terms, value_marks = _value_terms(field, value)
         if line:
             lines.append(line)
             _add(terms, value_terms)
+            marks |= value_marks
     for field, value in _address_values(doc):
         _add(terms, _memo_address_terms(field, value))
     _add(terms, (label_term(label) for label in doc.get("label_ids") or []))
@@ -160,26 +217,35 @@ def search_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
     _add(terms, link_terms(doc))
     if doc.get("rfc822_message_id"):
         terms[message_id_term(doc["rfc822_message_id"])] = None
-    return {"search_terms": list(terms), "search_text": "\n".join(lines)}
+    return {
+        "search_terms": list(terms),
+        "search_text": "\n".join(lines),
+        "common_marks": marks_bytes(marks),
+    }
 
 
-def _value_terms(field: str, value: str) -> tuple[str, tuple[str, ...]]:
-    """Return the ``search_text`` line of one field value ('' if it has no words) and its terms."""
+def _value_terms(field: str, value: str) -> tuple[str, tuple[str, ...], int]:
+    """Return the ``search_text`` line of one field value ('' if it has no words), its terms
+    and its ``common_marks`` bits."""
     found = words(value)
     if not found:
-        return "", ()
+        return "", (), 0
     line = f"{field}: {' '.join(found)}"
-    # Pairs of the words as the line holds them (CJK bigrams included), before the lone
-    # CJK characters are added: a phrase is adjacency on the line.
-    found.extend(pair_terms(found))
-    if not value.isascii():
-        found.extend(cjk_characters(line))
+    cjk = cjk_characters(line) if not value.isascii() else []
     terms: list[str] = []
+    marks = 0
     if field != "deliveredto":  # a bare word is not looked for in delivery headers
-        terms.extend(found)
+        # Common words and their pairs as marks, not terms (see the module's docstring).
+        common = COMMON_WORDS
+        terms.extend(word for word in found if word not in common)
+        terms.extend(cjk)
+        marks = marks_of(found)
     if field not in {"snippet", "body"}:
-        terms.extend(f"{field}:{word}" for word in found)
-    return line, tuple(terms)
+        # Pairs of the words as the line holds them (CJK bigrams included), before the lone
+        # CJK characters are added: a phrase is adjacency on the line.
+        prefixed = [*found, *pair_terms(found), *cjk]
+        terms.extend(f"{field}:{word}" for word in prefixed)
+    return line, tuple(terms), marks
 
 
 _memo_value_terms = functools.lru_cache(maxsize=8192)(_value_terms)

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from mails.search.compiler import Filter
 
 TERM_INDEX = "user_term_newest"
+# All of a user's mail newest first: what a query of common words alone walks, checking each
+# message's ``common_marks`` (such words are in most mail: a page comes after a few dozen).
+NEWEST_INDEX = "user_newest_id"
 # Postings are read for the first few required terms of a long conjunction; the others are
 # checked on the fetched documents.
 MAX_TERMS = 6
@@ -29,16 +32,28 @@ class Plan:
     filter: Filter
     index: str | None = None
     terms: list[str] = field(default_factory=list)
+    # With no required term, the top conjunction's ``common_marks`` clause, if any: the
+    # messages to walk newest first (``NEWEST_INDEX``).
+    marks: Filter | None = None
 
 
 def plan(query_filter: Filter) -> Plan:
     """Return how to run ``query_filter``: hinted to the term index when it has a required
-    term. Planning reads nothing."""
+    term, to the newest-first index when it has required common words only. Planning reads
+    nothing."""
     clauses = _conjuncts(query_filter)
     terms = list(dict.fromkeys(term for clause in clauses if (term := _term(clause))))
-    if not terms:
-        return Plan(query_filter)
-    return Plan({"$and": clauses}, TERM_INDEX, terms[:MAX_TERMS])
+    if terms:
+        return Plan({"$and": clauses}, TERM_INDEX, terms[:MAX_TERMS])
+    marks = next((clause for clause in clauses if set(clause) == {"common_marks"}), None)
+    if marks is not None and not any(_ranges_size(clause) for clause in clauses):
+        return Plan({"$and": clauses}, NEWEST_INDEX, marks=marks)
+    return Plan(query_filter)
+
+
+def _ranges_size(clause: Filter) -> bool:
+    # larger:/smaller: have an index of their own, which the planner may rightly prefer.
+    return set(clause) == {"size_estimate"}
 
 
 def walks(plan: Plan) -> bool:

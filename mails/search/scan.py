@@ -1,6 +1,8 @@
 """Read one page of matching ids in (internal date, id) order, from a ``Plan``.
 
 One required term: MongoDB walks that term's index range in order and stops after a page.
+No term but common words (``common_marks``, see ``mails.search.index``): MongoDB walks the
+user's mail newest first checking their bits, and stops after a page.
 
 Several required terms: walking one term and fetching every document to check the others
 costs a random document read per candidate — "in:sent project" fetched ~400 documents for a
@@ -13,7 +15,9 @@ chunk reached farthest): its next keys in chunks, each looked up in the other te
 at the chunk's own (date, id) points, or, when every remaining key of a rare lead is known
 and few, those messages fetched and checked. Only ids in every term are fetched, in order,
 to check the rest of the filter (negations, phrases, dates, trash and spam) — not the terms
-again.
+again. A phrase or AROUND with one lead (one term, or common words alone) is one walk of
+that lead in order, MongoDB checking the rest but the text, which Python checks on each
+candidate's ``search_text``, read with the page's fields.
 """
 
 from __future__ import annotations
@@ -58,11 +62,50 @@ def read(
     projection holding at least ``KEY_FIELDS``): the page's own fields come with the query
     that finds it, one round trip and one fetch of each document instead of two."""
     forward = position is None or position.forward
-    if len(plan.terms) > 1:
-        return _intersect(collection, plan, user_id, position, need, forward, fields)
+    leads = _leads(plan)
+    if len(leads) > 1:
+        return _intersect(collection, plan, leads, user_id, position, need, forward, fields)
+    server, patterns = _text_checks(_conjunction(plan.filter))
+    if leads and patterns:
+        # One lead and a phrase or AROUND: walked with the text, which Python checks.
+        return _walk_checking_text(collection, plan, server, patterns, position, need, fields)
     query_filter = plan.filter if position is None else {"$and": [plan.filter, beyond(position)]}
     cursor = collection.find(query_filter, fields).sort(_order(forward)).limit(need)
     return list(cursor.hint(plan.index) if plan.index else cursor)
+
+
+def _walk_checking_text(
+    collection: Any,
+    plan: Plan,
+    server: Filter,
+    patterns: list[re.Pattern[str]],
+    position: Position | None,
+    need: int,
+    fields: Mapping[str, int],
+) -> list[Document]:
+    """Walk ``plan``'s one lead in reading order with MongoDB checking ``server`` (terms, marks,
+    labels, dates) and Python the ``patterns`` over each candidate's ``search_text``, read
+    with the page's fields: one cursor instead of key chunks, texts by id, then the page."""
+    forward = position is None or position.forward
+    query = server if position is None else {"$and": [server, beyond(position)]}
+    projection = {**fields, "search_text": 1}
+    cursor = collection.find(query, projection).sort(_order(forward)).hint(plan.index)
+    # Two common words AROUND each other match a sixth of their candidates, a phrase most.
+    keep_text = "search_text" in fields
+    found: list[Document] = []
+    with cursor.batch_size(max(4 * need, TEXT_BATCH)) as documents:
+        for doc in documents:
+            text = (doc.get("search_text") if keep_text else doc.pop("search_text", None)) or ""
+            if all(pattern.search(text) for pattern in patterns):
+                found.append(doc)
+                if len(found) >= need:
+                    break
+    return found
+
+
+def _conjunction(query_filter: Filter) -> Filter:
+    """``query_filter`` as ``{"$and": [...]}`` (what ``_text_checks`` splits)."""
+    return query_filter if set(query_filter) == {"$and"} else {"$and": [query_filter]}
 
 
 def _order(forward: bool) -> list[tuple[str, int]]:
@@ -70,18 +113,37 @@ def _order(forward: bool) -> list[tuple[str, int]]:
     return [("internal_date", direction), ("_id", direction)]
 
 
+@dataclass(frozen=True)
+class _Lead:
+    """What a chunk of keys is read for: a required term (on the term index, covered), or
+    required common words (``common_marks``, checked on the messages walked newest first)."""
+
+    clause: Filter
+    index: str
+    term: str | None = None
+
+
+def _leads(plan: Plan) -> list[_Lead]:
+    if plan.terms:
+        return [_Lead({"search_terms": term}, TERM_INDEX, term) for term in plan.terms]
+    if plan.marks is not None and plan.index:
+        return [_Lead(plan.marks, plan.index)]
+    return []
+
+
 @dataclass
 class _Postings:
-    """A term's keys read so far beyond the anchor, in reading order."""
+    """A lead's keys read so far beyond the anchor, in reading order."""
 
-    term: str
+    lead: _Lead
     keys: list[Document]
-    exhausted: bool  # every key of the term beyond the anchor is in ``keys``
+    exhausted: bool  # every key of the lead beyond the anchor is in ``keys``
 
 
 def _intersect(
     collection: Any,
     plan: Plan,
+    leads: list[_Lead],
     user_id: Any,
     position: Position | None,
     need: int,
@@ -91,14 +153,14 @@ def _intersect(
     # The other terms' first chunks are read on other threads meanwhile: mongod scans them
     # in parallel (a two-word query 11.7 -> 9.3 and 14.5 -> 12.2 ms, medians of 20, load 4).
     pending = [
-        _READERS.submit(_lead_chunk, collection, term, user_id, position, FIRST_CHUNK)
-        for term in plan.terms[1:]
+        _READERS.submit(_lead_chunk, collection, lead, user_id, position, FIRST_CHUNK)
+        for lead in leads[1:]
     ]
-    reads = [_lead_chunk(collection, plan.terms[0], user_id, position, FIRST_CHUNK)]
+    reads = [_lead_chunk(collection, leads[0], user_id, position, FIRST_CHUNK)]
     reads.extend(future.result() for future in pending)
     postings = [
-        _Postings(term, chunk, len(raw) < FIRST_CHUNK)
-        for term, (raw, chunk) in zip(plan.terms, reads, strict=True)
+        _Postings(lead, chunk, len(raw) < FIRST_CHUNK)
+        for lead, (raw, chunk) in zip(leads, reads, strict=True)
     ]
     found = _Found(collection, need, forward, fields)
     rest = without_terms(plan.filter, plan.terms)
@@ -107,13 +169,15 @@ def _intersect(
     if boundary is None or found.full():
         return found.documents()
     lead = min(postings, key=lambda p: _reach(p, boundary))
-    others = [p.term for p in postings if p is not lead]
+    # Several leads are always terms (common words alone lead only when there is no term).
+    others = [p.lead.term for p in postings if p is not lead and p.lead.term]
     chunk = list(filter(_beyond(boundary), lead.keys))
     exhausted, frontier = lead.exhausted, lead.keys[-1]
     walked = len(lead.keys) - len(chunk)  # the lead's keys behind us
     while True:
         if exhausted and len(chunk) <= WALK_ALONE:
-            found.add(without_terms(plan.filter, [lead.term]), [doc["_id"] for doc in chunk])
+            known = [lead.lead.term] if lead.lead.term else []
+            found.add(without_terms(plan.filter, known), [doc["_id"] for doc in chunk])
             break
         if chunk:
             found.add(rest, _in_every_term(collection, others, user_id, chunk))
@@ -122,7 +186,7 @@ def _intersect(
             break
         anchor = Position(_aware(frontier["internal_date"]), frontier["_id"], forward)
         size = _next_size(found, walked)
-        raw, chunk = _lead_chunk(collection, lead.term, user_id, anchor, size)
+        raw, chunk = _lead_chunk(collection, lead.lead, user_id, anchor, size)
         exhausted = len(raw) < size
         frontier = chunk[-1] if chunk else frontier
     return found.documents()
@@ -294,19 +358,19 @@ def _only_labels(rest: Filter) -> bool:
 
 
 def _lead_chunk(
-    collection: Any, term: str, user_id: Any, anchor: Position | None, size: int
+    collection: Any, lead: _Lead, user_id: Any, anchor: Position | None, size: int
 ) -> tuple[list[Document], list[Document]]:
-    """Return up to ``size`` keys of ``term`` from ``anchor`` on, and those strictly beyond it.
+    """Return up to ``size`` keys of ``lead`` from ``anchor`` on, and those strictly beyond it.
 
     The keyset is an index bound on the date alone (``$lte``/``$gte``); the few keys sharing
     the anchor's date are sorted out here. The exact keyset (an ``$or`` on date and id) would
     make MongoDB fetch every document of the multikey index: 18 ms instead of 0 for 512 keys.
     """
     forward = anchor is None or anchor.forward
-    query: Filter = {"user_id": user_id, "search_terms": term}
+    query: Filter = {"user_id": user_id, **lead.clause}
     if anchor is not None:
         query["internal_date"] = {"$lte" if forward else "$gte": anchor.internal_date}
-    cursor = collection.find(query, KEY_FIELDS).sort(_order(forward)).limit(size).hint(TERM_INDEX)
+    cursor = collection.find(query, KEY_FIELDS).sort(_order(forward)).limit(size).hint(lead.index)
     # The whole chunk in one reply (the first batch is otherwise 101 documents: a getMore).
     raw = list(cursor.batch_size(size))
     chunk = raw if anchor is None else list(filter(_beyond(anchor), raw))

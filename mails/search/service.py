@@ -33,7 +33,9 @@ __all__ = ["InvalidRequest", "SearchError", "SearchPage", "search"]
 
 # Fields the result list never needs; the body only when ``include_body``.
 # Never shown in a list: the index fields and what only the HTML alternative says.
-_DEFERRED = ("search_terms", "search_text", "alternative_text", "links", "references")
+_DEFERRED = (
+    "search_terms", "search_text", "common_marks", "alternative_text", "links", "references",
+)  # fmt: skip
 
 
 @dataclass

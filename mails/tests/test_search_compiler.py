@@ -11,6 +11,7 @@ import pytest
 from bson import ObjectId
 
 from mails.search import compile_query, parse
+from mails.search.index import COMMON_WORD_BITS, pair_bits
 
 USER = SimpleNamespace(pk=ObjectId(), email="Me.Myself@Example.com")
 NOW = dt.datetime(2024, 3, 31, 15, 30, tzinfo=dt.UTC)
@@ -88,18 +89,35 @@ def test_a_phrase_needs_its_words_and_their_order() -> None:
     assert not re.search(line, "body: the weekly digest", re.M)
 
 
-def test_a_pair_of_frequent_words_is_one_term() -> None:
-    # Indexed as a pair (index.COMMON_WORDS): no regex over most of the mailbox.
-    assert body('"Of The"') == {"search_terms": "of_the"}
+def marks(*bits: int) -> dict[str, Any]:
+    return {"common_marks": {"$bitsAllSet": sorted(set(bits))}}
+
+
+def test_frequent_words_anywhere_are_marks_and_a_pair_in_a_field_one_term() -> None:
+    word = COMMON_WORD_BITS
+    assert body("The") == marks(word["the"])
+    assert body("-the") == {"$nor": [marks(word["the"])]}
+    # Anywhere: the words' and the pair's bits, then the sequence (the pair's bits may
+    # collide with another pair's: index.pair_bits).
+    assert body('"Of The"') == {
+        "$and": [
+            marks(word["of"], word["the"], *pair_bits("of", "the")),
+            {"search_text": {"$regex": " of the(?: |$)", "$options": "m"}},
+        ]
+    }
+    # In one field, indexed as a pair term (index.COMMON_WORDS): no regex.
     assert body('subject:"to be"') == {"search_terms": "subject:to_be"}
-    # In a longer phrase the pair stands for its two words; the sequence is still checked.
+    # In a longer phrase the other words are terms; the sequence is still checked.
     result = body('"out of the office"')
-    assert result["$and"][:3] == [
-        {"search_terms": "out_of"},
-        {"search_terms": "of_the"},
+    common = (word["out"], word["of"], word["the"], *pair_bits("out", "of"))
+    assert result["$and"][:2] == [
         {"search_terms": "office"},
+        marks(*common, *pair_bits("of", "the")),
     ]
-    assert result["$and"][3]["search_text"]["$regex"] == " out of the office(?: |$)"
+    assert result["$and"][2]["search_text"]["$regex"] == " out of the office(?: |$)"
+    # AROUND: the common words' bits, no pair between the two sides.
+    near = body("this AROUND 3 report")["$and"]
+    assert near[:2] == [{"search_terms": "report"}, marks(word["this"])]
 
 
 def test_regex_characters_of_a_query_never_reach_the_regex() -> None:
@@ -152,5 +170,5 @@ def test_sizes_are_bytes() -> None:
 
 
 def test_boolean_structure_maps_to_and_or_nor() -> None:
-    assert body("a OR -b") == {"$or": [{"search_terms": "a"}, {"$nor": [{"search_terms": "b"}]}]}
-    assert body("a b") == {"$and": [{"search_terms": "a"}, {"search_terms": "b"}]}
+    assert body("x OR -y") == {"$or": [{"search_terms": "x"}, {"$nor": [{"search_terms": "y"}]}]}
+    assert body("x y") == {"$and": [{"search_terms": "x"}, {"search_terms": "y"}]}

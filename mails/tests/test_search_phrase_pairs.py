@@ -1,7 +1,7 @@
-"""Phrases through adjacent-pair terms: what is indexed, and that phrase search still finds
-exactly the messages whose one field value holds the words in order (checked against a plain
-reference over the specs' own text), including mail indexed before pairs existed, once
-reindexed."""
+"""Phrases through adjacent-pair terms (in a field) and marks (anywhere): what is indexed,
+and that phrase search still finds exactly the messages whose one field value holds the words
+in order (checked against a plain reference over the specs' own text), including mail indexed
+before marks existed, once reindexed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from mailbox_project.mongo import get_database
 from mails import store
 from mails.search import scan
 from mails.search.folding import words
-from mails.search.index import PAIR_JOINER, search_fields
+from mails.search.index import COMMON_WORD_BITS, PAIR_JOINER, pair_bits, search_fields
 from mails.search.reindex import reindex
 from mails.search.service import search
 from mails.search.testing import Spec, document, insert, random_specs
@@ -28,21 +28,38 @@ def terms_of(**fields: object) -> list[str]:
     return list(search_fields(fields)["search_terms"])
 
 
-def test_adjacent_frequent_words_of_one_value_are_pair_terms() -> None:
-    terms = set(terms_of(subject="Out of the Office", body_text="the report is in the\nmail"))
-    assert {"out_of", "of_the", "subject:out_of", "subject:of_the"} <= terms
-    assert {"is_in", "in_the"} <= terms
+def marks_of(**fields: object) -> set[int]:
+    value = int.from_bytes(search_fields(fields)["common_marks"], "little")
+    return {bit for bit in range(value.bit_length()) if value >> bit & 1}
+
+
+def test_adjacent_frequent_words_of_one_value_are_pair_terms_in_their_field() -> None:
+    fields = {"subject": "Out of the Office", "body_text": "the report is in the\nmail"}
+    terms = set(terms_of(**fields))
+    assert {"subject:out_of", "subject:of_the", "subject:the", "office"} <= terms
     # A pair with a less frequent word is not indexed: that word leads the scan instead.
-    assert not {"the_office", "the_report", "report_is", "the_mail"} & terms
-    # Body pairs are bare only, as body words are; words of two values never pair up.
-    assert "body:is_in" not in terms
-    assert "office_the" not in terms
+    assert not {"subject:the_office", "the_report", "report_is", "the_mail"} & terms
+    # Body pairs are not prefixed, as body words are not; words of two values never pair up.
+    assert not {"body:is_in", "subject:office_the"} & terms
+
+
+def test_frequent_words_and_pairs_anywhere_are_marks_not_terms() -> None:
+    fields = {"subject": "Out of the Office", "body_text": "the report is in the\nmail"}
+    terms = set(terms_of(**fields))
+    assert not {"out", "of", "the", "is", "in", "out_of", "of_the", "is_in", "in_the"} & terms
+    pairs = [pair_bits(*pair) for pair in (("out", "of"), ("of", "the"), ("is", "in"))]
+    words_bits = {COMMON_WORD_BITS[w] for w in ("out", "of", "the", "is", "in")}
+    assert words_bits | {bit for pair in pairs for bit in pair} <= marks_of(**fields)
+    # Every bit set is a word's or a pair's of the mail: nothing else.
+    pairs += [pair_bits("in", "the")]
+    assert marks_of(**fields) == words_bits | {bit for pair in pairs for bit in pair}
 
 
 def test_delivered_to_pairs_are_prefixed_only() -> None:
     terms = terms_of(delivered_to=["me.and.you@example.com"])
     assert "deliveredto:and_you" in terms
     assert "and_you" not in terms
+    assert marks_of(delivered_to=["me.and.you@example.com"]) == set()
 
 
 def test_the_joiner_is_never_part_of_a_word() -> None:
@@ -128,15 +145,20 @@ def test_mail_indexed_before_pairs_is_found_once_reindexed(owner) -> None:
     spec = Spec("Out of the office", "Ana", "ana@example.com", START, body="it is on the way")
     insert(owner.pk, [spec])
     messages = get_database()["messages"]
-    # As stored before pair terms existed: the words only.
+    # As stored before pair terms and marks existed: the words only.
     messages.update_many(
         {"user_id": owner.pk},
-        {"$pull": {"search_terms": {"$regex": f"^(?!label:).*{PAIR_JOINER}"}}},
+        {
+            "$pull": {"search_terms": {"$regex": f"^(?!label:).*{PAIR_JOINER}"}},
+            "$unset": {"common_marks": ""},
+        },
     )
     assert found_ids(owner, '"on the"') == set()
+    assert found_ids(owner, "the") == set()
     assert reindex(user_id=owner.pk) == 1
     store.mailbox_changed([owner.pk])  # as the migration and reindex_search do
     assert len(found_ids(owner, '"on the"')) == 1
+    assert len(found_ids(owner, "the")) == 1
     assert len(found_ids(owner, 'subject:"of the"')) == 1
     assert found_ids(owner, '"the on"') == set()
 

@@ -9,7 +9,7 @@ from bson import ObjectId
 
 from mailbox_project.mongo import get_database
 from mails.search import compile_query, parse, scan
-from mails.search.plan import TERM_INDEX, plan, walks
+from mails.search.plan import NEWEST_INDEX, TERM_INDEX, plan, walks
 from mails.search.service import search
 from mails.search.testing import Spec, insert
 
@@ -56,6 +56,18 @@ def test_a_filter_without_terms_is_left_to_the_planner(search_corpus) -> None:
     query_filter = compile_query(parse("larger:10 in:anywhere"), search_corpus)
     how = plan(query_filter)
     assert (how.filter, how.index, how.terms) == (query_filter, None, [])
+    # Common words with a size: the size's own index may serve better.
+    assert plan(compile_query(parse("the larger:10"), search_corpus)).index is None
+
+
+def test_common_words_alone_walk_the_mailbox_newest_first(search_corpus) -> None:
+    how = plan(compile_query(parse('"of the" in:anywhere'), search_corpus))
+    assert (how.index, how.terms) == (NEWEST_INDEX, [])
+    assert how.marks is not None
+    assert set(how.marks) == {"common_marks"}
+    # Beside a term, the term leads and the marks are checked on its messages.
+    how = plan(compile_query(parse("the rare"), search_corpus))
+    assert (how.index, how.terms, how.marks) == (TERM_INDEX, ["rare"], None)
 
 
 def test_the_required_terms_of_the_top_conjunction_are_planned(search_corpus) -> None:
@@ -104,6 +116,16 @@ QUERIES = [
     '"words common" is:unread',
     "common AROUND 1 rare",
     "rare AROUND 0 words -is:unread",
+    # Common words (common_marks): alone they lead a walk of the whole mailbox.
+    "the",
+    '"of the"',
+    '"words of the"',
+    '"words the"',
+    "the -rare",
+    "the OR rare",
+    "-of in:inbox",
+    "of AROUND 1 words",
+    '"of the" is:unread',
 ]
 
 
@@ -111,7 +133,9 @@ QUERIES = [
 def varied(owner):
     specs = [
         Spec(
-            subject=("common words" if n % 4 else "words common") + (" rare" if n % 7 == 0 else ""),
+            subject=("common words" if n % 4 else "words common")
+            + (" rare" if n % 7 == 0 else "")
+            + (" of the" if n % 3 else " the"),
             from_name="Ana" if n % 5 else "Bob",
             from_address="ana@example.com",
             internal_date=START + dt.timedelta(minutes=n // 2),  # pairs share a date
@@ -158,13 +182,16 @@ def test_intersecting_terms_in_small_chunks_finds_what_mongodb_finds(
     assert expected  # every query of the table selects something
 
 
-def test_many_messages_on_one_date_are_paged_through_without_loss(owner, monkeypatch) -> None:
+@pytest.mark.parametrize("query", ["crowded second", '"of the"'])
+def test_many_messages_on_one_date_are_paged_through_without_loss(
+    owner, monkeypatch, query
+) -> None:
     # More messages share one date than a chunk holds: the keyset must still move on.
     monkeypatch.setattr(scan, "FIRST_CHUNK", 3)
     monkeypatch.setattr(scan, "MAX_CHUNK", 3)
     specs = [
         Spec(
-            subject="crowded same second" + (" odd" if n % 2 else ""),
+            subject="crowded of the same second" + (" odd" if n % 2 else ""),
             from_name="Ana",
             from_address="ana@example.com",
             internal_date=START,
@@ -176,7 +203,7 @@ def test_many_messages_on_one_date_are_paged_through_without_loss(owner, monkeyp
     walked: list[ObjectId] = []
     cursor = None
     while True:
-        page = search(owner, "crowded second", cursor=cursor, page_size=2, now=NOW)
+        page = search(owner, query, cursor=cursor, page_size=2, now=NOW)
         walked.extend(m.pk for m in page.messages)
         if page.next_cursor is None:
             break
