@@ -112,11 +112,11 @@ COMMON_WORDS = frozenset(
 # changes them: it needs a reindex migration). Pairs' Bloom bits follow the words' 128.
 COMMON_WORD_BITS = {word: bit for bit, word in enumerate(sorted(COMMON_WORDS))}
 _PAIR_BASE = 128
-# 1,024 bits and two per pair: a message with ~20 distinct pairs sets ~40, so a pair it does
-# not hold passes with probability ~(40/1024)² ≈ 0.15 % (its regex then says no). 144 bytes
-# a message at most, against ~41 index keys.
-PAIR_BITS = 1024
+# 1,024 bits (the top 10 of two 32-bit products) and two per pair: a message with ~20
+# distinct pairs sets ~40, so a pair it does not hold passes with probability ~(40/1024)²
+# ≈ 0.15 % (its regex then says no). 144 bytes a message at most, against ~41 index keys.
 _PAIR_HASHES = (0x9E3779B1, 0x85EBCA77)
+_PAIR_SHIFT = 32 - 10
 
 
 def is_common_pair(first: str, second: str) -> bool:
@@ -148,7 +148,7 @@ def marks_of(found: list[str] | tuple[str, ...]) -> int:
 def _memo_pair_bits(first_bit: int, second_bit: int) -> tuple[int, int]:
     # Fibonacci hashing of the pair's number: the top 10 of 32 bits of two products.
     pair = first_bit * len(COMMON_WORDS) + second_bit
-    first, second = (((pair * h) & 0xFFFFFFFF) >> 22 for h in _PAIR_HASHES)
+    first, second = (((pair * h) & 0xFFFFFFFF) >> _PAIR_SHIFT for h in _PAIR_HASHES)
     return _PAIR_BASE + first, _PAIR_BASE + second
 
 

@@ -62,11 +62,10 @@ def read(
     projection holding at least ``KEY_FIELDS``): the page's own fields come with the query
     that finds it, one round trip and one fetch of each document instead of two."""
     forward = position is None or position.forward
-    leads = _leads(plan)
-    if len(leads) > 1:
-        return _intersect(collection, plan, leads, user_id, position, need, forward, fields)
+    if len(plan.terms) > 1:
+        return _intersect(collection, plan, user_id, position, need, forward, fields)
     server, patterns = _text_checks(_conjunction(plan.filter))
-    if leads and patterns:
+    if (plan.terms or plan.marks is not None) and patterns:
         # One lead and a phrase or AROUND: walked with the text, which Python checks.
         return _walk_checking_text(collection, plan, server, patterns, position, need, fields)
     query_filter = plan.filter if position is None else {"$and": [plan.filter, beyond(position)]}
@@ -113,37 +112,18 @@ def _order(forward: bool) -> list[tuple[str, int]]:
     return [("internal_date", direction), ("_id", direction)]
 
 
-@dataclass(frozen=True)
-class _Lead:
-    """What a chunk of keys is read for: a required term (on the term index, covered), or
-    required common words (``common_marks``, checked on the messages walked newest first)."""
-
-    clause: Filter
-    index: str
-    term: str | None = None
-
-
-def _leads(plan: Plan) -> list[_Lead]:
-    if plan.terms:
-        return [_Lead({"search_terms": term}, TERM_INDEX, term) for term in plan.terms]
-    if plan.marks is not None and plan.index:
-        return [_Lead(plan.marks, plan.index)]
-    return []
-
-
 @dataclass
 class _Postings:
-    """A lead's keys read so far beyond the anchor, in reading order."""
+    """A term's keys read so far beyond the anchor, in reading order."""
 
-    lead: _Lead
+    term: str
     keys: list[Document]
-    exhausted: bool  # every key of the lead beyond the anchor is in ``keys``
+    exhausted: bool  # every key of the term beyond the anchor is in ``keys``
 
 
 def _intersect(
     collection: Any,
     plan: Plan,
-    leads: list[_Lead],
     user_id: Any,
     position: Position | None,
     need: int,
@@ -153,14 +133,14 @@ def _intersect(
     # The other terms' first chunks are read on other threads meanwhile: mongod scans them
     # in parallel (a two-word query 11.7 -> 9.3 and 14.5 -> 12.2 ms, medians of 20, load 4).
     pending = [
-        _READERS.submit(_lead_chunk, collection, lead, user_id, position, FIRST_CHUNK)
-        for lead in leads[1:]
+        _READERS.submit(_lead_chunk, collection, term, user_id, position, FIRST_CHUNK)
+        for term in plan.terms[1:]
     ]
-    reads = [_lead_chunk(collection, leads[0], user_id, position, FIRST_CHUNK)]
+    reads = [_lead_chunk(collection, plan.terms[0], user_id, position, FIRST_CHUNK)]
     reads.extend(future.result() for future in pending)
     postings = [
-        _Postings(lead, chunk, len(raw) < FIRST_CHUNK)
-        for lead, (raw, chunk) in zip(leads, reads, strict=True)
+        _Postings(term, chunk, len(raw) < FIRST_CHUNK)
+        for term, (raw, chunk) in zip(plan.terms, reads, strict=True)
     ]
     found = _Found(collection, need, forward, fields)
     rest = without_terms(plan.filter, plan.terms)
@@ -169,15 +149,13 @@ def _intersect(
     if boundary is None or found.full():
         return found.documents()
     lead = min(postings, key=lambda p: _reach(p, boundary))
-    # Several leads are always terms (common words alone lead only when there is no term).
-    others = [p.lead.term for p in postings if p is not lead and p.lead.term]
+    others = [p.term for p in postings if p is not lead]
     chunk = list(filter(_beyond(boundary), lead.keys))
     exhausted, frontier = lead.exhausted, lead.keys[-1]
     walked = len(lead.keys) - len(chunk)  # the lead's keys behind us
     while True:
         if exhausted and len(chunk) <= WALK_ALONE:
-            known = [lead.lead.term] if lead.lead.term else []
-            found.add(without_terms(plan.filter, known), [doc["_id"] for doc in chunk])
+            found.add(without_terms(plan.filter, [lead.term]), [doc["_id"] for doc in chunk])
             break
         if chunk:
             found.add(rest, _in_every_term(collection, others, user_id, chunk))
@@ -186,7 +164,7 @@ def _intersect(
             break
         anchor = Position(_aware(frontier["internal_date"]), frontier["_id"], forward)
         size = _next_size(found, walked)
-        raw, chunk = _lead_chunk(collection, lead.lead, user_id, anchor, size)
+        raw, chunk = _lead_chunk(collection, lead.term, user_id, anchor, size)
         exhausted = len(raw) < size
         frontier = chunk[-1] if chunk else frontier
     return found.documents()
@@ -358,19 +336,19 @@ def _only_labels(rest: Filter) -> bool:
 
 
 def _lead_chunk(
-    collection: Any, lead: _Lead, user_id: Any, anchor: Position | None, size: int
+    collection: Any, term: str, user_id: Any, anchor: Position | None, size: int
 ) -> tuple[list[Document], list[Document]]:
-    """Return up to ``size`` keys of ``lead`` from ``anchor`` on, and those strictly beyond it.
+    """Return up to ``size`` keys of ``term`` from ``anchor`` on, and those strictly beyond it.
 
     The keyset is an index bound on the date alone (``$lte``/``$gte``); the few keys sharing
     the anchor's date are sorted out here. The exact keyset (an ``$or`` on date and id) would
     make MongoDB fetch every document of the multikey index: 18 ms instead of 0 for 512 keys.
     """
     forward = anchor is None or anchor.forward
-    query: Filter = {"user_id": user_id, **lead.clause}
+    query: Filter = {"user_id": user_id, "search_terms": term}
     if anchor is not None:
         query["internal_date"] = {"$lte" if forward else "$gte": anchor.internal_date}
-    cursor = collection.find(query, KEY_FIELDS).sort(_order(forward)).limit(size).hint(lead.index)
+    cursor = collection.find(query, KEY_FIELDS).sort(_order(forward)).limit(size).hint(TERM_INDEX)
     # The whole chunk in one reply (the first batch is otherwise 101 documents: a getMore).
     raw = list(cursor.batch_size(size))
     chunk = raw if anchor is None else list(filter(_beyond(anchor), raw))
