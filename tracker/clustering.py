@@ -32,7 +32,8 @@ email joins the application it answers:
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
 the application its thread's next email names, else its recruiter's (not one begun after it,
 nor after its thread began; mail naming no company, sure or not, to its thread's next email
-naming a company), or else where its thread's last sure email before it is, or else to the one
+naming a company), or else where its thread's last sure email before it is (never by mail naming
+no company to another company than the one it names), or else to the one
 open application run by the ATS that sent it when its own sure mail came through another, in
 passes until none moves. Then unsure mail naming no role leaves an application that another
 person than its writer turned out to handle for the company's other one open then that nobody
@@ -247,6 +248,7 @@ class Grouper:
                         + BEFORE_CONFIRMATION
                     )
                     and not (sure and (not other.company or target is cluster))
+                    and not _carried_against(other, target, mail)
                 ]
                 if later:
                     target = min(later, key=lambda item: item[:3])[3]
@@ -285,12 +287,13 @@ class Grouper:
     @staticmethod
     def _thread_of(mail: Mail, anchors: Mapping[str, list[tuple[Mail, Cluster]]]) -> Cluster | None:
         """The application of the latest sure mail before ``mail`` in its thread (or that it
-        answers): unsure mail followed its thread, wherever that turned out to belong."""
+        answers): unsure mail followed its thread, wherever that turned out to belong — but
+        not by mail naming no company to another company than ``mail`` names."""
         earlier = [
             (other.date, target.index, target)
             for key in mail.strong
             for other, target in anchors.get(key, ())
-            if other.date <= mail.date
+            if other.date <= mail.date and not _carried_against(other, target, mail)
         ]
         return max(earlier, key=lambda item: item[:2])[2] if earlier else None
 
@@ -654,3 +657,11 @@ def _at_its_stage(cluster: Cluster, mail: Mail) -> bool:
 
 def _other_company(cluster: Cluster, mail: Mail) -> bool:
     return bool(mail.company and cluster.company and mail.company != cluster.company)
+
+
+def _carried_against(other: Mail, cluster: Cluster, mail: Mail) -> bool:
+    """Whether ``other``, naming no company, would take ``mail`` by their shared thread or id
+    to ``cluster`` against the company ``mail`` names: a recruiter's personal mail went where
+    its writer's name led, which the company named later in the thread overrules (as in
+    ``Grouper._choose``)."""
+    return not other.company and _other_company(cluster, mail)

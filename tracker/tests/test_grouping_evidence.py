@@ -828,3 +828,29 @@ def test_a_recruiter_s_mail_goes_to_the_open_application_not_one_ended_months_ag
     store(owner, result("rg-int", INTERVIEW, "Acme", "Frontend Engineer", day=40))
     store(owner, result("fe", APPLIED, "Acme", "Frontend Engineer"))
     assert groups(owner) == [["fe", "no", "rg-int"], ["rg-next", "swe"]]
+
+
+def test_a_name_s_nameless_mail_does_not_take_its_thread_to_another_company(owner) -> None:
+    # Two recruiters called Jordan Lee, at two companies, both writing from personal
+    # mailboxes. Acme's writes first, naming nothing; Initrode's writes days later naming
+    # Initrode, and the name joined the nameless mail to Initrode's application. Acme's
+    # Workday later turns the candidate down in that thread, naming Acme: the thread, begun by
+    # mail naming no company, does not take Acme's turn-down to Initrode; the nameless mail
+    # follows the company its thread comes to name.
+    jordan = {"name": "Jordan Lee"}
+    message(owner, "acme", day=0, **WORKDAY)
+    message(owner, "initrode", day=30, **GREENHOUSE)
+    message(owner, "jl-acme", day=34, thread="T", sender="jordan.lee46@gmail.com", **jordan)
+    message(owner, "jl-ini", day=45, sender="jordan.lee76@gmail.com", **jordan)
+    message(owner, "jl-ini-2", day=48, sender="jordan.lee@initrode.example", **jordan)
+    message(owner, "acme-no", day=53, thread="T", **WORKDAY)
+    store(owner, result("acme-no", Status.REJECTION, "Acme", "", day=53))
+    store(owner, result("jl-ini-2", INTERVIEW, "Initrode", "BI Analyst", day=48))
+    store(owner, result("jl-ini", Status.INFORMATION_REQUEST, "Initrode", "", day=45))
+    store(owner, result("jl-acme", INTERVIEW, "", "", day=34))
+    store(
+        owner,
+        result("initrode", APPLIED, "Initrode", "BI Analyst", day=30),
+        result("acme", APPLIED, "Acme", "Data Analyst"),
+    )
+    assert groups(owner) == [["acme", "acme-no", "jl-acme"], ["initrode", "jl-ini", "jl-ini-2"]]
