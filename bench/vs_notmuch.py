@@ -17,8 +17,10 @@ through the sync's own path (``mails.store.store_all``: parse, index, upsert). T
     (``mails.compaction``, its time and mongod CPU printed: the last round only);
   - per query class, p50/p95 of a first page of 50 newest matches: notmuch's Python bindings
     (``notmuch2``, run by the system python in a worker process, timed inside it) vs
-    ``mails.search.service.search`` (first-page cache bypassed); and every query's match
-    count on both sides.
+    ``mails.search.service.search`` (first-page cache bypassed); every query's match count on
+    both sides; and how many MongoDB operations one of our pages took (``trips``, from the
+    server's counters), beside what one round trip costs from this process back to back and
+    after 20 ms idle (each of our queries follows notmuch's: the floor a round trip sets).
 
 ``--queries-only`` skips indexing and measures the queries (``--rounds`` rounds) against the
 indexes an earlier run left (the Xapian directory in the Maildir, the owner's messages in
@@ -438,6 +440,39 @@ def measure_queries(
             )
 
 
+# The pause before a round trip in ``ping_ms``: about what notmuch's query and the loop take
+# between two of ours.
+IDLE = 0.02
+
+
+def ping_ms(pause: float, times: int = 60) -> float:
+    """Median ms of a MongoDB ping, each after ``pause`` seconds idle: what one round trip of a
+    query costs (after idle, both processes' threads are woken up again)."""
+    database, spent = get_database(), []
+    for _ in range(times):
+        time.sleep(pause)
+        started = time.perf_counter()
+        database.command("ping")
+        spent.append((time.perf_counter() - started) * 1000)
+    return statistics.median(spent)
+
+
+def _operations() -> int:
+    counters = get_database().command("serverStatus")["opcounters"]
+    return int(counters["query"] + counters["getmore"] + counters["command"])
+
+
+def mongo_round_trips(user: User, query: str) -> int:
+    """The MongoDB operations (finds, getMores, commands) of one first page of ``query``, read
+    from the server's counters around it (less what reading them counts)."""
+    store.mailbox_changed([user.pk])
+    first = _operations()
+    reading = _operations() - first  # what one read of the counters counts
+    before = _operations()
+    search(user, query, page_size=PAGE)
+    return _operations() - before - reading
+
+
 def our_count(user: User, query: str) -> int:
     node = parse(query)
     return int(get_database()["messages"].count_documents(compile_query(node, user)))
@@ -543,7 +578,7 @@ def report(
           f"all indexes {sizes.all_indexes / mib:,.1f} MiB; stored search fields "
           f"{sizes.search_fields / mib:,.1f} MiB (uncompressed BSON)")  # fmt: skip
     print(f"\n{'query class':<16} {'ours p50':>9} {'p95':>7} {'notmuch p50':>12} {'p95':>7} "
-          f"{'p50 ratio':>9}  {'count ours':>10} {'notmuch':>8}  query")  # fmt: skip
+          f"{'p50 ratio':>9} {'trips':>5}  {'count ours':>10} {'notmuch':>8}  query")  # fmt: skip
     worst = 0.0
     for query in classes:
         ours, theirs = samples.ours[query.name], samples.theirs[query.name]
@@ -554,13 +589,19 @@ def report(
         ours_n = our_count(user, query.ours)
         their_n = int(worker.ask("count", query.notmuch)["count"])
         flag = "" if ours_n == their_n else "  (differs)"
-        print(f"{query.name:<16} {o50:9.2f} {o95:7.2f} {t50:12.2f} {t95:7.2f} {ratio:9.2f}  "
-              f"{ours_n:10,} {their_n:8,}  {query.ours}{flag}")  # fmt: skip
+        trips = mongo_round_trips(user, query.ours)
+        print(f"{query.name:<16} {o50:9.2f} {o95:7.2f} {t50:12.2f} {t95:7.2f} {ratio:9.2f} "
+              f"{trips:5}  {ours_n:10,} {their_n:8,}  {query.ours}{flag}")  # fmt: skip
     pooled_ours = [s for v in samples.ours.values() for s in v]
     pooled_theirs = [s for v in samples.theirs.values() for s in v]
     print(f"pooled: ours p50 {percentile(pooled_ours, 0.5):.2f} ms p95 "
           f"{percentile(pooled_ours, 0.95):.2f}; notmuch p50 {percentile(pooled_theirs, 0.5):.2f}"
           f" ms p95 {percentile(pooled_theirs, 0.95):.2f}")  # fmt: skip
+    busy, idle = ping_ms(0.0), ping_ms(IDLE)
+    print(
+        f"one MongoDB round trip (ping) from this process: {busy:.2f} ms back to back, "
+        f"{idle:.2f} ms after {IDLE * 1000:.0f} ms idle (as each query here follows notmuch's)"
+    )
     compacted = None
     if mine.seconds:  # what the nightly compaction (mails.compaction) makes of the new index
         compacted = compact_store(mongod_pid)
