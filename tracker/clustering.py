@@ -24,7 +24,8 @@ email joins the application it answers:
    another recruiter than its writer, run by its ATS (while active within ``QUIET``: a
    months-quiet application is no likelier for its ATS's mail than one applied to through a
    job board lately), for an ATS's test, form or turn-down naming no role one nobody answered
-   yet (for its interview, one answered), last active before it (``weak``: unsure); mail
+   yet, applied to within ``FIRST_ANSWER_WINDOW`` (for its interview, one answered), last
+   active before it (``weak``: unsure); mail
    naming neither joins such mail's group only when one of its writers wrote it, else the open
    application active lately that its ATS runs; a group begun by mail naming nothing joins the
    role it comes to name.
@@ -67,6 +68,10 @@ _GOES_ON = REOPENING | {Status.OFFER, Status.WITHDRAWAL}
 _FIRST_ANSWERS = frozenset({Status.ASSESSMENT, Status.ACTION_REQUIRED, Status.REJECTION})
 # ... and what it sends one already answered: an interview follows a screen or a test.
 _LATER_ANSWERS = frozenset({Status.INTERVIEW_INVITATION})
+# A first answer comes within weeks of applying; an application waiting longer has gone quiet,
+# and an ATS's first answer naming no role is no likelier its than that of the company's
+# application that moved lately (a turn-down after interviews comes through the ATS too).
+FIRST_ANSWER_WINDOW = timedelta(days=60)
 # An application this long without mail has gone quiet: its role applied to again after that
 # is a new application its later mail goes to (days after an interview, it is still going).
 QUIET = timedelta(days=30)
@@ -645,11 +650,13 @@ class Grouper:
 
 def _at_its_stage(cluster: Cluster, mail: Mail) -> bool:
     """Whether ``cluster`` is at the stage an ATS's ``mail`` naming no role comes at: nobody
-    answered yet for ``_FIRST_ANSWERS``, answered for ``_LATER_ANSWERS`` (others: any)."""
+    answered yet, within ``FIRST_ANSWER_WINDOW`` of applying, for ``_FIRST_ANSWERS``; answered
+    for ``_LATER_ANSWERS`` (others: any)."""
     if mail.channel not in ATS or mail.position:
         return True
     if mail.status in _FIRST_ANSWERS:
-        return not cluster.answered_before(mail.date)
+        waiting = mail.date - cluster.first <= FIRST_ANSWER_WINDOW
+        return waiting and not cluster.answered_before(mail.date)
     if mail.status in _LATER_ANSWERS:
         return cluster.answered_before(mail.date)
     return True

@@ -854,3 +854,23 @@ def test_a_name_s_nameless_mail_does_not_take_its_thread_to_another_company(owne
         result("acme", APPLIED, "Acme", "Data Analyst"),
     )
     assert groups(owner) == [["acme", "acme-no", "jl-acme"], ["initrode", "jl-ini", "jl-ini-2"]]
+
+
+def test_an_ats_s_turn_down_skips_an_application_waiting_for_months(owner) -> None:
+    # Applied to one role in January and heard nothing; applied to another in February, which
+    # went on to a test and interviews. Workday's turn-down naming no role in April is about
+    # the process that moved, not the application silent for three months.
+    message(owner, "quiet", day=0, **WORKDAY)
+    message(owner, "fe", day=30, **WORKDAY)
+    message(owner, "fe-test", day=45, **WORKDAY)
+    message(owner, "fe-int", day=52, **WORKDAY)
+    message(owner, "no", day=89, **WORKDAY)
+    store(owner, result("no", Status.REJECTION, "Acme", "", day=89))
+    store(owner, result("fe-int", INTERVIEW, "Acme", "Frontend Engineer", day=52))
+    store(owner, result("fe-test", Status.ASSESSMENT, "Acme", "", day=45))
+    store(
+        owner,
+        result("fe", APPLIED, "Acme", "Frontend Engineer", day=30),
+        result("quiet", APPLIED, "Acme", "Data Analyst"),
+    )
+    assert groups(owner) == [["fe", "fe-int", "fe-test", "no"], ["quiet"]]
