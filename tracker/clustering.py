@@ -253,7 +253,6 @@ class Grouper:
                         + BEFORE_CONFIRMATION
                     )
                     and not (sure and (not other.company or target is cluster))
-                    and not _carried_against(other, target, mail)
                 ]
                 if later:
                     target = min(later, key=lambda item: item[:3])[3]
