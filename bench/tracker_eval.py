@@ -1,11 +1,12 @@
 """Tracker grouping against the emulator's ground truth, in a throwaway database.
 
-    .venv/bin/python bench/tracker_eval.py [--seeds 1 2 3 4 5] [--sizes 600 2000]
+    .venv/bin/python bench/tracker_eval.py [--seeds 1 2 3 4 5] [--sizes 600 2000] [--dump DIR]
 
 Runs ``manage.py evaluate_tracker`` (see ``tracker.evaluation``) against
 ``mailbox_bench_tracker_eval_<pid>`` (dropped at the start and the end): each generated mailbox goes
 through the real sync store, classifier and tracker; the figures printed are measured here.
-Needs the test services (MongoDB, Redis; the test environment's defaults).
+Needs the test services (MongoDB, Redis; the test environment's defaults). ``--dump DIR`` saves
+each mailbox's grouping input for ``bench/tracker_regroup.py`` (rules A/B'd offline).
 """
 
 from __future__ import annotations

@@ -24,11 +24,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracker import replay
 from tracker.grouping import TrackerBusy
 from tracker.misgrouping import EmailRow, Misgrouping, misgroupings
 from tracker.models import RESPONSE_STATUSES
+from tracker.regroup import grouping_input
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -285,8 +288,9 @@ def _forget_user(user: User) -> None:
     user.delete()
 
 
-def evaluate_mailbox(seed: int, size: int) -> Run:
-    """Generate one mailbox of ``size`` messages, run it through the pipeline, score it."""
+def evaluate_mailbox(seed: int, size: int, dump: Path | None = None) -> Run:
+    """Generate one mailbox of ``size`` messages, run it through the pipeline, score it; with
+    ``dump``, save its grouping input and truth there (``tracker.replay``)."""
     from accounts.models import User
     from google_emulator.config import EmulatorConfig
     from google_emulator.state import Emulator
@@ -302,6 +306,7 @@ def evaluate_mailbox(seed: int, size: int) -> Run:
             _store_mailbox(user, mailbox)
             tracked = _tracked(user.pk)
             measured = measured_figures(user.pk)
+            grouped = grouping_input(user.pk) if dump else []
         finally:
             _forget_user(user)
     finally:
@@ -312,11 +317,14 @@ def evaluate_mailbox(seed: int, size: int) -> Run:
     timelines: dict[str, list[tuple[str, datetime]]] = {}
     for email in emails:
         timelines.setdefault(email.application, []).append((email.status, email.date))
+    scores = pairwise(truth, predicted)
+    if dump:
+        replay.save(dump, replay.SavedMailbox(seed, size, scores.f1, truth, grouped, predicted))
     return Run(
         seed=seed,
         size=size,
         job_emails=len(emails),
-        scores=pairwise(truth, predicted),
+        scores=scores,
         true_applications=len(timelines),
         predicted_applications=measured.applications,
         truth=truth_figures(timelines),

@@ -134,6 +134,14 @@ def _load(
     return entries
 
 
+def grouping_input(user_id: UserId) -> list[Mail]:
+    """Every email on the user's timelines as grouping sees it (``tracker.replay`` saves a
+    generated mailbox's, to regroup it offline)."""
+    mine = JobApplication.objects.for_user(user_id)
+    companies = set(mine.values_list("company_key", flat=True))
+    return [entry.mail for entry in _load(user_id, companies, {}).values()]
+
+
 def _keys(applications: Any) -> dict[ObjectId, tuple[str, str]]:
     rows = applications.values_list("pk", "company_key", "position_key")
     return {pk: (company, position) for pk, company, position in rows}

@@ -8,6 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from tracker import replay
+from tracker.cluster import Mail
 from tracker.evaluation import evaluate_mailbox, pairwise, truth_figures
 
 DAY = timedelta(days=1)
@@ -58,12 +60,20 @@ def test_true_figures_follow_the_dashboard_definitions() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("fresh_analysis_tiers")
-def test_a_generated_mailbox_runs_through_the_pipeline_and_is_scored() -> None:
-    run = evaluate_mailbox(seed=3, size=150)
+def test_a_generated_mailbox_runs_through_the_pipeline_and_is_scored(tmp_path) -> None:
+    run = evaluate_mailbox(seed=3, size=150, dump=tmp_path)
     assert run.job_emails > 20
     assert run.true_applications > 5
     assert run.predicted_applications > 0
     assert 0.0 < run.scores.f1 <= 1.0
+    # The saved grouping input regroups offline to what the pipeline measured: it is all the
+    # grouping sees, and the pipeline's end state is a function of it.
+    saved = replay.load(replay.path_for(tmp_path, 3, 150))
+    assert saved.mails
+    assert saved.pipeline_f1 == run.scores.f1
+    regrouped = replay.regroup(saved)
+    assert replay.same_grouping(regrouped, saved.pipeline)
+    assert pairwise(saved.truth, regrouped).f1 == run.scores.f1
     out = StringIO()
     call_command("evaluate_tracker", "--seeds", "3", "--sizes", "150", stdout=out)
     assert f"{run.scores.f1:6.3f}" in out.getvalue()
@@ -83,3 +93,30 @@ def test_misgroupings_name_the_splits_and_merges_behind_the_lost_pairs() -> None
     lines = describe(misgroupings(rows)[0], {})
     assert lines[0] == "merge costing 3 pairs:"
     assert "P1" in lines[1]
+
+
+def test_a_file_that_is_not_a_saved_mailbox_is_refused(tmp_path) -> None:
+    path = tmp_path / "other.json"
+    path.write_text('{"format": 99}')
+    with pytest.raises(ValueError, match="not a saved mailbox"):
+        replay.load(path)
+
+
+def test_a_saved_mailbox_reads_back_as_it_was(tmp_path) -> None:
+    mails = [
+        Mail("m1", T0, "application_confirmation", "acme", "data analyst"),
+        Mail(
+            "m2",
+            T0 + DAY,
+            "rejection",
+            "acme",
+            "",
+            strong=frozenset({"thread:t1", "msgid:<a@b>", "req:R-1"}),
+            recruiter="jo@acme.example",
+            person="jo lee",
+            channel="workday",
+            moved=True,
+        ),
+    ]
+    saved = replay.SavedMailbox(7, 600, 0.5, {"m1": "a1", "m2": "a1"}, mails, {"m1": "x"})
+    assert replay.load(replay.save(tmp_path, saved)) == saved

@@ -1,17 +1,19 @@
 """Measure the tracker's grouping and dashboard against the emulator's ground truth.
 
-    manage.py evaluate_tracker [--seeds 1 2 3 4 5] [--sizes 600 2000] [--worst N]
+    manage.py evaluate_tracker [--seeds 1 2 3 4 5] [--sizes 600 2000] [--worst N] [--dump DIR]
 
 Each (seed, size) is a generated mailbox, run through the real pipeline for a throwaway user
 (deleted afterwards): see ``tracker.evaluation``. Prints pairwise precision/recall/F1 of
 same-application email pairs, the application count against the truth, and each dashboard
 figure next to its true value; ``--worst N`` shows each mailbox's N costliest splits and
-merges email by email (``tracker.misgrouping``). ``bench/tracker_eval.py`` runs it in a
-throwaway database.
+merges email by email (``tracker.misgrouping``); ``--dump DIR`` saves each mailbox's grouping
+input and truth there, for ``bench/tracker_regroup.py`` (``tracker.replay``).
+``bench/tracker_eval.py`` runs it in a throwaway database.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -32,6 +34,12 @@ class Command(BaseCommand):
             default=0,
             help="after each mailbox, show its N costliest splits and merges, email by email",
         )
+        parser.add_argument(
+            "--dump",
+            type=Path,
+            help="save each mailbox's grouping input and truth in this directory (to regroup "
+            "offline with bench/tracker_regroup.py)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         runs = []
@@ -41,7 +49,7 @@ class Command(BaseCommand):
         )
         for size in options["sizes"]:
             for seed in options["seeds"]:
-                run = evaluate_mailbox(seed, size)
+                run = evaluate_mailbox(seed, size, options["dump"])
                 runs.append(run)
                 self.stdout.write(self._line(run))
                 self._worst(run, options["worst"])
