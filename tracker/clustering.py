@@ -18,7 +18,8 @@ email joins the application it answers:
    before (a relayed application, a form sent twice) and not through another ATS, nor after
    the application was turned down (``cluster.same_application``);
 6. an email naming its role joins the role's application near in time (of two, the newer
-   when the role was applied to again after the older went quiet, ``QUIET``); one naming only the
+   when the role was applied to again after the older went quiet, ``QUIET``; one closed only by
+   an unsure turn-down is still open to mail naming its company and role); one naming only the
    company joins the company's application still open, not superseded so, not run by another
    ATS, not past the step it brings (an offer: one that has interviewed), not handled by
    another recruiter than its writer, run by its ATS (while active within ``QUIET``: a
@@ -611,7 +612,8 @@ class Grouper:
         return mail.date - cluster.active_before(mail.date) <= QUIET
 
     def _latest(self, clusters: Sequence[Cluster], mail: Mail) -> Cluster | None:
-        """The open one, not superseded by a new application to its role, not run by another
+        """The open one (to mail naming company and role, also one an unsure turn-down closed),
+        not superseded by a new application to its role, not run by another
         ATS, not past the step ``mail`` brings, come as far as it follows from, not handled by
         another writer than its own, run by the ATS that sent it (and active within ``QUIET``),
         at the stage an ATS's answer naming no role comes at, last active before it; None on a
@@ -622,7 +624,8 @@ class Grouper:
         ) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool, datetime, datetime]:
             systems = c.systems()
             return (
-                c.open_for(mail),
+                # Mail naming its company and role is surer than an unsure turn-down that closed it.
+                c.open_for(mail) or bool(mail.company and mail.position and not c.closed_surely()),
                 # The role applied to again after this application went quiet: the new one.
                 not self._superseded(c, mail),
                 # Mail from one ATS is not an application another ATS runs.

@@ -874,3 +874,26 @@ def test_an_ats_s_turn_down_skips_an_application_waiting_for_months(owner) -> No
         result("quiet", APPLIED, "Acme", "Data Analyst"),
     )
     assert groups(owner) == [["fe", "fe-int", "fe-test", "no"], ["quiet"]]
+
+
+def test_mail_naming_its_role_reaches_the_application_an_unsure_turn_down_closed(owner) -> None:
+    # Data Analyst applied to through LinkedIn, silent for months, then again through Workday
+    # beside a Product Manager application. Workday's turn-down naming no role went to the
+    # newer Data Analyst application (it could not tell which); the company's turn-down that
+    # names Data Analyst is still that application's, not the one quiet for months — and the
+    # unsure turn-down then goes to the other application, turned down once each.
+    linkedin = {"sender": "jobs-noreply@linkedin.com", "name": "LinkedIn"}
+    message(owner, "old", day=0, **linkedin)
+    message(owner, "pm", day=100, **WORKDAY)
+    message(owner, "new", day=110, **WORKDAY)
+    message(owner, "no", day=117, **WORKDAY)
+    message(owner, "da-no", day=134, **WORKDAY)
+    store(owner, result("da-no", Status.REJECTION, "Acme", "Data Analyst", day=134))
+    store(owner, result("no", Status.REJECTION, "Acme", "", day=117))
+    store(
+        owner,
+        result("new", APPLIED, "Acme", "Data Analyst", day=110),
+        result("pm", APPLIED, "Acme", "Product Manager", day=100),
+        result("old", APPLIED, "Acme", "Data Analyst"),
+    )
+    assert groups(owner) == [["da-no", "new"], ["no", "pm"], ["old"]]
