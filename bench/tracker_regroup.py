@@ -50,7 +50,10 @@ def main() -> None:
     scores: dict[str, float] = {}
     print(f"{'mailbox':<22} {'F1':>6}  pipeline (* grouped otherwise)")
     for path in paths:
-        mailbox = replay.load(path)
+        try:
+            mailbox = replay.load(path)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise SystemExit(f"{path}: not a saved mailbox ({error})") from None
         regrouped = replay.regroup(mailbox)
         f1 = pairwise(mailbox.truth, regrouped).f1
         name = f"{path.parent.name}/{path.stem}"
