@@ -17,7 +17,8 @@ Left out, and why:
   - classify.py, parse.py: measured on the email corpus in ../shared/data when it is there
     (not one of the test services), so a run here would vary with the machine.
   - tracker_eval.py: a full evaluation over several seeds and sizes (its smallest run is a
-    whole sync + classify + group of a generated mailbox).
+    whole sync + classify + group of a generated mailbox); tracker_regroup.py, which reads what
+    it saves, runs below on a hand-made saved mailbox.
   - gyb_emulated.py: runs inside a GYB checkout, for sync_quota.py; not a bench on its own.
 """
 
@@ -27,6 +28,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import pytest
@@ -117,3 +119,32 @@ def test_the_bench_runs_at_a_tiny_size(bench: Bench, bench_environment: dict[str
     )
     assert done.returncode == 0 or missed_goal, output
     assert bench.header in done.stdout, output
+
+
+def test_the_offline_regrouping_bench_scores_and_compares_saved_mailboxes(tmp_path) -> None:
+    # tracker_regroup.py reads what ``evaluate_tracker --dump`` saves; a hand-made mailbox
+    # stands in for a generated one (tracker/tests/test_evaluation.py saves a real one).
+    from tracker import replay
+    from tracker.cluster import Mail
+
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    mails = [
+        Mail("c", start, "application_confirmation", "acme", "data analyst"),
+        Mail("r", start + timedelta(days=9), "rejection", "acme", "data analyst"),
+    ]
+    truth = {"c": "a1", "r": "a1"}
+    replay.save(tmp_path / "saved", replay.SavedMailbox(1, 600, 1.0, truth, mails, truth))
+    script = str(BASE_DIR / "bench" / "tracker_regroup.py")
+    scores = tmp_path / "f1.json"
+    for extra in (["--save", str(scores)], ["--compare", str(scores)]):
+        done = subprocess.run(
+            [sys.executable, script, str(tmp_path / "saved"), *extra],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "1 mailboxes in" in done.stdout
+        assert "mean F1 1.0000" in done.stdout
+    assert "against 1 compared: 0 up, 0 down" in done.stdout
