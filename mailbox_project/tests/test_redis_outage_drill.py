@@ -137,6 +137,13 @@ def test_redis_lost_with_its_data_mid_sync_loses_and_skips_nothing(
         wait_until(settled, 120, "every stored message to be analysed")
         analysed = time.monotonic() - back
         assert worker.alive()
+    except BaseException:
+        # What the worker and beat did is the only trace of a failure: the suite's temporary
+        # directory is removed after the run (one run of stop 38 stalled here, unexplained).
+        print(f"--- worker log ---\n{worker.log()[-6000:]}")
+        beat_log = tmp_path / "beat.log"
+        print(f"--- beat log ---\n{beat_log.read_text(errors='replace')[-4000:]}")
+        raise
     finally:
         counts = _counts(user)
         print(f"redis drill: {counts}")
