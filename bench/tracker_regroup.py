@@ -73,6 +73,10 @@ def main() -> None:
 
 def _compare(before: dict[str, float], after: dict[str, float]) -> None:
     common = sorted(before.keys() & after.keys())
+    if not common:
+        raise SystemExit(
+            "--compare: none of its mailboxes were regrouped here (other directories?)"
+        )
     moved = [(name, before[name], after[name]) for name in common if before[name] != after[name]]
     for name, old, new in moved:
         print(f"  {name:<22} {old:.4f} -> {new:.4f} {'up' if new > old else 'down'}")

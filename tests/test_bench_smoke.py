@@ -147,4 +147,6 @@ def test_the_offline_regrouping_bench_scores_and_compares_saved_mailboxes(tmp_pa
         assert done.returncode == 0, done.stdout + done.stderr
         assert "1 mailboxes in" in done.stdout
         assert "mean F1 1.0000" in done.stdout
+        # Regrouped as the pipeline grouped it: no star on the mailbox's line.
+        assert "saved/1-600            1.0000  1.0000\n" in done.stdout
     assert "against 1 compared: 0 up, 0 down" in done.stdout
