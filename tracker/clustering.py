@@ -29,7 +29,8 @@ email joins the application it answers:
    active before it (``weak``: unsure); mail
    naming neither joins such mail's group only when one of its writers wrote it, else the open
    application active lately that its ATS runs; a group begun by mail naming nothing joins the
-   role it comes to name.
+   role it comes to name, or the company's application it answers when it names the company
+   alone.
 
 What nothing links starts an application of its own. Once all are placed, unsure mail moves to
 the application its thread's next email names, else its recruiter's (not one begun after it,
@@ -39,9 +40,10 @@ no company to another company than the one it names), or else to the one
 open application run by the ATS that sent it when its own sure mail came through another, in
 passes until none moves. Then unsure mail naming no role leaves an application that another
 person than its writer turned out to handle for the company's other one open then that nobody
-else handles. Last, an unsure rejection leaves an application turned down on its own
+else handles. Then an unsure rejection leaves an application turned down on its own
 (or going on after it) for the company's one that was open then: an application is turned down
-once.
+once. Last, unsure mail naming no role that this left after an application's sure end goes to
+the company's one open for it then.
 """
 
 from __future__ import annotations
@@ -104,6 +106,7 @@ class Grouper:
                 break
         self._other_writers()
         self._second_closings()
+        self._after_closings()
         return self.clusters
 
     def _other_writers(self) -> None:
@@ -156,6 +159,26 @@ class Grouper:
                     target = self._latest(self._open_for(cluster, mail), mail)
                     if target is not None:
                         moves.append((mail, cluster, target))
+        for mail, source, target in moves:
+            self._move(mail, source, target)
+
+    def _after_closings(self) -> None:
+        """Move unsure mail naming no role out of an application surely ended before it came
+        to the company's one open for it then (of several, ``_latest``'s): placed while the
+        application was open, it was left after a turn-down that ``_second_closings`` moved
+        there (an interview naming no role went to the one the turn-down had not closed yet)."""
+        moves: list[tuple[Mail, Cluster, Cluster]] = []
+        for cluster in self.clusters:
+            if not cluster.closed_surely():
+                continue
+            for mail in cluster.mails:
+                if mail.message_id not in cluster.weak or mail.position:
+                    continue
+                if cluster.open_for(mail):
+                    continue
+                target = self._latest(self._siblings(cluster, mail), mail)
+                if target is not None:
+                    moves.append((mail, cluster, target))
         for mail, source, target in moves:
             self._move(mail, source, target)
 
@@ -346,16 +369,19 @@ class Grouper:
         cluster.__dict__.update(fresh.__dict__)
 
     def _join_named(self, cluster: Cluster) -> Cluster:
-        """Return the application that ``cluster`` is, now that its mail names a company and
-        role: a group begun by mail naming neither (a recruiter's personal mailbox) that names
-        an open application's role, with no confirmation of its own, is that application."""
-        if cluster.confirmations or not (cluster.company and cluster.position):
+        """Return the application that ``cluster`` is, now that its mail names a company: a
+        group begun by mail naming neither (a recruiter's personal mailbox), with no
+        confirmation of its own, that names an application's role is that application; one
+        that names the company alone answers the company's application as its first mail would
+        have had it named the company (``_answered``), not a "(position unknown)" one."""
+        if cluster.confirmations or not cluster.company:
             return cluster
         start = cluster.mails[0]
         same = [
             c
             for c in self.clusters
-            if (c.company, c.position) == (cluster.company, cluster.position)
+            if c.company == cluster.company
+            and (c.position == cluster.position if cluster.position else bool(c.position))
             and c is not cluster
             and c.first <= start.date
             and self._near(c, start.date)

@@ -94,6 +94,23 @@ def test_a_group_begun_by_mail_naming_nothing_joins_the_role_it_comes_to_name(ow
     assert groups(owner) == [["conf", "int", "q", "rej"]]
 
 
+def test_a_group_begun_by_mail_naming_nothing_joins_the_company_it_comes_to_name(owner) -> None:
+    message(owner, "conf", day=0)
+    message(owner, "other", day=3, sender="jobs@initech.com", name="Initech")
+    message(owner, "rej", day=20, thread="T", sender="emily.carter35@gmail.com", name="Emily")
+    message(owner, "q", day=21, thread="T", sender="emily.carter@acme.com", name="Emily")
+    # Her reply from work names the company, not the role: the turn-down answered the
+    # application to it, which must not be a "(position unknown)" row of its own.
+    store(owner, result("q", Status.INFORMATION_REQUEST, "Acme", "", day=21))
+    store(owner, result("rej", Status.REJECTION, "", "", day=20))
+    store(
+        owner,
+        result("other", APPLIED, "Initech", "Data Analyst", day=3),
+        result("conf", APPLIED, "Acme", "Backend Engineer"),
+    )
+    assert groups(owner) == [["conf", "q", "rej"], ["other"]]
+
+
 def test_a_confirmation_days_after_an_agency_s_is_the_candidate_s_own_application(owner) -> None:
     agency = {"sender": "emily.carter@bluestonestaffing.com", "name": "Emily Carter (Bluestone)"}
     message(owner, "agency-conf", day=0, **agency)
@@ -176,6 +193,25 @@ def test_an_unsure_rejection_leaves_an_application_that_is_turned_down_on_its_ow
         result("qa", APPLIED, "Acme", "Quantitative Analyst"),
     )
     assert groups(owner) == [["qa", "rej"], ["se", "se-int", "se-rej"]]
+
+
+def test_mail_left_after_a_turn_down_moved_in_goes_to_the_application_still_open(owner) -> None:
+    recruiter = {"sender": "olivia.brown@acme.com", "name": "Olivia Brown"}
+    days = (("ml", 0), ("ml-int", 11), ("de", 17), ("de-test", 27), ("rej", 33), ("de-rej", 60))
+    for gmail_id, day in days:
+        message(owner, gmail_id, day=day)
+    message(owner, "int", day=47, **recruiter)
+    store(owner, result("de-rej", Status.REJECTION, "Acme", "Data Engineer", day=60))
+    # Naming no role, the interview goes to the one application open then: the turn-down
+    # (naming none either) had gone to the one active last. That one is turned down again
+    # on its own, so the turn-down was the other's — and the interview, after it, is not.
+    store(owner, result("int", INTERVIEW, "Acme", "", day=47))
+    store(owner, result("rej", Status.REJECTION, "Acme", "", day=33))
+    store(owner, result("de-test", Status.ASSESSMENT, "Acme", "Data Engineer", day=27))
+    store(owner, result("de", APPLIED, "Acme", "Data Engineer", day=17))
+    store(owner, result("ml-int", INTERVIEW, "Acme", "ML Engineer", day=11))
+    store(owner, result("ml", APPLIED, "Acme", "ML Engineer"))
+    assert groups(owner) == [["de", "de-rej", "de-test", "int"], ["ml", "ml-int", "rej"]]
 
 
 def test_an_unsure_rejection_never_moves_to_an_application_already_closed(owner) -> None:
