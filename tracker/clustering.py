@@ -42,8 +42,9 @@ passes until none moves. Then unsure mail naming no role leaves an application t
 person than its writer turned out to handle for the company's other one open then that nobody
 else handles. Then an unsure rejection leaves an application turned down on its own
 (or going on after it) for the company's one that was open then: an application is turned down
-once. Last, unsure mail naming no role that this left after an application's sure end goes to
-the company's one open for it then.
+once (of one naming no company, for the open one its ATS ran lately). Last, unsure mail naming
+no role that this left after an application's sure end goes to the company's one open for it
+then.
 """
 
 from __future__ import annotations
@@ -193,11 +194,17 @@ class Grouper:
         )
 
     def _open_for(self, cluster: Cluster, mail: Mail) -> list[Cluster]:
-        """Those of ``_siblings`` rejection ``mail`` could have ended: not ended that way by
+        """Those of ``_siblings`` rejection ``mail`` could have ended — of the open applications
+        its ATS ran lately (``_run_lately``), when it names no company — not ended that way by
         mail of their own."""
+        others = (
+            self._siblings(cluster, mail)
+            if mail.company
+            else [c for c in self._run_lately(mail) if c is not cluster and c.first <= mail.date]
+        )
         return [
             c
-            for c in self._siblings(cluster, mail)
+            for c in others
             if not any(m.status == mail.status and m.message_id not in c.weak for m in c.mails)
         ]
 

@@ -195,6 +195,21 @@ def test_an_unsure_rejection_leaves_an_application_that_is_turned_down_on_its_ow
     assert groups(owner) == [["qa", "rej"], ["se", "se-int", "se-rej"]]
 
 
+def test_a_turn_down_naming_nothing_leaves_an_application_turned_down_on_its_own(owner) -> None:
+    for gmail_id, day in (("ap", 0), ("va", 16), ("rej", 23), ("va-rej", 30)):
+        message(owner, gmail_id, day=day)
+    store(owner, result("va-rej", Status.REJECTION, "Vandelay", "Platform Engineer", day=30))
+    # Naming neither company nor role, it goes to the application its ATS ran that was
+    # active last; that one is turned down on its own, so this one ended the other.
+    store(owner, result("rej", Status.REJECTION, "", "", day=23))
+    store(
+        owner,
+        result("va", APPLIED, "Vandelay", "Platform Engineer", day=16),
+        result("ap", APPLIED, "Aperture", "UX Researcher"),
+    )
+    assert groups(owner) == [["ap", "rej"], ["va", "va-rej"]]
+
+
 def test_mail_left_after_a_turn_down_moved_in_goes_to_the_application_still_open(owner) -> None:
     recruiter = {"sender": "olivia.brown@acme.com", "name": "Olivia Brown"}
     days = (("ml", 0), ("ml-int", 11), ("de", 17), ("de-test", 27), ("rej", 33), ("de-rej", 60))
