@@ -19,7 +19,7 @@ from analysis.models import EmailAnalysis
 from analysis.results import AnalysisResult
 from mailbox_project.ids import UserId
 from tracker.keys import company_key, position_key
-from tracker.links import Signals, read_signals, recruiter_address
+from tracker.links import Signals, person_name, read_signals, recruiter_address
 from tracker.models import TRACKED_STATUSES, Correction
 
 
@@ -61,8 +61,10 @@ class EmailFacts:
 
 def _names_writer(company: str, signals: Signals) -> bool:
     """Whether company key ``company`` is the sender's name ("Jordan Lee" from "Jordan Lee
-    (Bluestone Staffing)") or the sender's name begins with it or it with the name."""
-    names = {company_key(signals.sender_name), company_key(signals.person)} - {""}
+    (Bluestone Staffing)") or the sender's name begins with it or it with the name — a
+    person's name: a team's ("Autodesk Talent Acquisition Team") begins with the company it
+    rightly names."""
+    names = {company_key(person_name(signals.sender_name)), company_key(signals.person)} - {""}
     return any(
         f"{company} ".startswith(f"{name} ") or f"{name} ".startswith(f"{company} ")
         for name in names

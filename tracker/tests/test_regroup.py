@@ -161,6 +161,16 @@ def test_an_agency_recruiter_s_name_read_as_the_company_is_no_company(owner) -> 
     assert groups(owner) == [["conf", "int"]]
 
 
+def test_a_team_s_name_beginning_with_the_company_still_names_it(owner) -> None:
+    # A company's own box that is no system's: its display name is the team's, not a person's.
+    team = {"sender": "adsk.university@autodesk.com", "name": "Autodesk Talent Acquisition Team"}
+    message(owner, "conf", day=0)
+    message(owner, "rej", day=20, **team)
+    store(owner, result("rej", Status.REJECTION, "Autodesk", "", day=20))
+    store(owner, result("conf", APPLIED, "Autodesk", "Data Science Intern"))
+    assert groups(owner) == [["conf", "rej"]]
+
+
 def test_a_recruiter_s_name_alone_does_not_reopen_an_application_that_ended(owner) -> None:
     noah = {"sender": "noah.williams@acme.com", "name": "Noah Williams"}
     message(owner, "conf", day=0)
