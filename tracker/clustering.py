@@ -25,7 +25,8 @@ email joins the application it answers:
    another recruiter than its writer, run by its ATS (while active within ``QUIET``: a
    months-quiet application is no likelier for its ATS's mail than one applied to through a
    job board lately), for an ATS's test, form or turn-down naming no role one nobody answered
-   yet, applied to within ``FIRST_ANSWER_WINDOW`` (for its interview, one answered), last
+   yet, applied to within ``FIRST_ANSWER_WINDOW`` (for its interview, one answered; for a
+   person's interview, one answered or applied to more than ``UNREAD_WINDOW`` before), last
    active before it (``weak``: unsure); mail
    naming neither joins such mail's group only when one of its writers wrote it, else the open
    application active lately that its ATS runs; a group begun by mail naming nothing joins the
@@ -79,6 +80,9 @@ FIRST_ANSWER_WINDOW = timedelta(days=60)
 # An application this long without mail has gone quiet: its role applied to again after that
 # is a new application its later mail goes to (days after an interview, it is still going).
 QUIET = timedelta(days=30)
+# An application sent days ago has not been read yet: a recruiter's interview invitation naming
+# no role is for one the company answered already, or applied to longer ago.
+UNREAD_WINDOW = timedelta(days=3)
 # Passes of moving unsure mail after its thread's or writer's later mail (each is one scan).
 _FOLLOW_PASSES = 4
 
@@ -686,8 +690,13 @@ class Grouper:
 def _at_its_stage(cluster: Cluster, mail: Mail) -> bool:
     """Whether ``cluster`` is at the stage an ATS's ``mail`` naming no role comes at: nobody
     answered yet, within ``FIRST_ANSWER_WINDOW`` of applying, for ``_FIRST_ANSWERS``; answered
-    for ``_LATER_ANSWERS`` (others: any)."""
-    if mail.channel not in ATS or mail.position:
+    for ``_LATER_ANSWERS`` (others: any). A person's interview invitation naming no role: one
+    answered already or applied to more than ``UNREAD_WINDOW`` before it."""
+    if mail.position:
+        return True
+    if mail.channel not in ATS:
+        if mail.status == Status.INTERVIEW_INVITATION:
+            return cluster.answered_before(mail.date) or mail.date - cluster.first > UNREAD_WINDOW
         return True
     if mail.status in _FIRST_ANSWERS:
         waiting = mail.date - cluster.first <= FIRST_ANSWER_WINDOW

@@ -210,6 +210,20 @@ def test_a_turn_down_naming_nothing_leaves_an_application_turned_down_on_its_own
     assert groups(owner) == [["ap", "rej"], ["va", "va-rej"]]
 
 
+def test_a_recruiter_s_interview_naming_no_role_is_not_for_an_application_days_old(owner) -> None:
+    recruiter = {"sender": "tomas.herrera@acme.com", "name": "Tomas Herrera"}
+    for gmail_id, day in (("qa", 0), ("qa-test", 2), ("ml", 10)):
+        message(owner, gmail_id, day=day)
+    message(owner, "int", day=11, **recruiter)
+    # The role applied to yesterday was active last, but nobody has read it yet: the
+    # invitation is for the application the company already answered.
+    store(owner, result("int", INTERVIEW, "Acme", "", day=11))
+    store(owner, result("ml", APPLIED, "Acme", "ML Engineer", day=10))
+    store(owner, result("qa-test", Status.ASSESSMENT, "Acme", "Quant Analyst", day=2))
+    store(owner, result("qa", APPLIED, "Acme", "Quant Analyst"))
+    assert groups(owner) == [["int", "qa", "qa-test"], ["ml"]]
+
+
 def test_mail_left_after_a_turn_down_moved_in_goes_to_the_application_still_open(owner) -> None:
     recruiter = {"sender": "olivia.brown@acme.com", "name": "Olivia Brown"}
     days = (("ml", 0), ("ml-int", 11), ("de", 17), ("de-test", 27), ("rej", 33), ("de-rej", 60))
