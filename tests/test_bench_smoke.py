@@ -147,6 +147,9 @@ def test_the_offline_regrouping_bench_scores_and_compares_saved_mailboxes(tmp_pa
         assert done.returncode == 0, done.stdout + done.stderr
         assert "1 mailboxes in" in done.stdout
         assert "mean F1 1.0000" in done.stdout
-        # Regrouped as the pipeline grouped it: no star on the mailbox's line.
-        assert "saved/1-600            1.0000  1.0000\n" in done.stdout
+        assert "0 with a rate over 1 pp off" in done.stdout
+        # Regrouped as the pipeline grouped it (no star), one application of one, no rate off.
+        line = next(x for x in done.stdout.splitlines() if x.startswith("saved/1-600"))
+        assert line.split() == ["saved/1-600", "1.0000", "1.0000", "1/1", "0.0"]
     assert "against 1 compared: 0 up, 0 down" in done.stdout
+    assert "a rate over 1 pp off: 0 -> 0 of 1" in done.stdout

@@ -93,6 +93,11 @@ class Figures:
             ("offer rate %", self.offer_rate),
         ]
 
+    def gap(self, other: Figures) -> float:
+        """The largest difference of a rate from ``other``'s, in percentage points."""
+        rates = zip(self.rows()[1:], other.rows()[1:], strict=True)
+        return max(abs(mine - theirs) for (_, mine), (_, theirs) in rates)
+
 
 def _percent(part: int, whole: int) -> float:
     return 100 * part / whole if whole else 0.0
@@ -117,6 +122,19 @@ def truth_figures(timelines: Mapping[str, Sequence[tuple[str, datetime]]]) -> Fi
     return Figures(
         total, _percent(responded, total), _percent(interviewed, total), _percent(offered, total)
     )
+
+
+def saved_figures(mailbox: replay.SavedMailbox, grouping: Mapping[str, str]) -> Figures:
+    """The headline figures were ``grouping`` (message id -> group) the saved mailbox's
+    applications, each email with the status the analysis gave it, by the dashboard's
+    definitions. Of ``mailbox.truth`` they are what a perfect grouping of the same analysis
+    shows: the difference is the grouping's alone (``bench/tracker_regroup.py``)."""
+    timelines: dict[str, list[tuple[str, datetime]]] = {}
+    for mail in mailbox.mails:
+        group = grouping.get(mail.message_id)
+        if group is not None:
+            timelines.setdefault(group, []).append((mail.status, mail.date))
+    return truth_figures(timelines)
 
 
 def measured_figures(user_id: object) -> Figures:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from tracker import replay
 from tracker.cluster import Mail
-from tracker.evaluation import evaluate_mailbox, pairwise, truth_figures
+from tracker.evaluation import evaluate_mailbox, pairwise, saved_figures, truth_figures
 
 DAY = timedelta(days=1)
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
@@ -100,6 +100,24 @@ def test_a_file_that_is_not_a_saved_mailbox_is_refused(tmp_path) -> None:
     path.write_text('{"format": 99}')
     with pytest.raises(ValueError, match="not a saved mailbox"):
         replay.load(path)
+
+
+def test_a_saved_mailbox_s_figures_set_a_grouping_beside_the_true_one() -> None:
+    mails = [
+        Mail("a", T0, "application_confirmation", "acme", "analyst"),
+        Mail("b", T0 + DAY, "application_confirmation", "acme", "engineer"),
+        Mail("r", T0 + 9 * DAY, "rejection", "acme", ""),
+    ]
+    truth = {"a": "a1", "b": "a2", "r": "a2"}
+    saved = replay.SavedMailbox(1, 600, 1.0, truth, mails, truth)
+    true = saved_figures(saved, truth)
+    assert (true.applications, true.response_rate) == (2, 50.0)
+    # The turn-down in a group of its own: one application too many, answered.
+    split = saved_figures(saved, {"a": "g1", "b": "g2", "r": "g3"})
+    assert (split.applications, round(split.response_rate, 1)) == (3, 33.3)
+    assert round(split.gap(true), 1) == 16.7
+    # Given to the other application: the count and every rate right, though misplaced.
+    assert saved_figures(saved, {"a": "g1", "r": "g1", "b": "g2"}).gap(true) == 0.0
 
 
 def test_a_saved_mailbox_reads_back_as_it_was(tmp_path) -> None:
