@@ -100,13 +100,13 @@ def response_days(data: Sequence[CompanyDays]) -> SafeString:
     rows = [(row.company, row.median_days, f"{row.median_days:.1f} d", "bar days") for row in shown]
     height, body = _horizontal_bars(rows, WIDE, 220)
     if not rows:
-        body = [_text(WIDE / 2, 40, "No responses yet", "empty-note", "middle")]
+        body = [_text(WIDE / 2, 40, "No answers in your mail yet", "empty-note", "middle")]
         height = 70
     description = "; ".join(f"{r.company}: {r.median_days:.1f} days" for r in shown)
     return _svg(
         (WIDE, height),
         "Median days to first response, per company",
-        description or "No company has answered an application yet.",
+        description or "No company has answered an application in your mail yet.",
         body,
         "days",
     )

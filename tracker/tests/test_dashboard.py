@@ -131,6 +131,21 @@ def test_a_response_status_set_by_hand_counts_as_an_answer(owner, status, answer
     assert (figures.responded, figures.total) == (answered, 1)
 
 
+def test_an_answer_set_by_hand_is_counted_but_not_timed(client, owner) -> None:
+    store(owner, result("m1", Status.APPLICATION_CONFIRMATION))
+    application = JobApplication.objects.get(user=owner)
+    corrections.correct_application(
+        application, status=Status.OFFER, company=application.company, position=application.position
+    )
+    client.force_login(owner)
+    page = client.get("/applications/dashboard").content.decode()
+    # The rate counts the offer that came by phone; the days need an answer dated in the mail,
+    # and the card does not claim nobody answered.
+    assert "1 of 1 answered" in page
+    assert "No answers in your mail yet" in page
+    assert "No responses yet" not in page
+
+
 def test_median_days_to_first_response_per_company_match_plain_python(owner, data) -> None:
     _, _, medians, _, waits = reference(*data)
     figures = dashboard.compute(owner.pk)
