@@ -128,6 +128,9 @@ def test_add_edit_notes_board_and_dashboard(
     moved = column(page, "interview").locator(".board-card", has_text="Umbrella")
     expect(moved).to_have_count(1)
     expect(page.locator("#board-status")).to_have_text("Umbrella moved to Interview.")
+    # The column its only card left says so, as one rendered empty does.
+    expect(column(page, "applied").locator(".empty")).to_be_visible()
+    expect(column(page, "interview").locator(".empty")).to_be_hidden()
     umbrella = JobApplication.objects.get(user=owner, company="Umbrella")
     assert umbrella.status == Status.INTERVIEW_INVITATION
     # The keyboard: the moved card keeps the focus; → takes it one column further (Offer).
