@@ -3,9 +3,10 @@
 For /mails, a message, /applications, an application, the dashboard, the account page and
 "Delete my account": screenshots at both widths (``artifacts/browser/small-<page>-<width>.png``),
 no horizontal scroll at 375 px, touch targets (buttons, form fields, navigation, button-links)
-at least 44 px tall there, a visible focus ring on the first focusable control, and axe-core
-(npm package, read from ``node_modules``; the page's CSP is bypassed for the injection only)
-reports no serious or critical violation.
+at least 44 px tall there, every cell of a table stacked into cards labelled (``data-label``: a
+number alone says nothing once the header row is hidden), a visible focus ring on the first
+focusable control, and axe-core (npm package, read from ``node_modules``; the page's CSP is
+bypassed for the injection only) reports no serious or critical violation.
 """
 
 from __future__ import annotations
@@ -47,6 +48,18 @@ _SMALL_TARGETS = """(selector) => Array.from(document.querySelectorAll(selector)
     return `${el.tagName.toLowerCase()}#${el.id}.${el.className} "${text}" ${height}px`;
   })"""
 _OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+# Cells of a table stacked into cards (its header row hidden) that say nothing of what they are:
+# a row's first cell names it, a button says itself; every other cell needs its data-label.
+_UNLABELLED = """() => Array.from(document.querySelectorAll('table.table'))
+  .filter((table) => {
+    const head = table.querySelector('thead');
+    return head && getComputedStyle(head).position === 'absolute';
+  })
+  .flatMap((table) => Array.from(table.querySelectorAll('tbody tr')))
+  .flatMap((row) => Array.from(row.cells).filter((cell, i) => i > 0 && cell.colSpan === 1
+    && !cell.querySelector('button, form') && !cell.hasAttribute('data-label')))
+  .slice(0, 5)
+  .map((cell) => `${cell.closest('table').parentElement.id || ''} "${cell.textContent.trim()}"`)"""
 # The innermost elements sticking out on the right: what a failure names.
 _WIDE = """() => Array.from(document.querySelectorAll('main *, header *'))
   .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
@@ -140,6 +153,9 @@ def test_every_page_fits_a_phone_and_passes_axe(
                 small = page.evaluate(_SMALL_TARGETS, TARGETS)
                 if small:
                     problems[f"{name}: targets under 44px"] = small
+                unlabelled = page.evaluate(_UNLABELLED)
+                if unlabelled:
+                    problems[f"{name}: table cells stacked with no label"] = unlabelled
             if width == 1280:
                 # 200% zoom of this window: 640 CSS px wide; nothing may scroll sideways.
                 page.set_viewport_size({"width": 640, "height": 400})
