@@ -153,3 +153,16 @@ def test_the_offline_regrouping_bench_scores_and_compares_saved_mailboxes(tmp_pa
         assert line.split() == ["saved/1-600", "1.0000", "1.0000", "1/1", "0.0"]
     assert "against 1 compared: 0 up, 0 down" in done.stdout
     assert "a rate over 1 pp off: 0 -> 0 of 1" in done.stdout
+    # A tree from before the gaps saved the F1s alone: they still compare, with no gap line.
+    older = tmp_path / "older.json"
+    older.write_text('{"saved/1-600": 0.5}')
+    done = subprocess.run(
+        [sys.executable, script, str(tmp_path / "saved"), "--compare", str(older)],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "against 1 compared: 1 up, 0 down" in done.stdout
+    assert "pp off:" not in done.stdout
