@@ -2,19 +2,16 @@
 
 For each interview email on a timeline (read once: ``InterviewScan``): a calendar invitation
 (``text/calendar`` part, fetched from Gmail through ``mails.reading`` since Mailbox stores no
-files) gives the time first; otherwise explicit dates in the email's text ("Tuesday, March 4
-at 2:00 PM ET", "2026-03-04 14:00", "4 March 2026, 14:00") are read, in the zone the text
-names or else the person's own (``User.time_zone``). A date without a year is the next one on
-or after the email's date.
+files) gives the time first; otherwise the appointments its text names ("Thursday at 11 AM",
+"Date: March 4 / Time: 2:00 PM ET", "2-3pm on 4 March") are read (``tracker.text_times``), in
+the zone the text names or else the person's own (``User.time_zone``).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
 from accounts.errors import GoogleError
 from accounts.models import User
@@ -25,80 +22,9 @@ from mails.models import Message
 from mails.reading import fetch_payload, file_bytes, file_parts
 from tracker import ics
 from tracker.models import ApplicationEmail, Interview, InterviewScan
+from tracker.text_times import find_slots
 
 log = logging.getLogger(__name__)
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-# Zone abbreviations people write after a time; a named zone keeps daylight saving right.
-ZONES: dict[str, str] = {
-    "ET": "America/New_York",
-    "EST": "America/New_York",
-    "EDT": "America/New_York",
-    "CT": "America/Chicago",
-    "CST": "America/Chicago",
-    "CDT": "America/Chicago",
-    "MT": "America/Denver",
-    "MST": "America/Denver",
-    "MDT": "America/Denver",
-    "PT": "America/Los_Angeles",
-    "PST": "America/Los_Angeles",
-    "PDT": "America/Los_Angeles",
-    "UTC": "UTC",
-    "GMT": "UTC",
-    "BST": "Europe/London",
-    "CET": "Europe/Berlin",
-    "CEST": "Europe/Berlin",
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_TIME = (
-    r"(?:\s*(?:,|at|@|-|from)?\s*)(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*"
-    r"(?P<ampm>[ap]\.?m\.?)?(?:\s*(?P<zone>" + "|".join(ZONES) + r")\b)?"
-)
-_PATTERNS = (
-    # "March 4, 2026 at 2:00 PM ET", "Tuesday, March 4 at 14:00"
-    re.compile(
-        _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?" + _TIME,
-        re.IGNORECASE,
-    ),
-    # "4 March 2026, 14:00", "4th of March at 10am"
-    re.compile(
-        r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
-        + _MONTH
-        + r"(?:\s+(?P<year>\d{4}))?"
-        + _TIME,
-        re.IGNORECASE,
-    ),
-    # "2026-03-04 14:00", "2026-03-04T14:00"
-    re.compile(
-        r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})(?:T|\s+(?:at\s+)?)(?P<hour>\d{1,2}):"
-        r"(?P<minute>\d{2})(?:\s*(?P<zone>" + "|".join(ZONES) + r")\b)?",
-        re.IGNORECASE,
-    ),
-)
-# An interview found in text is given this length in the feed.
-TEXT_INTERVIEW_LENGTH = timedelta(hours=1)
-# A text date more than this before the email is no interview (a quoted old mail).
-_PAST_LIMIT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -111,44 +37,6 @@ class Found:
     location: str
     origin: str
     uid: str
-
-
-def _hour(hour: int, ampm: str | None) -> int | None:
-    if ampm:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
-    return hour if 0 <= hour <= 23 else None
-
-
-def _match_time(match: re.Match[str], sent: datetime, default: tzinfo) -> datetime | None:
-    groups = match.groupdict()
-    month = int(groups["mon"]) if groups.get("mon") else _MONTHS[groups["month"].lower()]
-    hour = _hour(int(groups["hour"]), groups.get("ampm"))
-    minute = int(groups.get("minute") or 0)
-    # A bare number ("March 4 2") is no time: ask for minutes or am/pm.
-    if hour is None or minute > 59 or not (groups.get("minute") or groups.get("ampm")):
-        return None
-    zone = ZoneInfo(ZONES[groups["zone"].upper()]) if groups.get("zone") else default
-    year = int(groups["year"]) if groups.get("year") else sent.astimezone(zone).year
-    try:
-        when = datetime(year, month, int(groups["day"]), hour, minute, tzinfo=zone)
-    except ValueError:
-        return None
-    if not groups.get("year") and when < sent - _PAST_LIMIT:
-        when = when.replace(year=year + 1)  # "January 5" written in December
-    return when
-
-
-def dates_in_text(text: str, sent: datetime, default: tzinfo) -> list[datetime]:
-    """Return the explicit interview times in ``text``, in order, without repeats."""
-    found: dict[datetime, int] = {}
-    for pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            when = _match_time(match, sent, default)
-            if when is not None and when >= sent - _PAST_LIMIT:
-                found.setdefault(when, match.start())
-    return sorted(found, key=lambda when: found[when])
 
 
 def _from_calendar(user: User, gmail_id: str, zone: tzinfo) -> list[Found]:
@@ -172,8 +60,8 @@ def _from_calendar(user: User, gmail_id: str, zone: tzinfo) -> list[Found]:
 def _from_text(message: Message, sent: datetime, zone: tzinfo) -> list[Found]:
     text = f"{message.subject}\n{message.body_text}"
     return [
-        Found(when, when + TEXT_INTERVIEW_LENGTH, message.subject[:300], "", "text", "")
-        for when in dates_in_text(text, sent, zone)[:3]
+        Found(slot.starts_at, slot.ends_at, message.subject[:300], "", "text", "")
+        for slot in find_slots(text, sent, zone)[:3]
     ]
 
 
@@ -250,4 +138,4 @@ def upcoming(user: User, now: datetime, *, days: int = 30) -> list[Interview]:
     return list(rows.order_by("starts_at")[:50])
 
 
-__all__ = ["Found", "ScanSummary", "dates_in_text", "find", "scan", "upcoming"]
+__all__ = ["Found", "ScanSummary", "find", "scan", "upcoming"]

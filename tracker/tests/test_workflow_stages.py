@@ -1,4 +1,4 @@
-"""Stages, interview rounds, ghosting, sources, dates in text and iCalendar, without a database.
+"""Stages, interview rounds, ghosting, sources and iCalendar, without a database.
 
 The stage figures are checked against a separate, deliberately plain computation over random
 timelines: a bug in ``tracker.stages`` would have to be made twice, differently, to pass.
@@ -14,7 +14,6 @@ import pytest
 
 from analysis.status import Status
 from tracker import ics, sources, stages
-from tracker.interviews import dates_in_text
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ORDER = ["application_confirmation", "assessment", "interview_invitation", "offer"]
@@ -133,27 +132,6 @@ def test_the_source_is_read_from_the_mail(senders: list[str], subject: str, expe
     traces = [sources.MailTrace(sender, subject) for sender in senders]
     assert sources.detect(traces) == expected
     assert sources.effective("referral", sources.detect(traces)) == "referral"
-
-
-def test_explicit_dates_in_text_in_the_named_or_the_person_s_zone() -> None:
-    sent = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-    paris = ZoneInfo("Europe/Paris")
-    text = (
-        "Your interview is scheduled for Tuesday, March 3 at 2:00 PM ET. "
-        "Call on 4 March 2026, 10:30."
-    )
-    found = dates_in_text(text, sent, paris)
-    assert found == [
-        datetime(2026, 3, 3, 14, 0, tzinfo=ZoneInfo("America/New_York")),
-        datetime(2026, 3, 4, 10, 30, tzinfo=paris),
-    ]
-    # No time, or a date long before the email, is no interview.
-    assert dates_in_text("Applied on March 3 2019 as Engineer 2", sent, paris) == []
-    # A date without a year written in December is next year's.
-    december = datetime(2026, 12, 20, tzinfo=UTC)
-    assert dates_in_text("See you January 5 at 9am", december, UTC) == [
-        datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
-    ]
 
 
 def test_an_invitation_is_read_and_a_feed_written() -> None:
