@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -154,3 +156,27 @@ def test_a_failed_digest_gives_the_day_back(owner, settings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with time_machine.travel(NOW, tick=False):
         assert tasks.send_digests() == {"sent": 1}
+
+
+def test_emails_read_before_the_new_reader_with_nothing_found_are_read_again(owner) -> None:
+    """Migration 0005: a scan that found no time is forgotten, one that found one is kept."""
+    from django.db import connection
+
+    forget = importlib.import_module("tracker.migrations.0005_rescan_interview_text")
+    sent = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday
+    for gmail_id, text in (("w1", "Your interview is set for Thursday at 11 AM."), ("m1", INVITE)):
+        store(owner, result(gmail_id, Status.INTERVIEW_INVITATION, "Acme", "Engineer", day=270))
+        Message.objects.create(
+            user=owner, gmail_id=gmail_id, thread_id=gmail_id, internal_date=sent, body_text=text
+        )
+    # As the old reader left them: the weekday form placed nothing.
+    InterviewScan.objects.create(user=owner, message_id="w1", found=0)
+    InterviewScan.objects.create(user=owner, message_id="m1", found=1)
+
+    forget.forget_empty_scans(None, SimpleNamespace(connection=connection))
+
+    assert set(InterviewScan.objects.values_list("message_id", flat=True)) == {"m1"}
+    again = interviews.scan(owner, fetch=False)
+    assert (again.scanned, again.interviews) == (1, 1)
+    (interview,) = Interview.objects.filter(user=owner, message_id="w1")
+    assert interview.starts_at == datetime(2026, 12, 3, 11, 0, tzinfo=ZoneInfo(owner.time_zone))
