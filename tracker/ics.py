@@ -1,21 +1,31 @@
-"""iCalendar (RFC 5545), the little of it the tracker needs: read invitations, write a feed.
+"""iCalendar (RFC 5545) through the ``icalendar`` library: read invitations, write a feed.
 
-``events`` reads the VEVENTs of a calendar invitation (``text/calendar`` part): start, end,
-summary, location, UID, with ``TZID=`` zones, UTC ``Z`` times, floating times (taken in the
-person's zone) and all-day dates (skipped: no time to be at an interview). ``calendar`` writes
-the person's feed. Nothing here raises on bad input: what cannot be read is left out.
+``events`` reads the VEVENTs of a calendar invitation (``text/calendar`` part): start, end (or
+start + DURATION), summary, location, UID. Zones come as the invitation gives them: an IANA
+``TZID``, a Windows name ("Pacific Standard Time", which Outlook and Teams write) or a custom
+one defined by the invitation's own VTIMEZONE rules, UTC ``Z`` times; floating times and a
+``TZID`` nothing defines are taken in the person's zone; all-day dates are skipped (no time to
+be at an interview) and cancelled events left out. ``calendar`` writes the person's feed.
+Nothing here raises on bad input: what cannot be read is left out.
+
+The first version parsed the text by hand and read any zone that is not an IANA name as the
+person's own: a Teams invitation for 14:00 Pacific showed at 14:00 in Berlin.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, timedelta, tzinfo
 
-# RFC 5545 §3.1: lines are folded at 75 octets; a continuation starts with a space or tab.
-FOLD_AT = 75
+import icalendar
+
+log = logging.getLogger(__name__)
+
 PRODID = "-//Mailbox//Job application tracker//EN"
+# A summary, location or UID read from an invitation is cut to this many characters.
+MAX_FIELD = 300
 
 
 @dataclass(frozen=True)
@@ -31,150 +41,90 @@ class Event:
     url: str = ""
 
 
-def _unfold(text: str) -> list[str]:
-    lines: list[str] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if raw[:1] in (" ", "\t") and lines:
-            lines[-1] += raw[1:]
-        elif raw:
-            lines.append(raw)
-    return lines
-
-
-def _split(line: str) -> tuple[str, dict[str, str], str]:
-    """Return (name, parameters, value) of a content line ("DTSTART;TZID=X:2025...")."""
-    head, _, value = line.partition(":")
-    name, *params = head.split(";")
-    parameters = {}
-    for param in params:
-        key, _, val = param.partition("=")
-        parameters[key.upper()] = val.strip('"')
-    return name.upper(), parameters, value
-
-
-def _unescape(value: str) -> str:
-    return (
-        value.replace("\\n", "\n")
-        .replace("\\N", "\n")
-        .replace("\\,", ",")
-        .replace("\\;", ";")
-        .replace("\\\\", "\\")
-    )
-
-
-def _zone(name: str, default: tzinfo) -> tzinfo:
-    try:
-        return ZoneInfo(name) if name else default
-    except (ZoneInfoNotFoundError, ValueError):
-        return default
-
-
-def _when(value: str, parameters: dict[str, str], default: tzinfo) -> datetime | None:
-    value = value.strip()
-    if parameters.get("VALUE") == "DATE" or len(value) == 8:
-        return None  # an all-day event: no time to be there
-    try:
-        if value.endswith("Z"):
-            return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-        naive = datetime.strptime(value, "%Y%m%dT%H%M%S")
-    except ValueError:
-        return None
-    return naive.replace(tzinfo=_zone(parameters.get("TZID", ""), default))
-
-
 def events(text: str, default_zone: tzinfo = UTC) -> list[Event]:
     """Return the timed events of an iCalendar text; cancelled ones are left out."""
-    found: list[Event] = []
-    current: dict[str, tuple[dict[str, str], str]] | None = None
-    for line in _unfold(text):
-        name, parameters, value = _split(line)
-        if name == "BEGIN" and value.upper() == "VEVENT":
-            current = {}
-        elif name == "END" and value.upper() == "VEVENT" and current is not None:
-            event = _event(current, default_zone)
+    if "END:VCALENDAR" not in text.upper():
+        text += "\r\nEND:VCALENDAR\r\n"  # a cut-off part: read what it holds
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except ValueError as exc:
+        log.info("calendar part not read: %s", str(exc)[:200])
+        return []
+    found = []
+    for calendar in calendars:
+        for component in calendar.walk("VEVENT"):
+            event = _event(component, default_zone)
             if event is not None:
                 found.append(event)
-            current = None
-        elif current is not None and name not in current:
-            current[name] = (parameters, value)
     return found
 
 
-def _event(fields: dict[str, tuple[dict[str, str], str]], zone: tzinfo) -> Event | None:
-    if "DTSTART" not in fields or fields.get("STATUS", ({}, ""))[1].upper() == "CANCELLED":
+def _event(component: icalendar.Component, zone: tzinfo) -> Event | None:
+    if str(component.get("STATUS", "")).upper() == "CANCELLED":
         return None
-    starts = _when(fields["DTSTART"][1], fields["DTSTART"][0], zone)
+    try:
+        starts = _when(component.get("DTSTART"), zone)
+        ends = _end(component, starts, zone) if starts is not None else None
+    except ValueError as exc:  # a broken DTSTART, DTEND or DURATION (InvalidCalendar)
+        log.info("calendar event not read: %s", str(exc)[:200])
+        return None
     if starts is None:
         return None
-    ends = _when(fields["DTEND"][1], fields["DTEND"][0], zone) if "DTEND" in fields else None
     return Event(
-        uid=fields.get("UID", ({}, ""))[1].strip()[:300],
+        uid=_text(component, "UID"),
         starts_at=starts,
         ends_at=ends if ends and ends > starts else None,
-        summary=_unescape(fields.get("SUMMARY", ({}, ""))[1]).strip()[:300],
-        location=_unescape(fields.get("LOCATION", ({}, ""))[1]).strip()[:300],
+        summary=_text(component, "SUMMARY"),
+        location=_text(component, "LOCATION"),
     )
+
+
+def _when(prop: object, zone: tzinfo) -> datetime | None:
+    value = getattr(prop, "dt", None)
+    if not isinstance(value, datetime):
+        return None  # absent, or an all-day date
+    return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+
+
+def _end(component: icalendar.Component, starts: datetime, zone: tzinfo) -> datetime | None:
+    if "DTEND" in component:
+        return _when(component["DTEND"], zone)
+    length = getattr(component.get("DURATION"), "dt", None)
+    return starts + length if isinstance(length, timedelta) else None
+
+
+def _text(component: icalendar.Component, name: str) -> str:
+    return str(component.get(name, "")).strip()[:MAX_FIELD]
 
 
 # --- Writing -------------------------------------------------------------------------------------
 
 
-def _escape(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets, never inside a UTF-8 character."""
-    out: list[str] = []
-    current = ""
-    for char in line:
-        limit = FOLD_AT if not out else FOLD_AT - 1
-        if len((current + char).encode()) > limit:
-            out.append(current)
-            current = char
-        else:
-            current += char
-    out.append(current)
-    return "\r\n ".join(out)
-
-
-def _stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def calendar(items: Iterable[Event], *, name: str, now: datetime) -> str:
-    """Return an iCalendar text (CRLF line ends) holding ``items``."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(name)}",
-    ]
+    """Return an iCalendar text (CRLF line ends, folded at 75 octets) holding ``items``."""
+    feed = icalendar.Calendar()
+    feed.add("version", "2.0")
+    feed.add("prodid", PRODID)
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    feed.add("x-wr-calname", name)
     for item in items:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{_escape(item.uid)}",
-            f"DTSTAMP:{_stamp(now)}",
-            f"DTSTART:{_stamp(item.starts_at)}",
-        ]
+        event = icalendar.Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("dtstart", item.starts_at.astimezone(UTC))
         if item.ends_at is not None:
-            lines.append(f"DTEND:{_stamp(item.ends_at)}")
-        lines.append(f"SUMMARY:{_escape(item.summary)}")
-        if item.location:
-            lines.append(f"LOCATION:{_escape(item.location)}")
-        if item.description:
-            lines.append(f"DESCRIPTION:{_escape(item.description)}")
-        if item.url:
-            lines.append(f"URL:{_escape(item.url)}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(f"{_fold(line)}\r\n" for line in lines)
+            event.add("dtend", item.ends_at.astimezone(UTC))
+        event.add("summary", item.summary)
+        for key, value in (
+            ("location", item.location),
+            ("description", item.description),
+            ("url", item.url),
+        ):
+            if value:
+                event.add(key, value)
+        feed.add_component(event)
+    return bytes(feed.to_ical()).decode()
+
+
+__all__ = ["PRODID", "Event", "calendar", "events"]
