@@ -23,9 +23,12 @@ from tracker.keys import normalise
 
 # Requisition / job ids: "R-0009950", "JR008478", "REQ-48213", "Req #48213", "Job ID: 12345",
 # "(0123-45678)". A token needs four digits, so years and durations are not ids.
-_REQ_TOKEN = re.compile(r"\b(?:R|JR|REQ|JOB|JID|REF)[-_ ]?\d{4,}(?:-\d{1,3})*\b")
+# Every hyphenated group belongs to the id: "REQ-2026-0042" and "REQ-2026-0043" are two.
+_REQ_TOKEN = re.compile(r"\b(?:R|JR|REQ|JOB|JID|REF)[-_ ]?\d{4,}(?:-\d+)*\b")
 _REQ_LABELLED = re.compile(
-    r"\b(?:req(?:uisition)?|job\s*(?:id|number|no\.?|#)|posting\s*(?:id|#)|reference)"
+    r"\b(?:req(?:uisition)?\.?|job\s*(?:id|number|no\.?|#|code|ref(?:erence)?)|posting\s*(?:id|#)"
+    r"|reference|position\s*(?:id|number|#)|(?:job\s*)?opening\s*(?:id|#)"
+    r"|vacancy\s*(?:id|ref(?:erence)?|number|#))"
     r"\s*(?:#|no\.?|id|number)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{3,24})",
     re.IGNORECASE,
 )

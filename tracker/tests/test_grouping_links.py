@@ -207,6 +207,11 @@ def test_the_person_s_own_mail_is_not_an_event_of_the_application(owner) -> None
         ("Analyst (REQ-01789-2-2), first posted as REQ-01789-2", {"REQ0178922", "REQ017892"}),
         ("applied for Analyst (0123-45678-1-2)", {"01234567812"}),
         ("in 2026, a 45-minute call at 10:30", set()),
+        # Every hyphenated group is part of the id: two year-numbered ids stay two.
+        ("REQ-2026-0042 and REQ-2026-0043", {"REQ20260042", "REQ20260043"}),
+        ("Vacancy ID: 10234 / Position ID: P-11234", {"10234", "P11234"}),
+        ("Job Code: 4521, Req. 48213, Job Opening ID: 8813", {"4521", "48213", "8813"}),
+        ("Call 555-123-4567 about order 123456", set()),
     ],
 )
 def test_requisition_ids_are_read_in_their_usual_shapes(text: str, expected: set[str]) -> None:
