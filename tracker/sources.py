@@ -12,27 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parseaddr
 
+from analysis.engines.vocab import is_ats_domain, is_job_board_domain
 from tracker.models import SOURCE_LABELS
 
-# Applicant-tracking systems: mail from them means the person applied on the company's site.
-_ATS_DOMAINS = (
-    "greenhouse.io",
-    "greenhouse-mail.io",
-    "lever.co",
-    "myworkday.com",
-    "workday.com",
-    "ashbyhq.com",
-    "smartrecruiters.com",
-    "icims.com",
-    "taleo.net",
-    "successfactors.com",
-    "jobvite.com",
-    "workable.com",
-    "teamtailor.com",
-    "recruitee.com",
-    "personio.de",
-)
-_JOB_BOARDS = ("indeed.com", "glassdoor.com", "stepstone.", "monster.com", "ziprecruiter.com")
+# Applicant-tracking systems (mail from them means the person applied on the company's site)
+# and job boards are the analysis's vocabulary (``analysis.engines.vocab``): one list of
+# vendors' sending domains for both.
 # Display names and domains of staffing agencies: "Jane Doe (Bluestone Staffing)".
 _AGENCY = re.compile(
     r"\b(staffing|recruit(?:ment|ing|ers?)\s+(?:agency|partners)|search partners|talent partners"
@@ -70,9 +55,9 @@ def detect(mail: Iterable[MailTrace]) -> str:
     domains = [_domain(trace.sender) for trace in traces]
     if any(d == "linkedin.com" or d.endswith(".linkedin.com") for d in domains):
         return "linkedin"
-    if any(board in d for d in domains for board in _JOB_BOARDS):
+    if any(is_job_board_domain(d) for d in domains):
         return "job_board"
-    if any(d == ats or d.endswith(f".{ats}") for d in domains for ats in _ATS_DOMAINS):
+    if any(is_ats_domain(d) for d in domains):
         return "company_site"
     return ""
 

@@ -125,6 +125,12 @@ def test_interview_rounds_count_distinct_days_and_label_them() -> None:
         (["Jane Roe (Bluestone Staffing) <jane@bluestonestaffing.com>"], "Role", "agency"),
         (["jane@acme.com"], "Employee referral: Backend Engineer", "referral"),
         (["alert@indeed.com"], "Application received", "job_board"),
+        # Every system the analysis knows: Oracle's, SAP's, UKG's, iCIMS's cut-short domain.
+        (["Acme <ejif.fa.sender@fa.em2.oraclecloud.com>"], "Thank you", "company_site"),
+        (["careers@sapsf.eu"], "Your application", "company_site"),
+        (["noreply@ultipro.com"], "Thank you", "company_site"),
+        (["Acme <acme@icims>"], "Thank you", "company_site"),
+        (["noreply@dice.com"], "Application sent", "job_board"),
         (["jane@acme.com"], "Next steps", ""),
     ],
 )
