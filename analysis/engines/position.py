@@ -131,6 +131,16 @@ _INNER_REQUISITION = re.compile(
 _POSTING_STATE = re.compile(r"\s*\((?i:open|closed|filled|evergreen)\)$")
 # The separator after a company's name that leads a subject ("Acme - ", "Acme: ", "Acme | ").
 _LEADING_SEPARATOR = re.compile(r"\s*[-|:–]\s+")
+# A legal entity before or after the title: the posting's employer as the ATS names it, which
+# one mail of an application writes and another does not ("Mercedes-Benz Financial Services
+# USA LLC - Data Analytics Intern" in a Workday turn-down, "Data Analytics Intern" in its
+# confirmation). Dropped when what is left names a title.
+_ENTITY = (
+    r"[^|:–]{2,80}?\b(?:inc|llc|llp|ltd|limited|plc|corp|corporation|gmbh|ag|n\.a|s\.a|b\.v"
+    r"|n\.v|pty|pvt|co)\.?,?"
+)
+_LEADING_ENTITY = re.compile(rf"^{_ENTITY}\s+[-|:–]\s+(?=\S)", re.IGNORECASE)
+_TRAILING_ENTITY = re.compile(rf"\s+[-|:–]\s+{_ENTITY}$", re.IGNORECASE)
 _POSITION_TRAILING = re.compile(
     r"(?:[\s,(-]+(?:position|role|opening|opportunity|job|vacancy|req(?:uisition)?|number|at|with"
     r"|in|for|and|the|to|of|&|-|/))+\s*$|[\s,.;:!(-]+$",
@@ -201,6 +211,7 @@ def _clean_title(value: str, company_name: str) -> str:
         lead = _LEADING_SEPARATOR.match(value, len(company_name))
         if lead and value[: len(company_name)].casefold() == company_name.casefold():
             value = value[lead.end() :]
+    value = _without_entity(value)
     words = value.split()
     # A title ends where a sentence starts: "Position: Data Analyst\nWe have received ..."
     end = next((i for i, w in enumerate(words) if i and w.lower() in SENTENCE_STARTS), None)
@@ -213,6 +224,17 @@ def _clean_title(value: str, company_name: str) -> str:
         return ""
     if company_name and value.casefold() == company_name.casefold():
         return ""
+    return value
+
+
+def _without_entity(value: str) -> str:
+    """``value`` without a legal entity leading or ending it, if the rest names a title."""
+    lead = _LEADING_ENTITY.match(value)
+    if lead and names_a_title(value[lead.end() :]):
+        value = value[lead.end() :]
+    tail = _TRAILING_ENTITY.search(value)
+    if tail and names_a_title(value[: tail.start()]):
+        value = value[: tail.start()]
     return value
 
 

@@ -464,6 +464,19 @@ def test_a_person_s_bracketed_organisation_names_the_company_when_nothing_else_d
         ),
         # "Applying to" a bare name is the company, whatever its last word.
         ("Thank you for applying to Hollow Pines Analytics", "We will review it.", ""),
+        # A legal entity naming the posting's employer before or after the title is not part
+        # of the role: the application's other mail writes the title alone.
+        (
+            "Update on your application",
+            "Thank you for your interest in the Hollow Pines Lending Services USA LLC - Credit "
+            "Risk Intern position. We have decided to move forward with other candidates.",
+            "Credit Risk Intern",
+        ),
+        (
+            "Application received",
+            "Thank you for applying to the Credit Risk Intern - Hollow Pines Bank, N.A. role.",
+            "Credit Risk Intern",
+        ),
     ],
 )
 def test_it_finds_the_position(subject, body, position):
