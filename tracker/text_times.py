@@ -6,7 +6,7 @@ March 10th", "3/9 at 10am", "Wed 03/11/2026 10:00 AM - 11:00 AM (GMT-05:00) East
 "10.30am on Friday 6th March", "tomorrow at 4:30pm", "noon". The text is read as two kinds of
 mention — dates (a month name with a day, numeric and ISO dates, a weekday, today or
 tomorrow) and times (with minutes or am/pm, a range, a zone after them) — and each time is
-paired with the nearest date in the same sentence or the line just before. A time with no
+paired with the nearest date in the same sentence or on an earlier line of a form. A time with no
 date, or a date with no time, places nothing.
 
 Dates without a year are the next on or after the email's day; a weekday is the next one
@@ -24,7 +24,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 _MONTHS = {
     name: number
@@ -172,13 +172,23 @@ _ZONE_CORE = (
     r"\(?\s*(?:"
     r"(?:GMT|UTC)\s*(?P<sign>[+\-−])\s*(?P<off_h>\d{1,2})(?::?(?P<off_m>\d{2}))?\)?"
     r"(?:\s*(?P<after_offset>" + "|".join(_ZONE_NAMES) + r")(?:\s+(?:standard|daylight))?"
-    r"\s+time)?"
+    r"\s+time|\s*(?-i:(?P<city>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)))?"
+    r"|(?-i:(?P<iana>(?:America|Europe|Asia|Africa|Australia|Pacific|Atlantic|Indian)"
+    r"/[A-Za-z_]+(?:/[A-Za-z_]+)?))"
     r"|(?-i:(?P<abbr>" + "|".join(sorted(ZONES, key=len, reverse=True)) + r"))\b"
     r"|(?P<zone_name>" + "|".join(sorted(_ZONE_NAMES, key=len, reverse=True)) + r")"
     r"(?:\s+(?:standard|daylight|summer))?(?:\s+time)?\b"
     r")\s*\)?"
 )
 _ZONE = r"(?:\s*" + _ZONE_CORE + r")?"
+_IANA_NAMES = frozenset(available_timezones())
+# A zone's city, as Outlook lists them after an offset: "berlin" → Europe/Berlin.
+_CITY_ZONES = {
+    name.rsplit("/", 1)[1].lower(): name
+    for name in sorted(_IANA_NAMES)
+    if name.count("/") == 1
+    and name.split("/")[0] in ("America", "Europe", "Asia", "Africa", "Australia", "Pacific")
+}
 # A form's own zone line ("Time Zone: (GMT-07:00) Pacific Time") holds for its times.
 _FORM_ZONE = re.compile(r"^[ \t]*time[ \t]?zone[ \t]*:[ \t]*" + _ZONE_CORE, re.M | re.I)
 # A form's end line ("End Time: 10:00 AM") ends the appointment before it.
@@ -435,6 +445,11 @@ def _as_time(clock: _Clock | None) -> time | None:
 def _zone(match: re.Match[str]) -> tzinfo | None:
     if match["after_offset"]:
         return ZoneInfo(_ZONE_NAMES[match["after_offset"].lower()])
+    # Outlook's "(GMT+01:00) Amsterdam, Berlin, ..." names its standard offset and a city whose
+    # zone keeps summer time right; a zone written out ("Europe/Berlin") is taken as it is.
+    city = _CITY_ZONES.get((match["city"] or "").replace(" ", "_").lower())
+    if city or match["iana"] in _IANA_NAMES:
+        return ZoneInfo(city or match["iana"])
     if match["off_h"]:
         sign = -1 if match["sign"] in "-−" else 1
         offset = timedelta(hours=int(match["off_h"]), minutes=int(match["off_m"] or 0))

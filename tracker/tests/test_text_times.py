@@ -105,6 +105,18 @@ def test_a_form_s_zone_and_end_lines_hold_for_its_time() -> None:
     ]
 
 
+def test_outlook_s_offset_label_takes_its_city_s_summer_time_and_a_zone_may_be_written_out() -> (
+    None
+):
+    june = datetime(2026, 6, 1, 9, 0, tzinfo=NEW_YORK)
+    outlook = "When: Tuesday, June 9, 2026 10:00 AM-11:00 AM. (UTC+01:00) Amsterdam, Berlin, Rome"
+    # The label names the standard offset; Amsterdam is two hours ahead of UTC in June.
+    assert starts(outlook, sent=june) == [datetime(2026, 6, 9, 8, 0, tzinfo=UTC)]
+    form = "Date: June 9, 2026\nTime: 10:00\nTime zone: America/Chicago"
+    chicago = ZoneInfo("America/Chicago")
+    assert starts(form, sent=june) == [datetime(2026, 6, 9, 10, 0, tzinfo=chicago)]
+
+
 def test_a_quoted_message_s_header_is_no_appointment() -> None:
     reply = (
         "Thanks, talk soon.\n\nOn Mon, Mar 2, 2026 at 8:15 AM Recruiting Team <\n"
