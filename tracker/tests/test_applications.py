@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
@@ -11,6 +13,7 @@ from analysis.status import Status
 from mailbox_project.mongo import get_database
 from tracker import grouping
 from tracker.grouping import current_status, summarise
+from tracker.keys import fold_position, normalise
 from tracker.models import ApplicationEmail, JobApplication
 from tracker.tests.tracker_factory import START, remove, result, store
 
@@ -43,10 +46,81 @@ def test_company_keys_ignore_case_accents_punctuation_and_legal_suffixes(name, k
     assert grouping.company_key(name) == key
 
 
-def test_position_keys_keep_words_but_not_case_or_punctuation() -> None:
-    assert grouping.position_key("Senior  Backend-Engineer (m/f/d)") == (
-        "senior backend engineer m f d"
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("Senior  Backend-Engineer", "senior backend engineer"),
+        # A gender tag, a work mode at either end, a legal entity before the title: what two
+        # mails about one role write differently.
+        ("Senior Backend-Engineer (m/f/d)", "senior backend engineer"),
+        ("Ingénieur Data H/F", "ingenieur data"),
+        ("Risk Analyst (Remote)", "risk analyst"),
+        ("Fully Remote - Risk Analyst", "risk analyst"),
+        ("Risk Analyst (f/m/x) - Hybrid", "risk analyst"),
+        ("Globex Financial Services USA LLC - Risk Analyst", "risk analyst"),
+        # A title's own words stay: in its middle, or a suffix word that is not an entity's.
+        ("Analyst - Remote Sensing", "analyst remote sensing"),
+        ("Co-op - Risk Analyst", "co op risk analyst"),
+        ("Chief of Staff, Company Operations", "chief of staff company operations"),
+        ("Remote", "remote"),
+        # No title after the entity: nothing goes (a subject phrase, blanked by the facts).
+        ("Globex Inc - Application Received", "globex inc application received"),
+    ],
+)
+def test_position_keys_keep_the_title_s_own_words(title: str, key: str) -> None:
+    assert grouping.position_key(title) == key
+    # A key stored before folds to the same: what the migration of stored keys relies on.
+    assert fold_position(normalise(title)) == key
+    assert fold_position(key) == key
+
+
+def test_a_role_written_with_its_work_mode_or_entity_is_one_application(owner) -> None:
+    store(
+        owner,
+        result("m1", APPLIED, "Globex", "Risk Analyst (Remote)", day=0),
+        result("m2", APPLIED, "Globex", "Credit Analyst", day=1),
+        result("m3", Status.REJECTION, "Globex", "Globex Bank USA LLC - Risk Analyst", day=9),
     )
+    statuses = {app.position: app.status for app in apps_of(owner)}
+    assert statuses == {"Risk Analyst (Remote)": Status.REJECTION, "Credit Analyst": APPLIED}
+
+
+def test_keys_stored_before_the_fold_are_folded_and_new_mail_still_joins(owner) -> None:
+    """Migration 0006 on a database grouped with unfolded keys."""
+    from django.db import connection
+
+    from tracker.models import ApplicationAlias
+
+    fold = importlib.import_module("tracker.migrations.0006_fold_position_keys")
+    store(owner, result("m1", APPLIED, "Globex", "Risk Analyst (Remote)", day=0))
+    (app,) = apps_of(owner)
+    database = get_database()
+    # As the grouping before the fold stored them.
+    for name in ("job_application_emails", "job_applications", "job_application_aliases"):
+        database[name].update_many(
+            {"user_id": owner.pk, "position_key": "risk analyst"},
+            {"$set": {"position_key": "risk analyst remote"}},
+        )
+    # A rename the person made, and grouping's alias its folded key will meet.
+    ApplicationAlias.objects.create(
+        user=owner, company_key="globex", position_key="risk analyst m f d", application=app,
+        manual=True,
+    )  # fmt: skip
+    ApplicationAlias.objects.create(
+        user=owner, company_key="globex", position_key="risk analyst", application=app
+    )
+
+    fold.fold_keys(None, SimpleNamespace(connection=connection))
+
+    entry = database["job_application_emails"].find_one({"user_id": owner.pk, "message_id": "m1"})
+    assert entry is not None
+    assert entry["position_key"] == "risk analyst"
+    assert JobApplication.objects.get(pk=app.pk).position_key == "risk analyst"
+    aliases = ApplicationAlias.objects.filter(user=owner).values_list("position_key", "manual")
+    assert sorted(aliases) == [("risk analyst", True)]  # the person's own kept
+    store(owner, result("m2", Status.REJECTION, "Globex", "Risk Analyst", day=9))
+    (again,) = apps_of(owner)
+    assert (again.pk, again.status) == (app.pk, Status.REJECTION)
 
 
 def test_emails_of_one_role_form_one_application_with_a_timeline(owner) -> None:
