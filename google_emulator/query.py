@@ -14,7 +14,7 @@ silently gets results for a query the emulator did not understand):
   spam, draft(s), starred, important, unread, anywhere), ``is:`` (unread, read, starred,
   important), ``category:`` (primary, personal, social, promotions, updates, forums),
   ``has:attachment`` and ``has:drive|document|spreadsheet|presentation|youtube`` (links
-  in the text or the HTML's hrefs);
+  in the text or the HTML's hrefs), ``has:userlabels`` / ``has:nouserlabels``;
 * ``after:`` ``before:`` (``YYYY/MM/DD``, ``YYYY-MM-DD``, ``MM/DD/YYYY`` or epoch seconds;
   dates are midnight UTC — Gmail uses the account's time zone), ``newer_than:``
   ``older_than:`` (``Nd``, ``Nm``, ``Ny``: calendar months and years),
@@ -22,7 +22,8 @@ silently gets results for a query the emulator did not understand):
 * ``a AROUND n b`` (words or phrases within ``n`` words of each other in one field value,
   either order; 5 without ``n``);
 * ``-term`` negation, implicit or explicit ``AND``, ``OR``, ``( ... )`` grouping and
-  ``{a b}`` (= a OR b), also as operator values: ``from:(greenhouse.io OR lever.co)``.
+  ``{a b}`` (= a OR b), also as operator values: ``from:(greenhouse.io OR lever.co)``;
+  ``a|b`` is ``a OR b``; an operator's value may follow a space (``from: lever.co``).
   As in Gmail, ``OR`` binds tighter than AND: ``a b OR c`` is ``a AND (b OR c)``.
 
 The matching rules are Mailbox's (``mails/search``), restated in ``wordmatch``: a test
@@ -46,7 +47,10 @@ from .wordmatch import LINKS, fold, message_id_term, words
 
 Predicate = Callable[[StoredMessage], bool]
 
-_TOKEN = re.compile(r'\s*(?:(?P<punct>[(){}])|"(?P<phrase>[^"]*)"?|(?P<word>[^\s(){}"]+))')
+# "|" is OR, as Gmail reads it in filters ("from:(a@x.com|b@y.com)").
+_TOKEN = re.compile(
+    r'\s*(?:(?P<punct>[(){}])|(?P<pipe>\|)|"(?P<phrase>[^"]*)"?|(?P<word>[^\s(){}"|]+))'
+)
 _DAY_MS = 86_400_000
 _SIZES = {"": 1, "k": 1024, "m": 1024 * 1024}
 MAX_AROUND = 100
@@ -112,6 +116,8 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
     for m in _TOKEN.finditer(text):
         if m.group("punct"):
             tokens.append(("punct", m.group("punct")))
+        elif m.group("pipe"):
+            tokens.append(("word", "OR"))
         elif m.group("phrase") is not None:
             tokens.append(("phrase", m.group("phrase")))
         elif m.group("word") == "-" and text[m.end() : m.end() + 1] in {"(", "{", '"'}:
@@ -177,6 +183,17 @@ def _near(left: str, right: str, distance: int) -> Predicate:
         return all(t in index.terms for t in terms) and pattern.search(index.text) is not None
 
     return match
+
+
+def _is_value(word: str) -> bool:
+    """Whether a word after ``op:`` and a space is that operator's value: not a connective,
+    a negation or another operator."""
+    name, colon, _ = word.partition(":")
+    return (
+        word not in {"OR", "AND", "AROUND"}
+        and not word.startswith("-")
+        and not (colon and name.lower() in OPERATORS)
+    )
 
 
 def _all(preds: list[Predicate]) -> Predicate:
@@ -300,6 +317,10 @@ class _Parser:
             return self.operator(name, token[1])
         if token[0] == "punct" and token[1] in "({":
             return self.unary(name)
+        if token[0] == "word" and _is_value(token[1]):
+            # "from: amy@example.com": Gmail reads a value after a space as the operator's.
+            self.pos += 1
+            return self.operator(name, token[1])
         raise QueryError(f"Missing value for {name}:")
 
     def operator(self, name: str, value: str) -> Predicate:
@@ -315,6 +336,10 @@ class _Parser:
             return lambda m: term in m.content.search_index().terms
         if name in ("label", "in", "category", "is"):
             return self.label_operator(name, value, raw.strip())
+        if name == "has" and value in ("userlabels", "nouserlabels"):
+            made = self.mailbox.user_labels
+            wanted = value == "userlabels"
+            return lambda m: any(label in made for label in m.label_ids) == wanted
         if name == "has":
             if value not in _HAS:
                 raise QueryError(f"Unsupported value has:{raw}")

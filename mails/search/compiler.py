@@ -33,7 +33,7 @@ from mails.search.index import (
     pair_term,
 )
 from mails.search.nodes import And, Field, Near, Node, Not, Or, Text
-from mails.search.values import CATEGORIES, WORD_OPERATORS
+from mails.search.values import CATEGORIES, USER_LABEL_VALUES, WORD_OPERATORS
 
 Filter = dict[str, Any]
 # in:<value> names that are not label names.
@@ -52,6 +52,8 @@ IN_LABELS = {
 IS_LABELS = {"unread": "UNREAD", "starred": "STARRED", "important": "IMPORTANT"}
 HIDDEN = ("TRASH", "SPAM")
 MATCH_NOTHING: Filter = {"search_terms": {"$in": []}}
+# The ids Gmail gives the labels a person makes (labels.list: type "user"); its own are capitals.
+USER_LABEL_PREFIX = "Label_"
 _ADDRESS = re.compile(r"[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+")
 _DOTTED = re.compile(r"@?[^\s@.]+(?:\.[^\s@.]+)+")
 
@@ -252,11 +254,21 @@ def _field(node: Field, context: Context) -> Filter:
     if name == "category":
         return {"search_terms": label_term(CATEGORIES[value])}
     if name == "has":
+        if value in USER_LABEL_VALUES:
+            return _user_labels(value == "userlabels")
         # has:attachment, or has:drive etc. for links (see index.link_terms).
         return {"search_terms": f"has:{value}"}
     if name == "rfc822msgid":
         return {"search_terms": message_id_term(value)}
     return _range(name, value, context)
+
+
+def _user_labels(present: bool) -> Filter:
+    """Whether a label the person made is on the message. Gmail names every such label
+    ``Label_<n>`` and its own (system and category) labels in capitals, so the ids say it:
+    no term is indexed for it, and the walk checks ``label_ids`` message by message."""
+    made = {"$regex": f"^{USER_LABEL_PREFIX}"}
+    return {"label_ids": made if present else {"$not": made}}
 
 
 def _address_field(name: str, value: str, context: Context) -> Filter:

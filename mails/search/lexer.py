@@ -14,22 +14,21 @@ OPERATORS = frozenset(
         "size", "rfc822msgid", "list", "category", "deliveredto",
     }
 )  # fmt: skip
-# Characters that end a bare word (whitespace ends it too).
-_BREAKS = frozenset('(){}"')
+# Characters that end a bare word (whitespace ends it too). "|" is OR, as in Gmail: filters
+# people export and tools that write them join alternatives with it ("from:(a@x.com|b@y.com)").
+_BREAKS = frozenset('(){}"|')
 PUNCTUATION = frozenset("(){}")
 
 
 @dataclass(frozen=True)
 class Token:
-    """``kind`` is one of ( ) { } OR AND AROUND - word phrase op."""
+    """``kind`` is one of ( ) { } OR AND AROUND - word phrase op (``|`` is an OR)."""
 
     kind: str
     text: str
     position: int
     # For "op": the operator name; ``text`` is then the inline value ("" if a group follows).
     name: str = ""
-    # True when the next token starts right after this one (``from:(`` or ``-"a b"``).
-    glued: bool = False
 
 
 def tokenize(query: str) -> list[Token]:
@@ -44,21 +43,16 @@ def tokenize(query: str) -> list[Token]:
         start = index
         if char in PUNCTUATION:
             token, index = Token(char, char, start + 1), index + 1
+        elif char == "|":
+            token, index = Token("OR", char, start + 1), index + 1
         elif char == '"':
             token, index = _phrase(query, index)
         elif char == "-" and index + 1 < len(query) and not query[index + 1].isspace():
             token, index = Token("-", "-", start + 1), index + 1
         else:
             token, index = _word(query, index)
-        glued = index < len(query) and not query[index].isspace()
-        tokens.append(_glue(token, glued))
+        tokens.append(token)
     return tokens
-
-
-def _glue(token: Token, glued: bool) -> Token:
-    if not glued:
-        return token
-    return Token(token.kind, token.text, token.position, token.name, glued=True)
 
 
 def _phrase(query: str, index: int) -> tuple[Token, int]:

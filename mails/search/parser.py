@@ -10,11 +10,13 @@ Grammar (OR binds tighter than AND, as in Gmail: ``a b OR c`` is ``a AND (b OR c
                | op:"phrase" | op:( and_expr ) | op:{ unary* }
 
 An explicit ``AND`` is the same conjunction as a space; parentheses override; ``-`` applies
-to one term or group. ``{a b}`` means ``a OR b``. Inside ``op:( ... )`` every word and phrase
-becomes a value of ``op``. Words without letters or digits are ignored, as Gmail ignores
-punctuation. Every malformed query raises ``SearchError`` naming the 1-based position of the
-problem. Long runs of terms and ORs are read by loops, not recursion; only nesting recurses,
-and nesting is capped at ``MAX_DEPTH``, so no query can exhaust Python's stack.
+to one term or group. ``{a b}`` means ``a OR b``; so does ``a|b`` (the lexer reads ``|`` as
+``OR``). An operator's value may follow a space (``from: amy``). Inside ``op:( ... )``
+every word and phrase becomes a value of ``op``. Words without letters or digits are
+ignored, as Gmail ignores punctuation. Every malformed query raises ``SearchError`` naming
+the 1-based position of the problem. Long runs of terms and ORs are read by loops, not
+recursion; only nesting recurses, and nesting is capped at ``MAX_DEPTH``, so no query can
+exhaust Python's stack.
 """
 
 from __future__ import annotations
@@ -170,10 +172,12 @@ class _Parser:
     def operator(self, token: Token) -> Node | None:
         if token.text:
             return _field(token.name, token.text, token.position)
+        # The value may follow a space ("from: amy@example.com", as Google's own help writes
+        # it): Gmail reads it as the operator's; another operator, OR or "-" is no value.
         following = self.peek()
-        if token.glued and following is not None and following.kind in _CLOSERS:
+        if following is not None and following.kind in _CLOSERS:
             return self.group(self.take(), token.name)
-        if token.glued and following is not None and following.kind == "phrase":
+        if following is not None and following.kind in {"phrase", "word"}:
             return _field(token.name, self.take().text, token.position)
         raise SearchError(f"{token.name}: needs a value", token.position)
 

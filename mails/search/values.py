@@ -16,8 +16,11 @@ from mails.search.nodes import Field
 
 ALIASES = {"older": "before", "newer": "after", "size": "larger"}
 IS_VALUES = frozenset({"unread", "read", "starred", "important"})
+# has:userlabels / has:nouserlabels: whether any label the person made is on the message.
+USER_LABEL_VALUES = frozenset({"userlabels", "nouserlabels"})
 HAS_VALUES = frozenset(
     {"attachment", "drive", "document", "spreadsheet", "presentation", "youtube"}
+    | USER_LABEL_VALUES
 )
 CATEGORIES = {
     "primary": "CATEGORY_PERSONAL",

@@ -54,6 +54,11 @@ QUERIES = [
     " -is:starred",
     "application AROUND 3 received",
     "interview AROUND 0 schedule OR thank AROUND 1 you",
+    # "|" as OR, a value after a space, and whether a label the person made is on it
+    "interview|application -is:important",
+    "from: globex OR subject:(interview|thank)",
+    "has:userlabels",
+    "has:nouserlabels application",
 ]
 # Pairs that read differently under the two precedences: the mailbox must tell them apart,
 # or the agreement above would not show that both sides use Gmail's.
@@ -64,6 +69,8 @@ DISTINCT = [
         "{interview thank} is:important OR category:social",
         "({interview thank} is:important) OR category:social",
     ),
+    ("has:nouserlabels application", "application"),
+    ("interview|application -is:important", "interview application -is:important"),
 ]
 
 

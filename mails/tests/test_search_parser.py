@@ -196,6 +196,20 @@ PARSES = [
         "in:anywhere -in:trash is:unread {has:attachment larger:1M}",
         "(and in:anywhere (not in:trash) is:unread (or has:attachment larger:1048576))",
     ),
+    # a value after a space is the operator's (Google's own help writes "from: amy@…")
+    ("from: alice", "from:alice"),
+    ("from: alice bob", "(and from:alice bob)"),
+    ('subject: "job offer" x', "(and subject:job offer x)"),
+    ("from: (a OR b)", "(or from:a from:b)"),
+    ("from: alice, after: 2021/03/01", "(and from:alice, after:2021/03/01)"),
+    # "|" is OR, as gmail-britta and exported filters write it
+    ("a|b", "(or a b)"),
+    ("a | b c", "(and (or a b) c)"),
+    ("from:(foo@gmail.com|bar@hotmail.com)", "(or from:foo@gmail.com from:bar@hotmail.com)"),
+    ("from:(a.com| b.com| c.com)", "(or from:a.com from:b.com from:c.com)"),
+    ('subject:("buy this"|"buy now")', "(or subject:buy this subject:buy now)"),
+    ('"a|b"', '"a b"'),
+    ("has:userlabels -has:nouserlabels", "(and has:userlabels (not has:nouserlabels))"),
 ]
 
 ERRORS = [
@@ -219,7 +233,11 @@ ERRORS = [
     ("a (OR b)", 4, "OR needs a search term before it"),
     ("-)", 1, "'-' needs a search term"),
     ("from:", 1, "from: needs a value"),
-    ("from: alice", 1, "from: needs a value"),
+    ("to: from:alice", 1, "to: needs a value"),
+    ("subject: -x", 1, "subject: needs a value"),
+    ("subject: OR x", 1, "subject: needs a value"),
+    ("a |", 3, "OR needs a search term after it"),
+    ("| a", 1, "OR needs a search term before it"),
     ("x subject:", 3, "subject: needs a value"),
     ('from:""', 1, "from: needs a value"),
     ("from:!!!", 1, "needs a word"),
