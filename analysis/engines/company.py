@@ -221,7 +221,7 @@ def _acceptable(name: str) -> bool:
     return (
         len(words) <= 7
         and words[0].strip(",.") not in _NOT_NAME_START
-        and _compound_head(name) not in _NOT_NAME_START
+        and not _compound_head(name)
         # A job title, or a piece of one ("Machine Learning 48213"), is not an employer.
         and _ROLE_WORDS.isdisjoint(words)
         and _TITLE_FRAGMENTS.isdisjoint(words)
@@ -233,7 +233,8 @@ def _compound_head(name: str) -> str:
     """The first part of a compound word that begins ``name`` ("follow" of "Follow-up on"),
     "" when there is none: a lower-case part after the hyphen makes a word, not a name
     ("Take-Two" stays a name)."""
-    head, hyphen, rest = name.split(maxsplit=1)[0].partition("-")
+    first = name.split(maxsplit=1)
+    head, hyphen, rest = first[0].partition("-") if first else ("", "", "")
     return head.lower() if hyphen and rest[:1].islower() else ""
 
 
@@ -329,7 +330,8 @@ def company(email: EmailInput, text: Text, reader: frozenset[str]) -> str:
         if weight >= _EMPLOYER_PHRASE and name.casefold() in vocab.PLATFORM_NAMES:
             total = platforms.get(name.casefold(), (0.0, name))[0] + weight
             platforms[name.casefold()] = (total, name)
-        if not _acceptable(name) or names_one_of(name, people):
+        # Judged as written too: "On-site" loses "-site" as noise, and "On" is no employer.
+        if not _acceptable(name) or _compound_head(raw.strip()) or names_one_of(name, people):
             continue
         key = name.casefold()
         bonus = 6 if matches_slug(name, slugs) else 0

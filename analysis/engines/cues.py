@@ -74,6 +74,16 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"|is|have been) (?:filled|cancell?ed|closed|put on hold|no longer (?:available|open))",
         r"no longer (?:be |being )?(?:under )?consider|no longer (?:recruiting|reviewing|hiring"
         r"|accepting|considering)(?: applications| applicants| candidates)? for",
+        # The choice written passively: "another applicant has been selected for this position".
+        r"(?:another|other|a different|a more qualified|the successful) (?:applicant|candidate"
+        r"|person|individual)s? (?:has|have|was|were) (?:now )?(?:been )?(?:selected|chosen|hired"
+        r"|offered the (?:position|role|job))",
+        # The search ended: "we have found a finalist ... and are concluding our search".
+        r"(?:concluding|concluded|closing|closed|ending|ended|completed) (?:our|the) search\b"
+        r"|(?:found|identified|selected|chosen) (?:a|our|the) (?:finalist|successful"
+        r" (?:candidate|applicant))\b",
+        r"(?:position|role|opening|requisition|vacancy|job) (?:is|are|has been) no longer"
+        r" (?:accepting|taking|considering) (?:applications|applicants|candidates)",
         r"(?:considering|consider|explore|exploring|pursue|pursuing) other (?:candidates"
         r"|applicants)(?: whose| who| for)",
         r"ending (?:your )?consideration|not (?:been )?selected (?:for|to)",
@@ -179,8 +189,8 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"(?:schedule|book|set up|arrange) (?:an?|your|the) (?:[\w-]+ ){0,2}interview\b",
         r"(?:would|we'd) like to (?:meet|speak|talk|chat) (?:with )?you\b",
         r"(?:move|moving|advance|advancing|invite|inviting) you (?:forward )?to the next"
-        r" (?:step|stage|round)|schedule (?:an?|your) (?:initial |first |brief )?(?:video |phone"
-        r" |virtual |technical )?(?:interview|screen|call)",
+        r" (?:step|stage|round)|schedule (?:an?|your) (?:initial |first |brief )?(?:(?:video|phone"
+        r"|virtual|technical|recruiter|behaviou?ral) ){0,2}(?:interview|screen|call)",
         r"interviews? (?:will )?take place|(?:pick|choose|select|book|grab) (?:a|the|your) (?:time"
         r"|slot)|scheduling link|calendly\b",
         r"(?:next|final|second|third|first|technical|virtual) (?:round|stage) (?:of )?(?:interview"

@@ -200,6 +200,10 @@ def test_the_candidate_s_first_name_alone_is_never_the_company(greeting, to):
         ("Take-home exercise for Data Scientist", ""),
         # A hyphenated name is still a name.
         ("Take-Two - Application received", "Take-Two"),
+        # Kinds of interview: "-site" is dropped as noise, but "On" was never a name.
+        ("On-site Interview Invitation", ""),
+        ("In-person Interview - Next Steps", ""),
+        ("Co-op Interview Invitation", ""),
     ],
 )
 def test_a_compound_word_opening_the_subject_is_no_company(subject, company):
@@ -825,3 +829,48 @@ def test_a_voluntary_form_beside_a_confirmation_asks_nothing(subject, body, stat
 def test_a_call_that_will_follow_the_review_is_no_invitation(body, status):
     message = email("Your application", body, "Brightline Labs Recruiting", GREENHOUSE)
     assert classify(message).status is status
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # The choice written passively.
+        "Thank you for applying for the Records Clerk post with Harbor County. The review is "
+        "complete and another candidate has been selected for the post.",
+        # The search is over.
+        "Thanks for applying to the Growth Analyst role. We have identified our successful "
+        "candidate and are closing our search for now.",
+        # The posting takes no one any more.
+        "Thank you for your interest in Harbor County. This position is no longer accepting "
+        "applicants, but we wish you every success.",
+    ],
+)
+def test_a_turn_down_written_without_the_usual_words_is_a_rejection(body):
+    message = email("About your application", body, "Harbor County Careers", GREENHOUSE)
+    assert classify(message).status is Status.REJECTION
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Being a finalist, or the successful candidate's future duties, is no turn-down.
+        "Great news: you are one of our finalists for the Growth Analyst role. We will be in "
+        "touch about the final interview.",
+        "The successful candidate will join the growth team. We received your application and "
+        "will review it shortly.",
+    ],
+)
+def test_words_near_a_turn_down_that_decide_nothing(body):
+    message = email("About your application", body, "Harbor County Careers", GREENHOUSE)
+    assert classify(message).status is not Status.REJECTION
+
+
+def test_scheduling_a_screen_of_two_kinds_is_an_invitation():
+    message = email(
+        "Data Engineer - next step",
+        "Hello Sam, I am writing to schedule your technical phone screen for the Data Engineer "
+        "position. Which of these times works for you: Tuesday 10:00 AM or Wednesday 2:00 PM?",
+        "Priya Nair",
+        "priya.nair@brightlinelabs.com",
+    )
+    assert classify(message).status is Status.INTERVIEW_INVITATION
