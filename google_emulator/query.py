@@ -117,7 +117,8 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
         if m.group("punct"):
             tokens.append(("punct", m.group("punct")))
         elif m.group("pipe"):
-            tokens.append(("word", "OR"))
+            if _joins(tokens, text[m.end() :]):
+                tokens.append(("word", "OR"))  # else punctuation with nothing to join: ignored
         elif m.group("phrase") is not None:
             tokens.append(("phrase", m.group("phrase")))
         elif m.group("word") == "-" and text[m.end() : m.end() + 1] in {"(", "{", '"'}:
@@ -125,6 +126,20 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
         elif m.group("word"):
             tokens.append(("word", m.group("word")))
     return tokens
+
+
+_CONNECTIVE = re.compile(r"(?:OR|AND|AROUND)(?=[\s(){}\"|]|$)")
+
+
+def _joins(before: list[tuple[str, str]], after: str) -> bool:
+    """Whether a ``|`` stands between two terms (as Mailbox's lexer decides it)."""
+    rest = after.lstrip()
+    if not before or not rest or rest[0] in ")}|" or _CONNECTIVE.match(rest):
+        return False
+    kind, text = before[-1]
+    opens = (kind == "punct" and text in "({") or kind == "neg"
+    connects = kind == "word" and (text in {"OR", "AND", "AROUND", "-"} or text.endswith(":"))
+    return not (opens or connects)
 
 
 def _phrase(found: list[str], field: str | None) -> Predicate:

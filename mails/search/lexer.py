@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mails.search.errors import SearchError
@@ -18,6 +19,8 @@ OPERATORS = frozenset(
 # people export and tools that write them join alternatives with it ("from:(a@x.com|b@y.com)").
 _BREAKS = frozenset('(){}"|')
 PUNCTUATION = frozenset("(){}")
+# An OR, AND or AROUND written out: a "|" just before one joins nothing of its own.
+_CONNECTIVE = re.compile(r"(?:OR|AND|AROUND)(?=[\s(){}\"|]|$)")
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,10 @@ def tokenize(query: str) -> list[Token]:
         if char in PUNCTUATION:
             token, index = Token(char, char, start + 1), index + 1
         elif char == "|":
-            token, index = Token("OR", char, start + 1), index + 1
+            index += 1
+            if not _joins(tokens, query[index:]):
+                continue  # a "|" with nothing to join is punctuation, which Gmail ignores
+            token = Token("OR", char, start + 1)
         elif char == '"':
             token, index = _phrase(query, index)
         elif char == "-" and index + 1 < len(query) and not query[index + 1].isspace():
@@ -53,6 +59,20 @@ def tokenize(query: str) -> list[Token]:
             token, index = _word(query, index)
         tokens.append(token)
     return tokens
+
+
+def _joins(before: list[Token], after: str) -> bool:
+    """Whether a ``|`` stands between two terms: a term (or a closed group) before it, and
+    one after it (not a closer, another ``|``, a written-out connective or the end)."""
+    rest = after.lstrip()
+    return (
+        bool(before)
+        and before[-1].kind not in {"(", "{", "OR", "AND", "AROUND", "-"}
+        and not (before[-1].kind == "op" and not before[-1].text)
+        and bool(rest)
+        and rest[0] not in ")}|"
+        and not _CONNECTIVE.match(rest)
+    )
 
 
 def _phrase(query: str, index: int) -> tuple[Token, int]:

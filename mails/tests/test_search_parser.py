@@ -209,6 +209,13 @@ PARSES = [
     ("from:(a.com| b.com| c.com)", "(or from:a.com from:b.com from:c.com)"),
     ('subject:("buy this"|"buy now")', "(or subject:buy this subject:buy now)"),
     ('"a|b"', '"a b"'),
+    # a "|" with nothing to join is punctuation, ignored as Gmail ignores it
+    ("| a", "a"),
+    ("a |", "a"),
+    ("from:(a.com| b.com|)", "(or from:a.com from:b.com)"),
+    ("a (| b)", "(and a b)"),
+    ("a || b", "(or a b)"),
+    ("a | OR b", "(or a b)"),
     ("has:userlabels -has:nouserlabels", "(and has:userlabels (not has:nouserlabels))"),
 ]
 
@@ -236,8 +243,6 @@ ERRORS = [
     ("to: from:alice", 1, "to: needs a value"),
     ("subject: -x", 1, "subject: needs a value"),
     ("subject: OR x", 1, "subject: needs a value"),
-    ("a |", 3, "OR needs a search term after it"),
-    ("| a", 1, "OR needs a search term before it"),
     ("x subject:", 3, "subject: needs a value"),
     ('from:""', 1, "from: needs a value"),
     ("from:!!!", 1, "needs a word"),
