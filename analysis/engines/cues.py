@@ -44,6 +44,13 @@ _OTHERS = (
     r"|candidates|applicants|a more)"
 )
 
+# An assessment named, not asked for: beside an interview it is what the interview holds
+# ("a full-day onsite: system design, coding challenges, lunch with the team").
+ASSESSMENT_NAMED = (
+    r"online assessment|coding challenge|coding exercise|take-home|take home|skill tests?"
+    r"|skills tests?"
+)
+
 STRONG: dict[Status, tuple[str, ...]] = {
     S.WITHDRAWAL: (
         r"(?:application|candidacy|candidature)(?: for [^.]{1,80})? (?:has been|was|is|were)"
@@ -154,8 +161,7 @@ STRONG: dict[Status, tuple[str, ...]] = {
         r"(?:assessment|testing|test|exercise|case study) (?:stage|phase|step|round)",
         r"(?:invite|invited|inviting) you to (?:complete|take|participate in) (?:an?|the|our)"
         r"(?: [\w-]+){0,3} (?:assessment|test|challenge|exercise)",
-        r"online assessment|coding challenge|coding exercise|take-home|take home|skill tests?"
-        r"|skills tests?",
+        ASSESSMENT_NAMED,
         r"assessment (?:invitation|link|portal)|(?:start|begin) (?:the )?assessment",
         r"(?:hackerrank|codesignal|codility|testgorilla|hirevue|coderpad|karat|pymetrics)\b",
         r"one-way video|one way video|record (?:your )?(?:answers|responses|video)"

@@ -18,7 +18,7 @@ from analysis.engines import company, cues, decisions, details, position, vocab
 from analysis.engines.base import Analysis, EmailInput, clamp_confidence
 from analysis.engines.people import addressee_keys
 from analysis.engines.rule_text import Text, prepare
-from analysis.engines.triggers import Triggered, TriggerSet
+from analysis.engines.triggers import Scan, Triggered, TriggerSet
 from analysis.status import Status
 
 # Bump whenever a change to the rules could change any result: cached analyses carry it.
@@ -48,6 +48,11 @@ _SIGNALS = TriggerSet(
     re.IGNORECASE,
 )
 _HEDGE = re.compile(cues.HEDGES, re.IGNORECASE)
+# An assessment asked for (complete it, its link, a test platform), not only named.
+_ASSESSMENT_ASKED = Triggered(
+    "|".join(f"(?:{p})" for p in cues.STRONG[Status.ASSESSMENT] if p is not cues.ASSESSMENT_NAMED),
+    re.IGNORECASE,
+)
 # The confirmation cues without the thanks that open rejections and invitations as well.
 _CONFIRMED = Triggered(
     "|".join(f"(?:{p})" for p in cues.STRONG[Status.APPLICATION_CONFIRMATION][1:]), re.IGNORECASE
@@ -139,6 +144,9 @@ def gather(email: EmailInput, text: Text) -> Evidence:
         if sentences:
             strong[status] = strong.get(status, 0.0) + 0.5 + 0.5 * min(sentences, 2)
             sources[status] = sources.get(status, 0) + min(sentences, 2)
+    if _only_named_beside_interview(strong, subject, body):
+        strong.pop(Status.ASSESSMENT)
+        sources.pop(Status.ASSESSMENT, None)
     weak: dict[Status, int] = {}
     if not strong:  # weak cues only decide when no strong cue does
         weak_subject = _WEAK_SET.found(subject) if fresh else set()
@@ -164,6 +172,17 @@ def gather(email: EmailInput, text: Text) -> Evidence:
         or (Status.APPLICATION_CONFIRMATION in in_body and _CONFIRMED.exists(body)),
         asks="?" in text.flat,
         voluntary=_VOLUNTARY.exists(body),
+    )
+
+
+def _only_named_beside_interview(strong: dict[Status, float], subject: Scan, body: Scan) -> bool:
+    """Whether the email invites to an interview and names an assessment only as part of it
+    (nothing asks the reader to take one): the interview is the news."""
+    return (
+        Status.ASSESSMENT in strong
+        and Status.INTERVIEW_INVITATION in strong
+        and not _ASSESSMENT_ASKED.exists(subject)
+        and not _ASSESSMENT_ASKED.exists(body)
     )
 
 

@@ -874,3 +874,27 @@ def test_scheduling_a_screen_of_two_kinds_is_an_invitation():
         "priya.nair@brightlinelabs.com",
     )
     assert classify(message).status is Status.INTERVIEW_INVITATION
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        # An onsite day whose agenda names a coding challenge: the interview is the news.
+        (
+            "Hi Sam, we would like to invite you to the final round of interviews for the "
+            "Platform Engineer role. The onsite day includes a system design discussion, a "
+            "coding challenge with two engineers and lunch with the team. Please confirm your "
+            "availability for Thursday.",
+            Status.INTERVIEW_INVITATION,
+        ),
+        # Asked to take one before the interview: the assessment is the news.
+        (
+            "Hi Sam, before we invite you to interview, please complete the coding challenge "
+            "at the link below within five days.",
+            Status.ASSESSMENT,
+        ),
+    ],
+)
+def test_an_assessment_named_in_an_interview_s_agenda_is_part_of_the_interview(body, status):
+    message = email("Platform Engineer - next steps", body, "Priya Nair", "priya@brightline.io")
+    assert classify(message).status is status
