@@ -53,6 +53,12 @@ _REFUSED = frozenset(
     {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined", "unicode_escape"}
 )
 _STATEFUL_7BIT = ("iso2022", "hz", "utf-7")
+# Windows mailers' ISO-2022-JP (Microsoft's CP50220/50221) also carries NEC's special
+# characters (row 13: ①, №, ㈱) and IBM's extensions, which Python's iso2022_jp refuses:
+# its JIS pairs are Shift_JIS pairs by arithmetic, which cp932 reads. Tried after the
+# strict codec, so standard text keeps the standard mapping (WAVE DASH stays U+301C).
+_JIS_AS_CP932 = "iso2022_jp+cp932"
+_JIS_MODES = {b"$B": "jis", b"$@": "jis", b"(B": "ascii", b"(J": "ascii", b"(I": "kana"}
 _WIDE = ("utf-16", "utf-32")
 _MULTIBYTE = ("utf", "gb", "big5", "cp932", "cp949", "cp950", "shift_jis", "euc_", "johab")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
@@ -104,6 +110,8 @@ def _candidates(codec: str | None, data: bytes, gmail_normalized: bool) -> list[
     if codec.startswith(_WIDE):
         # Gmail's UTF-8 has no NUL bytes; UTF-16/32 text almost always does.
         return [UTF8, *declared] if gmail_normalized and b"\x00" not in data else declared
+    if codec.startswith("iso2022_jp"):
+        declared = [codec, _JIS_AS_CP932]
     if codec.startswith(_STATEFUL_7BIT):
         # ISO-2022 and HZ need escapes and UTF-7 stays 7-bit; without them the text is
         # already UTF-8 (Gmail converted it) or plain ASCII, the same in either codec.
@@ -118,6 +126,8 @@ def _candidates(codec: str | None, data: bytes, gmail_normalized: bool) -> list[
 
 def _decode_strict(data: bytes, codec: str, truncated: bool) -> str | None:
     """Return ``data`` decoded strictly, forgiving an error caused by truncation."""
+    if codec == _JIS_AS_CP932:
+        return _jis_as_cp932(data)
     try:
         return data.decode(codec)
     except UnicodeDecodeError as error:
@@ -184,6 +194,52 @@ def decode_text(
         f"{where}: bytes invalid in {name or 'undeclared charset'}, decoded as {fallback}{loss}"
     )
     return text
+
+
+def _jis_as_cp932(data: bytes) -> str | None:
+    """Return ISO-2022-JP ``data`` read as Microsoft's variant (JIS pairs as Shift_JIS, read
+    by cp932), or None when it is not such text (an unknown escape, an 8-bit byte)."""
+    out = bytearray()
+    mode, at = "ascii", 0
+    while at < len(data):
+        byte = data[at]
+        if byte == 0x1B:
+            mode = _JIS_MODES.get(data[at + 1 : at + 3], "")
+            if not mode:
+                return None
+            at += 3
+        elif byte in b"\r\n" or mode == "ascii":
+            if byte >= 0x80:
+                return None
+            mode = "ascii" if byte in b"\r\n" else mode  # a line end resets, leniently
+            out.append(byte)
+            at += 1
+        elif mode == "kana":
+            if not 0x21 <= byte <= 0x5F:
+                return None
+            out.append(byte + 0x80)  # half-width katakana: JIS X 0201 + 0x80 in Shift_JIS
+            at += 1
+        else:
+            pair = _shift_jis_pair(data[at : at + 2])
+            if pair is None:
+                return None
+            out += pair
+            at += 2
+    try:
+        return out.decode("cp932")
+    except UnicodeDecodeError:
+        return None
+
+
+def _shift_jis_pair(pair: bytes) -> bytes | None:
+    """The Shift_JIS bytes of one JIS X 0208 pair (row and cell each 0x21–0x7E)."""
+    if len(pair) != 2 or not all(0x21 <= byte <= 0x7E for byte in pair):
+        return None
+    first, second = pair
+    lead = ((first + 1) >> 1) + (0x70 if first <= 0x5E else 0xB0)
+    # An odd row takes the lower half of the trail bytes (0x40–0x9E, skipping 0x7F).
+    trail = second + 0x1F + (second + 0x1F >= 0x7F) if first & 1 else second + 0x7E
+    return bytes((lead, trail))
 
 
 def _cjk_reading(

@@ -181,19 +181,20 @@ def _merge_split_names(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     as ``Doe, Jane <j@x>``, which splits into a bare "Doe" and "Jane <j@x>".
     """
     merged: list[tuple[str, str]] = []
-    carry = ""
+    carry: list[str] = []
     for name, address in pairs:
         if not name and _NAME_WORD.fullmatch(address.strip()):
-            carry = f"{carry}, {address}" if carry else address
+            carry.append(address)
             continue
         if carry and name:
-            name = f"{carry}, {name}"
-        elif carry:
-            merged.append(("", carry))
-        carry = ""
+            name = ", ".join([*carry, name])
+        else:
+            # Not a name cut at its comma: bare local parts ("To: abel, bianchi, nsb@flash",
+            # as old Unix mail wrote local users), each a recipient of its own.
+            merged.extend(("", word) for word in carry)
+        carry = []
         merged.append((name, address))
-    if carry:
-        merged.append(("", carry))
+    merged.extend(("", word) for word in carry)
     return merged
 
 

@@ -125,23 +125,35 @@ def read_body(root: Part, notes: Notes) -> Body:
     """Return the body text (capped), the attachments, and the HTML alternatives' text."""
     walk = _Walk(notes)
     _visit(root, 0, walk)
-    for part in walk.spare:
-        if walk.texts:
-            break
-        _add_spare_text(part, walk)
+    _read_spares(walk, 0)
     alternative = cap_utf8("\n\n".join(walk.alternative_texts))
     text = cap_utf8("\n\n".join(walk.texts))
     return Body(text, walk.attachments, alternative, list(walk.links))
 
 
-def _add_spare_text(part: Part, walk: _Walk) -> None:
+def _read_spares(walk: _Walk, depth: int) -> None:
+    """With no body found, read the spare parts in order until one gives text."""
+    for part in walk.spare:
+        if walk.texts:
+            break
+        _add_spare_text(part, walk, depth)
+
+
+def _add_spare_text(part: Part, walk: _Walk, depth: int) -> None:
     """Read a spare part as the body: an attached message's own body, or the part's text."""
     if part.mime_type not in MESSAGE_TYPES:
         _add_text(part, "text/html" if part.mime_type == "text/html" else "text/plain", walk)
         return
+    if depth >= MAX_DEPTH:
+        walk.notes.add(f"attached messages nested deeper than {MAX_DEPTH}: cut")
+        return
     inner = _Walk(walk.notes, parts_seen=walk.parts_seen)
     for child in part.children():  # the attached message; its attachments stay its own
         _visit(child, 1, inner)
+    # A forward of a forward (message/rfc822 all the way down, as "forward as attachment"
+    # makes it): the innermost message with a body of its own is what there is to read.
+    _read_spares(inner, depth + 1)
+    walk.parts_seen = inner.parts_seen
     walk.texts.extend(inner.texts)
     walk.add_links(inner.links)
 
@@ -220,8 +232,11 @@ def _read_alternative(part: Part, depth: int, walk: _Walk) -> None:
 
 def _visit_for_attachments(part: Part, depth: int, walk: _Walk) -> None:
     """Collect the files of an alternative not shown: Gmail lists the inline images of the
-    HTML alternative (multipart/related) as attachments even when the plain text is shown."""
+    HTML alternative (multipart/related) as attachments even when the plain text is shown,
+    and a file sent as an "alternative" of its own (a mailer's mistake) is still a file."""
     if not part.mime_type.startswith("multipart/"):
+        if is_attachment(part):
+            walk.attachments.append(_attachment(part))
         return
     aside = _Walk(walk.notes, parts_seen=walk.parts_seen)
     _visit(part, depth, aside)

@@ -16,7 +16,10 @@ from typing import TypedDict
 #   2  links: the http(s) targets of the HTML parts' <a href> (has:youtube finds "click here")
 #   3  CJK text under another CJK label, and double-encoded UTF-8, read right (noted)
 #   4  the Message-IDs an email answers (References, In-Reply-To): the tracker's reply links
-PARSER_VERSION = 4
+#   5  ISO-2022-JP as Windows mailers write it (NEC's ①, №, ㈱ and IBM's extensions) read;
+#      a forward of a forward shows the innermost text; a file sent as an alternative is
+#      listed; bare local users before an address are recipients each
+PARSER_VERSION = 5
 
 # The stored flags and the Gmail label each mirrors: a flag is true exactly when its label is on.
 FLAG_LABELS = {"is_unread": "UNREAD", "is_starred": "STARRED"}

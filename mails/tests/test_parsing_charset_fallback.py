@@ -158,3 +158,45 @@ def test_mislabelled_mail_synced_from_gmail_is_stored_readable(mailbox) -> None:
     assert (stored.subject, stored.body_text) == (GBK_SUBJECT, "这是一封测试邮件，请勿回复")
     assert "wrong charset" in stored.parse_error
     assert [m.gmail_id for m in search(mailbox.user, "面试通知").messages] == [gmail_id]
+
+
+# Windows mailers' ISO-2022-JP: JIS X 0208 plus NEC's row 13 (①, №, ㈱) and IBM's extensions.
+WINDOWS_JAPANESE = "①面接のご案内 ㈱ブライトライン №12"
+
+
+def windows_iso2022jp(text: str) -> bytes:
+    """``text`` as Outlook writes ISO-2022-JP: its cp932 pairs as JIS pairs between escapes."""
+    out, jis = bytearray(), False
+    for char in text:
+        if char.isascii():
+            out += (b"\x1b(B" if jis else b"") + char.encode("ascii")
+            jis = False
+            continue
+        lead, trail = char.encode("cp932")
+        row = (lead - (0x70 if lead < 0xA0 else 0xB0)) * 2 - (trail < 0x9F)
+        cell = trail - (0x1F if trail < 0x9F else 0x7E) - (0x7F < trail < 0x9F)
+        out += (b"" if jis else b"\x1b$B") + bytes((row, cell))
+        jis = True
+    return bytes(out + (b"\x1b(B" if jis else b""))
+
+
+def test_windows_iso2022jp_with_nec_characters_is_read() -> None:
+    data = windows_iso2022jp(WINDOWS_JAPANESE)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("iso-2022-jp")  # what Python's codec makes of it
+    assert subject_of(f"Subject: {b_word('iso-2022-jp', data)}") == (WINDOWS_JAPANESE, "")
+    body = email_bytes(
+        "From: a@example.com",
+        "Subject: x",
+        "Content-Type: text/plain; charset=ISO-2022-JP",
+        "Content-Transfer-Encoding: 7bit",
+        body=data.decode("ascii") + "\r\n",
+    )
+    parsed = parse_raw_message(gmail_raw(body))
+    assert parsed.body_text.strip() == WINDOWS_JAPANESE
+    assert parsed.parse_error == ""
+
+
+def test_standard_iso2022jp_keeps_the_standard_mapping() -> None:
+    text = "ご案内〜よろしく"  # JIS 0x2141 is WAVE DASH (U+301C), cp932 reads FULLWIDTH TILDE
+    assert subject_of(f"Subject: {b_word('iso-2022-jp', text.encode('iso-2022-jp'))}") == (text, "")

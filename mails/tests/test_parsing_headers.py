@@ -81,6 +81,11 @@ def test_eight_bit_headers_decode_as_utf8_or_the_body_charset() -> None:
         ("=?utf-8?q?spoof=40evil.com?=", [("", "spoof@evil.com")]),
         ("", []),
         ("<<<>>> ,,, @", []),
+        # Local users as old Unix mail wrote them: each its own recipient, wherever it stands.
+        (
+            "abel, bianchi, nsb@flash.example, tkl, lynn",
+            [("", "abel"), ("", "bianchi"), ("", "nsb@flash.example"), ("", "tkl"), ("", "lynn")],
+        ),
     ],
 )
 def test_address_headers(header: str, expected: list[tuple[str, str]]) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from mails.parsing import parse_full_message, parse_raw_message, parse_rfc822
 from mails.parsing.body_text import BODY_TEXT_LIMIT
-from mails.tests.test_parsing import b64url, email_bytes, gmail_full, gmail_raw
+from mails.tests.test_parsing import b64url, email_bytes, emulator_full, gmail_full, gmail_raw
 
 
 def multipart(subtype: str, *parts: str, boundary: str = "b") -> bytes:
@@ -251,3 +251,50 @@ def test_pathological_inputs_are_read_in_linear_time(raw: bytes) -> None:
     parsed = parse_raw_message(gmail_raw(raw))
 
     assert parsed.body_text.startswith("kept")
+
+
+def forwarded(inner: bytes, times: int) -> bytes:
+    """``inner`` forwarded as an attachment ``times`` times, each message nothing but it."""
+    for hop in range(times):
+        inner = email_bytes(
+            f"From: hop{hop}@example.com",
+            f"Subject: Fwd {hop}",
+            "Content-Type: message/rfc822",
+            "Content-Disposition: inline",
+            body=inner,
+        )
+    return inner
+
+
+@pytest.mark.parametrize("times", [1, 2, 3])
+def test_a_forward_of_a_forward_shows_the_innermost_text(times: int) -> None:
+    original = email_bytes(
+        "From: origin@example.com",
+        "Subject: Quarterly figures",
+        "Content-Type: text/plain",
+        body="The quarterly figures are attached below.\r\n",
+    )
+    raw = forwarded(original, times)
+    for parsed in (parse_raw_message(gmail_raw(raw)), parse_full_message(emulator_full(raw))):
+        assert parsed.body_text == "The quarterly figures are attached below."
+        assert [a["mime_type"] for a in parsed.attachments] == ["message/rfc822"]
+
+
+def test_forwards_nested_beyond_the_limit_are_cut_with_a_note() -> None:
+    raw = forwarded(email_bytes("From: o@example.com", body="deep\r\n"), 40)
+    parsed = parse_raw_message(gmail_raw(raw))
+    assert parsed.body_text == ""
+    assert "cut" in parsed.parse_error
+
+
+def test_a_file_sent_as_an_alternative_is_still_listed() -> None:
+    raw = multipart(
+        "alternative",
+        "Content-Type: text/plain\r\n\r\nSee the report.",
+        'Content-Type: application/pdf; name="report.pdf"\r\n'
+        'Content-Disposition: attachment; filename="report.pdf"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK",
+    )
+    for parsed in (parse_raw_message(gmail_raw(raw)), parse_full_message(emulator_full(raw))):
+        assert parsed.body_text == "See the report."
+        assert [a["filename"] for a in parsed.attachments] == ["report.pdf"]
