@@ -50,7 +50,7 @@ _SIGNALS = TriggerSet(
 _HEDGE = re.compile(cues.HEDGES, re.IGNORECASE)
 # An assessment asked for (complete it, its link, a test platform), not only named.
 _ASSESSMENT_ASKED = Triggered(
-    "|".join(f"(?:{p})" for p in cues.STRONG[Status.ASSESSMENT] if p is not cues.ASSESSMENT_NAMED),
+    "|".join(f"(?:{p})" for p in cues.STRONG[Status.ASSESSMENT] if p != cues.ASSESSMENT_NAMED),
     re.IGNORECASE,
 )
 # The confirmation cues without the thanks that open rejections and invitations as well.
