@@ -12,7 +12,9 @@ from analysis.engines.triggers import Triggered
 # A dot only inside a word ("Monday.com"): "Acme. We" is a sentence end, not a name.
 _WORD = r"[A-Z0-9](?:[\w&'+-]|\.(?=\w))*"
 NAME = rf"{_WORD}(?:,? (?:{_WORD}|(?:of|and|&|de|du|la|le|der|für|y|for|the|in|und)(?!\w))){{0,6}}"
-_TITLE_WORD = r"(?:[A-Z0-9](?:[\w&/'+-]|\.(?=\w))*|\([^()]{1,40}\))"
+# A bracketed tag is part of how a posting is titled ("[PIPELINE] Software Engineer"): read
+# with the title, dropped from it by the position's cleaning.
+_TITLE_WORD = r"(?:[A-Z0-9](?:[\w&/'+-]|\.(?=\w))*|\([^()]{1,40}\)|\[[^\[\]]{1,40}\])"
 TITLE = rf"{_TITLE_WORD}(?:,? (?:{_TITLE_WORD}|of|and|&|in|for|to|the|de|-|/|–)){{0,9}}"
 
 # Words that start a sentence, so they end a name or a title written before them.

@@ -129,6 +129,8 @@ _INNER_REQUISITION = re.compile(
 )
 # A posting's state after the title, as some ATSs print it: "Data Analyst (Open)".
 _POSTING_STATE = re.compile(r"\s*\((?i:open|closed|filled|evergreen)\)$")
+# Tags an ATS or a recruiter puts before a title: "[PIPELINE] Software Engineer", "[Remote]".
+_LEADING_TAGS = re.compile(r"^(?:\[[^\[\]]{1,40}\]\s*)+")
 # The separator after a company's name that leads a subject ("Acme - ", "Acme: ", "Acme | ").
 _LEADING_SEPARATOR = re.compile(r"\s*[-|:–]\s+")
 # A legal entity before or after the title: the posting's employer as the ATS names it, which
@@ -218,7 +220,7 @@ def _clean_title(value: str, company_name: str) -> str:
     value = " ".join(words[:end])
     value = _INNER_REQUISITION.sub("", _POSTING_STATE.sub("", value))
     value = _POSITION_TRAILING.sub("", _REQUISITION.sub("", value)).strip()
-    value = _LEADING_REQUISITION.sub("", value)
+    value = _LEADING_REQUISITION.sub("", _LEADING_TAGS.sub("", value))
     words = value.split()
     if not words or words[0].lower() in _NOT_POSITION_START or len(words) > 10:
         return ""

@@ -481,6 +481,12 @@ def test_a_person_s_bracketed_organisation_names_the_company_when_nothing_else_d
             "Thank you for applying to the Credit Risk Intern - Hollow Pines Bank, N.A. role.",
             "Credit Risk Intern",
         ),
+        # Tags a posting's title carries in brackets are not the role.
+        (
+            "About your application",
+            "Thank you for applying for the [Pipeline] [Remote] Field Analyst position.",
+            "Field Analyst",
+        ),
     ],
 )
 def test_it_finds_the_position(subject, body, position):
