@@ -141,6 +141,16 @@ _ENTITY = (
     r"[^|:–]{2,80}?\b(?:inc|llc|llp|ltd|limited|plc|corp|corporation|gmbh|ag|n\.a|s\.a|b\.v"
     r"|n\.v|pty|pvt|co)\.?,?"
 )
+# The first part of a title written in parts, and its separator.
+_LEADING_PART = re.compile(r"^([^|:–]{2,60}?)\s+[-|:–]\s+(?=\S)")
+# Words of a hiring step or an update, which a team's or a programme's name ("Deals - Data &
+# Analytics Intern", "2024 University Grad - Marketing Analyst") holds none of.
+_STEP = re.compile(
+    r"\b(?:assessment|test|challenge|exercise|screen|screening|interview|invitation|application"
+    r"|confirmation|update|offer|reminder|status|next steps?|action)\b",
+    re.IGNORECASE,
+)
+_TRAILING_PART = re.compile(r"\s+[-|:–]\s+([^\s|:–][^|:–]{0,60})$")
 _LEADING_ENTITY = re.compile(rf"^{_ENTITY}\s+[-|:–]\s+(?=\S)", re.IGNORECASE)
 _TRAILING_ENTITY = re.compile(rf"\s+[-|:–]\s+{_ENTITY}$", re.IGNORECASE)
 _POSITION_TRAILING = re.compile(
@@ -230,7 +240,22 @@ def _clean_title(value: str, company_name: str) -> str:
 
 
 def _without_entity(value: str) -> str:
-    """``value`` without a legal entity leading or ending it, if the rest names a title."""
+    """``value`` without a legal entity leading or ending it, if the rest names a title, and
+    without a part that names none when the rest does: a step before the role ("Technical
+    Assessment - Data Engineer", "Phone Screen - Data Engineer"; a team's name stays) or what
+    happened after it ("Data Analyst - Application Received")."""
+    head = _LEADING_PART.match(value)
+    if (
+        head
+        and _STEP.search(head.group(1))
+        and not names_a_title(head.group(1))
+        and names_a_title(value[head.end() :])
+    ):
+        value = value[head.end() :]
+    # ... or a last part that says what happened ("Data Analyst - Application Received").
+    last = _TRAILING_PART.search(value)
+    if last and last.group(1).split()[0].lower() in _NOT_POSITION_START:
+        value = value[: last.start()] if names_a_title(value[: last.start()]) else value
     lead = _LEADING_ENTITY.match(value)
     if lead and names_a_title(value[lead.end() :]):
         value = value[lead.end() :]

@@ -481,6 +481,17 @@ def test_a_person_s_bracketed_organisation_names_the_company_when_nothing_else_d
             "Thank you for applying to the Credit Risk Intern - Hollow Pines Bank, N.A. role.",
             "Credit Risk Intern",
         ),
+        # A subject in parts: the step before the role, or what happened after it, is not
+        # the role; a team's name before it, or the team after it, is.
+        ("Technical Assessment - Field Analyst", "Please complete the exercise.", "Field Analyst"),
+        (
+            "Phone Screen - Field Analyst",
+            "We would like to schedule a phone screen with you on Monday at 10am.",
+            "Field Analyst",
+        ),
+        ("Field Analyst - Application Received", "Thanks for applying.", "Field Analyst"),
+        ("Deals - Field Analyst Intern", "Thanks for applying.", "Deals - Field Analyst Intern"),
+        ("Field Analyst - Platform", "Thanks for applying.", "Field Analyst - Platform"),
         # Tags a posting's title carries in brackets are not the role.
         (
             "About your application",
