@@ -373,6 +373,7 @@ class _Parser:
             value = fold(self.mailbox.email)
         if name == "list":
             value = value.replace("@", ".")  # list:info@example.com is info.example.com
+        value = value.replace("*", "")  # a filter's wildcard: from:*@github.com is github.com
         if _ADDRESS.fullmatch(value) or _DOTTED.fullmatch(value):
             term = f"{name}:{value.lstrip('@')}"
             return lambda m: term in m.content.search_index().terms

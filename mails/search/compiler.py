@@ -276,6 +276,9 @@ def _address_field(name: str, value: str, context: Context) -> Filter:
         value = context.me
     if name == "list":
         value = value.replace("@", ".")  # list:info@example.com is the list id info.example.com
+    # Gmail ignores the "*" people write as a wildcard in filters: "from:*@github.com" is mail
+    # from github.com (left in, it made a term no message holds).
+    value = value.replace("*", "")
     # A whole address, a domain or a dotted local part is one exact term (see index.py).
     if _ADDRESS.fullmatch(value) or _DOTTED.fullmatch(value):
         return {"search_terms": f"{name}:{value.lstrip('@')}"}

@@ -60,6 +60,13 @@ def test_words_and_operators_are_terms() -> None:
     assert body("subject:Café") == {"search_terms": "subject:cafe"}
     assert body("from:Alice@Example.COM") == {"search_terms": "from:alice@example.com"}
     assert body("from:@example.com") == {"search_terms": "from:example.com"}
+    # The wildcard filters write, which Gmail ignores.
+    assert body("from:*@example.com") == {"search_terms": "from:example.com"}
+    assert body("to:(*@a.example OR *@b.example)") == {
+        "$or": [{"search_terms": "to:a.example"}, {"search_terms": "to:b.example"}]
+    }
+    assert body("has:userlabels") == {"label_ids": {"$regex": "^Label_"}}
+    assert body("has:nouserlabels") == {"label_ids": {"$not": {"$regex": "^Label_"}}}
     assert body("list:info@example.com") == {"search_terms": "list:info.example.com"}
     assert body("has:attachment") == {"search_terms": "has:attachment"}
     assert body("is:unread") == {"search_terms": "label:UNREAD"}

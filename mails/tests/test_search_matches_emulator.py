@@ -136,6 +136,7 @@ WORD_QUERIES = [
     'from:"First Last"',
     "from:last",
     "from:corp.example",
+    "from:*@corp.example",  # a filter's wildcard, which Gmail ignores
     "from:first.last",
     "cc:ann",
     "cc:lee",
