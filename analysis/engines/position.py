@@ -254,8 +254,12 @@ def _without_entity(value: str) -> str:
         value = value[head.end() :]
     # ... or a last part that says what happened ("Data Analyst - Application Received").
     last = _TRAILING_PART.search(value)
-    if last and last.group(1).split()[0].lower() in _NOT_POSITION_START:
-        value = value[: last.start()] if names_a_title(value[: last.start()]) else value
+    if (
+        last
+        and last.group(1).split()[0].lower() in _NOT_POSITION_START
+        and names_a_title(value[: last.start()])
+    ):
+        value = value[: last.start()]
     lead = _LEADING_ENTITY.match(value)
     if lead and names_a_title(value[lead.end() :]):
         value = value[lead.end() :]
