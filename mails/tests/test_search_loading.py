@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db.models import signals
 
 from mailbox_project.mongo import get_database
 from mails.models import Message
@@ -74,3 +75,25 @@ def test_only_the_users_own_messages_load(stored, other_user) -> None:
     ids = list(Message.objects.for_user(stored).values_list("pk", flat=True)[:3])
     assert loading.load(other_user.pk, ids, ()) == []
     assert loading.load(stored.pk, [], ()) == []
+
+
+def test_a_post_init_receiver_is_still_called_and_sees_the_same_values(stored) -> None:
+    # Instances are made without Model.__init__ only while nothing listens to it.
+    seen: list[object] = []
+
+    def receiver(sender, instance, **kwargs) -> None:
+        seen.append(instance.pk)
+
+    ids = [m.pk for m in Message.objects.for_user(stored).order_by("-internal_date")[:4]]
+    fast = loading.load(stored.pk, ids, ("body_text",))
+    signals.post_init.connect(receiver, sender=Message)
+    try:
+        slow = loading.load(stored.pk, ids, ("body_text",))
+    finally:
+        signals.post_init.disconnect(receiver, sender=Message)
+    assert seen == ids
+    names = [name for name in FIELDS if name != "body_text"]
+    for one, other in zip(fast, slow, strict=True):
+        assert values(one, names) == values(other, names)
+        assert one.get_deferred_fields() == other.get_deferred_fields() == {"body_text"}
+        assert (one._state.db, one._state.adding) == (other._state.db, other._state.adding)
