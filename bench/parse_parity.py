@@ -186,6 +186,7 @@ def compare(old: dict[str, Any], new: dict[str, Any], show: int) -> int:
     """Print the differences; return how many messages differ."""
     per_field: Counter[str] = Counter()
     examples: list[str] = []
+    versions: list[str] = []  # examples of parser_version alone
     differing = 0
     for key, before in old.items():
         after = new.get(key)
@@ -197,15 +198,17 @@ def compare(old: dict[str, Any], new: dict[str, Any], show: int) -> int:
         if fields:
             differing += 1
             per_field.update(fields)
-            for name in fields[:2]:
-                if len(examples) < show:
-                    was = before.get(name) if isinstance(before, dict) else before
-                    now = after.get(name) if isinstance(after, dict) else after
-                    examples.append(f"  {key} [{name}]\n    old {was!r:.300}\n    new {now!r:.300}")
+            # A new parser version differs everywhere: the other fields' examples first.
+            shown = [f for f in fields if f != "parser_version"] or fields
+            for name in shown[:2]:
+                was = before.get(name) if isinstance(before, dict) else before
+                now = after.get(name) if isinstance(after, dict) else after
+                example = f"  {key} [{name}]\n    old {was!r:.300}\n    new {now!r:.300}"
+                (examples if name != "parser_version" else versions).append(example)
     print(f"{len(old)} parsed messages compared; {differing} differ")
     for name, count in per_field.most_common():
         print(f"  {name}: {count}")
-    print("\n".join(examples))
+    print("\n".join((examples + versions)[:show]))
     return differing
 
 
