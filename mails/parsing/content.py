@@ -68,7 +68,7 @@ def _bcc(headers: _Headers, notes: Notes) -> Recipients:
 def _recipients(headers: _Headers, name: str, notes: Notes) -> Recipients:
     """Return the unique addresses and display names of every ``name`` header, in order."""
     pairs = parse_addresses(headers.joined(name), notes, name.capitalize())
-    addresses = list(dict.fromkeys(address for _, address in pairs))
+    addresses = list(dict.fromkeys(address for _, address in pairs if address))
     # Names are kept for search (to:garcia finds "Sam Garcia <x@…>"), as From's name is.
     names = list(dict.fromkeys(display[:500] for display, _ in pairs if display.strip()))
     return addresses, names
@@ -78,7 +78,8 @@ def _delivered_to(headers: _Headers, notes: Notes) -> list[str]:
     """Return the addresses of Delivered-To and X-Original-To (Gmail's deliveredto:)."""
     found: list[str] = []
     for name, where in (("delivered-to", "Delivered-To"), ("x-original-to", "X-Original-To")):
-        found.extend(address for _, address in parse_addresses(headers.joined(name), notes, where))
+        pairs = parse_addresses(headers.joined(name), notes, where)
+        found.extend(address for _, address in pairs if address)
     return list(dict.fromkeys(found))
 
 

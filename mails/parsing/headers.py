@@ -241,6 +241,9 @@ def _parse_addresses(value: str, notes: Notes, where: str) -> list[tuple[str, st
     value = unfold(value)
     if not value.strip():
         return []
+    name = _name_alone(value, notes, where)
+    if name:
+        return [(name, "")]
     try:
         pairs = email.utils.getaddresses([value.replace(";", ",")])
     except Exception:  # noqa: BLE001 -- the stdlib parser has raised on odd input before
@@ -251,12 +254,30 @@ def _parse_addresses(value: str, notes: Notes, where: str) -> list[tuple[str, st
         cleaned = _clean_address(address, notes, where)
         if cleaned:
             result.append((decode_unstructured(name, notes, where), cleaned))
+        elif name.strip() and not address.strip():
+            # "Jane Doe <>": a name with an empty address, kept as who wrote (or was sent) it.
+            result.append((decode_unstructured(name, notes, where), ""))
     if not result and "@" in value:
         # "a@x b@x" without commas splits into nonsense: keep the addresses that are written.
         result = [("", m.lower()) for m in _BARE_ADDRESS.findall(value)]
         if result:
             notes.add(f"{where}: addresses without separators")
     return result
+
+
+def _name_alone(value: str, notes: Notes, where: str) -> str:
+    """Return the name of a value that is one display name and no address ("From: Mail
+    Delivery Subsystem", '"Jane Doe"'), else ''. The stdlib reads "Jane Doe" as the address
+    "Jane"; one bare word stays a local user ("To: abel")."""
+    if any(c in value for c in "@<>,;"):
+        return ""
+    name = decode_unstructured(value, notes, where).strip()
+    if len(name) > 1 and name[0] == name[-1] == '"':
+        name = name[1:-1].strip()
+    if not any(c.isspace() for c in name):
+        return ""
+    notes.add(f"{where}: a name without an address")
+    return name[:500]
 
 
 def parse_date(value: str, notes: Notes) -> datetime | None:

@@ -19,7 +19,9 @@ from typing import TypedDict
 #   5  ISO-2022-JP as Windows mailers write it (NEC's ①, №, ㈱ and IBM's extensions) read;
 #      a forward of a forward shows the innermost text; a file sent as an alternative is
 #      listed; bare local users before an address are recipients each
-PARSER_VERSION = 5
+#   6  a name with no address ("From: Mail Delivery Subsystem", "Jane Doe <>") is the
+#      sender's or recipient's name, no longer its first word taken for a local address
+PARSER_VERSION = 6
 
 # The stored flags and the Gmail label each mirrors: a flag is true exactly when its label is on.
 FLAG_LABELS = {"is_unread": "UNREAD", "is_starred": "STARRED"}

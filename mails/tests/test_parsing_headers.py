@@ -97,6 +97,24 @@ def test_address_headers(header: str, expected: list[tuple[str, str]]) -> None:
     assert parsed.to_addresses == [address for _, address in expected]
 
 
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("Mail Delivery Subsystem", "Mail Delivery Subsystem"),
+        ('"Jane Doe"', "Jane Doe"),
+        ("Jane Doe <>", "Jane Doe"),
+        ("=?utf-8?q?J=C3=BCrgen_M=C3=BCller?=", "Jürgen Müller"),
+    ],
+)
+def test_a_name_without_an_address_is_the_name_not_its_first_word(header: str, name: str) -> None:
+    # The stdlib reads "Jane Doe" as the address "Jane"; such a sender is shown by name.
+    raw = email_bytes(f"From: {header}", f"To: {header}", "Subject: x")
+    for parsed in (parse_raw_message(gmail_raw(raw)), parse_full_message(gmail_full(raw))):
+        assert (parsed.from_name, parsed.from_address) == (name, "")
+        assert parsed.to_addresses == []
+        assert parsed.to_names == [name]
+
+
 def test_repeated_recipient_headers_are_merged_without_duplicates() -> None:
     raw = b"To: a@x.org, B@x.org\r\nTo: b@x.org, c@x.org\r\nCc: d@x.org\r\nBcc: e@x.org\r\n\r\n"
     parsed = parse_rfc822(raw)
