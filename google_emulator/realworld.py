@@ -240,6 +240,18 @@ def search_samples() -> list[SearchSample]:
             ),
         ),
         (
+            # A sender and a recipient written as names alone, as daemons and old mailers do.
+            "names-alone",
+            _plain(
+                [
+                    "From: Mail Delivery Subsystem",
+                    "To: Quinn Archer <>",
+                    "Subject: Returned mail: see transcript",
+                ],
+                "The original message was received and could not be delivered.",
+            ),
+        ),
+        (
             "delivered-to",
             _plain(
                 [

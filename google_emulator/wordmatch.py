@@ -184,11 +184,11 @@ def _field_values(message: Searchable) -> tuple[list[tuple[str, str]], list[tupl
         )
         pairs = _pairs(headers)[:1] if field == "from" else _pairs(headers)
         values.extend((field, name) for name in dict.fromkeys(n for n, _ in pairs if n.strip()))
-        found = list(dict.fromkeys(address for _, address in pairs))
+        found = list(dict.fromkeys(address for _, address in pairs if address))
         values.extend((field, address) for address in found)
         addresses.extend((field, address) for address in found)
     delivered = list(
-        dict.fromkeys(a for name in _DELIVERED for _, a in _pairs(message.header_values(name)))
+        dict.fromkeys(a for name in _DELIVERED for _, a in _pairs(message.header_values(name)) if a)
     )
     values.extend(("deliveredto", address) for address in delivered)
     addresses.extend(("deliveredto", address) for address in delivered)
@@ -211,8 +211,11 @@ def _pairs(headers: Iterable[str]) -> list[tuple[str, str]]:
     """Return (display name, address) of every address in the header values, read as
     Mailbox reads them: ``;`` separates too, a display name cut at a comma (Gmail hands
     ``=?utf-8?q?Doe=2C_Jane?=`` over decoded) is put back together, words written before a
-    bare address are a name, and an address without a local part is none."""
-    values = [value.replace(";", ",") for value in headers]
+    bare address are a name, and an address without a local part is none. A value that is a
+    name alone ("MAILER DAEMON", "Jane Doe <>") is that name with no address."""
+    headers = list(headers)
+    alone = [(name, "") for value in headers if (name := _name_alone(value))]
+    values = [value.replace(";", ",") for value in headers if not _name_alone(value)]
     merged: list[tuple[str, str]] = []
     carry = ""
     for name, address in getaddresses(values):
@@ -227,12 +230,26 @@ def _pairs(headers: Iterable[str]) -> list[tuple[str, str]]:
         merged.append((name, address))
     if carry:
         merged.append(("", carry))
-    pairs = [(name, _clean_address(address)) for name, address in merged]
-    pairs = [(name, address) for name, address in pairs if address]
+    pairs = [
+        (name, _clean_address(address))
+        for name, address in merged
+        if _clean_address(address) or (name.strip() and not address.strip())
+    ]
     if not pairs and any("@" in value for value in values):
         # "a@x b@x" without commas: keep the addresses that are written.
         pairs = [("", found.lower()) for v in values for found in _BARE_ADDRESS.findall(v)]
-    return pairs
+    return alone + pairs
+
+
+def _name_alone(value: str) -> str:
+    """The name of a header value that is one display name of several words and no
+    address, else ''."""
+    if any(c in value for c in "@<>,;"):
+        return ""
+    name = value.strip()
+    if len(name) > 1 and name[0] == name[-1] == '"':
+        name = name[1:-1].strip()
+    return name if any(c.isspace() for c in name) else ""
 
 
 def _clean_address(address: str) -> str:

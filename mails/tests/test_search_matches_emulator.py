@@ -140,6 +140,8 @@ WORD_QUERIES = [
     "from:first.last",
     "cc:ann",
     "cc:lee",
+    'from:"delivery subsystem"',  # a name with no address: the name, not an address "mail"
+    "to:archer",
     "deliveredto:inbox@alias.example",
     "deliveredto:orig@forward.example",
     "deliveredto:alias.example",
@@ -269,7 +271,8 @@ def random_queries(messages: list[Message], seed: int, count: int) -> list[str]:
         if m.from_name:
             queries[f'from:"{m.from_name}"'] = None
             queries[f"from:{m.from_name.split()[-1]}"] = None
-        queries[f"from:{m.from_address}"] = None
+        if m.from_address:  # a sender written as a name alone has none
+            queries[f"from:{m.from_address}"] = None
         for name in [*m.to_names[:1], *m.cc_names[:1]]:
             queries[f'to:"{name}" OR cc:"{name}"'] = None
         for name in [a["filename"] for a in m.attachments if a["filename"]][:1]:
