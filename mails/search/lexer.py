@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mails.search.errors import SearchError
-
 # Operator names Gmail knows and we search by; anything else before a colon is text.
 OPERATORS = frozenset(
     {
@@ -35,7 +33,7 @@ class Token:
 
 
 def tokenize(query: str) -> list[Token]:
-    """Return the tokens of ``query``; raise ``SearchError`` for an unclosed quote."""
+    """Return the tokens of ``query`` (a quote left open ends with the query)."""
     tokens: list[Token] = []
     index = 0
     while index < len(query):
@@ -76,7 +74,8 @@ def _joins(before: list[Token], after: str) -> bool:
 
 
 def _phrase(query: str, index: int) -> tuple[Token, int]:
-    """Read a quoted phrase starting at ``index``; ``\\"`` and ``\\\\`` are escapes."""
+    """Read a quoted phrase starting at ``index``, to its closing quote or the end of the
+    query; ``\\"`` and ``\\\\`` are escapes."""
     chars: list[str] = []
     cursor = index + 1
     while cursor < len(query):
@@ -89,7 +88,9 @@ def _phrase(query: str, index: int) -> tuple[Token, int]:
         else:
             chars.append(char)
             cursor += 1
-    raise SearchError("unclosed quote", index + 1)
+    # Gmail reads a quote left open as a phrase to the end of the query (pasted filters and
+    # spreadsheet formulas lose their last quote); the emulator does the same.
+    return Token("phrase", "".join(chars), index + 1), cursor
 
 
 def _word(query: str, index: int) -> tuple[Token, int]:
