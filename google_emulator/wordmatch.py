@@ -213,9 +213,14 @@ def _pairs(headers: Iterable[str]) -> list[tuple[str, str]]:
     ``=?utf-8?q?Doe=2C_Jane?=`` over decoded) is put back together, words written before a
     bare address are a name, and an address without a local part is none. A value that is a
     name alone ("MAILER DAEMON", "Jane Doe <>") is that name with no address."""
-    headers = list(headers)
-    alone = [(name, "") for value in headers if (name := _name_alone(value))]
-    values = [value.replace(";", ",") for value in headers if not _name_alone(value)]
+    alone: list[tuple[str, str]] = []
+    values: list[str] = []
+    for value in headers:
+        name = _name_alone(value)
+        if name:
+            alone.append((name, ""))
+        else:
+            values.append(value.replace(";", ","))
     merged: list[tuple[str, str]] = []
     carry = ""
     for name, address in getaddresses(values):

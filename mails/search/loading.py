@@ -136,8 +136,8 @@ def projection(deferred: Iterable[str]) -> dict[str, int]:
 
 def build(documents: Iterable[Document], deferred: Iterable[str]) -> list[Message]:
     """Return a ``Message`` per document (read with ``projection(deferred)``), in order."""
-    recipe = _recipe(frozenset(deferred))
-    return [_instance(recipe, document) for document in documents]
+    recipe, direct = _recipe(frozenset(deferred)), _direct()
+    return [_instance(recipe, document, direct) for document in documents]
 
 
 def load(user_id: Any, ids: Iterable[ObjectId], deferred: Iterable[str]) -> list[Message]:
@@ -150,10 +150,11 @@ def load(user_id: Any, ids: Iterable[ObjectId], deferred: Iterable[str]) -> list
     # Hinted: the planner otherwise tries every index on user_id first (~0.3 ms a page).
     found = get_database()["messages"].find(query, recipe.projection).hint("_id_")
     documents = {doc["_id"]: doc for doc in found}
-    return [_instance(recipe, documents[i]) for i in ids if i in documents]
+    direct = _direct()
+    return [_instance(recipe, documents[i], direct) for i in ids if i in documents]
 
 
-def _instance(recipe: _Recipe, document: Document) -> Message:
+def _instance(recipe: _Recipe, document: Document, direct: bool) -> Message:
     try:
         values = list(recipe.values(document))
     except KeyError:
@@ -161,7 +162,7 @@ def _instance(recipe: _Recipe, document: Document) -> Message:
     else:
         for position, convert in recipe.converters:
             values[position] = convert(values[position])
-    return _made(recipe, values)
+    return _made(recipe, values) if direct else _from_db(recipe, values)
 
 
 def _made(recipe: _Recipe, values: list[Any]) -> Message:
@@ -172,8 +173,6 @@ def _made(recipe: _Recipe, values: list[Any]) -> Message:
     that is not adding, from the database ``default``, which is what is made here when that
     is all it would do (``_direct``: no pre_init/post_init receiver, no field setter but a
     foreign key's, which only clears a cache a new instance does not have)."""
-    if not _direct():
-        return _from_db(recipe, values)
     instance = Message.__new__(Message)
     state = ModelState()
     state.adding, state.db = False, "default"
@@ -183,7 +182,8 @@ def _made(recipe: _Recipe, values: list[Any]) -> Message:
 
 
 def _direct() -> bool:
-    """Whether building an instance is setting its values (see ``_made``)."""
+    """Whether building an instance is setting its values (see ``_made``); asked once a
+    page."""
     if signals.pre_init.has_listeners(Message) or signals.post_init.has_listeners(Message):
         return False
     return _plain_attributes()
