@@ -60,6 +60,8 @@ _ANGLE = re.compile(r"<([^<>]*)>")
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_.'-]*(?:[ .'-][^\W\d_]+)*")
 _QUOTED_LOCAL = re.compile(r'"(?:[^"\\]|\\.){0,200}"@[^\s@]{1,255}')
 _BARE_ADDRESS = re.compile(r"[^\s<>,;:\"()@]{1,200}@[^\s<>,;:\"()@]{1,200}")
+# A parenthesised comment of an address header, innermost level.
+_COMMENT = re.compile(r"\([^()]*\)")
 
 
 def _strip_marks(text: str) -> str:
@@ -254,7 +256,8 @@ def _name_alone(value: str) -> str:
     name = value.strip()
     if len(name) > 1 and name[0] == name[-1] == '"':
         name = name[1:-1].strip()
-    return name if any(c.isspace() for c in name) else ""
+    # "john (John Smith)" is a local user and a comment; "Yum Brands (KFC …)" is a name.
+    return name if any(c.isspace() for c in _COMMENT.sub("", name).strip()) else ""
 
 
 def _clean_address(address: str) -> str:

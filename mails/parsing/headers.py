@@ -35,6 +35,8 @@ _QUOTED_LOCAL = re.compile(r'"(?:[^"\\]|\\.){0,200}"@[^\s@]{1,255}')
 # A display-name word cut off at a comma ("Doe" of "Doe, Jane <j@x>"): letters only, so a
 # UUCP path (ucbvax!seismo!user) or another bare local part is never taken for one.
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_.'-]*(?:[ .'-][^\W\d_]+)*")
+# A parenthesised comment of an address header, innermost level.
+_COMMENT = re.compile(r"\([^()]*\)")
 _BARE_ADDRESS = re.compile(r"[^\s<>,;:\"()@]{1,200}@[^\s<>,;:\"()@]{1,200}")
 # Sane bounds for a Date header; anything outside is a sender's clock or a parser's guess.
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
@@ -274,7 +276,8 @@ def _name_alone(value: str, notes: Notes, where: str) -> str:
     name = decode_unstructured(value, notes, where).strip()
     if len(name) > 1 and name[0] == name[-1] == '"':
         name = name[1:-1].strip()
-    if not any(c.isspace() for c in name):
+    # "john (John Smith)" is a local user and a comment; "Yum Brands (KFC …)" is a name.
+    if not any(c.isspace() for c in _COMMENT.sub("", name).strip()):
         return ""
     notes.add(f"{where}: a name without an address")
     return name[:500]

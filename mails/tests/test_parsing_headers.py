@@ -86,6 +86,8 @@ def test_eight_bit_headers_decode_as_utf8_or_the_body_charset() -> None:
             "abel, bianchi, nsb@flash.example, tkl, lynn",
             [("", "abel"), ("", "bianchi"), ("", "nsb@flash.example"), ("", "tkl"), ("", "lynn")],
         ),
+        # A local user with a comment ("MAILER-DAEMON (Mail Delivery System)") is an address.
+        ("mailer-daemon (Mail Delivery System)", [("Mail Delivery System", "mailer-daemon")]),
     ],
 )
 def test_address_headers(header: str, expected: list[tuple[str, str]]) -> None:
@@ -104,6 +106,7 @@ def test_address_headers(header: str, expected: list[tuple[str, str]]) -> None:
         ('"Jane Doe"', "Jane Doe"),
         ("Jane Doe <>", "Jane Doe"),
         ("=?utf-8?q?J=C3=BCrgen_M=C3=BCller?=", "Jürgen Müller"),
+        ("Acme Talent (careers team)", "Acme Talent (careers team)"),
     ],
 )
 def test_a_name_without_an_address_is_the_name_not_its_first_word(header: str, name: str) -> None:
