@@ -246,6 +246,7 @@ def search_samples() -> list[SearchSample]:
                 [
                     "From: Mail Delivery Subsystem",
                     "To: Quinn Archer <>",
+                    "Cc: Riley Stone, postmaster@relay.example",
                     "Subject: Returned mail: see transcript",
                 ],
                 "The original message was received and could not be delivered.",

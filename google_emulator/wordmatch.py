@@ -211,32 +211,24 @@ def _first(message: Searchable, name: str) -> str:
 
 def _pairs(headers: Iterable[str]) -> list[tuple[str, str]]:
     """Return (display name, address) of every address in the header values, read as
-    Mailbox reads them: ``;`` separates too, a display name cut at a comma (Gmail hands
+    Mailbox reads them: ``;`` separates too, an entry that is a name alone ("MAILER DAEMON")
+    is that name with no address, a display name cut at a comma (Gmail hands
     ``=?utf-8?q?Doe=2C_Jane?=`` over decoded) is put back together, words written before a
-    bare address are a name, and an address without a local part is none. A value that is a
-    name alone ("MAILER DAEMON", "Jane Doe <>") is that name with no address."""
-    alone: list[tuple[str, str]] = []
-    values: list[str] = []
-    for value in headers:
-        name = _name_alone(value)
-        if name:
-            alone.append((name, ""))
-        else:
-            values.append(value.replace(";", ","))
+    bare address are a name, and an address without a local part is none."""
+    values = [", ".join(_named_entry(e) for e in _entries(value)) for value in headers]
     merged: list[tuple[str, str]] = []
-    carry = ""
+    carry: list[tuple[str, str]] = []
     for name, address in getaddresses(values):
-        if not name and _NAME_WORD.fullmatch(address.strip()):
-            carry = f"{carry}, {address}" if carry else address
+        if (not name and _NAME_WORD.fullmatch(address.strip())) or (name and not address.strip()):
+            carry.append((name, address))
             continue
         if carry and name:
-            name = f"{carry}, {name}"
-        elif carry:
-            merged.append(("", carry))
-        carry = ""
+            name = ", ".join([*(n or a for n, a in carry), name])
+        else:
+            merged.extend(carry)
+        carry = []
         merged.append((name, address))
-    if carry:
-        merged.append(("", carry))
+    merged.extend(carry)
     pairs = [
         (name, _clean_address(address))
         for name, address in merged
@@ -245,18 +237,49 @@ def _pairs(headers: Iterable[str]) -> list[tuple[str, str]]:
     if not pairs and any("@" in value for value in values):
         # "a@x b@x" without commas: keep the addresses that are written.
         pairs = [("", found.lower()) for v in values for found in _BARE_ADDRESS.findall(v)]
-    return alone + pairs
+    return pairs
+
+
+def _entries(value: str) -> list[str]:
+    """The entries of an address list, split at ``,`` and ``;`` outside quotes, angle
+    brackets and comments."""
+    entries: list[str] = []
+    start, depth, quoted, escaped = 0, 0, False, False
+    for index, char in enumerate(value):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char in "<(":
+            depth += 1
+        elif char in ">)":
+            depth = max(0, depth - 1)
+        elif char in ",;" and depth == 0:
+            entries.append(value[start:index])
+            start = index + 1
+    entries.append(value[start:])
+    return entries
+
+
+def _named_entry(entry: str) -> str:
+    """``entry``, or a name alone quoted before an empty address (as the stdlib reads it)."""
+    name = _name_alone(entry)
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '" <>' if name else entry
 
 
 def _name_alone(value: str) -> str:
-    """The name of a header value that is one display name of several words and no
+    """The name of an address-list entry that is one display name of several words and no
     address, else ''."""
-    if any(c in value for c in "@<>,;"):
+    if any(c in _COMMENT.sub("", value) for c in "@<>,;:"):
         return ""
     name = value.strip()
     if len(name) > 1 and name[0] == name[-1] == '"':
         name = name[1:-1].strip()
-    # "john (John Smith)" is a local user and a comment; "Yum Brands (KFC …)" is a name.
+    # "john (John Smith)" is a local user and a comment; "Yum Brands (KFC, …)" is a name.
     return name if any(c.isspace() for c in _COMMENT.sub("", name).strip()) else ""
 
 

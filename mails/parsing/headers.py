@@ -180,23 +180,24 @@ def _merge_split_names(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Return address pairs with display names that were cut at a comma put back together.
 
     Gmail hands ``full`` headers over decoded, so ``=?utf-8?q?Doe=2C_Jane?= <j@x>`` arrives
-    as ``Doe, Jane <j@x>``, which splits into a bare "Doe" and "Jane <j@x>".
+    as ``Doe, Jane <j@x>``, which splits into a bare "Doe" (or a name alone, "Van Doe") and
+    "Jane <j@x>".
     """
     merged: list[tuple[str, str]] = []
-    carry: list[str] = []
+    carry: list[tuple[str, str]] = []
     for name, address in pairs:
-        if not name and _NAME_WORD.fullmatch(address.strip()):
-            carry.append(address)
+        if (not name and _NAME_WORD.fullmatch(address.strip())) or (name and not address.strip()):
+            carry.append((name, address))
             continue
         if carry and name:
-            name = ", ".join([*carry, name])
+            name = ", ".join([*(n or a for n, a in carry), name])
         else:
             # Not a name cut at its comma: bare local parts ("To: abel, bianchi, nsb@flash",
-            # as old Unix mail wrote local users), each a recipient of its own.
-            merged.extend(("", word) for word in carry)
+            # as old Unix mail wrote local users) and names alone, each a recipient of its own.
+            merged.extend(carry)
         carry = []
         merged.append((name, address))
-    merged.extend(("", word) for word in carry)
+    merged.extend(carry)
     return merged
 
 
@@ -243,11 +244,9 @@ def _parse_addresses(value: str, notes: Notes, where: str) -> list[tuple[str, st
     value = unfold(value)
     if not value.strip():
         return []
-    name = _name_alone(value, notes, where)
-    if name:
-        return [(name, "")]
+    entries = [_named_entry(entry, notes, where) for entry in _entries(value)]
     try:
-        pairs = email.utils.getaddresses([value.replace(";", ",")])
+        pairs = email.utils.getaddresses([", ".join(entries)])
     except Exception:  # noqa: BLE001 -- the stdlib parser has raised on odd input before
         notes.add(f"{where}: unparseable addresses")
         return []
@@ -267,16 +266,51 @@ def _parse_addresses(value: str, notes: Notes, where: str) -> list[tuple[str, st
     return result
 
 
+def _entries(value: str) -> list[str]:
+    """The entries of an address list: ``value`` split at each ``,`` or ``;`` (Outlook's
+    separator) outside quotes, angle brackets and comments."""
+    entries: list[str] = []
+    start, depth, quoted, escaped = 0, 0, False, False
+    for index, char in enumerate(value):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char in "<(":
+            depth += 1
+        elif char in ">)":
+            depth = max(0, depth - 1)
+        elif char in ",;" and depth == 0:
+            entries.append(value[start:index])
+            start = index + 1
+    entries.append(value[start:])
+    return entries
+
+
+def _named_entry(entry: str, notes: Notes, where: str) -> str:
+    """``entry``, or, when it is a name alone, that name quoted before an empty address, as
+    the stdlib reads it (it would take the first word of "Jane Doe" for an address)."""
+    name = _name_alone(entry, notes, where)
+    if not name:
+        return entry
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '" <>'
+
+
 def _name_alone(value: str, notes: Notes, where: str) -> str:
-    """Return the name of a value that is one display name and no address ("From: Mail
-    Delivery Subsystem", '"Jane Doe"'), else ''. The stdlib reads "Jane Doe" as the address
-    "Jane"; one bare word stays a local user ("To: abel")."""
-    if any(c in value for c in "@<>,;"):
+    """Return the name of an address-list entry that is one display name and no address
+    ("From: Mail Delivery Subsystem", '"Jane Doe"'), else ''. One bare word stays a local
+    user ("To: abel"), and so does one with a comment ("MAILER-DAEMON (Mail Delivery
+    System)"); a group's name ("undisclosed recipients:") is none."""
+    if any(c in _COMMENT.sub("", value) for c in "@<>,;:"):
         return ""
     name = decode_unstructured(value, notes, where).strip()
     if len(name) > 1 and name[0] == name[-1] == '"':
         name = name[1:-1].strip()
-    # "john (John Smith)" is a local user and a comment; "Yum Brands (KFC …)" is a name.
+    # "john (John Smith)" is a local user and a comment; "Yum Brands (KFC, …)" is a name.
     if not any(c.isspace() for c in _COMMENT.sub("", name).strip()):
         return ""
     notes.add(f"{where}: a name without an address")

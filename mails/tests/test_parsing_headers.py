@@ -118,6 +118,27 @@ def test_a_name_without_an_address_is_the_name_not_its_first_word(header: str, n
         assert parsed.to_names == [name]
 
 
+@pytest.mark.parametrize(
+    ("header", "addresses", "names"),
+    [
+        ("Jane Doe, bob@x.org", ["bob@x.org"], ["Jane Doe"]),
+        ("bob@x.org; Friends and Family", ["bob@x.org"], ["Friends and Family"]),
+        # A name alone right before a named address is the first half of a decoded
+        # "Van Doe, Jane" (as a bare "Doe" is): one recipient.
+        ("Van Doe, Jane <j@x.org>", ["j@x.org"], ["Van Doe, Jane"]),
+        ('"a;b" <x@y.org>, c@d.org', ["x@y.org", "c@d.org"], ["a;b"]),
+        ("undisclosed recipients:;", [], []),
+        ("Yum Brands (KFC, Pizza Hut)", [], ["Yum Brands (KFC, Pizza Hut)"]),
+    ],
+)
+def test_a_name_alone_in_a_list_is_a_recipient_by_name(
+    header: str, addresses: list[str], names: list[str]
+) -> None:
+    raw = email_bytes(f"To: {header}", "From: a@b.org", "Subject: x")
+    for parsed in (parse_raw_message(gmail_raw(raw)), parse_full_message(gmail_full(raw))):
+        assert (parsed.to_addresses, parsed.to_names) == (addresses, names)
+
+
 def test_repeated_recipient_headers_are_merged_without_duplicates() -> None:
     raw = b"To: a@x.org, B@x.org\r\nTo: b@x.org, c@x.org\r\nCc: d@x.org\r\nBcc: e@x.org\r\n\r\n"
     parsed = parse_rfc822(raw)

@@ -142,6 +142,8 @@ WORD_QUERIES = [
     "cc:lee",
     'from:"delivery subsystem"',  # a name with no address: the name, not an address "mail"
     "to:archer",
+    'cc:"riley stone"',  # a name alone in a list beside an address
+    "cc:postmaster@relay.example",
     '"budget review',  # a quote left open: a phrase to the end, on both sides
     'subject:"quarterly numbers',
     "deliveredto:inbox@alias.example",
